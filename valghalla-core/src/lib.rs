@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+pub mod collation;
+pub mod cpr;
+pub mod ids;
+pub mod time;
+pub mod values;
+
+pub use cpr::{Cpr, CprError};
+pub use values::{DanishMessage, Email, FieldError, MobileNumber, MunicipalityCode, PostalCode};

@@ -4,6 +4,7 @@
 pub mod collation;
 pub mod cpr;
 pub mod ids;
+pub mod messages;
 pub mod time;
 pub mod values;
 

@@ -5,6 +5,7 @@ pub mod collation;
 pub mod cpr;
 pub mod ids;
 pub mod messages;
+pub mod model;
 pub mod time;
 pub mod values;
 

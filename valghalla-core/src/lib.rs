@@ -6,6 +6,7 @@ pub mod cpr;
 pub mod ids;
 pub mod messages;
 pub mod model;
+pub mod rules;
 pub mod time;
 pub mod values;
 

@@ -44,13 +44,22 @@ impl ElectionKind {
     pub fn default_rules(self) -> BTreeSet<EligibilityRule> {
         use EligibilityRule::*;
         match self {
-            ElectionKind::Folketingsvalg => {
-                [Age18OnElectionDay, ResidentInMunicipality, DanishCitizen, NotUnderGuardianship].into()
+            ElectionKind::Folketingsvalg => [
+                Age18OnElectionDay,
+                ResidentInMunicipality,
+                DanishCitizen,
+                NotUnderGuardianship,
+            ]
+            .into(),
+            ElectionKind::KommunalOgRegionsraadsvalg => [
+                Age18OnElectionDay,
+                ResidentInMunicipality,
+                LocalElectionCitizenship,
+            ]
+            .into(),
+            ElectionKind::EuropaParlamentsvalg => {
+                [Age18OnElectionDay, ResidentInMunicipality, EuCitizen].into()
             }
-            ElectionKind::KommunalOgRegionsraadsvalg => {
-                [Age18OnElectionDay, ResidentInMunicipality, LocalElectionCitizenship].into()
-            }
-            ElectionKind::EuropaParlamentsvalg => [Age18OnElectionDay, ResidentInMunicipality, EuCitizen].into(),
             ElectionKind::Custom => [Age18OnElectionDay, ResidentInMunicipality].into(),
         }
     }
@@ -153,7 +162,9 @@ pub enum ElectionError {
         last: NaiveDate,
     },
     /// The election day is outside the working period.
-    #[error("election day: {day} is outside the working period {first} – {last}; widen the period or move the day")]
+    #[error(
+        "election day: {day} is outside the working period {first} – {last}; widen the period or move the day"
+    )]
     DayOutsidePeriod {
         /// Election day.
         day: NaiveDate,
@@ -184,7 +195,9 @@ impl DanishMessage for ElectionError {
                 "Valgdato: {day} ligger uden for arbejdsperioden {first} – {last}; udvid perioden eller flyt datoen"
             ),
             ElectionError::DateOutsidePeriod { date, first, last } => {
-                format!("Opgavedato: {date} ligger uden for valgets arbejdsperiode {first} – {last}")
+                format!(
+                    "Opgavedato: {date} ligger uden for valgets arbejdsperiode {first} – {last}"
+                )
             }
         }
     }
@@ -243,7 +256,11 @@ impl Election {
     }
 
     /// Changes the election day and working period together, keeping the invariant.
-    pub fn reschedule(&mut self, election_day: NaiveDate, working_period: DateRange) -> Result<(), ElectionError> {
+    pub fn reschedule(
+        &mut self,
+        election_day: NaiveDate,
+        working_period: DateRange,
+    ) -> Result<(), ElectionError> {
         check_day_in_period(election_day, working_period)?;
         self.election_day = election_day;
         self.working_period = working_period;
@@ -293,8 +310,18 @@ mod tests {
     fn the_working_period_must_contain_election_day() {
         let period = DateRange::new(d(2026, 6, 9), d(2026, 6, 11)).unwrap();
         let name = Name::parse("Folketingsvalg").unwrap();
-        assert!(Election::new(name.clone(), ElectionTypeId::new(), d(2026, 6, 10), period, 4).is_ok());
-        let err = Election::new(name, ElectionTypeId::new(), d(2026, 6, 12), period, 4).unwrap_err();
+        assert!(
+            Election::new(
+                name.clone(),
+                ElectionTypeId::new(),
+                d(2026, 6, 10),
+                period,
+                4
+            )
+            .is_ok()
+        );
+        let err =
+            Election::new(name, ElectionTypeId::new(), d(2026, 6, 12), period, 4).unwrap_err();
         assert!(matches!(err, ElectionError::DayOutsidePeriod { .. }));
         assert!(err.message_da().starts_with("Valgdato"));
         assert!(DateRange::new(d(2026, 6, 11), d(2026, 6, 9)).is_err());
@@ -309,7 +336,14 @@ mod tests {
     #[test]
     fn the_lock_period_counts_back_from_the_task_date() {
         let period = DateRange::new(d(2026, 6, 9), d(2026, 6, 11)).unwrap();
-        let e = Election::new(Name::parse("FV").unwrap(), ElectionTypeId::new(), d(2026, 6, 10), period, 4).unwrap();
+        let e = Election::new(
+            Name::parse("FV").unwrap(),
+            ElectionTypeId::new(),
+            d(2026, 6, 10),
+            period,
+            4,
+        )
+        .unwrap();
         // Locked when today + 4 >= task date: the last free day is 5 days before.
         assert_eq!(e.last_day_to_withdraw(d(2026, 6, 10)), d(2026, 6, 5));
     }
@@ -317,11 +351,23 @@ mod tests {
     #[test]
     fn default_rules_follow_the_law() {
         use EligibilityRule::*;
-        assert!(ElectionKind::Folketingsvalg.default_rules().contains(&DanishCitizen));
-        assert!(ElectionKind::Folketingsvalg.default_rules().contains(&NotUnderGuardianship));
+        assert!(
+            ElectionKind::Folketingsvalg
+                .default_rules()
+                .contains(&DanishCitizen)
+        );
+        assert!(
+            ElectionKind::Folketingsvalg
+                .default_rules()
+                .contains(&NotUnderGuardianship)
+        );
         let krv = ElectionKind::KommunalOgRegionsraadsvalg.default_rules();
         assert!(krv.contains(&LocalElectionCitizenship) && !krv.contains(&DanishCitizen));
         assert!(!krv.contains(&NotUnderGuardianship));
-        assert!(ElectionKind::EuropaParlamentsvalg.default_rules().contains(&EuCitizen));
+        assert!(
+            ElectionKind::EuropaParlamentsvalg
+                .default_rules()
+                .contains(&EuCitizen)
+        );
     }
 }

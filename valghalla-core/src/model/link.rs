@@ -113,7 +113,11 @@ mod tests {
         let b = LinkToken::generate();
         assert_ne!(a, b);
         assert_eq!(a.as_str().len(), 43); // 32 bytes in unpadded base64
-        assert!(a.as_str().chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.as_str()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
         assert_eq!(format!("{a:?}"), "LinkToken(…)");
     }
 }

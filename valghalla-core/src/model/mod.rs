@@ -9,14 +9,22 @@ mod election;
 mod link;
 mod master;
 mod participant;
+mod record;
 mod seat;
 
 pub use audit::{AuditAction, AuditEntry};
-pub use election::{DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule};
+pub use election::{
+    DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
+};
 pub use link::{Link, LinkKind, LinkToken, VacancyFilter};
-pub use master::{Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation};
+pub use master::{
+    Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
+};
 pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
-pub use seat::{AcceptedVia, InvitationToken, Rejection, RejectionKind, Seat, SeatState, SeatStatus, SlotKey};
+pub use record::{Municipality, Op, Record, RecordKey, RecordKind};
+pub use seat::{
+    AcceptedVia, InvitationToken, Rejection, RejectionKind, Seat, SeatState, SeatStatus, SlotKey,
+};
 
 /// A stored value with the version the store keeps for optimistic concurrency.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

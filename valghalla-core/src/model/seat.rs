@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ElectionId, ParticipantId, RejectionId, SeatId, TaskTypeId, TeamId, WorkLocationId};
+use crate::ids::{
+    ElectionId, ParticipantId, RejectionId, SeatId, TaskTypeId, TeamId, WorkLocationId,
+};
 use crate::model::link::random_token;
 
 /// A slot: the seats of one team for one task type at one work location on one date of one
@@ -108,7 +110,9 @@ impl SeatState {
     pub fn participant(&self) -> Option<ParticipantId> {
         match self {
             SeatState::Vacant => None,
-            SeatState::Invited { participant, .. } | SeatState::Accepted { participant, .. } => Some(*participant),
+            SeatState::Invited { participant, .. } | SeatState::Accepted { participant, .. } => {
+                Some(*participant)
+            }
         }
     }
 

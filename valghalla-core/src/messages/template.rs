@@ -738,7 +738,12 @@ fn html_fragment_to_text(html: &str, out: &mut String) {
                 .to_ascii_lowercase();
             match (tag_name.as_str(), closing) {
                 ("br", _) => out.push('\n'),
-                ("li", false) => out.push_str("\n- "),
+                ("li", false) => {
+                    if !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    out.push_str("- ");
+                }
                 ("p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6", true) => out.push_str("\n\n"),
                 (
                     "p" | "div" | "ul" | "ol" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5"
@@ -816,4 +821,372 @@ fn tidy_text(text: &str) -> String {
         out.push_str(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn body(channel: Channel, body: &str) -> Template {
+        Template::parse("Test", channel, "Emne", body).unwrap()
+    }
+
+    fn values() -> TokenValues {
+        TokenValues::sample()
+    }
+
+    #[test]
+    fn exclamation_mark_not_followed_by_a_letter_is_text() {
+        let t = body(Channel::Sms, "Tak! Vi ses ! Hurra!");
+        assert_eq!(
+            t.body_segments(),
+            &[Segment::Text("Tak! Vi ses ! Hurra!".into())]
+        );
+        assert_eq!(render(&t, &values()).body, "Tak! Vi ses ! Hurra!");
+    }
+
+    #[test]
+    fn double_exclamation_mark_is_a_literal_mark_then_a_token() {
+        let t = body(Channel::Sms, "Hej !!name");
+        assert_eq!(
+            t.body_segments(),
+            &[Segment::Text("Hej !".into()), Segment::Token(Token::Name)]
+        );
+        assert_eq!(render(&t, &values()).body, "Hej !Agnes Jensen");
+    }
+
+    #[test]
+    fn token_at_the_end_and_adjacent_tokens_are_recognised() {
+        let t = body(Channel::Sms, "!task_start!task_end kl. !task_date");
+        assert_eq!(
+            t.body_segments(),
+            &[
+                Segment::Token(Token::TaskStart),
+                Segment::Token(Token::TaskEnd),
+                Segment::Text(" kl. ".into()),
+                Segment::Token(Token::TaskDate),
+            ]
+        );
+        assert_eq!(render(&t, &values()).body, "07:3022:00 kl. 27.10.2026");
+    }
+
+    #[test]
+    fn longest_match_reads_the_whole_token_name() {
+        let t = body(Channel::Sms, "!task_type_description/!task_type.");
+        assert_eq!(
+            t.body_segments(),
+            &[
+                Segment::Token(Token::TaskTypeDescription),
+                Segment::Text("/".into()),
+                Segment::Token(Token::TaskType),
+                Segment::Text(".".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_token_is_refused_naming_token_part_and_valid_tokens() {
+        let err =
+            Template::parse("T", Channel::Email, "Hej !nmae", "<p>!name og !nme</p>").unwrap_err();
+        let TemplateError::UnknownTokens(found) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            found,
+            &[
+                UnknownToken {
+                    token: "!nmae".into(),
+                    part: TemplatePart::Subject,
+                    position: 4
+                },
+                UnknownToken {
+                    token: "!nme".into(),
+                    part: TemplatePart::Body,
+                    position: 12
+                },
+            ]
+        );
+        let en = err.to_string();
+        assert!(
+            en.contains("unknown tokens !nmae in the subject, !nme in the body"),
+            "{en}"
+        );
+        assert!(en.contains("valid tokens are: !name, !election,"), "{en}");
+        assert!(en.contains("!team"), "{en}");
+        let da = err.message_da();
+        assert!(
+            da.contains("ukendt flettefelter !nmae i emnet, !nme i teksten"),
+            "{da}"
+        );
+        assert!(da.contains("gyldige flettefelter er: !name"), "{da}");
+    }
+
+    #[test]
+    fn tokens_are_case_sensitive_and_a_letter_after_a_token_makes_it_unknown() {
+        for text in ["!Name", "!names", "!name_"] {
+            let err = Template::parse("T", Channel::Sms, "", text).unwrap_err();
+            assert!(matches!(err, TemplateError::UnknownTokens(_)), "{text}");
+        }
+        // A digit ends the candidate.
+        assert!(Template::parse("T", Channel::Sms, "", "!days2").is_ok());
+    }
+
+    #[test]
+    fn other_validation_errors() {
+        assert!(matches!(
+            Template::parse("  ", Channel::Sms, "", "x"),
+            Err(TemplateError::Title(_))
+        ));
+        assert_eq!(
+            Template::parse("T", Channel::Sms, "", " \n"),
+            Err(TemplateError::EmptyBody)
+        );
+        let err = Template::parse("T", Channel::DigitalPost, " ", "x").unwrap_err();
+        assert_eq!(
+            err,
+            TemplateError::EmptySubject {
+                channel: Channel::DigitalPost
+            }
+        );
+        assert!(err.message_da().contains("Digital Post"));
+        let err = Template::parse("T", Channel::Email, "S", "<a href=\"!invitation\">svar</a>")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TemplateError::TokenInsideTag {
+                token: Token::Invitation
+            }
+        );
+        assert!(err.message_da().contains("HTML-tag"));
+        // In an SMS body `<` is just text.
+        assert!(Template::parse("T", Channel::Sms, "", "<a !name").is_ok());
+        // Comparison text in HTML is fine once the tag is closed.
+        assert!(Template::parse("T", Channel::Email, "S", "<p>!name</p> 3 < 4 !days").is_ok());
+    }
+
+    #[test]
+    fn html_values_are_escaped_but_the_description_is_trusted() {
+        let t = body(Channel::DigitalPost, "<p>!name</p>!task_type_description");
+        let v = TokenValues {
+            name: "Tom & \"Jerry\" <script>'x'</script>".into(),
+            task_type_description: "<b>Fed</b> & glad".into(),
+            ..TokenValues::default()
+        };
+        assert_eq!(
+            render(&t, &v).body,
+            "<p>Tom &amp; &quot;Jerry&quot; &lt;script&gt;&#39;x&#39;&lt;/script&gt;</p><b>Fed</b> & glad"
+        );
+    }
+
+    #[test]
+    fn links_become_anchors_in_html_and_plain_urls_in_sms() {
+        let v = TokenValues {
+            invitation: "https://valg.dk/a?x=1&y=\"2\"".into(),
+            contact: String::new(),
+            ..TokenValues::default()
+        };
+        let html = body(Channel::Email, "<p>Svar: !invitation!contact</p>");
+        assert_eq!(
+            render(&html, &v).body,
+            "<p>Svar: <a href=\"https://valg.dk/a?x=1&amp;y=&quot;2&quot;\">https://valg.dk/a?x=1&amp;y=&quot;2&quot;</a></p>"
+        );
+        let sms = body(Channel::Sms, "Svar: !invitation");
+        assert_eq!(render(&sms, &v).body, "Svar: https://valg.dk/a?x=1&y=\"2\"");
+    }
+
+    #[test]
+    fn sms_is_plain_text_with_the_description_reduced_to_text() {
+        let t = body(Channel::Sms, "Hej !name & co. <3\n!task_type_description");
+        let v = TokenValues {
+            name: "Ib <Ø>".into(),
+            task_type_description: "<p>Mød op &amp; <b>tæl</b>.</p><ul><li>Én</li><li>To</li></ul>"
+                .into(),
+            ..TokenValues::default()
+        };
+        assert_eq!(
+            render(&t, &v).body,
+            "Hej Ib <Ø> & co. <3\nMød op & tæl.\n\n- Én\n- To"
+        );
+    }
+
+    #[test]
+    fn html_template_sent_by_sms_becomes_readable_text() {
+        let t = body(
+            Channel::DigitalPost,
+            "<p>Kære !name</p>\n<p>Du er !task_type på\n   !work_location.<br>Svar: !invitation</p>\n<p>Venlig&nbsp;hilsen<br>!municipality</p>",
+        );
+        let msg = render_as(&t, &values(), Channel::Sms);
+        assert_eq!(msg.channel, Channel::Sms);
+        assert_eq!(
+            msg.body,
+            "Kære Agnes Jensen\n\nDu er Tilforordnet på Korsbæk Skole.\nSvar: https://valg.korsbaek.dk/opgaver/invitation/3f2a9c1e/7d41e0b2\n\nVenlig hilsen\nKorsbæk Kommune"
+        );
+    }
+
+    #[test]
+    fn sms_template_sent_as_email_is_escaped_with_line_breaks() {
+        let t = body(Channel::Sms, "Hej !name <3\nSe !external_web");
+        let msg = render_as(&t, &values(), Channel::Email);
+        assert_eq!(
+            msg.body,
+            "Hej Agnes Jensen &lt;3<br>\nSe <a href=\"https://valg.korsbaek.dk\">https://valg.korsbaek.dk</a>"
+        );
+    }
+
+    #[test]
+    fn subject_is_plain_single_line_text() {
+        let t = Template::parse(
+            "T",
+            Channel::Email,
+            "<b>!name</b> !task_type_description",
+            "x",
+        )
+        .unwrap();
+        let v = TokenValues {
+            name: "A &\r\nB".into(),
+            task_type_description: "<p>Tæl &amp; smil</p>".into(),
+            ..TokenValues::default()
+        };
+        assert_eq!(render(&t, &v).subject, "<b>A &  B</b> Tæl & smil");
+    }
+
+    #[test]
+    fn template_round_trips_through_serde_and_refuses_bad_json() {
+        let t = body(Channel::Email, "<p>!name</p>");
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Template>(&json).unwrap(), t);
+        let bad = r#"{"title":"T","channel":"Sms","subject":"","body":"!nmae"}"#;
+        let err = serde_json::from_str::<Template>(bad).unwrap_err();
+        assert!(err.to_string().contains("!nmae"));
+    }
+
+    #[test]
+    fn preview_uses_the_sample_values() {
+        let t = body(Channel::DigitalPost, "<p>!team, !payment, !days dage</p>");
+        assert_eq!(
+            preview(&t).body,
+            "<p>Socialdemokratiet, 1.320 kr., 5 dage</p>"
+        );
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// Template pieces: random text (no `!`/`<`), tricky literal `!` pieces, or a token.
+    fn arb_piece() -> impl Strategy<Value = Result<String, Token>> {
+        prop_oneof![
+            4 => "[^!<]{0,10}".prop_map(Ok),
+            1 => prop_oneof![Just("Tak!"), Just("! "), Just("!!"), Just("!")].prop_map(|s| Ok(s.to_owned())),
+            4 => proptest::sample::select(Token::ALL.to_vec()).prop_map(Err),
+        ]
+    }
+
+    /// Joins pieces so that no letter follows a token or a literal `!` (which would make a
+    /// different, unknown token candidate).
+    fn assemble(pieces: &[Result<String, Token>]) -> String {
+        let mut out = String::new();
+        for piece in pieces {
+            let next = match piece {
+                Ok(text) => text.clone(),
+                Err(token) => token.to_string(),
+            };
+            let after_bang_or_token =
+                out.ends_with('!') || Token::ALL.iter().any(|t| out.ends_with(&t.to_string()));
+            if after_bang_or_token && next.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+                out.push(' ');
+            }
+            out.push_str(&next);
+        }
+        out
+    }
+
+    /// Values without `!` or lower-case letters, so they can never spell a token.
+    fn arb_values() -> impl Strategy<Value = TokenValues> {
+        proptest::collection::vec("[A-ZÆØÅ0-9 .,:/<>&\"'\n]{0,12}", 16).prop_map(|v| {
+            let mut it = v.into_iter();
+            let mut next = || it.next().unwrap_or_default();
+            TokenValues {
+                name: next(),
+                election: next(),
+                work_location: next(),
+                work_location_address: next(),
+                task_type: next(),
+                task_type_description: next(),
+                task_date: next(),
+                task_start: next(),
+                task_end: next(),
+                payment: next(),
+                days: next(),
+                municipality: next(),
+                invitation: next(),
+                contact: next(),
+                external_web: next(),
+                team: next(),
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn rendering_never_leaves_a_known_token(
+            subject in proptest::collection::vec(arb_piece(), 0..8),
+            body_pieces in proptest::collection::vec(arb_piece(), 1..12),
+            channel in proptest::sample::select(Channel::ALL.to_vec()),
+            target in proptest::sample::select(Channel::ALL.to_vec()),
+            v in arb_values(),
+        ) {
+            let subject = format!("S {}", assemble(&subject));
+            let body = format!("B {}", assemble(&body_pieces));
+            let t = Template::parse("T", channel, &subject, &body);
+            prop_assert!(t.is_ok(), "{:?}", t);
+            let t = t.unwrap();
+            let msg = render_as(&t, &v, target);
+            for token in Token::ALL {
+                let written = token.to_string();
+                prop_assert!(!msg.subject.contains(&written), "{} in {:?}", written, msg.subject);
+                prop_assert!(!msg.body.contains(&written), "{} in {:?}", written, msg.body);
+            }
+        }
+
+        #[test]
+        fn any_text_parses_or_errors_and_renders_without_panicking(
+            text in "\\PC{0,40}",
+            value in "\\PC{0,20}",
+            channel in proptest::sample::select(Channel::ALL.to_vec()),
+        ) {
+            if let Ok(t) = Template::parse("T", channel, &text, &text) {
+                let v = TokenValues { name: value.clone(), task_type_description: value, ..TokenValues::sample() };
+                for target in Channel::ALL {
+                    let _ = render_as(&t, &v, target);
+                }
+            }
+        }
+
+        #[test]
+        fn escaping_makes_any_value_safe_in_html(value in "\\PC{0,40}|[<>&\"' a-z;#]{0,20}") {
+            let t = body(Channel::DigitalPost, "<p>!name</p>");
+            let v = TokenValues { name: value.clone(), ..TokenValues::default() };
+            let out = render(&t, &v).body;
+            let inner = out.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"));
+            prop_assert!(inner.is_some());
+            let inner = inner.unwrap();
+            prop_assert!(!inner.contains('<') && !inner.contains('>'));
+            for (i, _) in inner.match_indices('&') {
+                let rest = &inner[i..];
+                prop_assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"].iter().any(|e| rest.starts_with(e)),
+                    "unescaped & in {:?}", inner
+                );
+            }
+            prop_assert_eq!(unescape(inner), value);
+        }
+    }
 }

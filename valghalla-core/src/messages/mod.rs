@@ -14,7 +14,7 @@ pub mod template;
 
 pub use channel::{
     Channel, ChannelChoice, FallbackOrder, FallbackOrderError, Reachability, Unreachable,
-    choose_channel,
+    choose_channel, render_for_participant,
 };
 pub use defaults::{default_template, default_template_id};
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};

@@ -4,7 +4,11 @@
 pub mod collation;
 pub mod cpr;
 pub mod ids;
+pub mod memory;
 pub mod messages;
+pub mod model;
+pub mod rules;
+pub mod store;
 pub mod time;
 pub mod values;
 

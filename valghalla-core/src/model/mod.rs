@@ -1,0 +1,36 @@
+//! The domain model: plain data, typed so that invalid states cannot be built.
+//!
+//! Entities are constructed from already-parsed values (see [`crate::values`]); the few
+//! cross-field invariants (an election's working period contains its election day, …) are
+//! checked by constructors that return errors.
+
+mod audit;
+mod election;
+mod link;
+mod master;
+mod participant;
+mod record;
+mod seat;
+
+pub use audit::{AuditAction, AuditEntry};
+pub use election::{
+    DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
+};
+pub use link::{Link, LinkKind, LinkToken, VacancyFilter};
+pub use master::{
+    Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
+};
+pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
+pub use record::{Municipality, Op, Record, RecordKey, RecordKind};
+pub use seat::{
+    AcceptedVia, InvitationToken, Rejection, RejectionKind, Seat, SeatState, SeatStatus, SlotKey,
+};
+
+/// A stored value with the version the store keeps for optimistic concurrency.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Versioned<T> {
+    /// The value.
+    pub value: T,
+    /// Increases by one with every write.
+    pub version: u64,
+}

@@ -1,0 +1,183 @@
+//! Records: the stored form of every entity, and the operations a change is made of.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{
+    AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
+    TaskTypeId, TeamId, WorkLocationId,
+};
+use crate::model::{
+    Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
+    WorkLocation,
+};
+use crate::values::{MunicipalityCode, Name};
+
+/// The municipality a store holds: its code (for the residency rule) and name (for messages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Municipality {
+    /// Kommunekode.
+    pub code: MunicipalityCode,
+    /// Name, e.g. "Kolding Kommune".
+    pub name: Name,
+}
+
+/// Any stored entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(
+    missing_docs,
+    reason = "each variant holds the entity it is named after"
+)]
+pub enum Record {
+    Municipality(Municipality),
+    Area(Area),
+    WorkLocation(WorkLocation),
+    TaskType(TaskType),
+    Team(Team),
+    SpecialDiet(SpecialDiet),
+    ElectionType(ElectionType),
+    Election(Election),
+    Seat(Seat),
+    Participant(Participant),
+    Rejection(Rejection),
+    Link(Link),
+}
+
+/// The key of a stored entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[allow(
+    missing_docs,
+    reason = "each variant holds the id of the entity it is named after"
+)]
+pub enum RecordKey {
+    /// The one municipality record.
+    Municipality,
+    Area(AreaId),
+    WorkLocation(WorkLocationId),
+    TaskType(TaskTypeId),
+    Team(TeamId),
+    SpecialDiet(SpecialDietId),
+    ElectionType(ElectionTypeId),
+    Election(ElectionId),
+    Seat(SeatId),
+    Participant(ParticipantId),
+    Rejection(RejectionId),
+    Link(LinkId),
+}
+
+/// The kinds of record, for listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "one per record variant")]
+pub enum RecordKind {
+    Municipality,
+    Area,
+    WorkLocation,
+    TaskType,
+    Team,
+    SpecialDiet,
+    ElectionType,
+    Election,
+    Seat,
+    Participant,
+    Rejection,
+    Link,
+}
+
+impl RecordKind {
+    /// A stable lower-case name (`work_location`, …), used as a table name by stores.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Municipality => "municipality",
+            RecordKind::Area => "area",
+            RecordKind::WorkLocation => "work_location",
+            RecordKind::TaskType => "task_type",
+            RecordKind::Team => "team",
+            RecordKind::SpecialDiet => "special_diet",
+            RecordKind::ElectionType => "election_type",
+            RecordKind::Election => "election",
+            RecordKind::Seat => "seat",
+            RecordKind::Participant => "participant",
+            RecordKind::Rejection => "rejection",
+            RecordKind::Link => "link",
+        }
+    }
+}
+
+impl Record {
+    /// The record's key.
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::Municipality(_) => RecordKey::Municipality,
+            Record::Area(x) => RecordKey::Area(x.id),
+            Record::WorkLocation(x) => RecordKey::WorkLocation(x.id),
+            Record::TaskType(x) => RecordKey::TaskType(x.id),
+            Record::Team(x) => RecordKey::Team(x.id),
+            Record::SpecialDiet(x) => RecordKey::SpecialDiet(x.id),
+            Record::ElectionType(x) => RecordKey::ElectionType(x.id),
+            Record::Election(x) => RecordKey::Election(x.id),
+            Record::Seat(x) => RecordKey::Seat(x.id),
+            Record::Participant(x) => RecordKey::Participant(x.id),
+            Record::Rejection(x) => RecordKey::Rejection(x.id),
+            Record::Link(x) => RecordKey::Link(x.id),
+        }
+    }
+}
+
+impl RecordKey {
+    /// The kind of record the key names.
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            RecordKey::Municipality => RecordKind::Municipality,
+            RecordKey::Area(_) => RecordKind::Area,
+            RecordKey::WorkLocation(_) => RecordKind::WorkLocation,
+            RecordKey::TaskType(_) => RecordKind::TaskType,
+            RecordKey::Team(_) => RecordKind::Team,
+            RecordKey::SpecialDiet(_) => RecordKind::SpecialDiet,
+            RecordKey::ElectionType(_) => RecordKind::ElectionType,
+            RecordKey::Election(_) => RecordKind::Election,
+            RecordKey::Seat(_) => RecordKind::Seat,
+            RecordKey::Participant(_) => RecordKind::Participant,
+            RecordKey::Rejection(_) => RecordKind::Rejection,
+            RecordKey::Link(_) => RecordKind::Link,
+        }
+    }
+
+    /// The id as text (empty for the municipality record).
+    pub fn id_string(&self) -> String {
+        match self {
+            RecordKey::Municipality => String::new(),
+            RecordKey::Area(id) => id.to_string(),
+            RecordKey::WorkLocation(id) => id.to_string(),
+            RecordKey::TaskType(id) => id.to_string(),
+            RecordKey::Team(id) => id.to_string(),
+            RecordKey::SpecialDiet(id) => id.to_string(),
+            RecordKey::ElectionType(id) => id.to_string(),
+            RecordKey::Election(id) => id.to_string(),
+            RecordKey::Seat(id) => id.to_string(),
+            RecordKey::Participant(id) => id.to_string(),
+            RecordKey::Rejection(id) => id.to_string(),
+            RecordKey::Link(id) => id.to_string(),
+        }
+    }
+}
+
+/// One write in a change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    /// Create or replace a record.
+    Put(Record),
+    /// Delete a record.
+    Delete(RecordKey),
+    /// Bump a record's version without changing it: a lock that makes two concurrent commands on
+    /// the same participant conflict (e.g. booking two seats at once).
+    Touch(RecordKey),
+}
+
+impl Op {
+    /// The key the op writes.
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Op::Put(r) => r.key(),
+            Op::Delete(k) | Op::Touch(k) => *k,
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! The access policy: one pure function, [`authorize`], decides whether an actor may do
+//! something. Everything is denied unless a rule below allows it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ParticipantId, TeamId, WorkLocationId};
+use crate::model::LocationScope;
+
+/// A staff member's role in the secretariat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StaffRole {
+    /// May do everything.
+    Administrator,
+    /// May read everything except full CPR numbers, and change nothing.
+    Reader,
+}
+
+/// A citizen who is logged in, with the responsibilities they hold. One person can be a
+/// participant, a team responsible and a work-location responsible at once.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PersonActor {
+    /// The participant they are.
+    pub participant: ParticipantId,
+    /// Teams they are responsible for (party secretary), and where.
+    pub responsible_for_teams: BTreeMap<TeamId, LocationScope>,
+    /// Work locations they are responsible for.
+    pub responsible_for_locations: BTreeSet<WorkLocationId>,
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Actor {
+    /// Someone in the election secretariat.
+    Secretariat {
+        /// User name (for the audit log).
+        user: String,
+        /// Role.
+        role: StaffRole,
+    },
+    /// A logged-in citizen (participant, team responsible and/or work-location responsible).
+    Person(PersonActor),
+    /// Someone holding a link who is not logged in.
+    Anonymous,
+    /// A background job.
+    System {
+        /// The job's name.
+        job: String,
+    },
+}
+
+impl Actor {
+    /// How the audit log names the actor (never a CPR number).
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Secretariat { user, .. } => format!("staff:{user}"),
+            Actor::Person(p) => format!("participant:{}", p.participant),
+            Actor::Anonymous => "anonymous".into(),
+            Actor::System { job } => format!("job:{job}"),
+        }
+    }
+}
+
+/// What an actor wants to do, with the facts about the resource the decision depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Permission {
+    /// Read areas, locations, task types, teams, diets, election types and elections.
+    ReadMasterData,
+    /// Change them.
+    EditMasterData,
+    /// Create, edit, duplicate, activate, deactivate or delete elections.
+    ManageElections,
+    /// Change seat counts or move vacant seats.
+    DistributeSeats,
+    /// See the election-wide staffing overview.
+    ReadOverview,
+    /// See a team's seats at a location (and their holders' names).
+    ReadTeamSeats {
+        /// The team.
+        team: TeamId,
+        /// The location.
+        work_location: WorkLocationId,
+    },
+    /// Invite someone to a seat, answer on their behalf or remove them.
+    ManageSeatHolders,
+    /// Place a member of `team` into one of its seats at `work_location`.
+    PlaceMember {
+        /// The team.
+        team: TeamId,
+        /// The location.
+        work_location: WorkLocationId,
+    },
+    /// Accept, decline or withdraw from a seat as the participant it concerns.
+    AnswerOwnSeat {
+        /// The participant concerned.
+        participant: ParticipantId,
+    },
+    /// Take a vacant seat through a link or a team's vacancy list (as `participant`).
+    TakeVacantSeat {
+        /// The participant taking it.
+        participant: ParticipantId,
+    },
+    /// Read a participant's profile (without the full CPR number).
+    ReadParticipant {
+        /// The participant.
+        participant: ParticipantId,
+        /// Their teams.
+        teams: BTreeSet<TeamId>,
+    },
+    /// See a participant's full CPR number.
+    ReadFullCpr,
+    /// Look a CPR number up in the registry and create a participant.
+    CreateParticipant,
+    /// Change a participant's contact details, diets and teams.
+    EditParticipant {
+        /// The participant.
+        participant: ParticipantId,
+    },
+    /// Delete or anonymise a participant.
+    DeleteParticipant {
+        /// The participant.
+        participant: ParticipantId,
+    },
+    /// List a team's members and their seats.
+    ReadTeamMembers {
+        /// The team.
+        team: TeamId,
+    },
+    /// Remove a member from a team.
+    RemoveTeamMember {
+        /// The team.
+        team: TeamId,
+    },
+    /// Make or revoke a link for `team` (`None`: a seat link or other secretariat link).
+    ManageLinks {
+        /// The team the link is for.
+        team: Option<TeamId>,
+    },
+    /// See the staff of a work location with contact details.
+    ReadLocationStaff {
+        /// The location.
+        work_location: WorkLocationId,
+    },
+    /// Read the audit log.
+    ReadAuditLog,
+    /// Read the communication log, send group messages, edit templates.
+    ManageCommunication,
+    /// Export lists.
+    ExportLists,
+    /// Run a background job.
+    RunJob,
+}
+
+/// Why an actor was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{actor} may not {permission:?}")]
+pub struct Denied {
+    /// The actor's label.
+    pub actor: String,
+    /// What they tried.
+    pub permission: Permission,
+}
+
+fn team_scope_allows(p: &PersonActor, team: TeamId, location: Option<WorkLocationId>) -> bool {
+    match (p.responsible_for_teams.get(&team), location) {
+        (Some(scope), Some(loc)) => scope.contains(loc),
+        (Some(_), None) => true,
+        (None, _) => false,
+    }
+}
+
+/// Decides whether `actor` may do `permission`. Deny by default.
+pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
+    use Permission as P;
+    let allowed = match actor {
+        Actor::Secretariat {
+            role: StaffRole::Administrator,
+            ..
+        } => !matches!(
+            permission,
+            P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
+        ),
+        Actor::Secretariat {
+            role: StaffRole::Reader,
+            ..
+        } => matches!(
+            permission,
+            P::ReadMasterData
+                | P::ReadOverview
+                | P::ReadTeamSeats { .. }
+                | P::ReadParticipant { .. }
+                | P::ReadTeamMembers { .. }
+                | P::ReadLocationStaff { .. }
+                | P::ReadAuditLog
+        ),
+        Actor::Person(p) => match permission {
+            P::ReadMasterData => true,
+            P::AnswerOwnSeat { participant }
+            | P::TakeVacantSeat { participant }
+            | P::EditParticipant { participant }
+            | P::DeleteParticipant { participant } => *participant == p.participant,
+            P::ReadParticipant { participant, teams } => {
+                *participant == p.participant
+                    || teams
+                        .iter()
+                        .any(|t| p.responsible_for_teams.contains_key(t))
+            }
+            P::ReadTeamSeats {
+                team,
+                work_location,
+            }
+            | P::PlaceMember {
+                team,
+                work_location,
+            } => team_scope_allows(p, *team, Some(*work_location)),
+            P::ReadTeamMembers { team } | P::RemoveTeamMember { team } => {
+                team_scope_allows(p, *team, None)
+            }
+            P::ManageLinks { team: Some(team) } => team_scope_allows(p, *team, None),
+            P::ReadLocationStaff { work_location } => {
+                p.responsible_for_locations.contains(work_location)
+            }
+            _ => false,
+        },
+        Actor::Anonymous => matches!(permission, P::ReadMasterData),
+        Actor::System { .. } => matches!(
+            permission,
+            P::RunJob
+                | P::ReadMasterData
+                | P::ReadOverview
+                | P::ManageSeatHolders
+                | P::ReadParticipant { .. }
+                | P::EditParticipant { .. }
+                | P::DeleteParticipant { .. }
+                | P::ManageElections
+                | P::ManageCommunication
+        ),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied {
+            actor: actor.label(),
+            permission: permission.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ids<T: Copy + std::fmt::Debug + 'static>(pool: &[T]) -> prop::sample::Select<T> {
+        prop::sample::select(pool.to_vec())
+    }
+
+    struct World {
+        people: Vec<ParticipantId>,
+        teams: Vec<TeamId>,
+        locations: Vec<WorkLocationId>,
+    }
+
+    fn world() -> World {
+        World {
+            people: (0..3).map(|_| ParticipantId::new()).collect(),
+            teams: (0..3).map(|_| TeamId::new()).collect(),
+            locations: (0..3).map(|_| WorkLocationId::new()).collect(),
+        }
+    }
+
+    fn arb_actor(w: &World) -> impl Strategy<Value = Actor> + use<> {
+        let person = (
+            ids(&w.people),
+            prop::collection::btree_map(
+                ids(&w.teams),
+                prop_oneof![
+                    Just(LocationScope::All),
+                    prop::collection::btree_set(ids(&w.locations), 0..3)
+                        .prop_map(LocationScope::Only)
+                ],
+                0..3,
+            ),
+            prop::collection::btree_set(ids(&w.locations), 0..3),
+        )
+            .prop_map(
+                |(participant, responsible_for_teams, responsible_for_locations)| {
+                    Actor::Person(PersonActor {
+                        participant,
+                        responsible_for_teams,
+                        responsible_for_locations,
+                    })
+                },
+            );
+        prop_oneof![
+            Just(Actor::Secretariat {
+                user: "a".into(),
+                role: StaffRole::Administrator
+            }),
+            Just(Actor::Secretariat {
+                user: "r".into(),
+                role: StaffRole::Reader
+            }),
+            Just(Actor::Anonymous),
+            Just(Actor::System { job: "sync".into() }),
+            person,
+        ]
+    }
+
+    fn arb_permission(w: &World) -> impl Strategy<Value = Permission> + use<> {
+        let (p, t, l) = (ids(&w.people), ids(&w.teams), ids(&w.locations));
+        prop_oneof![
+            Just(Permission::ReadMasterData),
+            Just(Permission::EditMasterData),
+            Just(Permission::ManageElections),
+            Just(Permission::DistributeSeats),
+            Just(Permission::ReadOverview),
+            Just(Permission::ManageSeatHolders),
+            Just(Permission::ReadFullCpr),
+            Just(Permission::CreateParticipant),
+            Just(Permission::ReadAuditLog),
+            Just(Permission::ExportLists),
+            (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::ReadTeamSeats {
+                team,
+                work_location
+            }),
+            (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::PlaceMember {
+                team,
+                work_location
+            }),
+            p.clone()
+                .prop_map(|participant| Permission::AnswerOwnSeat { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::TakeVacantSeat { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::EditParticipant { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::DeleteParticipant { participant }),
+            (p, prop::collection::btree_set(t.clone(), 0..3)).prop_map(|(participant, teams)| {
+                Permission::ReadParticipant { participant, teams }
+            }),
+            t.clone()
+                .prop_map(|team| Permission::ReadTeamMembers { team }),
+            t.clone()
+                .prop_map(|team| Permission::RemoveTeamMember { team }),
+            prop::option::of(t).prop_map(|team| Permission::ManageLinks { team }),
+            l.prop_map(|work_location| Permission::ReadLocationStaff { work_location }),
+        ]
+    }
+
+    /// The scope a person has, written independently of [`authorize`]: the set of teams,
+    /// (team, location) pairs and locations they may touch.
+    fn within_person_scope(p: &PersonActor, perm: &Permission) -> bool {
+        let in_team = |team: &TeamId, loc: Option<&WorkLocationId>| {
+            p.responsible_for_teams.iter().any(|(t, scope)| {
+                t == team
+                    && loc.is_none_or(|l| match scope {
+                        LocationScope::All => true,
+                        LocationScope::Only(set) => set.contains(l),
+                    })
+            })
+        };
+        match perm {
+            Permission::ReadMasterData => true,
+            Permission::ReadTeamSeats {
+                team,
+                work_location,
+            }
+            | Permission::PlaceMember {
+                team,
+                work_location,
+            } => in_team(team, Some(work_location)),
+            Permission::ReadTeamMembers { team }
+            | Permission::RemoveTeamMember { team }
+            | Permission::ManageLinks { team: Some(team) } => in_team(team, None),
+            Permission::AnswerOwnSeat { participant }
+            | Permission::TakeVacantSeat { participant }
+            | Permission::EditParticipant { participant }
+            | Permission::DeleteParticipant { participant } => *participant == p.participant,
+            Permission::ReadParticipant { participant, teams } => {
+                *participant == p.participant || teams.iter().any(|t| in_team(t, None))
+            }
+            Permission::ReadLocationStaff { work_location } => {
+                p.responsible_for_locations.contains(work_location)
+            }
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn nothing_is_allowed_outside_the_actors_scope(
+            (actor, perm) in { let w = world(); (arb_actor(&w), arb_permission(&w)) }
+        ) {
+            let allowed = authorize(&actor, &perm).is_ok();
+            match &actor {
+                Actor::Person(p) => prop_assert_eq!(allowed, within_person_scope(p, &perm)),
+                Actor::Anonymous => prop_assert_eq!(allowed, perm == Permission::ReadMasterData),
+                Actor::Secretariat { role: StaffRole::Reader, .. } => {
+                    let writes = matches!(perm, Permission::EditMasterData | Permission::ManageElections
+                        | Permission::DistributeSeats | Permission::ManageSeatHolders | Permission::PlaceMember { .. }
+                        | Permission::EditParticipant { .. } | Permission::DeleteParticipant { .. }
+                        | Permission::RemoveTeamMember { .. } | Permission::ManageLinks { .. }
+                        | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr);
+                    prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
+                }
+                _ => {}
+            }
+            // Nobody but the secretariat's administrators sees a full CPR number.
+            if perm == Permission::ReadFullCpr && allowed {
+                let is_admin = matches!(actor, Actor::Secretariat { role: StaffRole::Administrator, .. });
+                prop_assert!(is_admin);
+            }
+        }
+    }
+
+    #[test]
+    fn a_party_secretary_never_sees_another_teams_seats() {
+        let (mine, theirs, loc) = (TeamId::new(), TeamId::new(), WorkLocationId::new());
+        let actor = Actor::Person(PersonActor {
+            participant: ParticipantId::new(),
+            responsible_for_teams: [(mine, LocationScope::All)].into(),
+            responsible_for_locations: BTreeSet::new(),
+        });
+        assert!(
+            authorize(
+                &actor,
+                &Permission::ReadTeamSeats {
+                    team: mine,
+                    work_location: loc
+                }
+            )
+            .is_ok()
+        );
+        let denied = authorize(
+            &actor,
+            &Permission::ReadTeamSeats {
+                team: theirs,
+                work_location: loc,
+            },
+        )
+        .unwrap_err();
+        assert!(denied.actor.starts_with("participant:"));
+        assert!(authorize(&actor, &Permission::ReadFullCpr).is_err());
+        assert!(authorize(&actor, &Permission::ReadOverview).is_err());
+    }
+
+    #[test]
+    fn a_sub_secretary_is_limited_to_their_locations() {
+        let (team, here, there) = (TeamId::new(), WorkLocationId::new(), WorkLocationId::new());
+        let actor = Actor::Person(PersonActor {
+            participant: ParticipantId::new(),
+            responsible_for_teams: [(team, LocationScope::Only([here].into()))].into(),
+            responsible_for_locations: BTreeSet::new(),
+        });
+        assert!(
+            authorize(
+                &actor,
+                &Permission::PlaceMember {
+                    team,
+                    work_location: here
+                }
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor,
+                &Permission::PlaceMember {
+                    team,
+                    work_location: there
+                }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_location_responsible_sees_only_their_locations() {
+        let (mine, other) = (WorkLocationId::new(), WorkLocationId::new());
+        let actor = Actor::Person(PersonActor {
+            participant: ParticipantId::new(),
+            responsible_for_teams: BTreeMap::new(),
+            responsible_for_locations: [mine].into(),
+        });
+        assert!(
+            authorize(
+                &actor,
+                &Permission::ReadLocationStaff {
+                    work_location: mine
+                }
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor,
+                &Permission::ReadLocationStaff {
+                    work_location: other
+                }
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn readers_read_but_never_write() {
+        let reader = Actor::Secretariat {
+            user: "r".into(),
+            role: StaffRole::Reader,
+        };
+        assert!(authorize(&reader, &Permission::ReadOverview).is_ok());
+        assert!(authorize(&reader, &Permission::DistributeSeats).is_err());
+        assert!(authorize(&reader, &Permission::ReadFullCpr).is_err());
+    }
+}

@@ -1,0 +1,593 @@
+//! The seat lifecycle: the transitions T1–T14 of the reference system
+//! (`os2valghalla3-domain.md` §5.5), with every check in the domain rather than in a web page.
+//!
+//! ```text
+//!             invite (T1, T2)             accept (T3) / on behalf (T5)
+//!   Vacant ───────────────────▶ Invited ──────────────────────────────▶ Accepted
+//!     ▲  ╲                        │                                        │
+//!     │   ╲ take through a link (T4), place by team responsible            │
+//!     │    ╲───────────────────────────────────────────────────────────────▶│
+//!     │  decline (T7), on behalf (T6), withdraw (T8), remove (T9),         │
+//!     └──────── re-validation (T10), participant deleted (T11), team removal (T12)
+//! ```
+
+use chrono::NaiveDate;
+
+use crate::cpr::LeapDayBirthdays;
+use crate::ids::RejectionId;
+use crate::ids::TeamId;
+use crate::messages::MessageKind;
+use crate::model::{
+    AcceptedVia, AuditAction, Election, ElectionType, InvitationToken, Op, Participant, Record,
+    RecordKey, Rejection, RejectionKind, Seat, SeatState, TaskType, Trust, WorkLocation,
+};
+use crate::rules::booking::{self, Booking};
+use crate::rules::eligibility::{self, EligibilityInput};
+use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
+use crate::values::MunicipalityCode;
+
+/// The facts about a seat a transition needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SeatFacts<'a> {
+    /// The seat as stored.
+    pub seat: &'a Seat,
+    /// Its election.
+    pub election: &'a Election,
+    /// The election's type.
+    pub election_type: &'a ElectionType,
+    /// Its task type.
+    pub task_type: &'a TaskType,
+    /// Its work location.
+    pub work_location: &'a WorkLocation,
+    /// The municipality staffing the election.
+    pub municipality: MunicipalityCode,
+}
+
+/// The facts about a participant a transition needs.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonFacts<'a> {
+    /// The participant.
+    pub participant: &'a Participant,
+    /// Every seat they hold or are invited to, in any election.
+    pub bookings: &'a [Booking],
+}
+
+/// How someone reaches a vacant seat without an invitation (T4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenAccess {
+    /// Through a team's vacancy overview or a vacancy link: only open task types, unless the
+    /// link explicitly includes trusted ones.
+    Vacancies {
+        /// Whether the link includes trusted task types.
+        include_trusted: bool,
+    },
+    /// Through a link to this one seat, made by the secretariat or a team responsible.
+    SeatLink,
+}
+
+/// The secretariat's answer on a participant's behalf (T5, T6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Yes.
+    Accept,
+    /// No.
+    Decline,
+}
+
+fn eligibility_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
+    let input = EligibilityInput {
+        person: &person.participant.person,
+        rules: &seat.election_type.rules,
+        task_checks_rules: seat.task_type.check_eligibility,
+        election_day: seat.election.election_day(),
+        municipality: seat.municipality,
+        leap_day: LeapDayBirthdays::default(),
+    };
+    eligibility::check(&input)
+        .into_iter()
+        .map(Violation::Ineligible)
+        .collect()
+}
+
+fn booking_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
+    let window = seat.task_type.window.on(seat.seat.slot.date);
+    booking::conflicts(seat.seat.id, &window, person.bookings)
+}
+
+/// The checks every route onto a seat shares: the seat's place in the election, eligibility and
+/// double booking, all collected.
+fn placement_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
+    let mut v = structural_violations(seat);
+    v.extend(eligibility_violations(seat, person));
+    v.extend(booking_violations(seat, person));
+    v
+}
+
+/// The seat's slot must fit its election and location (a location edit may have changed them).
+fn structural_violations(seat: &SeatFacts<'_>) -> Vec<Violation> {
+    let slot = &seat.seat.slot;
+    let mut v = Vec::new();
+    if !seat.election.working_period().contains(slot.date) {
+        v.push(Violation::DateOutsidePeriod { date: slot.date });
+    }
+    if !seat.election.work_locations.contains(&slot.work_location) {
+        v.push(Violation::LocationNotInElection {
+            work_location: slot.work_location,
+        });
+    }
+    if !seat.work_location.teams.contains(&slot.team) {
+        v.push(Violation::TeamNotAtLocation { team: slot.team });
+    }
+    if !seat.work_location.task_types.contains(&slot.task_type) {
+        v.push(Violation::TaskTypeNotAtLocation {
+            task_type: slot.task_type,
+        });
+    }
+    v
+}
+
+fn put_seat(seat: &Seat, state: SeatState) -> Op {
+    Op::Put(Record::Seat(Seat {
+        state,
+        ..seat.clone()
+    }))
+}
+
+fn message(
+    kind: MessageKind,
+    seat: &Seat,
+    participant: crate::ids::ParticipantId,
+) -> MessageIntent {
+    MessageIntent {
+        kind,
+        participant,
+        seat: Some(seat.id),
+    }
+}
+
+fn seat_audit(
+    ctx: &Ctx,
+    seat: &Seat,
+    participant: crate::ids::ParticipantId,
+    what: &str,
+) -> crate::model::AuditEntry {
+    ctx.audit(
+        AuditAction::SeatChange,
+        "seat",
+        seat.id,
+        Some(participant),
+        Some(seat.slot.election),
+        format!("{what} (seat {}, participant {participant})", seat.id),
+    )
+}
+
+fn rejection(
+    ctx: &Ctx,
+    seat: &Seat,
+    participant: crate::ids::ParticipantId,
+    kind: RejectionKind,
+) -> Op {
+    Op::Put(Record::Rejection(Rejection {
+        id: RejectionId::new(),
+        slot: seat.slot,
+        seat: seat.id,
+        participant,
+        at: ctx.now,
+        kind,
+    }))
+}
+
+/// T1: the secretariat invites a participant to a vacant seat. The participant joins the seat's
+/// team if not already a member.
+pub fn invite(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Result<Decision, Refused> {
+    let mut v = Vec::new();
+    if seat.seat.state != SeatState::Vacant {
+        v.push(Violation::SeatNotVacant);
+    }
+    v.extend(placement_violations(seat, person));
+    Refused::check(v)?;
+    let p = person.participant;
+    let mut ops = vec![put_seat(
+        seat.seat,
+        SeatState::Invited {
+            participant: p.id,
+            token: InvitationToken::generate(),
+            invited_at: ctx.now,
+            last_reminder_at: None,
+        },
+    )];
+    ops.push(join_team_or_touch(p, seat.seat.slot.team));
+    Ok(Decision {
+        ops,
+        messages: vec![message(MessageKind::Invitation, seat.seat, p.id)],
+        audit: vec![seat_audit(ctx, seat.seat, p.id, "invited")],
+    })
+}
+
+/// Adds the participant to `team` if needed; otherwise touches them, so two concurrent
+/// bookings of the same person conflict.
+fn join_team_or_touch(p: &Participant, team: TeamId) -> Op {
+    if p.teams.contains(&team) {
+        Op::Touch(RecordKey::Participant(p.id))
+    } else {
+        let mut joined = p.clone();
+        joined.teams.insert(team);
+        Op::Put(Record::Participant(joined))
+    }
+}
+
+/// T3: the participant accepts an invitation, by the code in the link (`Some`) or from their
+/// own task list (`None`). Eligibility and double booking are checked again: the registry data
+/// or other bookings may have changed since the invitation.
+pub fn accept_invitation(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+    token: Option<&InvitationToken>,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    let mut v = Vec::new();
+    if !seat.election.active {
+        v.push(Violation::ElectionInactive);
+    }
+    match &seat.seat.state {
+        SeatState::Invited {
+            participant,
+            token: t,
+            ..
+        } if *participant == p.id => {
+            if token.is_some_and(|given| given != t) {
+                v.push(Violation::WrongInvitationToken);
+            }
+        }
+        _ => v.push(Violation::NotInvited),
+    }
+    if seat.seat.slot.date < ctx.today() {
+        v.push(Violation::TaskInThePast {
+            date: seat.seat.slot.date,
+        });
+    }
+    v.extend(placement_violations(seat, person));
+    Refused::check(v)?;
+    Ok(accepted(
+        ctx,
+        seat.seat,
+        p,
+        AcceptedVia::Invitation,
+        "accepted the invitation",
+    ))
+}
+
+fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &str) -> Decision {
+    Decision {
+        ops: vec![
+            put_seat(
+                seat,
+                SeatState::Accepted {
+                    participant: p.id,
+                    accepted_at: ctx.now,
+                    via,
+                    task_reminder_at: None,
+                },
+            ),
+            Op::Touch(RecordKey::Participant(p.id)),
+        ],
+        messages: vec![message(MessageKind::Registration, seat, p.id)],
+        audit: vec![seat_audit(ctx, seat, p.id, what)],
+    }
+}
+
+/// T4: a participant takes a vacant seat through an open link or their team's vacancy list.
+/// They must be a member of the seat's team (the service joins them first when they came
+/// through a team link) and, unless the route allows it, the task type must be open.
+pub fn take_vacant(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+    access: OpenAccess,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    let mut v = Vec::new();
+    if !seat.election.active {
+        v.push(Violation::ElectionInactive);
+    }
+    if seat.seat.state != SeatState::Vacant {
+        v.push(Violation::SeatNotVacant);
+    }
+    if !p.teams.contains(&seat.seat.slot.team) {
+        v.push(Violation::NotTeamMember {
+            team: seat.seat.slot.team,
+        });
+    }
+    let trusted_allowed = match access {
+        OpenAccess::Vacancies { include_trusted } => include_trusted,
+        OpenAccess::SeatLink => true,
+    };
+    if seat.task_type.trust == Trust::Trusted && !trusted_allowed {
+        v.push(Violation::TrustedTask {
+            task_type: seat.task_type.id,
+        });
+    }
+    if seat.seat.slot.date < ctx.today() {
+        v.push(Violation::TaskInThePast {
+            date: seat.seat.slot.date,
+        });
+    }
+    v.extend(placement_violations(seat, person));
+    Refused::check(v)?;
+    Ok(accepted(
+        ctx,
+        seat.seat,
+        p,
+        AcceptedVia::OpenLink,
+        "took a vacant seat",
+    ))
+}
+
+/// A team responsible places a member of their team directly into a vacant seat of the team
+/// (whether the responsible may act at that location is the access policy's job).
+pub fn place_member(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    let mut v = Vec::new();
+    if seat.seat.state != SeatState::Vacant {
+        v.push(Violation::SeatNotVacant);
+    }
+    if !p.teams.contains(&seat.seat.slot.team) {
+        v.push(Violation::NotTeamMember {
+            team: seat.seat.slot.team,
+        });
+    }
+    v.extend(placement_violations(seat, person));
+    Refused::check(v)?;
+    Ok(accepted(
+        ctx,
+        seat.seat,
+        p,
+        AcceptedVia::PlacedByTeamResponsible,
+        "placed by team responsible",
+    ))
+}
+
+/// T5 and T6: the secretariat answers on a participant's behalf (after a phone call, say).
+/// Accepting checks eligibility and double booking like any other acceptance; declining records
+/// a rejection.
+pub fn answer_on_behalf(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+    answer: Answer,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    let holder = seat.seat.state.participant();
+    if holder != Some(p.id) {
+        return Err(Refused::one(Violation::NotYourSeat));
+    }
+    match answer {
+        Answer::Accept => {
+            if matches!(seat.seat.state, SeatState::Accepted { .. }) {
+                return Ok(Decision::default());
+            }
+            Refused::check(placement_violations(seat, person))?;
+            Ok(accepted(
+                ctx,
+                seat.seat,
+                p,
+                AcceptedVia::OnBehalf,
+                "accepted on behalf",
+            ))
+        }
+        Answer::Decline => Ok(Decision {
+            ops: vec![
+                put_seat(seat.seat, SeatState::Vacant),
+                rejection(ctx, seat.seat, p.id, RejectionKind::DeclinedOnBehalf),
+            ],
+            messages: vec![],
+            audit: vec![seat_audit(ctx, seat.seat, p.id, "declined on behalf")],
+        }),
+    }
+}
+
+/// T7: the participant declines an invitation (with the link's code, or from their task list).
+pub fn decline(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+    token: Option<&InvitationToken>,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    match &seat.seat.state {
+        SeatState::Invited {
+            participant,
+            token: t,
+            ..
+        } if *participant == p.id => {
+            if token.is_some_and(|given| given != t) {
+                return Err(Refused::one(Violation::WrongInvitationToken));
+            }
+        }
+        _ => return Err(Refused::one(Violation::NotInvited)),
+    }
+    Ok(Decision {
+        ops: vec![
+            put_seat(seat.seat, SeatState::Vacant),
+            rejection(ctx, seat.seat, p.id, RejectionKind::Declined),
+        ],
+        messages: vec![message(MessageKind::Cancellation, seat.seat, p.id)],
+        audit: vec![seat_audit(ctx, seat.seat, p.id, "declined the invitation")],
+    })
+}
+
+/// Whether the lock period forbids withdrawing from a task on `task_date` today, and if so the
+/// last day it was allowed.
+pub fn lock(election: &Election, task_date: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+    let last_day = election.last_day_to_withdraw(task_date);
+    (today > last_day).then_some(last_day)
+}
+
+/// T8: the participant withdraws (*afmelder*) from a seat they hold or are invited to. Refused
+/// inside the lock period, with the last day it was possible.
+pub fn withdraw(
+    ctx: &Ctx,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    if seat.seat.state.participant() != Some(p.id) {
+        return Err(Refused::one(Violation::NotYourSeat));
+    }
+    if let Some(last_day) = lock(seat.election, seat.seat.slot.date, ctx.today()) {
+        return Err(Refused::one(Violation::Locked { last_day }));
+    }
+    Ok(Decision {
+        ops: vec![
+            put_seat(seat.seat, SeatState::Vacant),
+            rejection(ctx, seat.seat, p.id, RejectionKind::Withdrew),
+        ],
+        messages: vec![message(MessageKind::Cancellation, seat.seat, p.id)],
+        audit: vec![seat_audit(ctx, seat.seat, p.id, "withdrew")],
+    })
+}
+
+/// T9: the secretariat removes a participant from a seat. An accepted participant is told they
+/// were removed; an invited one that the invitation was withdrawn. No rejection is recorded.
+pub fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+    vacate(
+        ctx,
+        seat,
+        MessageKind::RemovedFromTask,
+        "removed by the secretariat",
+    )
+}
+
+fn vacate(
+    ctx: &Ctx,
+    seat: &Seat,
+    accepted_kind: MessageKind,
+    what: &str,
+) -> Result<Decision, Refused> {
+    let (participant, kind) = match &seat.state {
+        SeatState::Vacant => return Err(Refused::one(Violation::NotYourSeat)),
+        SeatState::Invited { participant, .. } => (*participant, MessageKind::InvitationRetracted),
+        SeatState::Accepted { participant, .. } => (*participant, accepted_kind),
+    };
+    Ok(Decision {
+        ops: vec![put_seat(seat, SeatState::Vacant)],
+        messages: vec![message(kind, seat, participant)],
+        audit: vec![seat_audit(ctx, seat, participant, what)],
+    })
+}
+
+/// T10: re-validation found the participant no longer eligible for the seat. Accepted
+/// participants get the "removed after re-validation" message; invited ones are told the
+/// invitation was withdrawn (the reference says nothing to them).
+pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+    vacate(
+        ctx,
+        seat,
+        MessageKind::RemovedByValidation,
+        "removed after re-validation",
+    )
+}
+
+/// T11: a participant is deleted. Every seat they hold is vacated (without messages: they are
+/// gone), their rejections are deleted with them, and they are removed as responsible.
+pub fn delete_participant(
+    ctx: &Ctx,
+    participant: &Participant,
+    seats: &[Seat],
+    rejections: &[Rejection],
+) -> Decision {
+    let mut ops: Vec<Op> = seats
+        .iter()
+        .filter(|s| s.state.participant() == Some(participant.id))
+        .map(|s| put_seat(s, SeatState::Vacant))
+        .collect();
+    ops.extend(
+        rejections
+            .iter()
+            .filter(|r| r.participant == participant.id)
+            .map(|r| Op::Delete(RecordKey::Rejection(r.id))),
+    );
+    ops.push(Op::Delete(RecordKey::Participant(participant.id)));
+    Decision {
+        ops,
+        messages: vec![],
+        audit: vec![ctx.audit(
+            AuditAction::Delete,
+            "participant",
+            participant.id,
+            Some(participant.id),
+            None,
+            format!(
+                "participant {} deleted; {} seat(s) vacated",
+                participant.id,
+                seats.len()
+            ),
+        )],
+    }
+}
+
+/// T12: a team responsible removes a member from their team. Refused when the member has an
+/// accepted seat of this team that already took place. Every seat of the team they hold is
+/// vacated with a message and (if they stay in other teams) a rejection; if this was their only
+/// team the participant is deleted entirely.
+pub fn remove_from_team(
+    ctx: &Ctx,
+    team: TeamId,
+    participant: &Participant,
+    seats: &[Seat],
+    rejections: &[Rejection],
+) -> Result<Decision, Refused> {
+    if !participant.teams.contains(&team) {
+        return Err(Refused::one(Violation::NotTeamMember { team }));
+    }
+    let team_seats: Vec<&Seat> = seats
+        .iter()
+        .filter(|s| s.slot.team == team && s.state.participant() == Some(participant.id))
+        .collect();
+    let today = ctx.today();
+    if team_seats
+        .iter()
+        .any(|s| matches!(s.state, SeatState::Accepted { .. }) && s.slot.date < today)
+    {
+        return Err(Refused::one(Violation::HasCompletedTask));
+    }
+    if participant.teams.len() == 1 {
+        return Ok(delete_participant(ctx, participant, seats, rejections));
+    }
+    let mut d = Decision::default();
+    for seat in team_seats {
+        d.ops.push(put_seat(seat, SeatState::Vacant));
+        d.ops.push(rejection(
+            ctx,
+            seat,
+            participant.id,
+            RejectionKind::RemovedFromTeam,
+        ));
+        d.messages.push(message(
+            MessageKind::InvitationRetracted,
+            seat,
+            participant.id,
+        ));
+    }
+    let mut left = participant.clone();
+    left.teams.remove(&team);
+    d.ops.push(Op::Put(Record::Participant(left)));
+    d.audit.push(ctx.audit(
+        AuditAction::Edit,
+        "team",
+        team,
+        Some(participant.id),
+        None,
+        format!("participant {} removed from team {team}", participant.id),
+    ));
+    Ok(d)
+}

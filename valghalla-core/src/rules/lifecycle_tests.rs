@@ -276,7 +276,7 @@ fn only_message(d: &Decision) -> &MessageIntent {
 }
 
 /// The seat a decision writes.
-pub(crate) fn put_seat<'a>(d: &'a Decision, id: crate::ids::SeatId) -> &'a Seat {
+pub(crate) fn put_seat(d: &Decision, id: crate::ids::SeatId) -> &Seat {
     d.ops
         .iter()
         .find_map(|op| match op {

@@ -147,6 +147,9 @@ pub fn move_vacant(
         })
         .collect();
     let n = u32::try_from(moved.len()).unwrap_or(u32::MAX);
+    if n == 0 {
+        return Ok((Decision::default(), 0));
+    }
     let audit = ctx.audit(
         AuditAction::Edit,
         "work_location",

@@ -510,6 +510,7 @@ pub fn delete_participant(
         .filter(|s| s.state.participant() == Some(participant.id))
         .map(|s| put_seat(s, SeatState::Vacant))
         .collect();
+    let vacated = ops.len();
     ops.extend(
         rejections
             .iter()
@@ -528,8 +529,7 @@ pub fn delete_participant(
             None,
             format!(
                 "participant {} deleted; {} seat(s) vacated",
-                participant.id,
-                seats.len()
+                participant.id, vacated
             ),
         )],
     }

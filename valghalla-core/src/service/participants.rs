@@ -317,7 +317,7 @@ async fn check_refs(
 }
 
 /// Removes the participant as team and work-location responsible.
-async fn drop_responsibilities(tx: &mut Tx<'_>, id: ParticipantId) -> Result<Vec<Op>> {
+pub(crate) async fn drop_responsibilities(tx: &mut Tx<'_>, id: ParticipantId) -> Result<Vec<Op>> {
     let mut ops = Vec::new();
     for mut team in tx.all::<Team>().await? {
         if team.responsibles.remove(&id).is_some() {

@@ -598,10 +598,16 @@ impl Valghalla {
             let rejections = tx
                 .query::<Rejection>(&Query::RejectionsOfParticipant(participant))
                 .await?;
-            (
-                lifecycle::remove_from_team(&ctx, team, &p, &seats, &rejections)?,
-                (),
-            )
+            let mut d = lifecycle::remove_from_team(&ctx, team, &p, &seats, &rejections)?;
+            if d.ops
+                .contains(&Op::Delete(RecordKey::Participant(participant)))
+            {
+                // Their only team: they are deleted, so they stop being responsible too.
+                d.ops.extend(
+                    super::participants::drop_responsibilities(&mut tx, participant).await?,
+                );
+            }
+            (d, ())
         });
         Ok(())
     }

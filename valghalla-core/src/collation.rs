@@ -35,10 +35,29 @@ mod tests {
 
     #[test]
     fn danish_letters_come_after_z_in_the_right_order() {
-        let mut names = vec!["Åse", "Østergaard", "Æbelø", "Zacho", "Andersen", "Aagaard", "Ørum"];
+        let mut names = vec![
+            "Åse",
+            "Østergaard",
+            "Æbelø",
+            "Zacho",
+            "Andersen",
+            "Aagaard",
+            "Ørum",
+        ];
         sort_danish_by(&mut names, |s| s);
         // In Danish, "Aa" sorts as "Å".
-        assert_eq!(names, ["Andersen", "Zacho", "Æbelø", "Ørum", "Østergaard", "Aagaard", "Åse"]);
+        assert_eq!(
+            names,
+            [
+                "Andersen",
+                "Zacho",
+                "Æbelø",
+                "Ørum",
+                "Østergaard",
+                "Aagaard",
+                "Åse"
+            ]
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub enum CprError {
     #[error("CPR number: it is empty; enter 10 digits as DDMMYY-SSSS")]
     Empty,
     /// Wrong number of digits or characters that are not digits.
-    #[error("CPR number: it must be 10 digits, written DDMMYYSSSS or DDMMYY-SSSS (found {found_digits} digits)")]
+    #[error(
+        "CPR number: it must be 10 digits, written DDMMYYSSSS or DDMMYY-SSSS (found {found_digits} digits)"
+    )]
     Format {
         /// How many digits the input held.
         found_digits: usize,
@@ -226,14 +228,15 @@ impl Cpr {
 pub fn age_on(birth: NaiveDate, on: NaiveDate, leap: LeapDayBirthdays) -> i32 {
     let mut years = on.year() - birth.year();
     let (bm, bd) = (birth.month(), birth.day());
-    let birthday_this_year = if bm == 2 && bd == 29 && NaiveDate::from_ymd_opt(on.year(), 2, 29).is_none() {
-        match leap {
-            LeapDayBirthdays::FirstOfMarch => (3, 1),
-            LeapDayBirthdays::TwentyEighthOfFebruary => (2, 28),
-        }
-    } else {
-        (bm, bd)
-    };
+    let birthday_this_year =
+        if bm == 2 && bd == 29 && NaiveDate::from_ymd_opt(on.year(), 2, 29).is_none() {
+            match leap {
+                LeapDayBirthdays::FirstOfMarch => (3, 1),
+                LeapDayBirthdays::TwentyEighthOfFebruary => (2, 28),
+            }
+        } else {
+            (bm, bd)
+        };
     if (on.month(), on.day()) < birthday_this_year {
         years -= 1;
     }
@@ -293,22 +296,45 @@ mod tests {
     fn rejects_malformed_input_with_specific_errors() {
         assert_eq!(Cpr::parse(""), Err(CprError::Empty));
         assert_eq!(Cpr::parse("   "), Err(CprError::Empty));
-        assert_eq!(Cpr::parse("01019012"), Err(CprError::Format { found_digits: 8 }));
-        assert_eq!(Cpr::parse("0101-901234"), Err(CprError::Format { found_digits: 10 }));
-        assert_eq!(Cpr::parse("01019O1234"), Err(CprError::Format { found_digits: 9 }));
-        assert_eq!(Cpr::parse("011390-1234"), Err(CprError::Month { month: 13 }));
+        assert_eq!(
+            Cpr::parse("01019012"),
+            Err(CprError::Format { found_digits: 8 })
+        );
+        assert_eq!(
+            Cpr::parse("0101-901234"),
+            Err(CprError::Format { found_digits: 10 })
+        );
+        assert_eq!(
+            Cpr::parse("01019O1234"),
+            Err(CprError::Format { found_digits: 9 })
+        );
+        assert_eq!(
+            Cpr::parse("011390-1234"),
+            Err(CprError::Month { month: 13 })
+        );
         assert_eq!(Cpr::parse("010090-1234"), Err(CprError::Month { month: 0 }));
         assert_eq!(
             Cpr::parse("310490-1234"),
-            Err(CprError::Day { day: 31, month: 4, year: 1990 })
+            Err(CprError::Day {
+                day: 31,
+                month: 4,
+                year: 1990
+            })
         );
         assert_eq!(
             Cpr::parse("000190-1234"),
-            Err(CprError::Day { day: 0, month: 1, year: 1990 })
+            Err(CprError::Day {
+                day: 0,
+                month: 1,
+                year: 1990
+            })
         );
         // 29 February only in leap years; 1900 is not one, 2000 is.
         assert!(Cpr::parse("290200-1234").is_err());
-        assert_eq!(Cpr::parse("290200-4234").unwrap().birth_date(), d(2000, 2, 29));
+        assert_eq!(
+            Cpr::parse("290200-4234").unwrap().birth_date(),
+            d(2000, 2, 29)
+        );
     }
 
     #[test]
@@ -350,7 +376,11 @@ mod tests {
     #[test]
     fn debug_and_display_never_show_the_serial_digits() {
         let cpr = Cpr::parse("0101905678").unwrap();
-        for shown in [format!("{cpr:?}"), format!("{cpr}"), format!("{:?}", Some(cpr))] {
+        for shown in [
+            format!("{cpr:?}"),
+            format!("{cpr}"),
+            format!("{:?}", Some(cpr)),
+        ] {
             assert!(!shown.contains("5678"), "{shown}");
             assert!(shown.contains("010190-xxxx"), "{shown}");
         }
@@ -381,10 +411,26 @@ mod tests {
     #[test]
     fn leap_day_birthdays_follow_the_chosen_rule() {
         let born = d(2008, 2, 29);
-        assert_eq!(age_on(born, d(2026, 2, 28), LeapDayBirthdays::FirstOfMarch), 17);
-        assert_eq!(age_on(born, d(2026, 3, 1), LeapDayBirthdays::FirstOfMarch), 18);
-        assert_eq!(age_on(born, d(2026, 2, 28), LeapDayBirthdays::TwentyEighthOfFebruary), 18);
-        assert_eq!(age_on(born, d(2028, 2, 29), LeapDayBirthdays::FirstOfMarch), 20);
+        assert_eq!(
+            age_on(born, d(2026, 2, 28), LeapDayBirthdays::FirstOfMarch),
+            17
+        );
+        assert_eq!(
+            age_on(born, d(2026, 3, 1), LeapDayBirthdays::FirstOfMarch),
+            18
+        );
+        assert_eq!(
+            age_on(
+                born,
+                d(2026, 2, 28),
+                LeapDayBirthdays::TwentyEighthOfFebruary
+            ),
+            18
+        );
+        assert_eq!(
+            age_on(born, d(2028, 2, 29), LeapDayBirthdays::FirstOfMarch),
+            20
+        );
     }
 
     #[test]
@@ -397,12 +443,18 @@ mod tests {
     }
 
     pub(crate) fn arb_cpr() -> impl Strategy<Value = Cpr> {
-        (1u8..=28, 1u8..=12, 0u8..=99, 0u8..=9, 0u16..=999, any::<bool>()).prop_map(
-            |(day, month, yy, seventh, serial, replacement)| {
+        (
+            1u8..=28,
+            1u8..=12,
+            0u8..=99,
+            0u8..=9,
+            0u16..=999,
+            any::<bool>(),
+        )
+            .prop_map(|(day, month, yy, seventh, serial, replacement)| {
                 let day = if replacement { day + 60 } else { day };
                 Cpr::parse(&format!("{day:02}{month:02}{yy:02}{seventh}{serial:03}")).unwrap()
-            },
-        )
+            })
     }
 
     proptest! {

@@ -179,7 +179,11 @@ impl FlowNetwork {
             .ok_or(FlowError::TooLarge)?;
         let mut res = Residual::build(self);
         let (value, phases) = res.run(source, sink);
-        let flows: Vec<i64> = res.pos.iter().map(|&p| res.cap[res.rev[p as usize] as usize]).collect();
+        let flows: Vec<i64> = res
+            .pos
+            .iter()
+            .map(|&p| res.cap[res.rev[p as usize] as usize])
+            .collect();
         let cost = flows.iter().zip(&self.cost).map(|(f, c)| f * c).sum();
         Ok(FlowSolution {
             value,
@@ -391,9 +395,7 @@ impl Residual {
                     }
                     for e in self.start[u] as usize..self.start[u + 1] as usize {
                         let v = self.to[e] as usize;
-                        if self.cap[e] > 0
-                            && level[v] == u32::MAX
-                            && self.cost[e] + pi[u] == pi[v]
+                        if self.cap[e] > 0 && level[v] == u32::MAX && self.cost[e] + pi[u] == pi[v]
                         {
                             level[v] = level[u] + 1;
                             queue.push_back(v as u32);

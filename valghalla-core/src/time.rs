@@ -135,7 +135,10 @@ mod tests {
     fn an_end_at_or_before_the_start_means_the_next_day() {
         let fintaelling = DailyWindow::new(t(17, 0), t(2, 0));
         assert!(fintaelling.ends_next_day());
-        assert_eq!(fintaelling.on(d(2026, 6, 10)).duration(), Duration::hours(9));
+        assert_eq!(
+            fintaelling.on(d(2026, 6, 10)).duration(),
+            Duration::hours(9)
+        );
         let full_day = DailyWindow::new(t(7, 0), t(7, 0));
         assert_eq!(full_day.on(d(2026, 6, 10)).duration(), Duration::hours(24));
     }
@@ -194,7 +197,9 @@ mod tests {
     fn is_dst_change_near(date: NaiveDate) -> bool {
         (0..=1).any(|k| {
             let day = date + Duration::days(k);
-            let a = Copenhagen.from_local_datetime(&day.and_time(t(12, 0))).earliest();
+            let a = Copenhagen
+                .from_local_datetime(&day.and_time(t(12, 0)))
+                .earliest();
             let b = Copenhagen
                 .from_local_datetime(&(day - Duration::days(1)).and_time(t(12, 0)))
                 .earliest();

@@ -88,7 +88,12 @@ impl<const MAX: usize> Text<MAX> {
     ) -> Result<Self, FieldError> {
         let s = input.trim();
         if s.is_empty() {
-            return Err(FieldError::new(field, field_da, "it is empty; fill it in", "feltet er tomt; udfyld det"));
+            return Err(FieldError::new(
+                field,
+                field_da,
+                "it is empty; fill it in",
+                "feltet er tomt; udfyld det",
+            ));
         }
         let len = s.chars().count();
         if len > MAX {
@@ -214,7 +219,10 @@ impl Email {
             return Err(bad("it is empty", "feltet er tomt"));
         }
         if s.len() > 254 {
-            return Err(bad("it is longer than 254 characters", "adressen er længere end 254 tegn"));
+            return Err(bad(
+                "it is longer than 254 characters",
+                "adressen er længere end 254 tegn",
+            ));
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
             return Err(bad(
@@ -271,23 +279,39 @@ pub struct MobileNumber(u32);
 impl MobileNumber {
     /// Parses `12345678`, `12 34 56 78`, `+45 12345678` or `004512345678`.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let compact: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         let national = compact
             .strip_prefix("+45")
             .or_else(|| compact.strip_prefix("0045"))
             .unwrap_or(&compact);
-        if national.len() != 8 || !national.bytes().all(|b| b.is_ascii_digit()) || national.starts_with('0') {
+        if national.len() != 8
+            || !national.bytes().all(|b| b.is_ascii_digit())
+            || national.starts_with('0')
+        {
             return Err(FieldError::new(
                 "mobile number",
                 "mobilnummer",
-                format!("'{}' is not a Danish number; write 8 digits, optionally after +45", input.trim()),
-                format!("'{}' er ikke et dansk nummer; skriv 8 cifre, evt. efter +45", input.trim()),
+                format!(
+                    "'{}' is not a Danish number; write 8 digits, optionally after +45",
+                    input.trim()
+                ),
+                format!(
+                    "'{}' er ikke et dansk nummer; skriv 8 cifre, evt. efter +45",
+                    input.trim()
+                ),
             ));
         }
-        national
-            .parse::<u32>()
-            .map(MobileNumber)
-            .map_err(|_| FieldError::new("mobile number", "mobilnummer", "not a number", "ikke et tal"))
+        national.parse::<u32>().map(MobileNumber).map_err(|_| {
+            FieldError::new(
+                "mobile number",
+                "mobilnummer",
+                "not a number",
+                "ikke et tal",
+            )
+        })
     }
 
     /// The eight national digits.
@@ -371,7 +395,9 @@ impl std::fmt::Debug for PostalCode {
 deserialize_via_parse!(PostalCode, PostalCode::parse);
 
 /// An amount of money in øre (1/100 DKK).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Ore(pub u64);
 
@@ -417,13 +443,23 @@ mod tests {
         let e = ShortName::parse_field(&long, "short name", "kort navn").unwrap_err();
         assert!(e.to_string().contains("51 characters"), "{e}");
         assert!(Name::parse("a\nb").is_err());
-        assert_eq!(ShortName::parse(&"æ".repeat(50)).unwrap().as_str().chars().count(), 50);
+        assert_eq!(
+            ShortName::parse(&"æ".repeat(50))
+                .unwrap()
+                .as_str()
+                .chars()
+                .count(),
+            50
+        );
     }
 
     #[test]
     fn municipality_codes_are_four_digits_zero_padded() {
         assert_eq!(MunicipalityCode::parse("0621").unwrap().to_string(), "0621");
-        assert_eq!(MunicipalityCode::parse("621").unwrap(), MunicipalityCode::parse("0621").unwrap());
+        assert_eq!(
+            MunicipalityCode::parse("621").unwrap(),
+            MunicipalityCode::parse("0621").unwrap()
+        );
         for bad in ["", "0000", "12345", "62a", "-621"] {
             let e = MunicipalityCode::parse(bad).unwrap_err();
             assert_eq!(e.field, "municipality code", "{bad}");
@@ -434,9 +470,21 @@ mod tests {
 
     #[test]
     fn email_accepts_common_addresses_and_rejects_shapes_that_cannot_deliver() {
-        assert_eq!(Email::parse(" Jens.Hansen@Kolding.DK ").unwrap().as_str(), "Jens.Hansen@kolding.dk");
+        assert_eq!(
+            Email::parse(" Jens.Hansen@Kolding.DK ").unwrap().as_str(),
+            "Jens.Hansen@kolding.dk"
+        );
         assert!(Email::parse("søren@østerby.dk").is_ok());
-        for bad in ["", "jens", "jens@", "@kolding.dk", "jens@kolding", "jens hansen@kolding.dk", "jens@kolding..dk", "a@b@c.dk"] {
+        for bad in [
+            "",
+            "jens",
+            "jens@",
+            "@kolding.dk",
+            "jens@kolding",
+            "jens hansen@kolding.dk",
+            "jens@kolding..dk",
+            "a@b@c.dk",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse("jens").unwrap_err().reason.contains("'@'"));
@@ -445,12 +493,29 @@ mod tests {
     #[test]
     fn mobile_numbers_accept_danish_forms() {
         let want = MobileNumber::parse("20304050").unwrap();
-        for ok in ["20 30 40 50", "+4520304050", "+45 20 30 40 50", "004520304050", "20-30-40-50"] {
+        for ok in [
+            "20 30 40 50",
+            "+4520304050",
+            "+45 20 30 40 50",
+            "004520304050",
+            "20-30-40-50",
+        ] {
             assert_eq!(MobileNumber::parse(ok).unwrap(), want, "{ok}");
         }
         assert_eq!(want.international(), "+4520304050");
-        for bad in ["", "2030405", "203040506", "+4620304050", "0203040a", "02030405"] {
-            assert_eq!(MobileNumber::parse(bad).unwrap_err().field, "mobile number", "{bad}");
+        for bad in [
+            "",
+            "2030405",
+            "203040506",
+            "+4620304050",
+            "0203040a",
+            "02030405",
+        ] {
+            assert_eq!(
+                MobileNumber::parse(bad).unwrap_err().field,
+                "mobile number",
+                "{bad}"
+            );
         }
     }
 

@@ -2,8 +2,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use valghalla::core::apportion::{Method, SeededLot, apportion};
 use valghalla::core::apportion::matrix::round_matrix;
+use valghalla::core::apportion::{Method, SeededLot, apportion};
 
 fn bench(c: &mut Criterion) {
     let weights: [u64; 12] = [
@@ -12,9 +12,7 @@ fn bench(c: &mut Criterion) {
     ];
     for method in Method::ALL {
         c.bench_function(&format!("apportion_1000_seats_12_groups_{method}"), |b| {
-            b.iter(|| {
-                apportion(black_box(&weights), 1000, method, &mut SeededLot::new(0))
-            })
+            b.iter(|| apportion(black_box(&weights), 1000, method, &mut SeededLot::new(0)))
         });
     }
     // Station × party matrix (50 × 12), for reference (target < 5 ms).

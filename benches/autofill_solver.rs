@@ -65,10 +65,18 @@ fn municipality(seed: u64, stations: usize, per_type: [u32; TYPES]) -> Instance 
             let home = rng.random_range(0..stations);
             let trusted = rng.random_bool(0.25);
             let first = rng.random_range(1..TYPES);
-            let second = if rng.random_bool(0.5) { rng.random_range(1..TYPES) } else { first };
+            let second = if rng.random_bool(0.5) {
+                rng.random_range(1..TYPES)
+            } else {
+                first
+            };
             for s in 0..stations {
                 let (dx, dy) = (coords[s].0 - coords[home].0, coords[s].1 - coords[home].1);
-                let cost = if s == home { 0 } else { 1 + ((dx.abs() + dy.abs()) / 4).min(9) };
+                let cost = if s == home {
+                    0
+                } else {
+                    1 + ((dx.abs() + dy.abs()) / 4).min(9)
+                };
                 for t in 0..TYPES {
                     let eligible = (t == 0 && trusted) || t == first || t == second;
                     let g = index[(s * TEAMS + team) * TYPES + t];
@@ -119,8 +127,34 @@ fn country() -> Vec<Instance> {
     out
 }
 
+/// The bare flow part of a solve, for diagnostics: (ms, phases).
+fn flow_only(inst: &Instance) -> (f64, usize) {
+    use valghalla::core::flow::FlowNetwork;
+    let (np, ng) = (inst.people.len(), inst.groups.len());
+    let mut net = FlowNetwork::new(np + ng + 2);
+    for (p, person) in inst.people.iter().enumerate() {
+        let _ = net.add_arc(0, 1 + p, i64::from(person.capacity), 0);
+    }
+    for c in &inst.candidates {
+        let _ = net.add_arc(1 + c.person, 1 + np + c.group, 1, c.cost);
+    }
+    for (g, group) in inst.groups.iter().enumerate() {
+        let _ = net.add_arc(1 + np + g, np + ng + 1, i64::from(group.capacity), 0);
+    }
+    let start = std::time::Instant::now();
+    let phases = net.solve(0, np + ng + 1).map(|s| s.phases()).unwrap_or(0);
+    (start.elapsed().as_secs_f64() * 1e3, phases)
+}
+
 fn bench(c: &mut Criterion) {
     let kk = copenhagen();
+    let (ms, phases) = flow_only(&kk);
+    let start = std::time::Instant::now();
+    let _ = solve(&kk);
+    eprintln!(
+        "KK diagnostics: flow alone {ms:.1} ms in {phases} phases; full solve {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
     let sol = solve(&kk).unwrap_or_default();
     eprintln!(
         "KK: {} groups, {} seats, {} people, {} arcs; filled {}, cost {}, {} groups short",

@@ -34,6 +34,12 @@ fn hare_and_alliances_from_the_command_line() {
 fn bad_input_names_the_line() {
     let options = parse_args(args(&["--seats", "3"])).unwrap();
     let err = run("group,weight,alliance\nA,1,\nB,-2,\n", &options).unwrap_err();
-    assert_eq!(err.to_string(), "line 3: weight '-2' is not a non-negative whole number");
-    assert!(matches!(parse_args(args(&["--seat", "3"])), Err(CliError::Usage(_))));
+    assert_eq!(
+        err.to_string(),
+        "line 3: weight '-2' is not a non-negative whole number"
+    );
+    assert!(matches!(
+        parse_args(args(&["--seat", "3"])),
+        Err(CliError::Usage(_))
+    ));
 }

@@ -346,6 +346,8 @@ impl Residual {
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
         let mut queue: VecDeque<u32> = VecDeque::new();
         let mut path: Vec<u32> = Vec::new();
+        let mut adm: Vec<u32> = Vec::new();
+        let mut adm_start: Vec<u32> = Vec::with_capacity(n + 1);
         let mut value = 0i64;
         let mut phases = 0usize;
         loop {
@@ -382,7 +384,20 @@ impl Residual {
             for (p, &d) in pi.iter_mut().zip(&dist) {
                 *p += d.min(dt);
             }
-            // Dinic on the admissible (zero reduced cost) residual arcs.
+            // The admissible arcs (zero reduced cost, in either direction) stay fixed while the
+            // potentials do, so gather them once per phase into a compact CSR.
+            adm_start.clear();
+            adm.clear();
+            for u in 0..n {
+                adm_start.push(adm.len() as u32);
+                for e in self.start[u] as usize..self.start[u + 1] as usize {
+                    if self.cost[e] + pi[u] == pi[self.to[e] as usize] {
+                        adm.push(e as u32);
+                    }
+                }
+            }
+            adm_start.push(adm.len() as u32);
+            // Dinic on the admissible residual arcs.
             loop {
                 level.fill(u32::MAX);
                 level[s] = 0;
@@ -393,10 +408,10 @@ impl Residual {
                     if level[t] != u32::MAX && level[u] >= level[t] {
                         break;
                     }
-                    for e in self.start[u] as usize..self.start[u + 1] as usize {
+                    for &e in &adm[adm_start[u] as usize..adm_start[u + 1] as usize] {
+                        let e = e as usize;
                         let v = self.to[e] as usize;
-                        if self.cap[e] > 0 && level[v] == u32::MAX && self.cost[e] + pi[u] == pi[v]
-                        {
+                        if self.cap[e] > 0 && level[v] == u32::MAX {
                             level[v] = level[u] + 1;
                             queue.push_back(v as u32);
                         }
@@ -405,18 +420,21 @@ impl Residual {
                 if level[t] == u32::MAX {
                     break;
                 }
-                iter.copy_from_slice(&self.start[..n]);
-                value += self.blocking_flow(s, t, &pi, &mut level, &mut iter, &mut path);
+                iter.copy_from_slice(&adm_start[..n]);
+                value +=
+                    self.blocking_flow(s, t, &adm, &adm_start, &mut level, &mut iter, &mut path);
             }
         }
     }
 
     /// One blocking flow on the level graph, with an explicit stack (paths can be long).
+    #[allow(clippy::too_many_arguments)]
     fn blocking_flow(
         &mut self,
         s: usize,
         t: usize,
-        pi: &[i64],
+        adm: &[u32],
+        adm_start: &[u32],
         level: &mut [u32],
         iter: &mut [u32],
         path: &mut Vec<u32>,
@@ -448,16 +466,12 @@ impl Residual {
                 };
                 continue;
             }
-            let end = self.start[u + 1];
+            let end = adm_start[u + 1];
             let mut advanced = false;
             while iter[u] < end {
-                let e = iter[u] as usize;
+                let e = adm[iter[u] as usize] as usize;
                 let v = self.to[e] as usize;
-                if self.cap[e] > 0
-                    && level[v] == level[u] + 1
-                    && (v == t || level[v] < lt)
-                    && self.cost[e] + pi[u] == pi[v]
-                {
+                if self.cap[e] > 0 && level[v] == level[u] + 1 && (v == t || level[v] < lt) {
                     path.push(e as u32);
                     u = v;
                     advanced = true;

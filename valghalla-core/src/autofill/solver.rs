@@ -272,45 +272,15 @@ pub fn solve(instance: &Instance) -> Result<Solution, SolveError> {
         .collect();
     let mut shortfalls = Vec::with_capacity(short.len());
     if !short.is_empty() {
-        // Who may sit in each group (kept candidates by group), and where each person sits.
-        let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); ng];
-        for &ci in &kept {
-            let c = &instance.candidates[ci as usize];
-            by_group[c.group].push(c.person);
-        }
-        let mut placed: Vec<Vec<usize>> = vec![Vec::new(); np];
-        for a in &assignments {
-            placed[a.person].push(a.group);
-        }
-        for &g in &short {
-            let reach = solved.reaching(group_node(g), None);
-            let deficient_groups: Vec<usize> = (0..ng).filter(|&h| reach[group_node(h)]).collect();
-            let mut eligible: Vec<usize> = deficient_groups
-                .iter()
-                .flat_map(|&h| by_group[h].iter().copied())
-                .collect();
-            eligible.sort_unstable();
-            eligible.dedup();
-            let demand = deficient_groups
-                .iter()
-                .map(|&h| u64::from(instance.groups[h].capacity))
-                .sum();
-            let supply = hall_supply_kept(instance, &by_group, &deficient_groups);
-            let direct = &by_group[g];
-            shortfalls.push(Shortfall {
-                group: g,
-                unfilled: instance.groups[g].capacity - solved.flow(first_group_arc + g) as u32,
-                deficient_groups,
-                demand,
-                eligible,
-                supply,
-                direct_candidates: direct.len(),
-                direct_placed_elsewhere: direct
-                    .iter()
-                    .filter(|&&p| placed[p].iter().any(|&h| h != g))
-                    .count(),
-            });
-        }
+        shortfalls = explain(
+            instance,
+            &kept,
+            &assignments,
+            &solved.reaching(sink, None),
+            np,
+            &short,
+            |g| instance.groups[g].capacity - solved.flow(first_group_arc + g) as u32,
+        );
     }
     Ok(Solution {
         assignments,
@@ -319,6 +289,118 @@ pub fn solve(instance: &Instance) -> Result<Solution, SolveError> {
         overflow_used,
         shortfalls,
     })
+}
+
+/// Builds the Hall certificates. `reach` marks the nodes that still reach the sink in the residual
+/// network (T). The groups in T, split into components linked by shared candidates, are each a
+/// deficient set: every person's candidate groups inside T lie in one component, and for each
+/// person the flow into T equals `min(capacity, candidate groups in T)`, so each component's
+/// `demand − supply` equals its empty seats.
+fn explain(
+    instance: &Instance,
+    kept: &[u32],
+    assignments: &[Assignment],
+    reach: &[bool],
+    np: usize,
+    short: &[usize],
+    unfilled: impl Fn(usize) -> u32,
+) -> Vec<Shortfall> {
+    let ng = instance.groups.len();
+    let in_t = |g: usize| reach[1 + np + g];
+    // Union-find over groups in T, joined through shared candidates.
+    let mut parent: Vec<u32> = (0..ng as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    let mut last_group_of: Vec<u32> = vec![u32::MAX; np];
+    for &ci in kept {
+        let c = &instance.candidates[ci as usize];
+        if !in_t(c.group) {
+            continue;
+        }
+        let prev = last_group_of[c.person];
+        if prev != u32::MAX {
+            let (a, b) = (find(&mut parent, prev), find(&mut parent, c.group as u32));
+            if a != b {
+                parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+        last_group_of[c.person] = c.group as u32;
+    }
+    // Per component: groups, eligible people with their degree into the component.
+    let mut comp_of: Vec<u32> = vec![u32::MAX; ng];
+    let mut comps: Vec<(Vec<usize>, Vec<(usize, u64)>)> = Vec::new();
+    let mut root_comp: Vec<u32> = vec![u32::MAX; ng];
+    for g in 0..ng {
+        if in_t(g) {
+            let r = find(&mut parent, g as u32) as usize;
+            if root_comp[r] == u32::MAX {
+                root_comp[r] = comps.len() as u32;
+                comps.push((Vec::new(), Vec::new()));
+            }
+            comp_of[g] = root_comp[r];
+            comps[root_comp[r] as usize].0.push(g);
+        }
+    }
+    for &ci in kept {
+        let c = &instance.candidates[ci as usize];
+        if in_t(c.group) {
+            comps[comp_of[c.group] as usize].1.push((c.person, 1));
+        }
+    }
+    let mut placed_groups: Vec<Vec<usize>> = vec![Vec::new(); np];
+    for a in assignments {
+        placed_groups[a.person].push(a.group);
+    }
+    let mut direct: Vec<Vec<usize>> = vec![Vec::new(); ng];
+    for &ci in kept {
+        let c = &instance.candidates[ci as usize];
+        if comp_of[c.group] != u32::MAX && unfilled(c.group) > 0 {
+            direct[c.group].push(c.person);
+        }
+    }
+    let summaries: Vec<(Vec<usize>, u64, u64)> = comps
+        .iter_mut()
+        .map(|(groups, people)| {
+            people.sort_unstable();
+            let mut eligible = Vec::new();
+            let mut supply = 0u64;
+            for chunk in people.chunk_by(|a, b| a.0 == b.0) {
+                let p = chunk[0].0;
+                eligible.push(p);
+                supply += (chunk.len() as u64).min(u64::from(instance.people[p].capacity));
+            }
+            let demand = groups
+                .iter()
+                .map(|&g| u64::from(instance.groups[g].capacity))
+                .sum();
+            (eligible, demand, supply)
+        })
+        .collect();
+    short
+        .iter()
+        .map(|&g| {
+            let k = comp_of[g] as usize;
+            let (eligible, demand, supply) = &summaries[k];
+            Shortfall {
+                group: g,
+                unfilled: unfilled(g),
+                deficient_groups: comps[k].0.clone(),
+                demand: *demand,
+                eligible: eligible.clone(),
+                supply: *supply,
+                direct_candidates: direct[g].len(),
+                direct_placed_elsewhere: direct[g]
+                    .iter()
+                    .filter(|&&p| placed_groups[p].iter().any(|&h| h != g))
+                    .count(),
+            }
+        })
+        .collect()
 }
 
 fn hall_supply_kept(instance: &Instance, by_group: &[Vec<usize>], groups: &[usize]) -> u64 {

@@ -1,5 +1,7 @@
 //! Apportionment of 1,000 seats among 12 groups, every method. Target: < 100 µs.
 
+#![allow(missing_docs)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use valghalla::core::apportion::matrix::round_matrix;

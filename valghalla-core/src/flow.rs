@@ -348,7 +348,7 @@ impl Residual {
         let mut path: Vec<u32> = Vec::new();
         let mut adm: Vec<u32> = Vec::new();
         let mut adm_start: Vec<u32> = Vec::with_capacity(n + 1);
-        let mut value = 0i64;
+        let mut value = self.zero_cost_greedy(s, t);
         let mut phases = 0usize;
         loop {
             // Dijkstra on reduced costs, stopping once the sink is settled.
@@ -425,6 +425,61 @@ impl Residual {
                     self.blocking_flow(s, t, &adm, &adm_start, &mut level, &mut iter, &mut path);
             }
         }
+    }
+
+    /// A cheap head start: pushes flow along zero-cost paths `s → u → t` and `s → u → v → t`
+    /// (e.g. volunteers at their home station). With all costs non-negative, a flow that uses
+    /// only zero-cost arcs is of least cost for its value, and the zero potentials stay valid.
+    fn zero_cost_greedy(&mut self, s: usize, t: usize) -> i64 {
+        let n = self.start.len() - 1;
+        // The zero-cost arc into the sink from each node, if any.
+        let mut to_sink = vec![u32::MAX; n];
+        for e in self.start[t] as usize..self.start[t + 1] as usize {
+            let f = self.rev[e] as usize;
+            if self.cost[f] == 0 && self.cap[f] > 0 {
+                to_sink[self.to[e] as usize] = f as u32;
+            }
+        }
+        let mut value = 0;
+        for e1 in self.start[s] as usize..self.start[s + 1] as usize {
+            let u = self.to[e1] as usize;
+            if self.cost[e1] != 0 || u == t && self.cap[e1] == 0 {
+                continue;
+            }
+            if u == t {
+                let f = self.cap[e1];
+                self.push(e1, f);
+                value += f;
+                continue;
+            }
+            for e2 in self.start[u] as usize..self.start[u + 1] as usize {
+                if self.cap[e1] == 0 {
+                    break;
+                }
+                let v = self.to[e2] as usize;
+                if self.cost[e2] != 0 || self.cap[e2] == 0 || v == s {
+                    continue;
+                }
+                let e3 = if v == t { u32::MAX } else { to_sink[v] };
+                if v != t && (e3 == u32::MAX || self.cap[e3 as usize] == 0) {
+                    continue;
+                }
+                let mut f = self.cap[e1].min(self.cap[e2]);
+                if e3 != u32::MAX {
+                    f = f.min(self.cap[e3 as usize]);
+                    self.push(e3 as usize, f);
+                }
+                self.push(e1, f);
+                self.push(e2, f);
+                value += f;
+            }
+        }
+        value
+    }
+
+    fn push(&mut self, e: usize, f: i64) {
+        self.cap[e] -= f;
+        self.cap[self.rev[e] as usize] += f;
     }
 
     /// One blocking flow on the level graph, with an explicit stack (paths can be long).

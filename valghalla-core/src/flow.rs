@@ -293,6 +293,7 @@ struct Residual {
 }
 
 impl Residual {
+    #[allow(clippy::needless_range_loop)]
     fn build(net: &FlowNetwork) -> Self {
         let n = net.nodes;
         let m = net.tail.len();

@@ -333,16 +333,18 @@ fn explain(
     }
     // Per component: groups, eligible people with their degree into the component.
     let mut comp_of: Vec<u32> = vec![u32::MAX; ng];
-    let mut comps: Vec<(Vec<usize>, Vec<(usize, u64)>)> = Vec::new();
+    // (groups, (person, 1) per candidate arc into the component)
+    type Component = (Vec<usize>, Vec<(usize, u64)>);
+    let mut comps: Vec<Component> = Vec::new();
     let mut root_comp: Vec<u32> = vec![u32::MAX; ng];
-    for g in 0..ng {
+    for (g, slot) in comp_of.iter_mut().enumerate() {
         if in_t(g) {
             let r = find(&mut parent, g as u32) as usize;
             if root_comp[r] == u32::MAX {
                 root_comp[r] = comps.len() as u32;
                 comps.push((Vec::new(), Vec::new()));
             }
-            comp_of[g] = root_comp[r];
+            *slot = root_comp[r];
             comps[root_comp[r] as usize].0.push(g);
         }
     }

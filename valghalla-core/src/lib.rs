@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+pub mod apportion;
+pub mod autofill;
 pub mod collation;
 pub mod cpr;
+pub mod flow;
 pub mod ids;
 pub mod memory;
 pub mod messages;

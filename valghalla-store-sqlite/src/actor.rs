@@ -18,16 +18,30 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 #[derive(Debug)]
 pub(crate) struct Actor {
     jobs: mpsc::Sender<Job>,
+    /// Fires when the thread has closed its connection.
+    closed: oneshot::Receiver<()>,
 }
 
 impl Actor {
     /// Starts a thread that owns `conn`.
     pub(crate) fn spawn(conn: Connection, name: &str) -> std::io::Result<Actor> {
         let (jobs, queue) = mpsc::channel::<Job>();
+        let (done, closed) = oneshot::channel();
         std::thread::Builder::new()
             .name(name.to_owned())
-            .spawn(move || run(conn, queue))?;
-        Ok(Actor { jobs })
+            .spawn(move || {
+                run(conn, queue);
+                let _ = done.send(());
+            })?;
+        Ok(Actor { jobs, closed })
+    }
+
+    /// Lets the thread finish the jobs already sent, close its connection and stop; returns
+    /// when it has.
+    pub(crate) async fn close(self) {
+        let Actor { jobs, closed } = self;
+        drop(jobs);
+        let _ = closed.await;
     }
 
     /// Runs `f` on the connection thread and waits for its answer.
@@ -57,8 +71,15 @@ fn stopped() -> StoreError {
 }
 
 fn run(mut conn: Connection, queue: mpsc::Receiver<Job>) {
+    run_jobs(&mut conn, queue);
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!(error = %e, "closing the SQLite connection failed");
+    }
+}
+
+fn run_jobs(conn: &mut Connection, queue: mpsc::Receiver<Job>) {
     while let Ok(job) = queue.recv() {
-        if catch_unwind(AssertUnwindSafe(|| job(&mut conn))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
             // A bug panicked inside a job: its caller gets `Unavailable` (the reply channel was
             // dropped). Leave no transaction open for the next job.
             tracing::error!("a job on the SQLite connection thread panicked");

@@ -157,6 +157,17 @@ impl SqliteStore {
         &self.path
     }
 
+    /// Finishes the work already sent, closes the database (checkpointing the WAL into the file
+    /// when this is the last connection) and returns when it is closed. Dropping the store
+    /// closes it too, in the background.
+    pub async fn close(self) {
+        let SqliteStore { writer, reader, .. } = self;
+        if let Some(reader) = reader {
+            reader.close().await;
+        }
+        writer.close().await;
+    }
+
     fn reader(&self) -> &Actor {
         self.reader.as_ref().unwrap_or(&self.writer)
     }

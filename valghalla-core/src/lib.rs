@@ -10,6 +10,8 @@ pub mod model;
 pub mod rules;
 pub mod service;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 pub mod values;
 

@@ -113,9 +113,7 @@ pub(crate) fn map_sqlite(e: rusqlite::Error, key: Option<RecordKey>) -> StoreErr
             message: e.to_string(),
         };
     };
-    let message = message
-        .clone()
-        .unwrap_or_else(|| failure.to_string());
+    let message = message.clone().unwrap_or_else(|| failure.to_string());
     match failure.extended_code {
         CONSTRAINT_UNIQUE | CONSTRAINT_PRIMARYKEY => {
             return StoreError::Conflict {

@@ -212,7 +212,9 @@ impl Store for SqliteStore {
 
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let filter = filter.clone();
-        self.reader().call(move |c| ops::audit_log(c, &filter)).await
+        self.reader()
+            .call(move |c| ops::audit_log(c, &filter))
+            .await
     }
 
     async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxMessage>, StoreError> {
@@ -227,9 +229,7 @@ impl Store for SqliteStore {
     }
 
     async fn purge_audit(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.writer
-            .call(move |c| ops::purge_audit(c, before))
-            .await
+        self.writer.call(move |c| ops::purge_audit(c, before)).await
     }
 
     async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {

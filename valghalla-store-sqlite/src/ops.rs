@@ -28,7 +28,10 @@ fn version_from(v: i64, kind: RecordKind) -> Result<u64> {
 
 /// Decodes a `(id, doc, version)` row of `kind`.
 fn versioned(kind: RecordKind, row: &Row<'_>) -> Result<Versioned<Record>> {
-    let doc = row.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(sql_err)?;
+    let doc = row
+        .get_ref(1)
+        .and_then(|v| Ok(v.as_str()?))
+        .map_err(sql_err)?;
     let id = || match row.get::<_, Value>(0) {
         Ok(Value::Text(s)) => s,
         Ok(Value::Integer(i)) => i.to_string(),
@@ -95,9 +98,11 @@ pub(crate) fn query(conn: &Connection, query: &Query) -> Result<Vec<Versioned<Re
             "WHERE token = ?1",
             vec![text(token.as_str())],
         ),
-        Query::RejectionsOfElection(e) => {
-            (RecordKind::Rejection, "WHERE election_id = ?1", vec![text(e)])
-        }
+        Query::RejectionsOfElection(e) => (
+            RecordKind::Rejection,
+            "WHERE election_id = ?1",
+            vec![text(e)],
+        ),
         Query::RejectionsOfParticipant(p) => (
             RecordKind::Rejection,
             "WHERE participant_id = ?1",
@@ -128,7 +133,10 @@ fn status_name(status: &DeliveryStatus) -> &'static str {
 fn json<T: serde::Serialize>(value: &T, what: &str) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend {
         store: STORE,
-        message: format!("{what} could not be encoded as JSON ({:?} error)", e.classify()),
+        message: format!(
+            "{what} could not be encoded as JSON ({:?} error)",
+            e.classify()
+        ),
     })
 }
 
@@ -329,7 +337,10 @@ fn docs<T: serde::de::DeserializeOwned>(
     let mut rows = stmt.query(params_from_iter(params)).map_err(sql_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(sql_err)? {
-        let doc = row.get_ref(1).and_then(|v| Ok(v.as_str()?)).map_err(sql_err)?;
+        let doc = row
+            .get_ref(1)
+            .and_then(|v| Ok(v.as_str()?))
+            .map_err(sql_err)?;
         let value = serde_json::from_str(doc).map_err(|e| {
             let id: String = row.get::<_, Value>(0).map_or_else(
                 |_| "?".into(),
@@ -427,10 +438,13 @@ pub(crate) fn record_delivery(conn: &mut Connection, update: DeliveryUpdate) -> 
             reason: format!("message {id} was updated by someone else"),
         });
     }
-    m.attempts = m.attempts.checked_add(1).ok_or_else(|| StoreError::Backend {
-        store: STORE,
-        message: format!("message {id} has too many attempts"),
-    })?;
+    m.attempts = m
+        .attempts
+        .checked_add(1)
+        .ok_or_else(|| StoreError::Backend {
+            store: STORE,
+            message: format!("message {id} has too many attempts"),
+        })?;
     m.status = update.status;
     m.next_attempt_at = update.next_attempt_at;
     if update.error.is_some() {

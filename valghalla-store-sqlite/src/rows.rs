@@ -24,8 +24,11 @@ pub(crate) fn key_id(key: &RecordKey) -> Value {
 /// An instant as nanoseconds since the epoch; instants outside 1677–2262 saturate (they still
 /// order correctly against every instant inside that range).
 pub(crate) fn nanos(t: DateTime<Utc>) -> i64 {
-    t.timestamp_nanos_opt()
-        .unwrap_or(if t.timestamp() < 0 { i64::MIN } else { i64::MAX })
+    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
 }
 
 pub(crate) fn date(d: NaiveDate) -> Value {
@@ -137,7 +140,11 @@ pub(crate) fn encode(record: &Record) -> Result<String, StoreError> {
 }
 
 /// Decodes a stored document of `kind`; `id` only names the row in an error.
-pub(crate) fn decode(kind: RecordKind, id: &dyn Fn() -> String, doc: &str) -> Result<Record, StoreError> {
+pub(crate) fn decode(
+    kind: RecordKind,
+    id: &dyn Fn() -> String,
+    doc: &str,
+) -> Result<Record, StoreError> {
     let r = match kind {
         RecordKind::Municipality => serde_json::from_str(doc).map(Record::Municipality),
         RecordKind::Area => serde_json::from_str(doc).map(Record::Area),

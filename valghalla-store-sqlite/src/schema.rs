@@ -18,7 +18,10 @@ pub const APPLICATION_ID: i32 = 0x5647_484c;
 /// `n`-th migration. Never edit a released one; add the next.
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_tables.sql")),
-    (2, include_str!("../migrations/0002_indexes_and_team_members.sql")),
+    (
+        2,
+        include_str!("../migrations/0002_indexes_and_team_members.sql"),
+    ),
 ];
 
 /// The schema version this build writes and reads.
@@ -127,7 +130,8 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), OpenErro
     // In WAL mode NORMAL never corrupts the database and never loses a commit when the process
     // dies (the WAL is in the OS's cache); only a power failure or OS crash may lose the last
     // commits before the next checkpoint. See the crate docs.
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(e)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(e)?;
     conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
     conn.set_prepared_statement_cache_capacity(64);
 
@@ -155,11 +159,12 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), OpenError> {
         });
     }
     for (n, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > version) {
-        tx.execute_batch(sql).map_err(|source| OpenError::Migration {
-            path: path.to_owned(),
-            version: *n,
-            source: Box::new(source),
-        })?;
+        tx.execute_batch(sql)
+            .map_err(|source| OpenError::Migration {
+                path: path.to_owned(),
+                version: *n,
+                source: Box::new(source),
+            })?;
         tracing::info!(path = %path.display(), version = n, "migrated the valghalla database");
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)

@@ -46,11 +46,7 @@ async fn crash_writer() {
     };
     let one = |kind| {
         let store = &store;
-        async move {
-            store.query(&Query::All(kind)).await.unwrap()[0]
-                .value
-                .key()
-        }
+        async move { store.query(&Query::All(kind)).await.unwrap()[0].value.key() }
     };
     let (RecordKey::WorkLocation(wl), RecordKey::TaskType(tt), RecordKey::Team(team)) = (
         one(RecordKind::WorkLocation).await,

@@ -140,7 +140,10 @@ async fn a_database_from_a_newer_valghalla_is_refused_and_left_unchanged() {
         "{err}"
     );
     let text = err.to_string();
-    assert!(text.contains(&path.display().to_string()) && text.contains("upgrade"), "{text}");
+    assert!(
+        text.contains(&path.display().to_string()) && text.contains("upgrade"),
+        "{text}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(pragma(&path, "user_version"), SCHEMA_VERSION + 7);
 }
@@ -173,7 +176,14 @@ fn another_applications_database_is_refused_and_left_unchanged() {
     let before = std::fs::read(&path).unwrap();
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(
-        matches!(err, OpenError::NotValghalla { application_id: 0, objects: 1, .. }),
+        matches!(
+            err,
+            OpenError::NotValghalla {
+                application_id: 0,
+                objects: 1,
+                ..
+            }
+        ),
         "{err}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
@@ -186,7 +196,13 @@ fn another_applications_database_is_refused_and_left_unchanged() {
     }
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(
-        matches!(err, OpenError::NotValghalla { application_id: 0x1234, .. }),
+        matches!(
+            err,
+            OpenError::NotValghalla {
+                application_id: 0x1234,
+                ..
+            }
+        ),
         "{err}"
     );
 }

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use common::*;
 use valghalla_core::model::*;
 use valghalla_core::store::{
-    AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect,
-    OutboxFilter, Query, StoreError,
+    AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
+    Query, StoreError,
 };
 use valghalla_store_sqlite::SqliteStore;
 
@@ -102,7 +102,10 @@ async fn versions_count_puts_and_touches() {
     let p = participant(cpr(0), &[]);
     let key = RecordKey::Participant(p.id);
     store
-        .apply(change(Op::Put(Record::Participant(p.clone())), Expect::Absent))
+        .apply(change(
+            Op::Put(Record::Participant(p.clone())),
+            Expect::Absent,
+        ))
         .await
         .unwrap();
     store
@@ -113,7 +116,10 @@ async fn versions_count_puts_and_touches() {
     assert_eq!(v.version, 2);
     assert_eq!(v.value, Record::Participant(p.clone()));
     store
-        .apply(change(Op::Put(Record::Participant(p.clone())), Expect::Version(2)))
+        .apply(change(
+            Op::Put(Record::Participant(p.clone())),
+            Expect::Version(2),
+        ))
         .await
         .unwrap();
     assert_eq!(store.get(key).await.unwrap().unwrap().version, 3);
@@ -156,12 +162,18 @@ async fn one_participant_per_cpr_number() {
     let (store, _world) = store_with_world().await;
     let a = participant(cpr(0), &[]);
     store
-        .apply(change(Op::Put(Record::Participant(a.clone())), Expect::Absent))
+        .apply(change(
+            Op::Put(Record::Participant(a.clone())),
+            Expect::Absent,
+        ))
         .await
         .unwrap();
     let b = participant(cpr(0), &[]);
     let err = store
-        .apply(change(Op::Put(Record::Participant(b.clone())), Expect::Absent))
+        .apply(change(
+            Op::Put(Record::Participant(b.clone())),
+            Expect::Absent,
+        ))
         .await
         .unwrap_err();
     assert!(is_conflict_on(&err, RecordKey::Participant(b.id)), "{err}");
@@ -186,7 +198,10 @@ async fn one_participant_per_cpr_number() {
     // Swapping numbers between two participants in one change set is fine, and so is giving a
     // deleted participant's number to a new one.
     store
-        .apply(change(Op::Put(Record::Participant(c.clone())), Expect::Absent))
+        .apply(change(
+            Op::Put(Record::Participant(c.clone())),
+            Expect::Absent,
+        ))
         .await
         .unwrap();
     let (mut a2, mut c2) = (a.clone(), c.clone());
@@ -199,10 +214,7 @@ async fn one_participant_per_cpr_number() {
         ))
         .await
         .unwrap();
-    let found = store
-        .query(&Query::ParticipantByCpr(cpr(1)))
-        .await
-        .unwrap();
+    let found = store.query(&Query::ParticipantByCpr(cpr(1))).await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].value.key(), RecordKey::Participant(a.id));
     let e = participant(cpr(1), &[]);
@@ -220,10 +232,7 @@ async fn one_participant_per_cpr_number() {
         ..ChangeSet::default()
     };
     store.apply(cs).await.unwrap();
-    let found = store
-        .query(&Query::ParticipantByCpr(cpr(1)))
-        .await
-        .unwrap();
+    let found = store.query(&Query::ParticipantByCpr(cpr(1))).await.unwrap();
     assert_eq!(found[0].value.key(), RecordKey::Participant(e.id));
 }
 
@@ -244,7 +253,9 @@ async fn one_link_per_token() {
             .is_conflict()
     );
     let found = store
-        .query(&Query::LinkByToken(LinkToken::from_string("token-a".into())))
+        .query(&Query::LinkByToken(LinkToken::from_string(
+            "token-a".into(),
+        )))
         .await
         .unwrap();
     assert_eq!(found.len(), 1);
@@ -280,10 +291,16 @@ async fn dangling_references_conflict_and_the_order_of_ops_does_not_matter() {
     slot.election = valghalla_core::ids::ElectionId::new();
     let before = snapshot(store.as_ref()).await;
     let err = store
-        .apply(change(Op::Put(Record::Seat(Seat::vacant(slot))), Expect::Absent))
+        .apply(change(
+            Op::Put(Record::Seat(Seat::vacant(slot))),
+            Expect::Absent,
+        ))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { key: None, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::Conflict { key: None, .. }),
+        "{err}"
+    );
     assert_eq!(snapshot(store.as_ref()).await, before);
 
     // A participant who holds a seat cannot be deleted alone, but with the seat freed, yes.
@@ -298,7 +315,10 @@ async fn dangling_references_conflict_and_the_order_of_ops_does_not_matter() {
         .await
         .unwrap();
     let err = store
-        .apply(change(Op::Delete(RecordKey::Participant(p.id)), Expect::Any))
+        .apply(change(
+            Op::Delete(RecordKey::Participant(p.id)),
+            Expect::Any,
+        ))
         .await
         .unwrap_err();
     assert!(err.is_conflict());
@@ -330,7 +350,10 @@ async fn queries_select_what_the_memory_store_selects() {
     let (store, world) = store_with_world().await;
     let p = participant(cpr(0), &[world.teams[0].id, world.teams[1].id]);
     let q = participant(cpr(1), &[world.teams[1].id]);
-    let mut records = vec![Record::Participant(p.clone()), Record::Participant(q.clone())];
+    let mut records = vec![
+        Record::Participant(p.clone()),
+        Record::Participant(q.clone()),
+    ];
     let mut seats = Vec::new();
     for i in 0..40 {
         let mut s = Seat::vacant(world.slot(i));
@@ -387,7 +410,10 @@ async fn queries_select_what_the_memory_store_selects() {
             assert!(!got.is_empty(), "{query:?} should select something");
         }
     }
-    assert_eq!(snapshot(store.as_ref()).await, snapshot(memory.as_ref()).await);
+    assert_eq!(
+        snapshot(store.as_ref()).await,
+        snapshot(memory.as_ref()).await
+    );
     assert_eq!(
         store.get(RecordKey::Municipality).await.unwrap(),
         memory.get(RecordKey::Municipality).await.unwrap()
@@ -400,7 +426,7 @@ async fn the_audit_log_is_newest_first_filtered_limited_and_purged() {
     let memory: DynStore = Arc::new(valghalla_core::memory::MemoryStore::new());
     let p = valghalla_core::ids::ParticipantId::new();
     let e = world.elections[0].id;
-    let entries = vec![
+    let entries = [
         audit(5, Some(p), None),
         audit(1, None, Some(e)),
         audit(5, None, Some(e)),
@@ -562,8 +588,18 @@ async fn a_file_database_keeps_its_data_across_reopening() {
         sorted(store.as_ref(), &Query::MembersOfTeam(world.teams[1].id)).await,
         vec![(RecordKey::Participant(p.id), 1)]
     );
-    assert_eq!(store.audit_log(&AuditFilter::default()).await.unwrap().len(), 1);
-    assert_eq!(store.outbox(&OutboxFilter::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.outbox(&OutboxFilter::default()).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]

@@ -242,7 +242,11 @@ pub fn rejection(seat: &Seat, participant: ParticipantId) -> Rejection {
     }
 }
 
-pub fn audit(at_secs: i64, participant: Option<ParticipantId>, election: Option<ElectionId>) -> AuditEntry {
+pub fn audit(
+    at_secs: i64,
+    participant: Option<ParticipantId>,
+    election: Option<ElectionId>,
+) -> AuditEntry {
     AuditEntry {
         id: AuditId::new(),
         at: at(at_secs),
@@ -256,7 +260,11 @@ pub fn audit(at_secs: i64, participant: Option<ParticipantId>, election: Option<
     }
 }
 
-pub fn message(created_secs: i64, participant: ParticipantId, election: Option<ElectionId>) -> OutboxMessage {
+pub fn message(
+    created_secs: i64,
+    participant: ParticipantId,
+    election: Option<ElectionId>,
+) -> OutboxMessage {
     OutboxMessage {
         id: MessageId::new(),
         kind: MessageKind::Invitation,

@@ -42,7 +42,7 @@
 //! name an existing election, work location, task type, team and (when not vacant) participant;
 //! a work location its area; an election its election type; a rejection its election and
 //! participant. A change set that would leave a dangling reference fails with
-//! [`StoreError::Conflict`](valghalla_core::store::StoreError::Conflict) (`key: None`) and writes
+//! `StoreError::Conflict` (`key: None`) and writes
 //! nothing.
 //!
 //! # Schema

@@ -797,11 +797,23 @@ impl Valghalla {
     }
 
     /// The seats of one slot, ordered by id.
-    pub async fn slot_seats(&self, actor: &Actor, slot: crate::model::SlotKey) -> Result<Vec<Seat>> {
+    pub async fn slot_seats(
+        &self,
+        actor: &Actor,
+        slot: crate::model::SlotKey,
+    ) -> Result<Vec<Seat>> {
         if authorize(actor, &Permission::ReadOverview).is_err() {
-            self.authorize(actor, Permission::ReadTeamSeats { team: slot.team, work_location: slot.work_location })?;
+            self.authorize(
+                actor,
+                Permission::ReadTeamSeats {
+                    team: slot.team,
+                    work_location: slot.work_location,
+                },
+            )?;
         }
-        let mut seats = Tx::new(self).query::<Seat>(&Query::SeatsOfSlot(slot)).await?;
+        let mut seats = Tx::new(self)
+            .query::<Seat>(&Query::SeatsOfSlot(slot))
+            .await?;
         seats.sort_by_key(|s| s.id);
         Ok(seats)
     }

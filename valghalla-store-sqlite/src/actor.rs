@@ -1,0 +1,91 @@
+//! The connection threads: each owns one `rusqlite::Connection` and runs the closures sent to it,
+//! one at a time, answering through a oneshot channel. No SQLite call ever runs on an async
+//! executor's thread, and no connection or transaction lives across an `.await`.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+use valghalla_core::store::StoreError;
+
+use crate::error::STORE;
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// A handle to one connection thread. The thread ends (and closes its connection) when the last
+/// handle is dropped.
+#[derive(Debug)]
+pub(crate) struct Actor {
+    jobs: mpsc::Sender<Job>,
+    /// Fires when the thread has closed its connection.
+    closed: oneshot::Receiver<()>,
+}
+
+impl Actor {
+    /// Starts a thread that owns `conn`.
+    pub(crate) fn spawn(conn: Connection, name: &str) -> std::io::Result<Actor> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (done, closed) = oneshot::channel();
+        std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                run(conn, queue);
+                let _ = done.send(());
+            })?;
+        Ok(Actor { jobs, closed })
+    }
+
+    /// Lets the thread finish the jobs already sent, close its connection and stop; returns
+    /// when it has.
+    pub(crate) async fn close(self) {
+        let Actor { jobs, closed } = self;
+        drop(jobs);
+        let _ = closed.await;
+    }
+
+    /// Runs `f` on the connection thread and waits for its answer.
+    ///
+    /// If the caller stops waiting (the future is dropped), `f` still runs to its end: a change
+    /// set that was sent is either applied whole or not at all, never half.
+    pub(crate) async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            // The receiver may be gone (the caller gave up); the work is done either way.
+            let _ = reply.send(f(conn));
+        });
+        self.jobs.send(job).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> StoreError {
+    StoreError::Unavailable {
+        store: STORE,
+        message: "the connection thread has stopped".into(),
+    }
+}
+
+fn run(mut conn: Connection, queue: mpsc::Receiver<Job>) {
+    run_jobs(&mut conn, queue);
+    if let Err((_, e)) = conn.close() {
+        tracing::warn!(error = %e, "closing the SQLite connection failed");
+    }
+}
+
+fn run_jobs(conn: &mut Connection, queue: mpsc::Receiver<Job>) {
+    while let Ok(job) = queue.recv() {
+        if catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
+            // A bug panicked inside a job: its caller gets `Unavailable` (the reply channel was
+            // dropped). Leave no transaction open for the next job.
+            tracing::error!("a job on the SQLite connection thread panicked");
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        }
+    }
+}

@@ -107,3 +107,7 @@ id_type!(
     /// Identifies an outgoing message in the outbox.
     MessageId
 );
+id_type!(
+    /// Identifies a message [`Template`](crate::messages::template::Template).
+    TemplateId
+);

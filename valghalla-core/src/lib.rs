@@ -8,9 +8,13 @@ pub mod memory;
 pub mod messages;
 pub mod model;
 pub mod rules;
+pub mod service;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod time;
 pub mod values;
 
 pub use cpr::{Cpr, CprError};
+pub use service::{Error, Valghalla};
 pub use values::{DanishMessage, Email, FieldError, MobileNumber, MunicipalityCode, PostalCode};

@@ -1,6 +1,27 @@
-//! Messages to participants: what kinds exist, and (in submodules) their templates and rendering.
+//! Messages to participants: what kinds exist, their templates, rendering and channels.
+//!
+//! * [`template`]: `!token` templates, parsed once and rendered per channel.
+//! * [`defaults`]: the default Danish template for every [`MessageKind`].
+//! * [`library`]: a municipality's templates and the template choice per election.
+//! * [`channel`]: channels and the fallback when a participant cannot receive one.
 
 use serde::{Deserialize, Serialize};
+
+pub mod channel;
+pub mod defaults;
+pub mod library;
+pub mod template;
+
+pub use channel::{
+    Channel, ChannelChoice, FallbackOrder, FallbackOrderError, Reachability, Unreachable,
+    choose_channel, render_for_participant,
+};
+pub use defaults::{default_template, default_template_id};
+pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
+pub use template::{
+    RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,
+    TokenValues, UnknownToken, preview, render, render_as,
+};
 
 /// Every kind of message the seat lifecycle and the jobs produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

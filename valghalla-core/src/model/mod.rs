@@ -21,7 +21,7 @@ pub use master::{
     Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };
 pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
-pub use record::{Municipality, Op, Record, RecordKey, RecordKind};
+pub use record::{Entity, Municipality, Op, Record, RecordKey, RecordKind};
 pub use seat::{
     AcceptedVia, InvitationToken, Rejection, RejectionKind, Seat, SeatState, SeatStatus, SlotKey,
 };

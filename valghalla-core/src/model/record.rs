@@ -181,3 +181,55 @@ impl Op {
         }
     }
 }
+
+/// An entity that is stored as one [`Record`] variant, for typed access to a store.
+pub trait Entity: Sized + Clone {
+    /// Its id type.
+    type Id: Copy + std::fmt::Display;
+    /// Its kind.
+    const KIND: RecordKind;
+    /// The key of the entity with `id`.
+    fn key_of(id: Self::Id) -> RecordKey;
+    /// Its own key.
+    fn key(&self) -> RecordKey;
+    /// Unwraps a record of this kind.
+    fn from_record(record: Record) -> Option<Self>;
+    /// Wraps it as a record.
+    fn into_record(self) -> Record;
+}
+
+macro_rules! entity {
+    ($ty:ident, $id:ident) => {
+        impl Entity for $ty {
+            type Id = $id;
+            const KIND: RecordKind = RecordKind::$ty;
+            fn key_of(id: $id) -> RecordKey {
+                RecordKey::$ty(id)
+            }
+            fn key(&self) -> RecordKey {
+                RecordKey::$ty(self.id)
+            }
+            fn from_record(record: Record) -> Option<Self> {
+                match record {
+                    Record::$ty(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn into_record(self) -> Record {
+                Record::$ty(self)
+            }
+        }
+    };
+}
+
+entity!(Area, AreaId);
+entity!(WorkLocation, WorkLocationId);
+entity!(TaskType, TaskTypeId);
+entity!(Team, TeamId);
+entity!(SpecialDiet, SpecialDietId);
+entity!(ElectionType, ElectionTypeId);
+entity!(Election, ElectionId);
+entity!(Seat, SeatId);
+entity!(Participant, ParticipantId);
+entity!(Rejection, RejectionId);
+entity!(Link, LinkId);

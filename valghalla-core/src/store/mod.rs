@@ -182,7 +182,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Audit entries, newest first.
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Outbox messages, oldest first.
+    /// Outbox messages, oldest first (messages created at the same instant in any order).
     async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxMessage>, StoreError>;
 
     /// Records a delivery attempt. Conflicts if the message's attempt count is not

@@ -1,0 +1,363 @@
+//! Elections: create, edit, duplicate to a new election day, activate, deactivate, delete.
+//!
+//! Several elections may be active at once (a referendum on the same day as another election);
+//! double booking is checked across all of them.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::collation::sort_danish_by;
+use crate::ids::{ElectionId, ElectionTypeId, WorkLocationId};
+use crate::model::{
+    AuditAction, DateRange, Election, ElectionType, Link, LinkKind, Op, Record, RecordKey, Seat,
+    SeatState, WorkLocation,
+};
+use crate::rules::access::{Actor, Permission};
+use crate::rules::{Decision, Refused, Violation};
+use crate::store::Query;
+use crate::values::{DanishMessage, FieldError, Name};
+
+use super::tx::Tx;
+use super::{Error, Result, Valghalla, transact};
+
+/// A new election, as entered.
+#[derive(Debug, Clone)]
+pub struct ElectionDraft {
+    /// Title.
+    pub title: String,
+    /// Election type.
+    pub election_type: ElectionTypeId,
+    /// Election day.
+    pub election_day: NaiveDate,
+    /// First day with tasks.
+    pub first_day: NaiveDate,
+    /// Last day with tasks.
+    pub last_day: NaiveDate,
+    /// Lock period in days.
+    pub lock_period_days: u16,
+    /// Work locations taking part.
+    pub work_locations: BTreeSet<WorkLocationId>,
+}
+
+/// An edit of an election.
+#[derive(Debug, Clone)]
+pub struct ElectionEdit {
+    /// Title.
+    pub title: String,
+    /// Election day.
+    pub election_day: NaiveDate,
+    /// First day with tasks.
+    pub first_day: NaiveDate,
+    /// Last day with tasks.
+    pub last_day: NaiveDate,
+    /// Lock period in days.
+    pub lock_period_days: u16,
+    /// Work locations taking part (removing one is refused while it has taken seats; its
+    /// vacant seats are deleted).
+    pub work_locations: BTreeSet<WorkLocationId>,
+}
+
+fn invalid(e: crate::model::ElectionError) -> Error {
+    let field = match e {
+        crate::model::ElectionError::DayOutsidePeriod { .. } => ("election day", "valgdato"),
+        _ => ("working period", "arbejdsperiode"),
+    };
+    Error::Invalid(FieldError::new(
+        field.0,
+        field.1,
+        e.to_string(),
+        e.message_da(),
+    ))
+}
+
+async fn check_unique_title(
+    tx: &mut Tx<'_>,
+    id: ElectionId,
+    title: &Name,
+    day: NaiveDate,
+) -> Result<()> {
+    let clash = tx.all::<Election>().await?.into_iter().any(|e| {
+        e.id != id
+            && e.election_day() == day
+            && e.title.as_str().to_lowercase() == title.as_str().to_lowercase()
+    });
+    if clash {
+        return Err(Error::Conflict(format!(
+            "an election called '{title}' on {day} already exists"
+        )));
+    }
+    Ok(())
+}
+
+impl Valghalla {
+    /// Creates an inactive election.
+    pub async fn create_election(&self, actor: &Actor, draft: ElectionDraft) -> Result<Election> {
+        self.authorize(actor, Permission::ManageElections)?;
+        let title = Name::parse_field(&draft.title, "title", "titel")?;
+        let period = DateRange::new(draft.first_day, draft.last_day).map_err(invalid)?;
+        let mut election = Election::new(
+            title,
+            draft.election_type,
+            draft.election_day,
+            period,
+            draft.lock_period_days,
+        )
+        .map_err(invalid)?;
+        election.work_locations = draft.work_locations.clone();
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            tx.get::<ElectionType>(draft.election_type).await?;
+            for l in &draft.work_locations {
+                tx.get::<WorkLocation>(*l).await?;
+            }
+            check_unique_title(
+                &mut tx,
+                election.id,
+                &election.title,
+                election.election_day(),
+            )
+            .await?;
+            let audit = ctx.audit(
+                AuditAction::Create,
+                "election",
+                election.id,
+                None,
+                Some(election.id),
+                "election created",
+            );
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Election(election.clone()))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                (),
+            )
+        });
+        Ok(election)
+    }
+
+    /// Edits an election's title, dates, lock period and work locations. Refused when a seat
+    /// would fall outside the new working period or a removed location has taken seats.
+    pub async fn edit_election(
+        &self,
+        actor: &Actor,
+        id: ElectionId,
+        edit: ElectionEdit,
+    ) -> Result<Election> {
+        self.authorize(actor, Permission::ManageElections)?;
+        let title = Name::parse_field(&edit.title, "title", "titel")?;
+        let period = DateRange::new(edit.first_day, edit.last_day).map_err(invalid)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut election = tx.get::<Election>(id).await?;
+            election
+                .reschedule(edit.election_day, period)
+                .map_err(invalid)?;
+            election.title = title.clone();
+            election.lock_period_days = edit.lock_period_days;
+            for l in &edit.work_locations {
+                tx.get::<WorkLocation>(*l).await?;
+            }
+            check_unique_title(&mut tx, id, &title, edit.election_day).await?;
+            let seats = tx.query::<Seat>(&Query::SeatsOfElection(id)).await?;
+            let mut violations = Vec::new();
+            let mut ops = Vec::new();
+            for s in &seats {
+                if !period.contains(s.slot.date) {
+                    violations.push(Violation::DateOutsidePeriod { date: s.slot.date });
+                } else if !edit.work_locations.contains(&s.slot.work_location) {
+                    if s.state == SeatState::Vacant {
+                        ops.push(Op::Delete(RecordKey::Seat(s.id)));
+                    } else {
+                        violations.push(Violation::LocationNotInElection {
+                            work_location: s.slot.work_location,
+                        });
+                    }
+                }
+            }
+            violations.dedup();
+            Refused::check(violations)?;
+            election.work_locations = edit.work_locations.clone();
+            ops.push(Op::Put(Record::Election(election.clone())));
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "election",
+                id,
+                None,
+                Some(id),
+                "election edited",
+            );
+            (
+                Decision {
+                    ops,
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                election,
+            )
+        }))
+    }
+
+    /// Duplicates an election to a new election day: same type, locations and lock period, and
+    /// every seat of the source moved by the same number of days relative to election day, as a
+    /// vacant seat. Participants and answers are not copied.
+    pub async fn duplicate_election(
+        &self,
+        actor: &Actor,
+        source: ElectionId,
+        title: &str,
+        new_election_day: NaiveDate,
+    ) -> Result<Election> {
+        self.authorize(actor, Permission::ManageElections)?;
+        let title = Name::parse_field(title, "title", "titel")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let src = tx.get::<Election>(source).await?;
+            let shift = (new_election_day - src.election_day()).num_days();
+            let mut copy = Election::new(
+                title.clone(),
+                src.election_type,
+                new_election_day,
+                src.working_period().shifted(shift),
+                src.lock_period_days,
+            )
+            .map_err(invalid)?;
+            copy.work_locations = src.work_locations.clone();
+            check_unique_title(&mut tx, copy.id, &copy.title, new_election_day).await?;
+            let mut ops = vec![Op::Put(Record::Election(copy.clone()))];
+            for s in tx.query::<Seat>(&Query::SeatsOfElection(source)).await? {
+                let mut slot = s.slot;
+                slot.election = copy.id;
+                slot.date += chrono::Duration::days(shift);
+                ops.push(Op::Put(Record::Seat(Seat::vacant(slot))));
+            }
+            let audit = ctx.audit(
+                AuditAction::Create,
+                "election",
+                copy.id,
+                None,
+                Some(copy.id),
+                format!(
+                    "duplicated from election {source} with {} seat(s)",
+                    ops.len() - 1
+                ),
+            );
+            (
+                Decision {
+                    ops,
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                copy,
+            )
+        }))
+    }
+
+    /// Activates or deactivates an election. Messages of an inactive election wait in the
+    /// outbox until it is activated.
+    pub async fn set_election_active(
+        &self,
+        actor: &Actor,
+        id: ElectionId,
+        active: bool,
+    ) -> Result<()> {
+        self.authorize(actor, Permission::ManageElections)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let mut e = tx.get::<Election>(id).await?;
+            if e.active == active {
+                (Decision::default(), ())
+            } else {
+                e.active = active;
+                let what = if active {
+                    "election activated"
+                } else {
+                    "election deactivated"
+                };
+                let audit = ctx.audit(AuditAction::Edit, "election", id, None, Some(id), what);
+                (
+                    Decision {
+                        ops: vec![Op::Put(Record::Election(e))],
+                        messages: vec![],
+                        audit: vec![audit],
+                    },
+                    (),
+                )
+            }
+        });
+        Ok(())
+    }
+
+    /// Deletes an inactive election with its seats, rejections and links.
+    pub async fn delete_election(&self, actor: &Actor, id: ElectionId) -> Result<()> {
+        self.authorize(actor, Permission::ManageElections)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let e = tx.get::<Election>(id).await?;
+            if e.active {
+                return Err(Refused::one(Violation::ElectionActive).into());
+            }
+            let seats = tx.query::<Seat>(&Query::SeatsOfElection(id)).await?;
+            let mut ops: Vec<Op> = seats
+                .iter()
+                .map(|s| Op::Delete(RecordKey::Seat(s.id)))
+                .collect();
+            ops.extend(
+                tx.query::<crate::model::Rejection>(&Query::RejectionsOfElection(id))
+                    .await?
+                    .iter()
+                    .map(|r| Op::Delete(RecordKey::Rejection(r.id))),
+            );
+            let seat_ids: BTreeSet<_> = seats.iter().map(|s| s.id).collect();
+            for link in tx.all::<Link>().await? {
+                let ours = match &link.kind {
+                    LinkKind::Vacancies(f) => f.election == id,
+                    LinkKind::Seat { seat } => seat_ids.contains(seat),
+                    LinkKind::Team { .. } => false,
+                };
+                if ours {
+                    ops.push(Op::Delete(RecordKey::Link(link.id)));
+                }
+            }
+            ops.push(Op::Delete(RecordKey::Election(id)));
+            let audit = ctx.audit(
+                AuditAction::Delete,
+                "election",
+                id,
+                None,
+                Some(id),
+                format!(
+                    "election '{}' deleted with {} seat(s)",
+                    e.title,
+                    seats.len()
+                ),
+            );
+            (
+                Decision {
+                    ops,
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// One election.
+    pub async fn election(&self, actor: &Actor, id: ElectionId) -> Result<Election> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        Tx::new(self).get::<Election>(id).await
+    }
+
+    /// Every election, newest election day first (then Danish order of title).
+    pub async fn elections(&self, actor: &Actor) -> Result<Vec<Election>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<Election>().await?;
+        sort_danish_by(&mut all, |e| e.title.as_str());
+        all.sort_by(|a, b| b.election_day().cmp(&a.election_day()));
+        Ok(all)
+    }
+}

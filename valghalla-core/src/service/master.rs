@@ -1,0 +1,823 @@
+//! Master data: the municipality, areas, work locations, task types, teams, special diets and
+//! election types.
+//!
+//! Edits never delete an invited or accepted seat: a change that would (a location dropping a
+//! team, a task type being deleted) is refused with the seats that block it; vacant seats that no
+//! longer fit go with the change.
+
+use std::collections::BTreeSet;
+
+use crate::collation::sort_danish_by;
+use crate::ids::{
+    AreaId, ElectionTypeId, ParticipantId, SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
+};
+use crate::model::{
+    Address, Area, AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, Entity,
+    LocationScope, Municipality, Op, Participant, Record, RecordKey, Seat, SeatState, SpecialDiet,
+    TaskType, Team, TeamKind, Trust, WorkLocation,
+};
+use crate::rules::access::{Actor, Permission};
+use crate::rules::distribution::seats_affected_by_location_edit;
+use crate::rules::{Ctx, Decision};
+use crate::store::Query;
+use crate::time::DailyWindow;
+use crate::values::{Name, Ore, PostalCode, ShortName};
+
+use super::tx::Tx;
+use super::{Error, Result, Valghalla, transact};
+
+/// The fields of a work location, as entered.
+#[derive(Debug, Clone)]
+pub struct WorkLocationDraft {
+    /// Area.
+    pub area: AreaId,
+    /// Title.
+    pub title: String,
+    /// Street and number.
+    pub street: String,
+    /// Postal code (may be empty).
+    pub postal_code: String,
+    /// Town.
+    pub city: String,
+    /// The national afstemningsområde number, if it is a polling area.
+    pub voting_area: Option<u32>,
+    /// Teams that staff it.
+    pub teams: BTreeSet<TeamId>,
+    /// Task types done there.
+    pub task_types: BTreeSet<TaskTypeId>,
+    /// Work-location responsibles.
+    pub responsibles: BTreeSet<ParticipantId>,
+}
+
+/// The fields of a task type, as entered.
+#[derive(Debug, Clone)]
+pub struct TaskTypeDraft {
+    /// Title.
+    pub title: String,
+    /// Short name.
+    pub short_name: String,
+    /// Description (HTML).
+    pub description: String,
+    /// Local start and end.
+    pub window: DailyWindow,
+    /// Payment.
+    pub payment: Option<Ore>,
+    /// Trusted or open.
+    pub trust: Trust,
+    /// Whether eligibility rules apply.
+    pub check_eligibility: bool,
+    /// Whether reminders are sent.
+    pub reminders: bool,
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+fn name_taken(what: &str, name: &str) -> Error {
+    Error::Conflict(format!(
+        "{what} '{name}' already exists; choose another name"
+    ))
+}
+
+fn audit_put<E: Entity>(
+    ctx: &Ctx,
+    e: &E,
+    action: AuditAction,
+    what: &str,
+) -> crate::model::AuditEntry {
+    ctx.audit(
+        action,
+        E::KIND.name(),
+        e.key().id_string(),
+        None,
+        None,
+        what.to_owned(),
+    )
+}
+
+/// The seats of every election at a work location.
+async fn seats_at(tx: &mut Tx<'_>, location: WorkLocationId) -> Result<Vec<Seat>> {
+    let mut seats = Vec::new();
+    for election in tx.all::<Election>().await? {
+        seats.extend(
+            tx.query::<Seat>(&Query::SeatsAtLocation {
+                election: election.id,
+                work_location: location,
+            })
+            .await?,
+        );
+    }
+    Ok(seats)
+}
+
+fn taken_seats_block(seats: &[&Seat], what: &str) -> Result<()> {
+    if seats.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!(
+            "{} seat(s) with an invited or accepted participant would be lost by {what}; remove those participants first",
+            seats.len()
+        )))
+    }
+}
+
+impl Valghalla {
+    /// Sets the municipality's code and name (needed for the residency rule and messages).
+    pub async fn set_municipality(&self, actor: &Actor, municipality: Municipality) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let _ = tx.municipality().await.ok();
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "municipality",
+                municipality.code,
+                None,
+                None,
+                "municipality set",
+            );
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Municipality(municipality.clone()))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// The municipality.
+    pub async fn municipality(&self, actor: &Actor) -> Result<Municipality> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        Tx::new(self).municipality().await
+    }
+
+    /// Creates an area.
+    pub async fn create_area(&self, actor: &Actor, name: &str, description: &str) -> Result<Area> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let ctx = self.ctx(actor);
+        let area = Area {
+            id: AreaId::new(),
+            name,
+            description: description.trim().to_owned(),
+        };
+        transact!(self, |tx| {
+            if tx
+                .all::<Area>()
+                .await?
+                .iter()
+                .any(|a| same_name(a.name.as_str(), area.name.as_str()))
+            {
+                return Err(name_taken("An area", area.name.as_str()));
+            }
+            let audit = audit_put(&ctx, &area, AuditAction::Create, "area created");
+            (put(area.clone(), audit), ())
+        });
+        Ok(area)
+    }
+
+    /// Renames an area or changes its description.
+    pub async fn edit_area(
+        &self,
+        actor: &Actor,
+        id: AreaId,
+        name: &str,
+        description: &str,
+    ) -> Result<Area> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut area = tx.get::<Area>(id).await?;
+            if tx
+                .all::<Area>()
+                .await?
+                .iter()
+                .any(|a| a.id != id && same_name(a.name.as_str(), name.as_str()))
+            {
+                return Err(name_taken("An area", name.as_str()));
+            }
+            area.name = name.clone();
+            area.description = description.trim().to_owned();
+            let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
+            (put(area.clone(), audit), area)
+        }))
+    }
+
+    /// Deletes an area; refused while it has work locations, or if it is the last area.
+    pub async fn delete_area(&self, actor: &Actor, id: AreaId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let area = tx.get::<Area>(id).await?;
+            if tx.all::<WorkLocation>().await?.iter().any(|l| l.area == id) {
+                return Err(Error::Conflict(format!(
+                    "the area '{}' still has work locations; move or delete them first",
+                    area.name
+                )));
+            }
+            if tx.all::<Area>().await?.len() <= 1 {
+                return Err(Error::Conflict("at least one area must remain".into()));
+            }
+            (delete(&area, &ctx), ())
+        });
+        Ok(())
+    }
+
+    /// Every area, in Danish order.
+    pub async fn areas(&self, actor: &Actor) -> Result<Vec<Area>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<Area>().await?;
+        sort_danish_by(&mut all, |a| a.name.as_str());
+        Ok(all)
+    }
+
+    async fn check_location_refs(tx: &mut Tx<'_>, draft: &WorkLocationDraft) -> Result<()> {
+        tx.get::<Area>(draft.area).await?;
+        for team in &draft.teams {
+            tx.get::<Team>(*team).await?;
+        }
+        for tt in &draft.task_types {
+            tx.get::<TaskType>(*tt).await?;
+        }
+        for p in &draft.responsibles {
+            tx.get::<Participant>(*p).await?;
+        }
+        Ok(())
+    }
+
+    fn parse_location(
+        id: WorkLocationId,
+        draft: &WorkLocationDraft,
+        coordinates: Option<(i32, i32)>,
+    ) -> Result<WorkLocation> {
+        let title = Name::parse_field(&draft.title, "title", "titel")?;
+        let postal_code = if draft.postal_code.trim().is_empty() {
+            None
+        } else {
+            Some(PostalCode::parse(&draft.postal_code)?)
+        };
+        Ok(WorkLocation {
+            id,
+            area: draft.area,
+            title,
+            address: Address {
+                street: draft.street.trim().to_owned(),
+                postal_code,
+                city: draft.city.trim().to_owned(),
+            },
+            voting_area: draft.voting_area,
+            teams: draft.teams.clone(),
+            task_types: draft.task_types.clone(),
+            responsibles: draft.responsibles.clone(),
+            coordinates,
+        })
+    }
+
+    /// Creates a work location.
+    pub async fn create_work_location(
+        &self,
+        actor: &Actor,
+        draft: WorkLocationDraft,
+    ) -> Result<WorkLocation> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let location = Self::parse_location(WorkLocationId::new(), &draft, None)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            Self::check_location_refs(&mut tx, &draft).await?;
+            if tx
+                .all::<WorkLocation>()
+                .await?
+                .iter()
+                .any(|l| same_name(l.title.as_str(), location.title.as_str()))
+            {
+                return Err(name_taken("A work location", location.title.as_str()));
+            }
+            let audit = audit_put(
+                &ctx,
+                &location,
+                AuditAction::Create,
+                "work location created",
+            );
+            (put(location.clone(), audit), ())
+        });
+        Ok(location)
+    }
+
+    /// Edits a work location. Dropping a team or task type deletes its vacant seats here; it is
+    /// refused while someone is invited to or holds such a seat.
+    pub async fn edit_work_location(
+        &self,
+        actor: &Actor,
+        id: WorkLocationId,
+        draft: WorkLocationDraft,
+    ) -> Result<WorkLocation> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let old = tx.get::<WorkLocation>(id).await?;
+            let location = Self::parse_location(id, &draft, old.coordinates)?;
+            Self::check_location_refs(&mut tx, &draft).await?;
+            if tx
+                .all::<WorkLocation>()
+                .await?
+                .iter()
+                .any(|l| l.id != id && same_name(l.title.as_str(), location.title.as_str()))
+            {
+                return Err(name_taken("A work location", location.title.as_str()));
+            }
+            let seats = seats_at(&mut tx, id).await?;
+            let (remove, blocking) = seats_affected_by_location_edit(&location, &seats);
+            taken_seats_block(&blocking, "this change to the work location")?;
+            let mut d = put(
+                location.clone(),
+                audit_put(&ctx, &location, AuditAction::Edit, "work location edited"),
+            );
+            d.ops
+                .extend(remove.into_iter().map(|s| Op::Delete(RecordKey::Seat(s))));
+            (d, location)
+        }))
+    }
+
+    /// Deletes a work location: refused while it is part of an active election or has taken
+    /// seats; its vacant seats are deleted and it leaves every election.
+    pub async fn delete_work_location(&self, actor: &Actor, id: WorkLocationId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let location = tx.get::<WorkLocation>(id).await?;
+            let elections = tx.all::<Election>().await?;
+            if elections
+                .iter()
+                .any(|e| e.active && e.work_locations.contains(&id))
+            {
+                return Err(Error::Conflict(format!(
+                    "'{}' is part of an active election; deactivate the election or remove the location from it first",
+                    location.title
+                )));
+            }
+            let seats = seats_at(&mut tx, id).await?;
+            let taken: Vec<&Seat> = seats
+                .iter()
+                .filter(|s| s.state != SeatState::Vacant)
+                .collect();
+            taken_seats_block(&taken, "deleting the work location")?;
+            let mut d = delete(&location, &ctx);
+            d.ops
+                .extend(seats.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
+            for mut e in elections
+                .into_iter()
+                .filter(|e| e.work_locations.contains(&id))
+            {
+                e.work_locations.remove(&id);
+                d.ops.push(Op::Put(Record::Election(e)));
+            }
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// Every work location, in Danish order of title.
+    pub async fn work_locations(&self, actor: &Actor) -> Result<Vec<WorkLocation>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<WorkLocation>().await?;
+        sort_danish_by(&mut all, |l| l.title.as_str());
+        Ok(all)
+    }
+
+    fn parse_task_type(id: TaskTypeId, d: &TaskTypeDraft) -> Result<TaskType> {
+        Ok(TaskType {
+            id,
+            title: Name::parse_field(&d.title, "title", "titel")?,
+            short_name: ShortName::parse_field(&d.short_name, "short name", "kort navn")?,
+            description: d.description.trim().to_owned(),
+            window: d.window,
+            payment: d.payment,
+            trust: d.trust,
+            check_eligibility: d.check_eligibility,
+            reminders: d.reminders,
+        })
+    }
+
+    /// Creates a task type.
+    pub async fn create_task_type(&self, actor: &Actor, draft: TaskTypeDraft) -> Result<TaskType> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let tt = Self::parse_task_type(TaskTypeId::new(), &draft)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            if tx.all::<TaskType>().await?.iter().any(|t| {
+                same_name(t.title.as_str(), tt.title.as_str())
+                    && same_name(t.short_name.as_str(), tt.short_name.as_str())
+            }) {
+                return Err(name_taken("A task type", tt.title.as_str()));
+            }
+            (
+                put(
+                    tt.clone(),
+                    audit_put(&ctx, &tt, AuditAction::Create, "task type created"),
+                ),
+                (),
+            )
+        });
+        Ok(tt)
+    }
+
+    /// Edits a task type (its times move every seat's window; no seat is deleted).
+    pub async fn edit_task_type(
+        &self,
+        actor: &Actor,
+        id: TaskTypeId,
+        draft: TaskTypeDraft,
+    ) -> Result<TaskType> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let tt = Self::parse_task_type(id, &draft)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            tx.get::<TaskType>(id).await?;
+            (
+                put(
+                    tt.clone(),
+                    audit_put(&ctx, &tt, AuditAction::Edit, "task type edited"),
+                ),
+                (),
+            )
+        });
+        Ok(tt)
+    }
+
+    /// Deletes a task type: refused while any seat of it is taken; its vacant seats are deleted
+    /// and it leaves every work location.
+    pub async fn delete_task_type(&self, actor: &Actor, id: TaskTypeId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let tt = tx.get::<TaskType>(id).await?;
+            let mut d = delete(&tt, &ctx);
+            self.detach_from_locations(
+                &mut tx,
+                &mut d,
+                |s| s.slot.task_type == id,
+                |l| l.task_types.remove(&id),
+            )
+            .await?;
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// Removes seats matching `of` (refusing taken ones) and edits locations with `edit`.
+    async fn detach_from_locations(
+        &self,
+        tx: &mut Tx<'_>,
+        d: &mut Decision,
+        of: impl Fn(&Seat) -> bool,
+        edit: impl Fn(&mut WorkLocation) -> bool,
+    ) -> Result<()> {
+        let mut affected = Vec::new();
+        for election in tx.all::<Election>().await? {
+            affected.extend(
+                tx.query::<Seat>(&Query::SeatsOfElection(election.id))
+                    .await?
+                    .into_iter()
+                    .filter(|s| of(s)),
+            );
+        }
+        let taken: Vec<&Seat> = affected
+            .iter()
+            .filter(|s| s.state != SeatState::Vacant)
+            .collect();
+        taken_seats_block(&taken, "this deletion")?;
+        d.ops
+            .extend(affected.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
+        for mut l in tx.all::<WorkLocation>().await? {
+            if edit(&mut l) {
+                d.ops.push(Op::Put(Record::WorkLocation(l)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every task type, in Danish order.
+    pub async fn task_types(&self, actor: &Actor) -> Result<Vec<TaskType>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<TaskType>().await?;
+        sort_danish_by(&mut all, |t| t.title.as_str());
+        Ok(all)
+    }
+
+    /// Creates a team.
+    pub async fn create_team(
+        &self,
+        actor: &Actor,
+        name: &str,
+        short_name: &str,
+        kind: TeamKind,
+        description: &str,
+    ) -> Result<Team> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let team = Team {
+            id: TeamId::new(),
+            name: Name::parse_field(name, "team name", "teamnavn")?,
+            short_name: ShortName::parse_field(short_name, "short name", "kort navn")?,
+            kind,
+            description: description.trim().to_owned(),
+            responsibles: Default::default(),
+        };
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            if tx
+                .all::<Team>()
+                .await?
+                .iter()
+                .any(|t| same_name(t.name.as_str(), team.name.as_str()))
+            {
+                return Err(name_taken("A team", team.name.as_str()));
+            }
+            (
+                put(
+                    team.clone(),
+                    audit_put(&ctx, &team, AuditAction::Create, "team created"),
+                ),
+                (),
+            )
+        });
+        Ok(team)
+    }
+
+    /// Renames a team or changes its short name, kind or description.
+    pub async fn edit_team(
+        &self,
+        actor: &Actor,
+        id: TeamId,
+        name: &str,
+        short_name: &str,
+        kind: TeamKind,
+        description: &str,
+    ) -> Result<Team> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let name = Name::parse_field(name, "team name", "teamnavn")?;
+        let short_name = ShortName::parse_field(short_name, "short name", "kort navn")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut team = tx.get::<Team>(id).await?;
+            if tx
+                .all::<Team>()
+                .await?
+                .iter()
+                .any(|t| t.id != id && same_name(t.name.as_str(), name.as_str()))
+            {
+                return Err(name_taken("A team", name.as_str()));
+            }
+            team.name = name.clone();
+            team.short_name = short_name.clone();
+            team.kind = kind;
+            team.description = description.trim().to_owned();
+            (
+                put(
+                    team.clone(),
+                    audit_put(&ctx, &team, AuditAction::Edit, "team edited"),
+                ),
+                team,
+            )
+        }))
+    }
+
+    /// Makes `participant` a responsible (party secretary) of `team` with `scope`, or removes
+    /// them (`None`). Responsibles are not automatically members.
+    pub async fn set_team_responsible(
+        &self,
+        actor: &Actor,
+        team: TeamId,
+        participant: ParticipantId,
+        scope: Option<LocationScope>,
+    ) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let mut t = tx.get::<Team>(team).await?;
+            tx.get::<Participant>(participant).await?;
+            let what = match &scope {
+                Some(scope) => {
+                    t.responsibles.insert(participant, scope.clone());
+                    "responsibility granted"
+                }
+                None => {
+                    t.responsibles.remove(&participant);
+                    "responsibility revoked"
+                }
+            };
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "team",
+                team,
+                Some(participant),
+                None,
+                format!("team {team}: {what}"),
+            );
+            (put(t, audit), ())
+        });
+        Ok(())
+    }
+
+    /// Deletes a team: refused while any of its seats is taken or while a member has no other
+    /// team; its vacant seats are deleted and it leaves every work location and membership.
+    pub async fn delete_team(&self, actor: &Actor, id: TeamId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let team = tx.get::<Team>(id).await?;
+            let members = tx.query::<Participant>(&Query::MembersOfTeam(id)).await?;
+            if let Some(p) = members.iter().find(|p| p.teams.len() == 1) {
+                return Err(Error::Conflict(format!(
+                    "{} has no other team; move or delete the team's members first",
+                    p.full_name()
+                )));
+            }
+            let mut d = delete(&team, &ctx);
+            self.detach_from_locations(
+                &mut tx,
+                &mut d,
+                |s| s.slot.team == id,
+                |l| l.teams.remove(&id),
+            )
+            .await?;
+            for mut p in members {
+                p.teams.remove(&id);
+                d.ops.push(Op::Put(Record::Participant(p)));
+            }
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// Every team, in Danish order.
+    pub async fn teams(&self, actor: &Actor) -> Result<Vec<Team>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<Team>().await?;
+        sort_danish_by(&mut all, |t| t.name.as_str());
+        Ok(all)
+    }
+
+    /// Creates a special diet.
+    pub async fn create_special_diet(&self, actor: &Actor, title: &str) -> Result<SpecialDiet> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let diet = SpecialDiet {
+            id: SpecialDietId::new(),
+            title: Name::parse_field(title, "special diet", "specialkost")?,
+        };
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            if tx
+                .all::<SpecialDiet>()
+                .await?
+                .iter()
+                .any(|s| same_name(s.title.as_str(), diet.title.as_str()))
+            {
+                return Err(name_taken("A special diet", diet.title.as_str()));
+            }
+            (
+                put(
+                    diet.clone(),
+                    audit_put(&ctx, &diet, AuditAction::Create, "special diet created"),
+                ),
+                (),
+            )
+        });
+        Ok(diet)
+    }
+
+    /// Deletes a special diet and removes it from every participant.
+    pub async fn delete_special_diet(&self, actor: &Actor, id: SpecialDietId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let diet = tx.get::<SpecialDiet>(id).await?;
+            let mut d = delete(&diet, &ctx);
+            for mut p in tx.all::<Participant>().await? {
+                if p.special_diets.remove(&id) {
+                    d.ops.push(Op::Put(Record::Participant(p)));
+                }
+            }
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// Every special diet, in Danish order.
+    pub async fn special_diets(&self, actor: &Actor) -> Result<Vec<SpecialDiet>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<SpecialDiet>().await?;
+        sort_danish_by(&mut all, |s| s.title.as_str());
+        Ok(all)
+    }
+
+    /// Creates an election type with `rules` (`None`: the law's defaults for `kind`).
+    pub async fn create_election_type(
+        &self,
+        actor: &Actor,
+        title: &str,
+        kind: ElectionKind,
+        rules: Option<BTreeSet<EligibilityRule>>,
+    ) -> Result<ElectionType> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let mut et =
+            ElectionType::with_default_rules(Name::parse_field(title, "title", "titel")?, kind);
+        if let Some(rules) = rules {
+            et.rules = rules;
+        }
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let _ = &mut tx;
+            (
+                put(
+                    et.clone(),
+                    audit_put(&ctx, &et, AuditAction::Create, "election type created"),
+                ),
+                (),
+            )
+        });
+        Ok(et)
+    }
+
+    /// Changes an election type's rules (they apply at the next check of each seat).
+    pub async fn edit_election_type(
+        &self,
+        actor: &Actor,
+        id: ElectionTypeId,
+        title: &str,
+        rules: BTreeSet<EligibilityRule>,
+    ) -> Result<ElectionType> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let title = Name::parse_field(title, "title", "titel")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut et = tx.get::<ElectionType>(id).await?;
+            et.title = title.clone();
+            et.rules = rules.clone();
+            (
+                put(
+                    et.clone(),
+                    audit_put(&ctx, &et, AuditAction::Edit, "election type edited"),
+                ),
+                et,
+            )
+        }))
+    }
+
+    /// Deletes an election type no election uses.
+    pub async fn delete_election_type(&self, actor: &Actor, id: ElectionTypeId) -> Result<()> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let et = tx.get::<ElectionType>(id).await?;
+            if tx
+                .all::<Election>()
+                .await?
+                .iter()
+                .any(|e| e.election_type == id)
+            {
+                return Err(Error::Conflict(format!(
+                    "the election type '{}' is in use",
+                    et.title
+                )));
+            }
+            (delete(&et, &ctx), ())
+        });
+        Ok(())
+    }
+
+    /// Every election type, in Danish order.
+    pub async fn election_types(&self, actor: &Actor) -> Result<Vec<ElectionType>> {
+        self.authorize(actor, Permission::ReadMasterData)?;
+        let mut all = Tx::new(self).all::<ElectionType>().await?;
+        sort_danish_by(&mut all, |t| t.title.as_str());
+        Ok(all)
+    }
+}
+
+fn put<E: Entity>(e: E, audit: crate::model::AuditEntry) -> Decision {
+    Decision {
+        ops: vec![Op::Put(e.into_record())],
+        messages: vec![],
+        audit: vec![audit],
+    }
+}
+
+fn delete<E: Entity>(e: &E, ctx: &Ctx) -> Decision {
+    Decision {
+        ops: vec![Op::Delete(e.key())],
+        messages: vec![],
+        audit: vec![ctx.audit(
+            AuditAction::Delete,
+            E::KIND.name(),
+            e.key().id_string(),
+            None,
+            None,
+            format!("{} deleted", E::KIND.name()),
+        )],
+    }
+}

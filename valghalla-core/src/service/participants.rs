@@ -1,0 +1,382 @@
+//! Participants: create through the CPR registry, edit, delete, anonymise.
+
+use std::collections::BTreeSet;
+
+use crate::cpr::Cpr;
+use crate::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
+use crate::model::{
+    AuditAction, Contact, Op, Participant, PersonRecord, Record, Rejection, Seat, SeatState,
+    SpecialDiet, Team, WorkLocation,
+};
+use crate::rules::access::{Actor, Permission};
+use crate::rules::lifecycle::delete_participant;
+use crate::rules::{Decision, Refused, Violation};
+use crate::store::Query;
+
+use super::tx::Tx;
+use super::{Error, Result, Valghalla, transact};
+
+/// A participant to create; the person data comes from the registry.
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    /// CPR number.
+    pub cpr: Cpr,
+    /// Contact details.
+    pub contact: Contact,
+    /// Teams (at least one).
+    pub teams: BTreeSet<TeamId>,
+    /// Special diets.
+    pub special_diets: BTreeSet<SpecialDietId>,
+    /// Preferred work location.
+    pub preferred_work_location: Option<WorkLocationId>,
+}
+
+/// A participant as a given actor may see them: the full CPR number only for roles allowed to
+/// see it, otherwise `None` (the masked form is always in `participant.cpr`'s `Display`).
+#[derive(Debug, Clone)]
+pub struct ParticipantView {
+    /// The participant.
+    pub participant: Participant,
+    /// The full CPR number (`DDMMYY-SSSS`), when the actor may see it.
+    pub full_cpr: Option<String>,
+}
+
+impl Valghalla {
+    /// Looks `cpr` up in the registry and creates a participant (T2 starts here). Refused if a
+    /// participant with the number exists. The lookup is audit-logged.
+    pub async fn create_participant(
+        &self,
+        actor: &Actor,
+        new: NewParticipant,
+    ) -> Result<Participant> {
+        self.authorize(actor, Permission::CreateParticipant)?;
+        if new.teams.is_empty() {
+            return Err(Error::Invalid(crate::values::FieldError::new(
+                "teams",
+                "teams",
+                "choose at least one team",
+                "vælg mindst ét team",
+            )));
+        }
+        let person = self.registry.lookup(&new.cpr).await?;
+        self.insert_participant(actor, new, person).await
+    }
+
+    pub(crate) async fn insert_participant(
+        &self,
+        actor: &Actor,
+        new: NewParticipant,
+        person: PersonRecord,
+    ) -> Result<Participant> {
+        let ctx = self.ctx(actor);
+        let participant = Participant {
+            id: ParticipantId::new(),
+            cpr: new.cpr,
+            person,
+            contact: new.contact.clone(),
+            special_diets: new.special_diets.clone(),
+            teams: new.teams.clone(),
+            preferred_work_location: new.preferred_work_location,
+            last_validated_at: Some(ctx.now),
+            consent: None,
+            created_at: ctx.now,
+        };
+        transact!(self, |tx| {
+            if !tx
+                .query::<Participant>(&Query::ParticipantByCpr(new.cpr))
+                .await?
+                .is_empty()
+            {
+                return Err(Error::Conflict(
+                    "a participant with this CPR number already exists".into(),
+                ));
+            }
+            check_refs(
+                &mut tx,
+                &new.teams,
+                &new.special_diets,
+                new.preferred_work_location,
+            )
+            .await?;
+            let audit = vec![
+                ctx.audit(
+                    AuditAction::CprAccess,
+                    "participant",
+                    participant.id,
+                    Some(participant.id),
+                    None,
+                    "CPR number looked up in the registry",
+                ),
+                ctx.audit(
+                    AuditAction::Create,
+                    "participant",
+                    participant.id,
+                    Some(participant.id),
+                    None,
+                    format!("participant {} created", participant.full_name()),
+                ),
+            ];
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Participant(participant.clone()))],
+                    messages: vec![],
+                    audit,
+                },
+                (),
+            )
+        });
+        Ok(participant)
+    }
+
+    /// Changes a participant's contact details, special diets, teams and preferred location.
+    /// Leaving a team is refused while the participant holds an accepted seat of it.
+    pub async fn edit_participant(
+        &self,
+        actor: &Actor,
+        id: ParticipantId,
+        contact: Contact,
+        special_diets: BTreeSet<SpecialDietId>,
+        teams: Option<BTreeSet<TeamId>>,
+        preferred_work_location: Option<WorkLocationId>,
+    ) -> Result<Participant> {
+        self.authorize(actor, Permission::EditParticipant { participant: id })?;
+        if teams.as_ref().is_some_and(|t| t.is_empty()) {
+            return Err(Error::Invalid(crate::values::FieldError::new(
+                "teams",
+                "teams",
+                "choose at least one team",
+                "vælg mindst ét team",
+            )));
+        }
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut p = tx.get::<Participant>(id).await?;
+            let new_teams = teams.clone().unwrap_or_else(|| p.teams.clone());
+            check_refs(&mut tx, &new_teams, &special_diets, preferred_work_location).await?;
+            let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
+            let blocked: Vec<Violation> = seats
+                .iter()
+                .filter(|s| {
+                    matches!(s.state, SeatState::Accepted { .. })
+                        && !new_teams.contains(&s.slot.team)
+                })
+                .map(|s| Violation::NotTeamMember { team: s.slot.team })
+                .collect();
+            Refused::check(blocked)?;
+            p.contact = contact.clone();
+            p.special_diets = special_diets.clone();
+            p.teams = new_teams;
+            p.preferred_work_location = preferred_work_location;
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "participant",
+                id,
+                Some(id),
+                None,
+                "participant edited",
+            );
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Participant(p.clone()))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                p,
+            )
+        }))
+    }
+
+    /// Deletes a participant (T11): their seats become vacant, their rejections go with them,
+    /// and they stop being responsible for anything.
+    pub async fn delete_participant(&self, actor: &Actor, id: ParticipantId) -> Result<()> {
+        self.authorize(actor, Permission::DeleteParticipant { participant: id })?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let p = tx.get::<Participant>(id).await?;
+            let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
+            let rejections = tx
+                .query::<Rejection>(&Query::RejectionsOfParticipant(id))
+                .await?;
+            let mut d = delete_participant(&ctx, &p, &seats, &rejections);
+            d.ops.extend(drop_responsibilities(&mut tx, id).await?);
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// Replaces a participant's personal data with placeholders, keeping the row (and so the
+    /// history of seats and rejections) but nothing that identifies the person. The CPR number
+    /// is replaced by a replacement-style number that encodes only the birth year.
+    pub async fn anonymise_participant(&self, actor: &Actor, id: ParticipantId) -> Result<()> {
+        self.authorize(actor, Permission::DeleteParticipant { participant: id })?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let p = tx.get::<Participant>(id).await?;
+            let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
+            if seats
+                .iter()
+                .any(|s| s.state != SeatState::Vacant && s.slot.date >= ctx.today())
+            {
+                return Err(Error::Conflict(
+                    "the participant still has upcoming tasks; remove them from their seats first"
+                        .into(),
+                ));
+            }
+            let anon = anonymised(&p, &mut tx).await?;
+            let mut ops = vec![Op::Put(Record::Participant(anon))];
+            ops.extend(drop_responsibilities(&mut tx, id).await?);
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "participant",
+                id,
+                Some(id),
+                None,
+                "participant anonymised",
+            );
+            (
+                Decision {
+                    ops,
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// A participant, as `actor` may see them. Viewing by staff is audit-logged only when the
+    /// full CPR number is shown.
+    pub async fn participant(&self, actor: &Actor, id: ParticipantId) -> Result<ParticipantView> {
+        let mut tx = Tx::new(self);
+        let p = tx.get::<Participant>(id).await?;
+        self.authorize(
+            actor,
+            Permission::ReadParticipant {
+                participant: id,
+                teams: p.teams.clone(),
+            },
+        )?;
+        let full_cpr = if crate::rules::access::authorize(actor, &Permission::ReadFullCpr).is_ok() {
+            let ctx = self.ctx(actor);
+            let audit = ctx.audit(
+                AuditAction::CprAccess,
+                "participant",
+                id,
+                Some(id),
+                None,
+                "full CPR number shown",
+            );
+            self.store
+                .apply(crate::store::ChangeSet {
+                    changes: vec![],
+                    audit: vec![audit],
+                    messages: vec![],
+                })
+                .await?;
+            Some(p.cpr.reveal_dashed())
+        } else {
+            None
+        };
+        Ok(ParticipantView {
+            participant: p,
+            full_cpr,
+        })
+    }
+
+    /// The participant with `cpr`, if any (secretariat only; audit-logged).
+    pub async fn participant_by_cpr(
+        &self,
+        actor: &Actor,
+        cpr: &Cpr,
+    ) -> Result<Option<Participant>> {
+        self.authorize(actor, Permission::ReadFullCpr)?;
+        let found = Tx::new(self)
+            .query::<Participant>(&Query::ParticipantByCpr(*cpr))
+            .await?;
+        Ok(found.into_iter().next())
+    }
+}
+
+async fn check_refs(
+    tx: &mut Tx<'_>,
+    teams: &BTreeSet<TeamId>,
+    diets: &BTreeSet<SpecialDietId>,
+    location: Option<WorkLocationId>,
+) -> Result<()> {
+    for t in teams {
+        tx.get::<Team>(*t).await?;
+    }
+    for d in diets {
+        tx.get::<SpecialDiet>(*d).await?;
+    }
+    if let Some(l) = location {
+        tx.get::<WorkLocation>(l).await?;
+    }
+    Ok(())
+}
+
+/// Removes the participant as team and work-location responsible.
+async fn drop_responsibilities(tx: &mut Tx<'_>, id: ParticipantId) -> Result<Vec<Op>> {
+    let mut ops = Vec::new();
+    for mut team in tx.all::<Team>().await? {
+        if team.responsibles.remove(&id).is_some() {
+            ops.push(Op::Put(Record::Team(team)));
+        }
+    }
+    for mut loc in tx.all::<WorkLocation>().await? {
+        if loc.responsibles.remove(&id) {
+            ops.push(Op::Put(Record::WorkLocation(loc)));
+        }
+    }
+    Ok(ops)
+}
+
+/// A copy of `p` with nothing that identifies the person: a fresh CPR-shaped number on 1 January
+/// of the birth year (unique among participants), placeholder names, no address or contact.
+async fn anonymised(p: &Participant, tx: &mut Tx<'_>) -> Result<Participant> {
+    use chrono::Datelike;
+    let year = p.person.birth_date.year();
+    let yy = year.rem_euclid(100);
+    // Seventh digit 4 or 9 with a year 00–36 means 20xx; 0–3 means 19xx; 5–8 with 58–99 18xx.
+    let seventh = if year >= 2000 {
+        4
+    } else if year >= 1900 {
+        0
+    } else {
+        5
+    };
+    let taken: BTreeSet<String> = tx
+        .all::<Participant>()
+        .await?
+        .iter()
+        .map(|o| o.cpr.reveal())
+        .collect();
+    let cpr = (0..1000)
+        .map(|serial| format!("6101{yy:02}{seventh}{serial:03}"))
+        .find(|c| !taken.contains(c))
+        .and_then(|c| Cpr::parse(&c).ok())
+        .ok_or_else(|| {
+            Error::Conflict("no anonymous CPR number left for that birth year".into())
+        })?;
+    let mut anon = p.clone();
+    anon.cpr = cpr;
+    anon.person = PersonRecord {
+        first_name: "Anonymiseret".into(),
+        last_name: "deltager".into(),
+        address: None,
+        municipality: None,
+        citizenship: None,
+        birth_date: cpr.birth_date(),
+        deceased: p.person.deceased,
+        under_guardianship: false,
+        protected_address: false,
+        exempt_from_digital_post: true,
+        resident_in_realm_since: None,
+    };
+    anon.contact = Contact::default();
+    anon.special_diets.clear();
+    anon.preferred_work_location = None;
+    anon.consent = None;
+    Ok(anon)
+}

@@ -1,0 +1,882 @@
+//! Queries: the staffing overview with each party's share, participant lists, a participant's
+//! own tasks, a team's members, a location's staff, vacancies and the audit log. Every list
+//! comes sorted in Danish order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::collation::{danish_cmp, sort_danish_by};
+use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
+use crate::model::{
+    Area, AuditEntry, Election, Link, LinkKind, LinkToken, Participant, Rejection, Seat, SeatState,
+    SeatStatus, SpecialDiet, TaskType, Team, Trust, WorkLocation,
+};
+use crate::rules::access::{Actor, Permission, authorize};
+use crate::rules::{Refused, Violation, lifecycle, links};
+use crate::store::{AuditFilter, Query};
+use crate::time::local_date;
+use crate::values::Ore;
+
+use super::tx::Tx;
+use super::{Error, Result, Valghalla};
+
+/// Seat counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Seats.
+    pub seats: u32,
+    /// Vacant (*ledige*).
+    pub vacant: u32,
+    /// Invited, unanswered (*ubesvarede*).
+    pub invited: u32,
+    /// Accepted (*accepterede*).
+    pub accepted: u32,
+    /// Rejections recorded (history; not seats).
+    pub rejected: u32,
+}
+
+impl Counts {
+    fn add_seat(&mut self, status: SeatStatus) {
+        self.seats += 1;
+        match status {
+            SeatStatus::Vacant => self.vacant += 1,
+            SeatStatus::Invited => self.invited += 1,
+            SeatStatus::Accepted => self.accepted += 1,
+        }
+    }
+
+    fn add(&mut self, other: &Counts) {
+        self.seats += other.seats;
+        self.vacant += other.vacant;
+        self.invited += other.invited;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+    }
+}
+
+/// What the overview includes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverviewFilter {
+    /// Only these dates (empty: all).
+    pub dates: BTreeSet<NaiveDate>,
+    /// Only these teams (empty: all).
+    pub teams: BTreeSet<TeamId>,
+}
+
+/// One row: a task type × team × date at a location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OverviewRow {
+    /// Task type.
+    pub task_type: TaskTypeId,
+    /// Its title.
+    pub task_type_title: String,
+    /// Team.
+    pub team: TeamId,
+    /// Its name.
+    pub team_name: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Counts.
+    pub counts: Counts,
+}
+
+/// A work location's rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocationOverview {
+    /// Location.
+    pub work_location: WorkLocationId,
+    /// Its title.
+    pub title: String,
+    /// Rows in Danish order of task type, then team, then date.
+    pub rows: Vec<OverviewRow>,
+    /// Totals.
+    pub totals: Counts,
+}
+
+/// An area's locations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaOverview {
+    /// Area.
+    pub area: AreaId,
+    /// Its name.
+    pub name: String,
+    /// Locations in Danish order.
+    pub locations: Vec<LocationOverview>,
+    /// Totals.
+    pub totals: Counts,
+}
+
+/// A team's share (*andel*) of the seats, and how much of it is filled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamShare {
+    /// Team.
+    pub team: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Counts over the team's seats.
+    pub counts: Counts,
+    /// The team's seats as per mille of all seats in the overview.
+    pub share_permille: u32,
+    /// Accepted seats as per mille of the team's seats (1000 when it has none).
+    pub filled_permille: u32,
+}
+
+/// The staffing overview: area → work location → task type × team × date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overview {
+    /// Election.
+    pub election: ElectionId,
+    /// Areas in Danish order.
+    pub areas: Vec<AreaOverview>,
+    /// Totals.
+    pub totals: Counts,
+    /// Each team's share, in Danish order.
+    pub shares: Vec<TeamShare>,
+}
+
+/// What a participant list includes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipantFilter {
+    /// Only these dates.
+    pub dates: BTreeSet<NaiveDate>,
+    /// Only these areas.
+    pub areas: BTreeSet<AreaId>,
+    /// Only these locations.
+    pub work_locations: BTreeSet<WorkLocationId>,
+    /// Only these teams.
+    pub teams: BTreeSet<TeamId>,
+    /// Only these task types.
+    pub task_types: BTreeSet<TaskTypeId>,
+    /// Only these statuses (vacant seats have no participant and never appear).
+    pub statuses: BTreeSet<SeatStatus>,
+}
+
+/// One seat with its holder, for participant lists and exports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantRow {
+    /// Seat.
+    pub seat: SeatId,
+    /// Status.
+    pub status: SeatStatus,
+    /// Participant.
+    pub participant: ParticipantId,
+    /// Full name.
+    pub name: String,
+    /// Age on election day.
+    pub age: i32,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Address (empty when protected).
+    pub address: String,
+    /// Name and address protection.
+    pub protected_address: bool,
+    /// Special diets.
+    pub special_diets: Vec<String>,
+    /// Team.
+    pub team: String,
+    /// Area.
+    pub area: String,
+    /// Work location.
+    pub work_location: String,
+    /// The national afstemningsområde number.
+    pub voting_area: Option<u32>,
+    /// Task type.
+    pub task_type: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Start (local time, HH:MM).
+    pub start: String,
+    /// End (local time, HH:MM).
+    pub end: String,
+    /// Payment.
+    pub payment: Option<Ore>,
+}
+
+/// A seat in a participant's own task list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MyTask {
+    /// Seat.
+    pub seat: SeatId,
+    /// Status.
+    pub status: SeatStatus,
+    /// Election.
+    pub election: String,
+    /// Work location.
+    pub work_location: String,
+    /// Its address.
+    pub address: String,
+    /// Task type.
+    pub task_type: String,
+    /// Description (HTML by the secretariat).
+    pub description: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Start.
+    pub start: String,
+    /// End.
+    pub end: String,
+    /// Payment.
+    pub payment: Option<Ore>,
+    /// The last day withdrawing is possible.
+    pub last_day_to_withdraw: NaiveDate,
+    /// Whether the lock period has started.
+    pub locked: bool,
+}
+
+/// A team member with their seats of that team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamMember {
+    /// Participant.
+    pub participant: ParticipantId,
+    /// Name.
+    pub name: String,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Their seats of the team: (seat, work location, task type, date, status).
+    pub seats: Vec<(SeatId, String, String, NaiveDate, SeatStatus)>,
+}
+
+/// The staff of a work location on one date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocationStaff {
+    /// Date.
+    pub date: NaiveDate,
+    /// Accepted people: (name, mobile, e-mail, age, task type, team).
+    pub people: Vec<(String, Option<String>, Option<String>, i32, String, String)>,
+    /// Counts over all seats that day.
+    pub counts: Counts,
+}
+
+/// Vacant seats of one slot, for vacancy pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vacancy {
+    /// Any vacant seat of the slot (take it with [`super::SeatRef::AnyIn`]).
+    pub slot: crate::model::SlotKey,
+    /// Work location.
+    pub work_location: String,
+    /// Address.
+    pub address: String,
+    /// Task type.
+    pub task_type: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Start.
+    pub start: String,
+    /// End.
+    pub end: String,
+    /// Vacant seats.
+    pub vacant: u32,
+    /// Whether the task is a position of trust.
+    pub trusted: bool,
+}
+
+fn permille(part: u32, whole: u32) -> u32 {
+    if whole == 0 {
+        1000
+    } else {
+        u32::try_from(u64::from(part) * 1000 / u64::from(whole)).unwrap_or(1000)
+    }
+}
+
+/// Master data indexed by id, loaded once per query.
+struct Catalog {
+    areas: BTreeMap<AreaId, Area>,
+    locations: BTreeMap<WorkLocationId, WorkLocation>,
+    task_types: BTreeMap<TaskTypeId, TaskType>,
+    teams: BTreeMap<TeamId, Team>,
+}
+
+impl Catalog {
+    async fn load(tx: &mut Tx<'_>) -> Result<Catalog> {
+        Ok(Catalog {
+            areas: tx
+                .all::<Area>()
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect(),
+            locations: tx
+                .all::<WorkLocation>()
+                .await?
+                .into_iter()
+                .map(|l| (l.id, l))
+                .collect(),
+            task_types: tx
+                .all::<TaskType>()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t))
+                .collect(),
+            teams: tx
+                .all::<Team>()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t))
+                .collect(),
+        })
+    }
+
+    fn task_type_title(&self, id: TaskTypeId) -> String {
+        self.task_types
+            .get(&id)
+            .map(|t| t.title.to_string())
+            .unwrap_or_default()
+    }
+
+    fn team_name(&self, id: TeamId) -> String {
+        self.teams
+            .get(&id)
+            .map(|t| t.name.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Builds the overview from seats and rejections (pure).
+fn build_overview(
+    election: ElectionId,
+    catalog: &Catalog,
+    seats: &[Seat],
+    rejections: &[Rejection],
+    filter: &OverviewFilter,
+    allowed: impl Fn(TeamId, WorkLocationId) -> bool,
+) -> Overview {
+    let keep = |team: TeamId, loc: WorkLocationId, date: NaiveDate| {
+        (filter.dates.is_empty() || filter.dates.contains(&date))
+            && (filter.teams.is_empty() || filter.teams.contains(&team))
+            && allowed(team, loc)
+    };
+    type RowKey = (WorkLocationId, TaskTypeId, TeamId, NaiveDate);
+    let mut cells: BTreeMap<RowKey, Counts> = BTreeMap::new();
+    for s in seats
+        .iter()
+        .filter(|s| keep(s.slot.team, s.slot.work_location, s.slot.date))
+    {
+        cells
+            .entry((
+                s.slot.work_location,
+                s.slot.task_type,
+                s.slot.team,
+                s.slot.date,
+            ))
+            .or_default()
+            .add_seat(s.state.status());
+    }
+    for r in rejections
+        .iter()
+        .filter(|r| keep(r.slot.team, r.slot.work_location, r.slot.date))
+    {
+        cells
+            .entry((
+                r.slot.work_location,
+                r.slot.task_type,
+                r.slot.team,
+                r.slot.date,
+            ))
+            .or_default()
+            .rejected += 1;
+    }
+    let mut by_location: BTreeMap<WorkLocationId, Vec<OverviewRow>> = BTreeMap::new();
+    let mut team_counts: BTreeMap<TeamId, Counts> = BTreeMap::new();
+    for ((loc, tt, team, date), counts) in cells {
+        team_counts.entry(team).or_default().add(&counts);
+        by_location.entry(loc).or_default().push(OverviewRow {
+            task_type: tt,
+            task_type_title: catalog.task_type_title(tt),
+            team,
+            team_name: catalog.team_name(team),
+            date,
+            counts,
+        });
+    }
+    let mut areas: BTreeMap<AreaId, AreaOverview> = BTreeMap::new();
+    for (loc, mut rows) in by_location {
+        rows.sort_by(|a, b| {
+            danish_cmp(&a.task_type_title, &b.task_type_title)
+                .then_with(|| danish_cmp(&a.team_name, &b.team_name))
+                .then(a.date.cmp(&b.date))
+        });
+        let mut totals = Counts::default();
+        rows.iter().for_each(|r| totals.add(&r.counts));
+        let (area_id, title) = catalog
+            .locations
+            .get(&loc)
+            .map_or((AreaId::from_uuid(uuid::Uuid::nil()), String::new()), |l| {
+                (l.area, l.title.to_string())
+            });
+        let area = areas.entry(area_id).or_insert_with(|| AreaOverview {
+            area: area_id,
+            name: catalog
+                .areas
+                .get(&area_id)
+                .map(|a| a.name.to_string())
+                .unwrap_or_default(),
+            locations: vec![],
+            totals: Counts::default(),
+        });
+        area.totals.add(&totals);
+        area.locations.push(LocationOverview {
+            work_location: loc,
+            title,
+            rows,
+            totals,
+        });
+    }
+    let mut areas: Vec<AreaOverview> = areas.into_values().collect();
+    for a in &mut areas {
+        sort_danish_by(&mut a.locations, |l| l.title.as_str());
+    }
+    sort_danish_by(&mut areas, |a| a.name.as_str());
+    let mut totals = Counts::default();
+    areas.iter().for_each(|a| totals.add(&a.totals));
+    let mut shares: Vec<TeamShare> = team_counts
+        .into_iter()
+        .map(|(team, counts)| TeamShare {
+            team,
+            name: catalog.team_name(team),
+            counts,
+            share_permille: permille(counts.seats, totals.seats),
+            filled_permille: permille(counts.accepted, counts.seats),
+        })
+        .collect();
+    sort_danish_by(&mut shares, |s| s.name.as_str());
+    Overview {
+        election,
+        areas,
+        totals,
+        shares,
+    }
+}
+
+impl Valghalla {
+    /// The staffing overview of an election for the secretariat: counts of vacant, invited,
+    /// accepted and rejected seats per area → location → task type × team × date, and each
+    /// team's share.
+    pub async fn overview(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        filter: &OverviewFilter,
+    ) -> Result<Overview> {
+        self.authorize(actor, Permission::ReadOverview)?;
+        let mut tx = Tx::new(self);
+        tx.get::<Election>(election).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
+        let rejections = tx
+            .query::<Rejection>(&Query::RejectionsOfElection(election))
+            .await?;
+        Ok(build_overview(
+            election,
+            &catalog,
+            &seats,
+            &rejections,
+            filter,
+            |_, _| true,
+        ))
+    }
+
+    /// A team's part of the overview, as its team responsible sees it: only their team, only
+    /// the locations they may act for.
+    pub async fn team_overview(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        team: TeamId,
+    ) -> Result<Overview> {
+        if !matches!(actor, Actor::Secretariat { .. } | Actor::System { .. }) {
+            self.authorize(actor, Permission::ReadTeamMembers { team })?;
+        }
+        let mut tx = Tx::new(self);
+        tx.get::<Election>(election).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
+        let rejections = tx
+            .query::<Rejection>(&Query::RejectionsOfElection(election))
+            .await?;
+        let filter = OverviewFilter {
+            dates: BTreeSet::new(),
+            teams: [team].into(),
+        };
+        Ok(build_overview(
+            election,
+            &catalog,
+            &seats,
+            &rejections,
+            &filter,
+            |t, loc| {
+                authorize(
+                    actor,
+                    &Permission::ReadTeamSeats {
+                        team: t,
+                        work_location: loc,
+                    },
+                )
+                .is_ok()
+            },
+        ))
+    }
+
+    /// The seats of an election with their holders, filtered, sorted by name in Danish order.
+    pub async fn participant_list(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        filter: &ParticipantFilter,
+    ) -> Result<Vec<ParticipantRow>> {
+        self.authorize(actor, Permission::ReadOverview)?;
+        let mut tx = Tx::new(self);
+        let e = tx.get::<Election>(election).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let diets: BTreeMap<_, _> = tx
+            .all::<SpecialDiet>()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.title.to_string()))
+            .collect();
+        let people: BTreeMap<ParticipantId, Participant> = tx
+            .all::<Participant>()
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut rows = Vec::new();
+        for s in tx.query::<Seat>(&Query::SeatsOfElection(election)).await? {
+            let Some(pid) = s.state.participant() else {
+                continue;
+            };
+            let (Some(p), Some(loc), Some(tt)) = (
+                people.get(&pid),
+                catalog.locations.get(&s.slot.work_location),
+                catalog.task_types.get(&s.slot.task_type),
+            ) else {
+                continue;
+            };
+            let f = filter;
+            let status = s.state.status();
+            let included = (f.dates.is_empty() || f.dates.contains(&s.slot.date))
+                && (f.areas.is_empty() || f.areas.contains(&loc.area))
+                && (f.work_locations.is_empty() || f.work_locations.contains(&loc.id))
+                && (f.teams.is_empty() || f.teams.contains(&s.slot.team))
+                && (f.task_types.is_empty() || f.task_types.contains(&tt.id))
+                && (f.statuses.is_empty() || f.statuses.contains(&status));
+            if !included {
+                continue;
+            }
+            rows.push(row(
+                &s,
+                status,
+                p,
+                loc,
+                tt,
+                &catalog,
+                &diets,
+                e.election_day(),
+            ));
+        }
+        rows.sort_by(|a, b| danish_cmp(&a.name, &b.name).then(a.date.cmp(&b.date)));
+        Ok(rows)
+    }
+
+    /// The participant's own tasks in active elections from today on.
+    pub async fn my_tasks(&self, actor: &Actor) -> Result<Vec<MyTask>> {
+        let Actor::Person(person) = actor else {
+            return Err(Error::Denied(crate::rules::access::Denied {
+                actor: actor.label(),
+                permission: Permission::ReadMasterData,
+            }));
+        };
+        let me = person.participant;
+        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let mut tx = Tx::new(self);
+        let today = local_date(self.clock.now());
+        let mut out = Vec::new();
+        for s in tx.query::<Seat>(&Query::SeatsOfParticipant(me)).await? {
+            let e = tx.get::<Election>(s.slot.election).await?;
+            if !e.active || s.slot.date < today {
+                continue;
+            }
+            let loc = tx.get::<WorkLocation>(s.slot.work_location).await?;
+            let tt = tx.get::<TaskType>(s.slot.task_type).await?;
+            out.push(MyTask {
+                seat: s.id,
+                status: s.state.status(),
+                election: e.title.to_string(),
+                work_location: loc.title.to_string(),
+                address: loc.address.to_string(),
+                task_type: tt.title.to_string(),
+                description: tt.description.clone(),
+                date: s.slot.date,
+                start: tt.window.start().format("%H:%M").to_string(),
+                end: tt.window.end().format("%H:%M").to_string(),
+                payment: tt.payment,
+                last_day_to_withdraw: e.last_day_to_withdraw(s.slot.date),
+                locked: lifecycle::lock(&e, s.slot.date, today).is_some(),
+            });
+        }
+        out.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then_with(|| danish_cmp(&a.task_type, &b.task_type))
+        });
+        Ok(out)
+    }
+
+    /// A team's members with their seats of that team, in Danish order of name.
+    pub async fn team_members(&self, actor: &Actor, team: TeamId) -> Result<Vec<TeamMember>> {
+        self.authorize(actor, Permission::ReadTeamMembers { team })?;
+        let mut tx = Tx::new(self);
+        tx.get::<Team>(team).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let mut out = Vec::new();
+        for p in tx.query::<Participant>(&Query::MembersOfTeam(team)).await? {
+            let mut seats = Vec::new();
+            for s in tx.query::<Seat>(&Query::SeatsOfParticipant(p.id)).await? {
+                if s.slot.team != team {
+                    continue;
+                }
+                let loc = catalog
+                    .locations
+                    .get(&s.slot.work_location)
+                    .map(|l| l.title.to_string())
+                    .unwrap_or_default();
+                seats.push((
+                    s.id,
+                    loc,
+                    catalog.task_type_title(s.slot.task_type),
+                    s.slot.date,
+                    s.state.status(),
+                ));
+            }
+            seats.sort_by(|a, b| a.3.cmp(&b.3));
+            out.push(TeamMember {
+                participant: p.id,
+                name: p.full_name(),
+                mobile: p.contact.mobile.map(|m| m.national()),
+                email: p.contact.email.as_ref().map(|e| e.to_string()),
+                seats,
+            });
+        }
+        sort_danish_by(&mut out, |m| m.name.as_str());
+        Ok(out)
+    }
+
+    /// The accepted staff of a work location in an election, per date, with contact details.
+    pub async fn location_staff(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        work_location: WorkLocationId,
+    ) -> Result<Vec<LocationStaff>> {
+        self.authorize(actor, Permission::ReadLocationStaff { work_location })?;
+        let mut tx = Tx::new(self);
+        let e = tx.get::<Election>(election).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let mut by_date: BTreeMap<NaiveDate, LocationStaff> = BTreeMap::new();
+        for s in tx
+            .query::<Seat>(&Query::SeatsAtLocation {
+                election,
+                work_location,
+            })
+            .await?
+        {
+            let entry = by_date.entry(s.slot.date).or_insert_with(|| LocationStaff {
+                date: s.slot.date,
+                people: vec![],
+                counts: Counts::default(),
+            });
+            entry.counts.add_seat(s.state.status());
+            if let SeatState::Accepted { participant, .. } = s.state
+                && let Some(p) = tx.find::<Participant>(participant).await?
+            {
+                entry.people.push((
+                    p.full_name(),
+                    p.contact.mobile.map(|m| m.national()),
+                    p.contact.email.as_ref().map(|m| m.to_string()),
+                    crate::cpr::age_on(p.person.birth_date, e.election_day(), Default::default()),
+                    catalog.task_type_title(s.slot.task_type),
+                    catalog.team_name(s.slot.team),
+                ));
+            }
+        }
+        let mut out: Vec<LocationStaff> = by_date.into_values().collect();
+        for day in &mut out {
+            day.people.sort_by(|a, b| danish_cmp(&a.0, &b.0));
+        }
+        Ok(out)
+    }
+
+    /// The vacant seats a link offers, grouped per slot (anyone holding the link may look;
+    /// the election must be active).
+    pub async fn link_vacancies(&self, token: &LinkToken) -> Result<(Link, Vec<Vacancy>)> {
+        let mut tx = Tx::new(self);
+        let link = tx
+            .query::<Link>(&Query::LinkByToken(token.clone()))
+            .await?
+            .into_iter()
+            .find(Link::is_live)
+            .ok_or_else(|| Refused::one(Violation::LinkDoesNotCoverSeat))?;
+        let seats = match &link.kind {
+            LinkKind::Vacancies(f) => {
+                tx.query::<Seat>(&Query::SeatsOfElection(f.election))
+                    .await?
+            }
+            LinkKind::Seat { seat } => tx.find::<Seat>(*seat).await?.into_iter().collect(),
+            LinkKind::Team { .. } => vec![],
+        };
+        let catalog = Catalog::load(&mut tx).await?;
+        let mut vacancies: BTreeMap<crate::model::SlotKey, Vacancy> = BTreeMap::new();
+        for s in &seats {
+            let (Some(loc), Some(tt)) = (
+                catalog.locations.get(&s.slot.work_location),
+                catalog.task_types.get(&s.slot.task_type),
+            ) else {
+                continue;
+            };
+            if !links::lists(&link, s, loc, tt) {
+                continue;
+            }
+            if !tx.get::<Election>(s.slot.election).await?.active {
+                continue;
+            }
+            vacancies
+                .entry(s.slot)
+                .or_insert_with(|| vacancy(s, loc, tt))
+                .vacant += 1;
+        }
+        Ok((link, sorted_vacancies(vacancies)))
+    }
+
+    /// Open (not trusted) vacant seats of the participant's own teams in active elections.
+    pub async fn my_vacancies(&self, actor: &Actor) -> Result<Vec<Vacancy>> {
+        let Actor::Person(person) = actor else {
+            return Err(Error::Denied(crate::rules::access::Denied {
+                actor: actor.label(),
+                permission: Permission::ReadMasterData,
+            }));
+        };
+        self.authorize(
+            actor,
+            Permission::TakeVacantSeat {
+                participant: person.participant,
+            },
+        )?;
+        let mut tx = Tx::new(self);
+        let me = tx.get::<Participant>(person.participant).await?;
+        let catalog = Catalog::load(&mut tx).await?;
+        let today = local_date(self.clock.now());
+        let mut vacancies = BTreeMap::new();
+        for e in tx.all::<Election>().await?.into_iter().filter(|e| e.active) {
+            for s in tx.query::<Seat>(&Query::SeatsOfElection(e.id)).await? {
+                let (Some(loc), Some(tt)) = (
+                    catalog.locations.get(&s.slot.work_location),
+                    catalog.task_types.get(&s.slot.task_type),
+                ) else {
+                    continue;
+                };
+                if s.state == SeatState::Vacant
+                    && me.teams.contains(&s.slot.team)
+                    && tt.trust == Trust::Open
+                    && s.slot.date >= today
+                {
+                    vacancies
+                        .entry(s.slot)
+                        .or_insert_with(|| vacancy(&s, loc, tt))
+                        .vacant += 1;
+                }
+            }
+        }
+        Ok(sorted_vacancies(vacancies))
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.authorize(actor, Permission::ReadAuditLog)?;
+        Ok(self.store.audit_log(filter).await?)
+    }
+}
+
+fn vacancy(s: &Seat, loc: &WorkLocation, tt: &TaskType) -> Vacancy {
+    Vacancy {
+        slot: s.slot,
+        work_location: loc.title.to_string(),
+        address: loc.address.to_string(),
+        task_type: tt.title.to_string(),
+        date: s.slot.date,
+        start: tt.window.start().format("%H:%M").to_string(),
+        end: tt.window.end().format("%H:%M").to_string(),
+        vacant: 0,
+        trusted: tt.trust == Trust::Trusted,
+    }
+}
+
+fn sorted_vacancies(v: BTreeMap<crate::model::SlotKey, Vacancy>) -> Vec<Vacancy> {
+    let mut out: Vec<Vacancy> = v.into_values().collect();
+    out.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| danish_cmp(&a.work_location, &b.work_location))
+            .then_with(|| danish_cmp(&a.task_type, &b.task_type))
+    });
+    out
+}
+
+#[allow(clippy::too_many_arguments, reason = "a row joins that many entities")]
+fn row(
+    s: &Seat,
+    status: SeatStatus,
+    p: &Participant,
+    loc: &WorkLocation,
+    tt: &TaskType,
+    catalog: &Catalog,
+    diets: &BTreeMap<crate::ids::SpecialDietId, String>,
+    election_day: NaiveDate,
+) -> ParticipantRow {
+    let mut special_diets: Vec<String> = p
+        .special_diets
+        .iter()
+        .filter_map(|d| diets.get(d).cloned())
+        .collect();
+    sort_danish_by(&mut special_diets, |d| d.as_str());
+    ParticipantRow {
+        seat: s.id,
+        status,
+        participant: p.id,
+        name: p.full_name(),
+        age: crate::cpr::age_on(p.person.birth_date, election_day, Default::default()),
+        birth_date: p.person.birth_date,
+        mobile: p.contact.mobile.map(|m| m.national()),
+        email: p.contact.email.as_ref().map(|e| e.to_string()),
+        address: if p.person.protected_address {
+            String::new()
+        } else {
+            p.person
+                .address
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        },
+        protected_address: p.person.protected_address,
+        special_diets,
+        team: catalog.team_name(s.slot.team),
+        area: catalog
+            .areas
+            .get(&loc.area)
+            .map(|a| a.name.to_string())
+            .unwrap_or_default(),
+        work_location: loc.title.to_string(),
+        voting_area: loc.voting_area,
+        task_type: tt.title.to_string(),
+        date: s.slot.date,
+        start: tt.window.start().format("%H:%M").to_string(),
+        end: tt.window.end().format("%H:%M").to_string(),
+        payment: tt.payment,
+    }
+}

@@ -1,0 +1,714 @@
+//! Seats: distribution, the lifecycle commands (T1–T14), party secretaries placing their
+//! members, links, and re-validation.
+
+use chrono::NaiveDate;
+
+use crate::ids::{ElectionId, LinkId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
+use crate::model::{
+    AuditAction, Contact, Election, ElectionType, Link, LinkKind, LinkToken, Op, Participant,
+    Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, WorkLocation,
+};
+use crate::rules::access::{Actor, Permission, authorize};
+use crate::rules::booking::Booking;
+use crate::rules::distribution::{self, DistributionReport};
+use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, SeatFacts};
+use crate::rules::{Decision, Refused, Violation, links};
+use crate::store::Query;
+use crate::values::MunicipalityCode;
+
+use super::participants::NewParticipant;
+use super::tx::Tx;
+use super::{Error, Result, Valghalla, transact};
+
+/// Which seat a participant-side command is about: one seat, or any vacant seat of a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatRef {
+    /// This seat.
+    Seat(SeatId),
+    /// Any vacant seat of this slot.
+    AnyIn(SlotKey),
+}
+
+/// Everything about a seat, loaded.
+pub(crate) struct SeatBundle {
+    pub seat: Seat,
+    pub election: Election,
+    pub election_type: ElectionType,
+    pub task_type: TaskType,
+    pub location: WorkLocation,
+    pub municipality: MunicipalityCode,
+}
+
+impl SeatBundle {
+    pub(crate) fn facts(&self) -> SeatFacts<'_> {
+        SeatFacts {
+            seat: &self.seat,
+            election: &self.election,
+            election_type: &self.election_type,
+            task_type: &self.task_type,
+            work_location: &self.location,
+            municipality: self.municipality,
+        }
+    }
+}
+
+pub(crate) async fn load_seat(tx: &mut Tx<'_>, seat: Seat) -> Result<SeatBundle> {
+    let election = tx.get::<Election>(seat.slot.election).await?;
+    let election_type = tx.get::<ElectionType>(election.election_type).await?;
+    let task_type = tx.get::<TaskType>(seat.slot.task_type).await?;
+    let location = tx.get::<WorkLocation>(seat.slot.work_location).await?;
+    let municipality = tx.municipality().await?.code;
+    Ok(SeatBundle {
+        seat,
+        election,
+        election_type,
+        task_type,
+        location,
+        municipality,
+    })
+}
+
+/// A participant's bookings in every election.
+pub(crate) async fn bookings_of(
+    tx: &mut Tx<'_>,
+    participant: ParticipantId,
+) -> Result<Vec<Booking>> {
+    let seats = tx
+        .query::<Seat>(&Query::SeatsOfParticipant(participant))
+        .await?;
+    let mut out = Vec::with_capacity(seats.len());
+    for s in seats {
+        let tt = tx.get::<TaskType>(s.slot.task_type).await?;
+        out.push(Booking::of(&s, &tt));
+    }
+    Ok(out)
+}
+
+fn person_of(actor: &Actor) -> Result<ParticipantId> {
+    match actor {
+        Actor::Person(p) => Ok(p.participant),
+        _ => Err(Error::Denied(crate::rules::access::Denied {
+            actor: actor.label(),
+            permission: Permission::AnswerOwnSeat {
+                participant: ParticipantId::from_uuid(uuid::Uuid::nil()),
+            },
+        })),
+    }
+}
+
+/// A stable spread of racers over a slot's vacant seats, so concurrent sign-ups don't all
+/// contend for the first one.
+fn pick_vacant(seats: &[Seat], who: ParticipantId) -> Option<Seat> {
+    let mut vacant: Vec<&Seat> = seats
+        .iter()
+        .filter(|s| s.state == SeatState::Vacant)
+        .collect();
+    if vacant.is_empty() {
+        return None;
+    }
+    vacant.sort_by_key(|s| s.id);
+    let spread = who.as_uuid().as_u128() as usize % vacant.len();
+    vacant.get(spread).map(|s| (*s).clone())
+}
+
+impl Valghalla {
+    async fn seat_for(
+        &self,
+        tx: &mut Tx<'_>,
+        seat: SeatRef,
+        who: ParticipantId,
+    ) -> Result<SeatBundle> {
+        let s = match seat {
+            SeatRef::Seat(id) => tx.get::<Seat>(id).await?,
+            SeatRef::AnyIn(slot) => {
+                let seats = tx.query::<Seat>(&Query::SeatsOfSlot(slot)).await?;
+                pick_vacant(&seats, who).ok_or_else(|| Refused::one(Violation::NoVacantSeat))?
+            }
+        };
+        load_seat(tx, s).await
+    }
+
+    /// Sets the number of seats for several (date, team, task type) cells of one work location
+    /// in one atomic change — the distribution grid. Decreases remove only vacant seats.
+    pub async fn set_seat_counts(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        work_location: WorkLocationId,
+        cells: &[(NaiveDate, TeamId, TaskTypeId, u32)],
+    ) -> Result<Vec<DistributionReport>> {
+        self.authorize(actor, Permission::DistributeSeats)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let e = tx.get::<Election>(election).await?;
+            let loc = tx.get::<WorkLocation>(work_location).await?;
+            let seats = tx
+                .query::<Seat>(&Query::SeatsAtLocation {
+                    election,
+                    work_location,
+                })
+                .await?;
+            let mut d = Decision::default();
+            let mut reports = Vec::with_capacity(cells.len());
+            for &(date, team, task_type, count) in cells {
+                let slot = SlotKey {
+                    election,
+                    work_location,
+                    task_type,
+                    team,
+                    date,
+                };
+                let current: Vec<Seat> = seats.iter().filter(|s| s.slot == slot).cloned().collect();
+                let (decision, report) =
+                    distribution::set_seat_count(&ctx, &e, &loc, slot, &current, count)?;
+                d.merge(decision);
+                reports.push(report);
+            }
+            (d, reports)
+        }))
+    }
+
+    /// Sets the number of seats of one slot.
+    pub async fn set_seat_count(
+        &self,
+        actor: &Actor,
+        slot: SlotKey,
+        count: u32,
+    ) -> Result<DistributionReport> {
+        let reports = self
+            .set_seat_counts(
+                actor,
+                slot.election,
+                slot.work_location,
+                &[(slot.date, slot.team, slot.task_type, count)],
+            )
+            .await?;
+        reports.into_iter().next().ok_or(Error::Busy)
+    }
+
+    /// T13: moves up to `count` vacant seats of `from` to team `to` (same location, date and
+    /// task type). Returns how many moved.
+    pub async fn move_vacant_seats(
+        &self,
+        actor: &Actor,
+        from: SlotKey,
+        to: TeamId,
+        count: u32,
+    ) -> Result<u32> {
+        self.authorize(actor, Permission::DistributeSeats)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let e = tx.get::<Election>(from.election).await?;
+            let loc = tx.get::<WorkLocation>(from.work_location).await?;
+            tx.get::<Team>(to).await?;
+            let seats = tx.query::<Seat>(&Query::SeatsOfSlot(from)).await?;
+            distribution::move_vacant(&ctx, &e, &loc, &seats, to, count)?
+        }))
+    }
+
+    /// T1: the secretariat invites a participant to a vacant seat.
+    pub async fn invite(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        participant: ParticipantId,
+    ) -> Result<()> {
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let b = self
+                .seat_for(&mut tx, SeatRef::Seat(seat), participant)
+                .await?;
+            let p = tx.get::<Participant>(participant).await?;
+            let bookings = bookings_of(&mut tx, participant).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            (lifecycle::invite(&ctx, &b.facts(), &person)?, ())
+        });
+        Ok(())
+    }
+
+    /// T2: looks a new person up in the registry, creates them and invites them to `seat`, in
+    /// one atomic change (nothing is created if the invitation is refused).
+    pub async fn create_and_invite(
+        &self,
+        actor: &Actor,
+        new: NewParticipant,
+        seat: SeatId,
+    ) -> Result<Participant> {
+        self.authorize(actor, Permission::CreateParticipant)?;
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let person = self.registry.lookup(&new.cpr).await?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            if !tx
+                .query::<Participant>(&Query::ParticipantByCpr(new.cpr))
+                .await?
+                .is_empty()
+            {
+                return Err(Error::Conflict(
+                    "a participant with this CPR number already exists".into(),
+                ));
+            }
+            let b = self
+                .seat_for(&mut tx, SeatRef::Seat(seat), ParticipantId::new())
+                .await?;
+            let mut teams = new.teams.clone();
+            teams.insert(b.seat.slot.team);
+            let p = Participant {
+                id: ParticipantId::new(),
+                cpr: new.cpr,
+                person: person.clone(),
+                contact: new.contact.clone(),
+                special_diets: new.special_diets.clone(),
+                teams,
+                preferred_work_location: new.preferred_work_location,
+                last_validated_at: Some(ctx.now),
+                consent: None,
+                created_at: ctx.now,
+            };
+            let facts = PersonFacts {
+                participant: &p,
+                bookings: &[],
+            };
+            let mut d = lifecycle::invite(&ctx, &b.facts(), &facts)?;
+            // The participant is new: insert them instead of touching a stored row.
+            d.ops.retain(|op| op.key() != RecordKey::Participant(p.id));
+            d.ops.push(Op::Put(Record::Participant(p.clone())));
+            d.audit.push(ctx.audit(
+                AuditAction::CprAccess,
+                "participant",
+                p.id,
+                Some(p.id),
+                None,
+                "CPR number looked up in the registry",
+            ));
+            (d, p)
+        }))
+    }
+
+    /// T3: the participant accepts an invitation, with the link's code or from their tasks.
+    pub async fn accept(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+        let me = person_of(actor)?;
+        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+            let p = tx.get::<Participant>(me).await?;
+            let bookings = bookings_of(&mut tx, me).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            (
+                lifecycle::accept_invitation(&ctx, &b.facts(), &person, token.as_ref())?,
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// T7: the participant declines an invitation.
+    pub async fn decline(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+        let me = person_of(actor)?;
+        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+            let p = tx.get::<Participant>(me).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &[],
+            };
+            (
+                lifecycle::decline(&ctx, &b.facts(), &person, token.as_ref())?,
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// T8: the participant withdraws from a seat; refused inside the lock period.
+    pub async fn withdraw(&self, actor: &Actor, seat: SeatId) -> Result<()> {
+        let me = person_of(actor)?;
+        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+            let p = tx.get::<Participant>(me).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &[],
+            };
+            (lifecycle::withdraw(&ctx, &b.facts(), &person)?, ())
+        });
+        Ok(())
+    }
+
+    /// T5/T6: the secretariat answers on the seat holder's behalf; accepting may update their
+    /// contact details at the same time.
+    pub async fn answer_on_behalf(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        answer: Answer,
+        contact: Option<Contact>,
+    ) -> Result<()> {
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let s = tx.get::<Seat>(seat).await?;
+            let holder = s
+                .state
+                .participant()
+                .ok_or_else(|| Refused::one(Violation::NotInvited))?;
+            let b = load_seat(&mut tx, s).await?;
+            let p = tx.get::<Participant>(holder).await?;
+            let bookings = bookings_of(&mut tx, holder).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            let mut d = lifecycle::answer_on_behalf(&ctx, &b.facts(), &person, answer)?;
+            if let (Answer::Accept, Some(contact)) = (answer, &contact) {
+                let mut updated = p.clone();
+                updated.contact = contact.clone();
+                d.ops
+                    .retain(|op| op.key() != RecordKey::Participant(holder));
+                d.ops.push(Op::Put(Record::Participant(updated)));
+            }
+            (d, ())
+        });
+        Ok(())
+    }
+
+    /// T9: the secretariat removes the participant from a seat.
+    pub async fn remove_from_seat(&self, actor: &Actor, seat: SeatId) -> Result<()> {
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let s = tx.get::<Seat>(seat).await?;
+            (lifecycle::remove(&ctx, &s)?, ())
+        });
+        Ok(())
+    }
+
+    /// A team responsible places a member of their team directly into a vacant seat of the
+    /// team, within the locations they may act for.
+    pub async fn place_member(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        participant: ParticipantId,
+    ) -> Result<()> {
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let s = tx.get::<Seat>(seat).await?;
+            self.authorize(
+                actor,
+                Permission::PlaceMember {
+                    team: s.slot.team,
+                    work_location: s.slot.work_location,
+                },
+            )?;
+            let b = load_seat(&mut tx, s).await?;
+            let p = tx.get::<Participant>(participant).await?;
+            let bookings = bookings_of(&mut tx, participant).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            (lifecycle::place_member(&ctx, &b.facts(), &person)?, ())
+        });
+        Ok(())
+    }
+
+    /// T4: a logged-in participant takes a vacant seat, through a link (`Some(token)`) or from
+    /// their own teams' vacancy list (`None`). Coming through a link joins the link's team.
+    /// Returns the seat taken.
+    pub async fn take_seat(
+        &self,
+        actor: &Actor,
+        seat: SeatRef,
+        link: Option<&LinkToken>,
+    ) -> Result<SeatId> {
+        let me = person_of(actor)?;
+        self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let b = self.seat_for(&mut tx, seat, me).await?;
+            let mut p = tx.get::<Participant>(me).await?;
+            let access = match link {
+                Some(token) => {
+                    let link = tx
+                        .query::<Link>(&Query::LinkByToken(token.clone()))
+                        .await?
+                        .into_iter()
+                        .next()
+                        .ok_or_else(|| Refused::one(Violation::LinkDoesNotCoverSeat))?;
+                    let access = links::access_through(&link, &b.seat, &b.location, &b.task_type)?;
+                    p.teams.insert(b.seat.slot.team);
+                    access
+                }
+                None => OpenAccess::Vacancies {
+                    include_trusted: false,
+                },
+            };
+            let bookings = bookings_of(&mut tx, me).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            let mut d = lifecycle::take_vacant(&ctx, &b.facts(), &person, access)?;
+            if link.is_some() {
+                d.ops.retain(|op| op.key() != RecordKey::Participant(me));
+                d.ops.push(Op::Put(Record::Participant(p.clone())));
+            }
+            (d, b.seat.id)
+        }))
+    }
+
+    /// A logged-in participant joins the team of a team link (joining twice changes nothing).
+    pub async fn join_team(&self, actor: &Actor, token: &LinkToken) -> Result<TeamId> {
+        let me = person_of(actor)?;
+        self.authorize(actor, Permission::EditParticipant { participant: me })?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let link = tx
+                .query::<Link>(&Query::LinkByToken(token.clone()))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Refused::one(Violation::LinkDoesNotCoverSeat))?;
+            let p = tx.get::<Participant>(me).await?;
+            let team = match link.kind {
+                LinkKind::Team { team } => team,
+                _ => return Err(Refused::one(Violation::LinkDoesNotCoverSeat).into()),
+            };
+            match links::join_team(&link, &p)? {
+                None => (Decision::default(), team),
+                Some(joined) => {
+                    let audit = ctx.audit(
+                        AuditAction::Edit,
+                        "participant",
+                        me,
+                        Some(me),
+                        None,
+                        format!("joined team {team} by link"),
+                    );
+                    (
+                        Decision {
+                            ops: vec![Op::Put(Record::Participant(joined))],
+                            messages: vec![],
+                            audit: vec![audit],
+                        },
+                        team,
+                    )
+                }
+            }
+        }))
+    }
+
+    /// Creates a link. Team responsibles may create links for their own teams only.
+    pub async fn create_link(&self, actor: &Actor, kind: LinkKind) -> Result<Link> {
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let team = match &kind {
+                LinkKind::Team { team } => Some(*team),
+                LinkKind::Vacancies(f) => {
+                    tx.get::<Election>(f.election).await?;
+                    Some(f.team)
+                }
+                LinkKind::Seat { seat } => Some(tx.get::<Seat>(*seat).await?.slot.team),
+            };
+            if let Some(t) = team {
+                tx.get::<Team>(t).await?;
+            }
+            self.authorize(actor, Permission::ManageLinks { team })?;
+            let link = Link {
+                id: LinkId::new(),
+                token: LinkToken::generate(),
+                kind: kind.clone(),
+                created_at: ctx.now,
+                revoked_at: None,
+            };
+            let audit = ctx.audit(
+                AuditAction::Create,
+                "link",
+                link.id,
+                None,
+                None,
+                "link created",
+            );
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Link(link.clone()))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                link,
+            )
+        }))
+    }
+
+    /// Revokes a link; it stops working at once.
+    pub async fn revoke_link(&self, actor: &Actor, id: LinkId) -> Result<()> {
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            let mut link = tx.get::<Link>(id).await?;
+            let team = match &link.kind {
+                LinkKind::Team { team } => Some(*team),
+                LinkKind::Vacancies(f) => Some(f.team),
+                LinkKind::Seat { seat } => tx.find::<Seat>(*seat).await?.map(|s| s.slot.team),
+            };
+            self.authorize(actor, Permission::ManageLinks { team })?;
+            link.revoked_at = Some(ctx.now);
+            let audit = ctx.audit(AuditAction::Edit, "link", id, None, None, "link revoked");
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Link(link))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// T12: a team responsible (or the secretariat) removes a member from a team.
+    pub async fn remove_from_team(
+        &self,
+        actor: &Actor,
+        team: TeamId,
+        participant: ParticipantId,
+    ) -> Result<()> {
+        self.authorize(actor, Permission::RemoveTeamMember { team })?;
+        let ctx = self.ctx(actor);
+        transact!(self, |tx| {
+            tx.get::<Team>(team).await?;
+            let p = tx.get::<Participant>(participant).await?;
+            let seats = tx
+                .query::<Seat>(&Query::SeatsOfParticipant(participant))
+                .await?;
+            let rejections = tx
+                .query::<Rejection>(&Query::RejectionsOfParticipant(participant))
+                .await?;
+            (
+                lifecycle::remove_from_team(&ctx, team, &p, &seats, &rejections)?,
+                (),
+            )
+        });
+        Ok(())
+    }
+
+    /// T10: refreshes a participant's registry data and removes them from every seat of an
+    /// active election they no longer qualify for. Returns the seats vacated.
+    pub async fn revalidate(
+        &self,
+        actor: &Actor,
+        participant: ParticipantId,
+    ) -> Result<Vec<SeatId>> {
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let ctx = self.ctx(actor);
+        let cpr = Tx::new(self).get::<Participant>(participant).await?.cpr;
+        let fresh = self.registry.lookup(&cpr).await?;
+        Ok(transact!(self, |tx| {
+            let mut p = tx.get::<Participant>(participant).await?;
+            p.person = fresh.clone();
+            p.last_validated_at = Some(ctx.now);
+            let mut d = Decision {
+                ops: vec![],
+                messages: vec![],
+                audit: vec![ctx.audit(
+                    AuditAction::Edit,
+                    "participant",
+                    participant,
+                    Some(participant),
+                    None,
+                    "registry data refreshed",
+                )],
+            };
+            let mut vacated = Vec::new();
+            for s in tx
+                .query::<Seat>(&Query::SeatsOfParticipant(participant))
+                .await?
+            {
+                let b = load_seat(&mut tx, s).await?;
+                if !b.election.active || b.seat.slot.date < ctx.today() {
+                    continue;
+                }
+                let person = PersonFacts {
+                    participant: &p,
+                    bookings: &[],
+                };
+                let failures = crate::rules::eligibility::check(
+                    &crate::rules::eligibility::EligibilityInput {
+                        person: &person.participant.person,
+                        rules: &b.election_type.rules,
+                        task_checks_rules: b.task_type.check_eligibility,
+                        election_day: b.election.election_day(),
+                        municipality: b.municipality,
+                        leap_day: Default::default(),
+                    },
+                );
+                if !failures.is_empty() {
+                    d.merge(lifecycle::remove_after_revalidation(&ctx, &b.seat)?);
+                    vacated.push(b.seat.id);
+                }
+            }
+            d.ops.push(Op::Put(Record::Participant(p)));
+            (d, vacated)
+        }))
+    }
+
+    /// Whether `actor` may see the people in `team`'s seats at `location` (helper for views).
+    pub fn may_read_team_seats(
+        &self,
+        actor: &Actor,
+        team: TeamId,
+        location: WorkLocationId,
+    ) -> bool {
+        authorize(
+            actor,
+            &Permission::ReadTeamSeats {
+                team,
+                work_location: location,
+            },
+        )
+        .is_ok()
+    }
+
+    /// The actor for a logged-in citizen: the participant with every team and work location
+    /// they are responsible for. A host calls this after authenticating the person.
+    pub async fn person_actor(&self, participant: ParticipantId) -> Result<Actor> {
+        let mut tx = Tx::new(self);
+        tx.get::<Participant>(participant).await?;
+        let responsible_for_teams = tx
+            .all::<Team>()
+            .await?
+            .into_iter()
+            .filter_map(|t| {
+                t.responsibles
+                    .get(&participant)
+                    .map(|scope| (t.id, scope.clone()))
+            })
+            .collect();
+        let responsible_for_locations = tx
+            .all::<WorkLocation>()
+            .await?
+            .into_iter()
+            .filter(|l| l.responsibles.contains(&participant))
+            .map(|l| l.id)
+            .collect();
+        Ok(Actor::Person(crate::rules::access::PersonActor {
+            participant,
+            responsible_for_teams,
+            responsible_for_locations,
+        }))
+    }
+}

@@ -1,0 +1,149 @@
+//! One attempt of a command: loads records (remembering their versions), and turns the rule's
+//! decision into a change set whose preconditions are exactly those versions.
+
+use std::collections::BTreeMap;
+
+use crate::ids::MessageId;
+use crate::model::{Entity, Municipality, Op, Record, RecordKey, Versioned};
+use crate::rules::Decision;
+use crate::store::{Change, ChangeSet, DeliveryStatus, Expect, OutboxMessage, Query};
+
+use super::{Error, Result, Valghalla};
+
+pub(crate) struct Tx<'a> {
+    pub(crate) svc: &'a Valghalla,
+    loaded: BTreeMap<RecordKey, Versioned<Record>>,
+}
+
+impl<'a> Tx<'a> {
+    pub(crate) fn new(svc: &'a Valghalla) -> Self {
+        Tx {
+            svc,
+            loaded: BTreeMap::new(),
+        }
+    }
+
+    fn remember(&mut self, v: &Versioned<Record>) {
+        self.loaded.insert(v.value.key(), v.clone());
+    }
+
+    /// The entity with `id`, or `None`.
+    pub(crate) async fn find<E: Entity>(&mut self, id: E::Id) -> Result<Option<E>> {
+        let key = E::key_of(id);
+        if let Some(v) = self.loaded.get(&key) {
+            return Ok(E::from_record(v.value.clone()));
+        }
+        match self.svc.store.get(key).await? {
+            Some(v) => {
+                self.remember(&v);
+                Ok(E::from_record(v.value))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The entity with `id`, or [`Error::NotFound`].
+    pub(crate) async fn get<E: Entity>(&mut self, id: E::Id) -> Result<E> {
+        self.find::<E>(id)
+            .await?
+            .ok_or_else(|| Error::not_found(E::key_of(id)))
+    }
+
+    /// The entities a query selects.
+    pub(crate) async fn query<E: Entity>(&mut self, query: &Query) -> Result<Vec<E>> {
+        let found = self.svc.store.query(query).await?;
+        let mut out = Vec::with_capacity(found.len());
+        for v in found {
+            self.remember(&v);
+            if let Some(e) = E::from_record(v.value) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every entity of a kind.
+    pub(crate) async fn all<E: Entity>(&mut self) -> Result<Vec<E>> {
+        self.query(&Query::All(E::KIND)).await
+    }
+
+    /// The municipality, which must be set up.
+    pub(crate) async fn municipality(&mut self) -> Result<Municipality> {
+        if let Some(v) = self.loaded.get(&RecordKey::Municipality)
+            && let Record::Municipality(m) = &v.value
+        {
+            return Ok(m.clone());
+        }
+        match self.svc.store.get(RecordKey::Municipality).await? {
+            Some(v) => {
+                self.remember(&v);
+                match v.value {
+                    Record::Municipality(m) => Ok(m),
+                    _ => Err(Error::NotConfigured),
+                }
+            }
+            None => Err(Error::NotConfigured),
+        }
+    }
+
+    /// Turns a decision into a change set: each write expects the version it was loaded with
+    /// (or absence, for new records), and each message intent becomes an outbox message with
+    /// its template values snapshotted now.
+    pub(crate) async fn finish(&mut self, decision: Decision) -> Result<ChangeSet> {
+        let mut changes = Vec::with_capacity(decision.ops.len());
+        for op in decision.ops {
+            let key = op.key();
+            let loaded = self.loaded.get(&key).map(|v| v.version);
+            let expect = match (&op, loaded) {
+                (_, Some(v)) => Expect::Version(v),
+                (Op::Put(_), None) => Expect::Absent,
+                (Op::Delete(_), None) => Expect::Any,
+                (Op::Touch(_), None) => {
+                    // A touch needs the version it guards; load it now.
+                    match self.svc.store.get(key).await? {
+                        Some(v) => Expect::Version(v.version),
+                        None => return Err(Error::not_found(key)),
+                    }
+                }
+            };
+            changes.push(Change { op, expect });
+        }
+        // Message facts describe the state after the change (e.g. the new invitation code).
+        for change in &changes {
+            if let Op::Put(record) = &change.op {
+                let version = self.loaded.get(&record.key()).map_or(0, |v| v.version);
+                self.loaded.insert(
+                    record.key(),
+                    Versioned {
+                        value: record.clone(),
+                        version,
+                    },
+                );
+            }
+        }
+        let now = self.svc.clock.now();
+        let mut messages = Vec::with_capacity(decision.messages.len());
+        for intent in decision.messages {
+            let (facts, election) = super::facts::collect(self, &intent).await?;
+            messages.push(OutboxMessage {
+                id: MessageId::new(),
+                kind: intent.kind,
+                participant: intent.participant,
+                election,
+                seat: intent.seat,
+                facts,
+                custom: None,
+                created_at: now,
+                status: DeliveryStatus::Pending,
+                attempts: 0,
+                next_attempt_at: now,
+                last_error: None,
+            });
+        }
+        Ok(ChangeSet {
+            changes,
+            audit: decision.audit,
+            messages,
+        })
+    }
+}

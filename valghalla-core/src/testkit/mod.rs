@@ -1,0 +1,67 @@
+//! Test support for stores and hosts (feature `testkit`): the conformance suite every store must
+//! pass, a seeded dataset generator, and a small scenario builder.
+//!
+//! A store crate runs the whole suite with one macro call:
+//!
+//! ```ignore
+//! async fn fresh_store() -> valghalla_core::store::DynStore { /* a new, empty store */ }
+//! valghalla_core::conformance_tests!(fresh_store);
+//! ```
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test support: a failed expectation is a failed test"
+)]
+
+pub mod conformance;
+pub mod generator;
+pub mod scenario;
+
+pub use proptest;
+pub use tokio;
+
+/// Generates one `#[test]` per conformance check for a store. `$fresh` is an
+/// `async fn() -> DynStore` returning a new, empty store each time it is called.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($fresh:path) => {
+        $crate::conformance_tests!(@async $fresh;
+            puts_get_versions,
+            preconditions_are_all_or_nothing,
+            touch_and_delete,
+            one_participant_per_cpr_and_one_link_per_token,
+            queries_select_what_the_memory_store_selects,
+            audit_and_outbox_are_written_with_the_change,
+            outbox_delivery_is_optimistic_and_purgeable,
+            audit_log_filters_and_purges,
+            invite_accept_withdraw_through_the_service,
+            overview_counts_match_hand_counts,
+            participant_queries_match_hand_counts,
+            unauthorised_actors_change_nothing,
+            concurrent_takers_fill_exactly_the_free_seats,
+            concurrent_bookings_of_one_person_admit_one,
+            concurrent_edits_lose_no_update
+        );
+        #[test]
+        fn model_based_against_the_memory_store() {
+            $crate::testkit::conformance::model_based(|| $fresh());
+        }
+    };
+    (@async $fresh:path; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let runtime = $crate::testkit::tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(4)
+                    .enable_all()
+                    .build()
+                    .expect("a tokio runtime");
+                runtime.block_on(async {
+                    let store = $fresh().await;
+                    $crate::testkit::conformance::$name(store).await;
+                });
+            }
+        )*
+    };
+}

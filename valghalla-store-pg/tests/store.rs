@@ -841,3 +841,40 @@ async fn racing_inserts_and_cpr_claims_have_one_winner() {
         1
     );
 }
+
+/// The overview's read: ~2,400 seats of one election. Prints the timings; the bound is loose
+/// (debug build, shared machine) and only catches a pathological plan.
+#[tokio::test]
+async fn the_overview_reads_2400_seats_of_an_election() {
+    let Some(store) = fresh_store(2).await else {
+        return;
+    };
+    let e = ElectionId::new();
+    let locations: Vec<WorkLocationId> = (0..40).map(|_| WorkLocationId::new()).collect();
+    let mut changes = vec![put(election(e), Expect::Absent)];
+    for i in 0..2400u32 {
+        let sl = slot(e, locations[(i % 40) as usize], 10 + i % 2);
+        changes.push(put(seat(SeatId::new(), sl, None), Expect::Absent));
+    }
+    let started = std::time::Instant::now();
+    store.apply(set(changes)).await.unwrap();
+    let written = started.elapsed();
+    let started = std::time::Instant::now();
+    let seats = store.query(&Query::SeatsOfElection(e)).await.unwrap();
+    let read = started.elapsed();
+    assert_eq!(seats.len(), 2400);
+    let started = std::time::Instant::now();
+    let at_one = store
+        .query(&Query::SeatsAtLocation {
+            election: e,
+            work_location: locations[0],
+        })
+        .await
+        .unwrap();
+    assert_eq!(at_one.len(), 60);
+    println!(
+        "2400 seats: written in {written:?}, read in {read:?}, one location in {:?}",
+        started.elapsed()
+    );
+    assert!(read < std::time::Duration::from_secs(5), "{read:?}");
+}

@@ -199,7 +199,7 @@ impl Cpr {
             .zip(WEIGHTS)
             .map(|(d, w)| u32::from(*d) * w)
             .sum();
-        sum % 11 == 0
+        sum.is_multiple_of(11)
     }
 
     /// The whole number as ten digits. This is the one place (with [`Cpr::reveal_dashed`]) where

@@ -216,7 +216,7 @@ impl Store for MemoryStore {
             .filter(|a| filter.election.is_none_or(|e| a.election == Some(e)))
             .cloned()
             .collect();
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries.sort_by_key(|a| std::cmp::Reverse(a.at));
         if filter.limit > 0 {
             entries.truncate(filter.limit);
         }
@@ -237,7 +237,7 @@ impl Store for MemoryStore {
             .filter(|m| filter.election.is_none_or(|e| m.election == Some(e)))
             .cloned()
             .collect();
-        messages.sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        messages.sort_by_key(|m| (m.created_at, m.id));
         if filter.limit > 0 {
             messages.truncate(filter.limit);
         }

@@ -22,6 +22,14 @@ impl DailyWindow {
         DailyWindow { start, end }
     }
 
+    /// A window from hours and minutes, e.g. `hm(7, 30, 22, 0)`; `None` for impossible times.
+    pub fn hm(start_h: u32, start_m: u32, end_h: u32, end_m: u32) -> Option<Self> {
+        Some(DailyWindow::new(
+            NaiveTime::from_hms_opt(start_h, start_m, 0)?,
+            NaiveTime::from_hms_opt(end_h, end_m, 0)?,
+        ))
+    }
+
     /// Local start time.
     pub fn start(&self) -> NaiveTime {
         self.start

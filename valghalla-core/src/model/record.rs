@@ -161,6 +161,10 @@ impl RecordKey {
 }
 
 /// One write in a change.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a handful of ops per command; boxing records would only add noise"
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Op {
     /// Create or replace a record.

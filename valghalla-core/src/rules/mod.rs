@@ -12,6 +12,13 @@ pub mod eligibility;
 pub mod lifecycle;
 pub mod links;
 
+#[cfg(test)]
+mod distribution_tests;
+#[cfg(test)]
+mod lifecycle_tests;
+#[cfg(test)]
+mod prop_tests;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 

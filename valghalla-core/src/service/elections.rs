@@ -357,7 +357,7 @@ impl Valghalla {
         self.authorize(actor, Permission::ReadMasterData)?;
         let mut all = Tx::new(self).all::<Election>().await?;
         sort_danish_by(&mut all, |e| e.title.as_str());
-        all.sort_by(|a, b| b.election_day().cmp(&a.election_day()));
+        all.sort_by_key(|e| std::cmp::Reverse(e.election_day()));
         Ok(all)
     }
 }

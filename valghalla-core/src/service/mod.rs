@@ -26,8 +26,9 @@ pub use master::{TaskTypeDraft, WorkLocationDraft};
 pub use participants::{NewParticipant, ParticipantView};
 pub use ports::{Clock, FakeRegistry, FixedClock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
-    AreaOverview, Counts, LocationOverview, LocationStaff, MyTask, Overview, OverviewFilter,
-    OverviewRow, ParticipantFilter, ParticipantRow, TeamMember, TeamShare, Vacancy,
+    AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
+    OverviewFilter, OverviewRow, ParticipantFilter, ParticipantRow, StaffMember, TeamMember,
+    TeamShare, Vacancy,
 };
 pub use seats::SeatRef;
 

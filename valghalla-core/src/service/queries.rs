@@ -240,8 +240,40 @@ pub struct TeamMember {
     pub mobile: Option<String>,
     /// E-mail.
     pub email: Option<String>,
-    /// Their seats of the team: (seat, work location, task type, date, status).
-    pub seats: Vec<(SeatId, String, String, NaiveDate, SeatStatus)>,
+    /// Their seats of the team.
+    pub seats: Vec<MemberSeat>,
+}
+
+/// A team member's seat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberSeat {
+    /// Seat.
+    pub seat: SeatId,
+    /// Work location.
+    pub work_location: String,
+    /// Task type.
+    pub task_type: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Status.
+    pub status: SeatStatus,
+}
+
+/// Someone on a location's staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffMember {
+    /// Name.
+    pub name: String,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Age on election day.
+    pub age: i32,
+    /// Task type.
+    pub task_type: String,
+    /// Team.
+    pub team: String,
 }
 
 /// The staff of a work location on one date.
@@ -249,8 +281,8 @@ pub struct TeamMember {
 pub struct LocationStaff {
     /// Date.
     pub date: NaiveDate,
-    /// Accepted people: (name, mobile, e-mail, age, task type, team).
-    pub people: Vec<(String, Option<String>, Option<String>, i32, String, String)>,
+    /// Accepted people, in Danish order of name.
+    pub people: Vec<StaffMember>,
     /// Counts over all seats that day.
     pub counts: Counts,
 }
@@ -647,15 +679,15 @@ impl Valghalla {
                     .get(&s.slot.work_location)
                     .map(|l| l.title.to_string())
                     .unwrap_or_default();
-                seats.push((
-                    s.id,
-                    loc,
-                    catalog.task_type_title(s.slot.task_type),
-                    s.slot.date,
-                    s.state.status(),
-                ));
+                seats.push(MemberSeat {
+                    seat: s.id,
+                    work_location: loc,
+                    task_type: catalog.task_type_title(s.slot.task_type),
+                    date: s.slot.date,
+                    status: s.state.status(),
+                });
             }
-            seats.sort_by(|a, b| a.3.cmp(&b.3));
+            seats.sort_by_key(|s| s.date);
             out.push(TeamMember {
                 participant: p.id,
                 name: p.full_name(),
@@ -696,19 +728,23 @@ impl Valghalla {
             if let SeatState::Accepted { participant, .. } = s.state
                 && let Some(p) = tx.find::<Participant>(participant).await?
             {
-                entry.people.push((
-                    p.full_name(),
-                    p.contact.mobile.map(|m| m.national()),
-                    p.contact.email.as_ref().map(|m| m.to_string()),
-                    crate::cpr::age_on(p.person.birth_date, e.election_day(), Default::default()),
-                    catalog.task_type_title(s.slot.task_type),
-                    catalog.team_name(s.slot.team),
-                ));
+                entry.people.push(StaffMember {
+                    name: p.full_name(),
+                    mobile: p.contact.mobile.map(|m| m.national()),
+                    email: p.contact.email.as_ref().map(|m| m.to_string()),
+                    age: crate::cpr::age_on(
+                        p.person.birth_date,
+                        e.election_day(),
+                        Default::default(),
+                    ),
+                    task_type: catalog.task_type_title(s.slot.task_type),
+                    team: catalog.team_name(s.slot.team),
+                });
             }
         }
         let mut out: Vec<LocationStaff> = by_date.into_values().collect();
         for day in &mut out {
-            day.people.sort_by(|a, b| danish_cmp(&a.0, &b.0));
+            day.people.sort_by(|a, b| danish_cmp(&a.name, &b.name));
         }
         Ok(out)
     }
@@ -794,6 +830,28 @@ impl Valghalla {
             }
         }
         Ok(sorted_vacancies(vacancies))
+    }
+
+    /// The seats of one slot, ordered by id.
+    pub async fn slot_seats(
+        &self,
+        actor: &Actor,
+        slot: crate::model::SlotKey,
+    ) -> Result<Vec<Seat>> {
+        if authorize(actor, &Permission::ReadOverview).is_err() {
+            self.authorize(
+                actor,
+                Permission::ReadTeamSeats {
+                    team: slot.team,
+                    work_location: slot.work_location,
+                },
+            )?;
+        }
+        let mut seats = Tx::new(self)
+            .query::<Seat>(&Query::SeatsOfSlot(slot))
+            .await?;
+        seats.sort_by_key(|s| s.id);
+        Ok(seats)
     }
 
     /// The audit log, newest first.

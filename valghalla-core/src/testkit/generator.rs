@@ -213,7 +213,16 @@ fn short(s: &str) -> ShortName {
 }
 
 /// (title, short name, start, end, day offset from election day, trusted, checks eligibility)
-const TASK_TYPES: [(&str, &str, (u32, u32), (u32, u32), i64, bool, bool); 6] = [
+type TaskTypeSpec = (
+    &'static str,
+    &'static str,
+    (u32, u32),
+    (u32, u32),
+    i64,
+    bool,
+    bool,
+);
+const TASK_TYPES: [TaskTypeSpec; 6] = [
     ("Tilforordnet", "TF", (7, 30), (22, 0), 0, false, true),
     ("Valgstyrer", "VS", (7, 30), (23, 0), 0, true, true),
     ("Valgstyrerformand", "VF", (7, 0), (23, 30), 0, true, true),
@@ -363,7 +372,7 @@ impl Dataset {
                 let offset = if span == 1 {
                     0
                 } else if span == 2 {
-                    offsets[ti].max(0).min(1)
+                    offsets[ti].clamp(0, 1)
                 } else {
                     offsets[ti]
                 };

@@ -1,1 +1,671 @@
-//! placeholder
+//! The Postgres store for valghalla: many municipalities in one database.
+//!
+//! [`PgStore`] implements [`Store`] on a [`PgPool`] for one municipality (a [`TenantId`]). Every
+//! table of the schema carries the tenant in every primary and unique key, and every statement
+//! filters by it, so a store made for one municipality can neither see nor change another's rows:
+//! the same ids and the same CPR numbers may exist in two tenants.
+//!
+//! # Schema and migrations
+//!
+//! Everything lives in the schema `valghalla`, created by the library's own migrations, which
+//! are embedded in the binary and tracked in `valghalla._sqlx_migrations` (never the host's
+//! `_sqlx_migrations`). They run only when the host calls [`PgStore::migrate`], once at startup
+//! from one process; they are forward-only.
+//!
+//! A table per record kind holds `(tenant, id, version, doc jsonb)`; the columns that queries
+//! and constraints need (a seat's slot, state and participant; a participant's CPR number; a
+//! link's token) are generated from the document, so they cannot disagree with it. Constraints
+//! back the invariants: one participant per CPR number and one link per token in a tenant, a
+//! seat is vacant exactly when nobody holds it, and a seat's election and participant exist
+//! (checked at commit, so the order of the ops in a change set does not matter).
+//!
+//! # Concurrency
+//!
+//! [`Store::apply`] runs one READ COMMITTED transaction in which each change is a conditional
+//! statement (`UPDATE … WHERE version = $v`, `INSERT … ON CONFLICT DO NOTHING`, …) whose row
+//! count is checked, so two change sets can never both succeed on the same version. Unique and
+//! foreign-key violations, serialization failures and deadlocks are [`StoreError::Conflict`];
+//! lost connections, a server shutting down and pool timeouts are
+//! [`StoreError::Unavailable`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), valghalla_core::store::StoreError> {
+//! use valghalla_store_pg::{PgStore, TenantId};
+//!
+//! let tenant = TenantId::new("0621").expect("a valid tenant id");
+//! let store = PgStore::connect("postgres://valghalla@db/valghalla", tenant).await?;
+//! PgStore::migrate(store.pool()).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+mod error;
+mod sql;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
+use sqlx::{Connection, Postgres, Row};
+use uuid::Uuid;
+
+use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
+use valghalla_core::store::{
+    AuditFilter, Change, ChangeSet, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage, Query,
+    Store, StoreError, duplicate_keys,
+};
+
+pub use sqlx::PgPool;
+pub use sqlx::migrate::Migrator;
+
+use crate::error::{STORE, corrupt, map};
+
+/// The library's migrations, tracked in `valghalla._sqlx_migrations` (see `sqlx.toml`).
+static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// The number of connections [`PgStore::connect`] opens at most.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// A municipality's id in a shared database: 1 to 63 ASCII letters, digits, `-` or `_` (for
+/// example the kommunekode, `"0621"`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TenantId(String);
+
+/// A tenant id that is empty, too long or has characters other than ASCII letters, digits,
+/// `-` and `_`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a tenant id is 1 to 63 ASCII letters, digits, '-' or '_'")]
+pub struct InvalidTenantId;
+
+impl TenantId {
+    /// Checks and wraps a tenant id.
+    pub fn new(id: &str) -> Result<Self, InvalidTenantId> {
+        let ok = (1..=63).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if ok {
+            Ok(TenantId(id.to_owned()))
+        } else {
+            Err(InvalidTenantId)
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TenantId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for TenantId {
+    type Err = InvalidTenantId;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TenantId::new(s)
+    }
+}
+
+/// A [`Store`] for one municipality in a shared Postgres database.
+///
+/// Cheap to clone (the pool is shared); make one per municipality over the same pool.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    tenant: TenantId,
+}
+
+impl std::fmt::Debug for PgStore {
+    // The pool's options hold the connection URL, password included: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("tenant", &self.tenant)
+            .field("connections", &self.pool.size())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// A store for `tenant` on an existing pool. Does not touch the database.
+    pub fn new(pool: PgPool, tenant: TenantId) -> Self {
+        PgStore { pool, tenant }
+    }
+
+    /// Opens a pool of at most [`DEFAULT_POOL_SIZE`] connections to `url` (one connection is
+    /// made now, so a wrong address fails here) and makes a store for `tenant` on it.
+    ///
+    /// Does not run migrations: see [`PgStore::migrate`].
+    pub async fn connect(url: &str, tenant: TenantId) -> Result<Self, StoreError> {
+        let options: PgConnectOptions = url.parse().map_err(|_| StoreError::Backend {
+            store: STORE,
+            // The URL may hold a password: never echo it.
+            message: "the Postgres connection URL is not valid".into(),
+        })?;
+        // One direct connection first: a pool only reports that it timed out, while this
+        // tells why (connection refused, authentication failed, unknown database, …).
+        let probe = PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| map(e, None))?;
+        probe.close().await.map_err(|e| map(e, None))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(DEFAULT_POOL_SIZE)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| map(e, None))?;
+        Ok(PgStore::new(pool, tenant))
+    }
+
+    /// Creates or updates the schema `valghalla` (idempotent; takes an advisory lock, so
+    /// concurrent callers wait for each other). The host calls it once at startup; the store
+    /// never migrates by itself.
+    pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+        MIGRATOR.run(pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => map(e, None),
+            e => StoreError::Backend {
+                store: STORE,
+                message: format!("migration failed: {e}"),
+            },
+        })
+    }
+
+    /// The embedded migrations, for hosts that run them with their own tooling.
+    pub fn migrator() -> &'static Migrator {
+        &MIGRATOR
+    }
+
+    /// The pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The municipality this store reads and writes.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+
+    async fn fetch_records(
+        &self,
+        kind: RecordKind,
+        query: sqlx::query::Query<'_, Postgres, PgArguments>,
+    ) -> Result<Vec<Versioned<Record>>, StoreError> {
+        let rows = query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?;
+        rows.iter().map(|row| versioned(kind, row)).collect()
+    }
+
+    async fn apply_change(
+        &self,
+        conn: &mut PgConnection,
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        let key = change.op.key();
+        let table = sql::table(key.kind());
+        let id = key_uuid(&key);
+        let tenant = self.tenant.as_str();
+        let conflict = |reason: &str| {
+            StoreError::conflict(key, format!("expected {:?}: {reason}", change.expect))
+        };
+        let version = |v: u64| i64::try_from(v).map_err(|_| conflict("no such version"));
+        match (&change.op, change.expect) {
+            (Op::Put(record), Expect::Absent) => {
+                let n = exec(
+                    conn,
+                    key,
+                    sqlx::query(table.insert)
+                        .bind(tenant)
+                        .bind(id)
+                        .bind(encode_record(record)?),
+                )
+                .await?;
+                (n == 1).then_some(()).ok_or_else(|| conflict("it exists"))
+            }
+            (Op::Put(record), Expect::Any) => {
+                exec(
+                    conn,
+                    key,
+                    sqlx::query(table.upsert)
+                        .bind(tenant)
+                        .bind(id)
+                        .bind(encode_record(record)?),
+                )
+                .await?;
+                Ok(())
+            }
+            (Op::Put(record), Expect::Version(v)) => {
+                let n = exec(
+                    conn,
+                    key,
+                    sqlx::query(table.update)
+                        .bind(tenant)
+                        .bind(id)
+                        .bind(version(v)?)
+                        .bind(encode_record(record)?),
+                )
+                .await?;
+                (n == 1)
+                    .then_some(())
+                    .ok_or_else(|| conflict("missing or at another version"))
+            }
+            (Op::Delete(_), Expect::Any) => {
+                exec(conn, key, sqlx::query(table.delete).bind(tenant).bind(id)).await?;
+                Ok(())
+            }
+            (Op::Delete(_), Expect::Version(v)) => {
+                let n = exec(
+                    conn,
+                    key,
+                    sqlx::query(table.delete_version)
+                        .bind(tenant)
+                        .bind(id)
+                        .bind(version(v)?),
+                )
+                .await?;
+                (n == 1)
+                    .then_some(())
+                    .ok_or_else(|| conflict("missing or at another version"))
+            }
+            (Op::Delete(_) | Op::Touch(_), Expect::Absent) => {
+                // Nothing to write; only the precondition is checked (as the memory store does).
+                let exists: bool = sqlx::query_scalar(table.exists)
+                    .bind(tenant)
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await
+                    .map_err(|e| map(e, Some(key)))?;
+                (!exists).then_some(()).ok_or_else(|| conflict("it exists"))
+            }
+            (Op::Touch(_), Expect::Any) => {
+                let n = exec(conn, key, sqlx::query(table.touch).bind(tenant).bind(id)).await?;
+                (n == 1).then_some(()).ok_or_else(|| conflict("missing"))
+            }
+            (Op::Touch(_), Expect::Version(v)) => {
+                let n = exec(
+                    conn,
+                    key,
+                    sqlx::query(table.touch_version)
+                        .bind(tenant)
+                        .bind(id)
+                        .bind(version(v)?),
+                )
+                .await?;
+                (n == 1)
+                    .then_some(())
+                    .ok_or_else(|| conflict("missing or at another version"))
+            }
+        }
+    }
+
+    async fn apply_in(
+        &self,
+        conn: &mut PgConnection,
+        changes: ChangeSet,
+    ) -> Result<(), StoreError> {
+        let tenant = self.tenant.as_str();
+        let mut ops = changes.changes;
+        // One lock order for every change set: fewer deadlocks between concurrent writers.
+        ops.sort_by_key(|c| c.op.key());
+        for change in &ops {
+            self.apply_change(conn, change).await?;
+        }
+        for entry in &changes.audit {
+            sqlx::query(sql::INSERT_AUDIT)
+                .bind(tenant)
+                .bind(nanos(entry.at))
+                .bind(entry.participant.map(|p| p.as_uuid()))
+                .bind(entry.election.map(|e| e.as_uuid()))
+                .bind(to_json("an audit entry", entry)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| map(e, None))?;
+        }
+        for m in &changes.messages {
+            sqlx::query(sql::UPSERT_MESSAGE)
+                .bind(tenant)
+                .bind(m.id.as_uuid())
+                .bind(nanos(m.created_at))
+                .bind(m.participant.as_uuid())
+                .bind(m.election.map(|e| e.as_uuid()))
+                .bind(i64::from(m.attempts))
+                .bind(nanos(m.next_attempt_at))
+                .bind(to_json("an outbox message", m)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| map(e, None))?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs a write and returns the rows it affected.
+async fn exec(
+    conn: &mut PgConnection,
+    key: RecordKey,
+    query: sqlx::query::Query<'_, Postgres, PgArguments>,
+) -> Result<u64, StoreError> {
+    query
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(|e| map(e, Some(key)))
+}
+
+/// An instant as nanoseconds since the Unix epoch (exact, so ordering and filters agree with
+/// the in-memory store); instants outside 1677–2262 saturate.
+fn nanos(t: DateTime<Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+fn limit(n: usize) -> Option<i64> {
+    (n > 0).then(|| i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn to_json<T: Serialize>(what: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| error::encode(what, &e))
+}
+
+fn from_json<T: DeserializeOwned>(what: &str, doc: &str) -> Result<T, StoreError> {
+    serde_json::from_str(doc).map_err(|e| corrupt(what, &e))
+}
+
+/// The id column of a key (the nil UUID for the one municipality record).
+fn key_uuid(key: &RecordKey) -> Uuid {
+    match key {
+        RecordKey::Municipality => Uuid::nil(),
+        RecordKey::Area(id) => id.as_uuid(),
+        RecordKey::WorkLocation(id) => id.as_uuid(),
+        RecordKey::TaskType(id) => id.as_uuid(),
+        RecordKey::Team(id) => id.as_uuid(),
+        RecordKey::SpecialDiet(id) => id.as_uuid(),
+        RecordKey::ElectionType(id) => id.as_uuid(),
+        RecordKey::Election(id) => id.as_uuid(),
+        RecordKey::Seat(id) => id.as_uuid(),
+        RecordKey::Participant(id) => id.as_uuid(),
+        RecordKey::Rejection(id) => id.as_uuid(),
+        RecordKey::Link(id) => id.as_uuid(),
+    }
+}
+
+/// The document stored for a record: the entity itself, without the `Record` wrapper.
+fn encode_record(record: &Record) -> Result<String, StoreError> {
+    const WHAT: &str = "a record";
+    match record {
+        Record::Municipality(x) => to_json(WHAT, x),
+        Record::Area(x) => to_json(WHAT, x),
+        Record::WorkLocation(x) => to_json(WHAT, x),
+        Record::TaskType(x) => to_json(WHAT, x),
+        Record::Team(x) => to_json(WHAT, x),
+        Record::SpecialDiet(x) => to_json(WHAT, x),
+        Record::ElectionType(x) => to_json(WHAT, x),
+        Record::Election(x) => to_json(WHAT, x),
+        Record::Seat(x) => to_json(WHAT, x),
+        Record::Participant(x) => to_json(WHAT, x),
+        Record::Rejection(x) => to_json(WHAT, x),
+        Record::Link(x) => to_json(WHAT, x),
+    }
+}
+
+fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, StoreError> {
+    let what = kind.name();
+    Ok(match kind {
+        RecordKind::Municipality => Record::Municipality(from_json(what, doc)?),
+        RecordKind::Area => Record::Area(from_json(what, doc)?),
+        RecordKind::WorkLocation => Record::WorkLocation(from_json(what, doc)?),
+        RecordKind::TaskType => Record::TaskType(from_json(what, doc)?),
+        RecordKind::Team => Record::Team(from_json(what, doc)?),
+        RecordKind::SpecialDiet => Record::SpecialDiet(from_json(what, doc)?),
+        RecordKind::ElectionType => Record::ElectionType(from_json(what, doc)?),
+        RecordKind::Election => Record::Election(from_json(what, doc)?),
+        RecordKind::Seat => Record::Seat(from_json(what, doc)?),
+        RecordKind::Participant => Record::Participant(from_json(what, doc)?),
+        RecordKind::Rejection => Record::Rejection(from_json(what, doc)?),
+        RecordKind::Link => Record::Link(from_json(what, doc)?),
+    })
+}
+
+/// Reads a `(version, doc)` row.
+fn versioned(kind: RecordKind, row: &PgRow) -> Result<Versioned<Record>, StoreError> {
+    let version: i64 = row.try_get(0).map_err(|e| map(e, None))?;
+    let doc: String = row.try_get(1).map_err(|e| map(e, None))?;
+    let version = u64::try_from(version).map_err(|_| StoreError::Corrupt {
+        store: STORE,
+        message: format!("a {} has a negative version", kind.name()),
+    })?;
+    Ok(Versioned {
+        value: decode_record(kind, &doc)?,
+        version,
+    })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn get(&self, key: RecordKey) -> Result<Option<Versioned<Record>>, StoreError> {
+        let row = sqlx::query(sql::table(key.kind()).get)
+            .bind(self.tenant.as_str())
+            .bind(key_uuid(&key))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| map(e, Some(key)))?;
+        let found = row.map(|row| versioned(key.kind(), &row)).transpose()?;
+        // A document whose id disagrees with its row would break every invariant: refuse it.
+        match found {
+            Some(v) if v.value.key() != key => Err(StoreError::Corrupt {
+                store: STORE,
+                message: format!("the row for {key:?} holds another record"),
+            }),
+            found => Ok(found),
+        }
+    }
+
+    async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError> {
+        let tenant = self.tenant.as_str();
+        match query {
+            Query::All(kind) => {
+                self.fetch_records(*kind, sqlx::query(sql::table(*kind).all).bind(tenant))
+                    .await
+            }
+            Query::SeatsOfElection(e) => {
+                self.fetch_records(
+                    RecordKind::Seat,
+                    sqlx::query(sql::SEATS_OF_ELECTION)
+                        .bind(tenant)
+                        .bind(e.as_uuid()),
+                )
+                .await
+            }
+            Query::SeatsAtLocation {
+                election,
+                work_location,
+            } => {
+                self.fetch_records(
+                    RecordKind::Seat,
+                    sqlx::query(sql::SEATS_AT_LOCATION)
+                        .bind(tenant)
+                        .bind(election.as_uuid())
+                        .bind(work_location.as_uuid()),
+                )
+                .await
+            }
+            Query::SeatsOfSlot(slot) => {
+                self.fetch_records(
+                    RecordKind::Seat,
+                    sqlx::query(sql::SEATS_OF_SLOT)
+                        .bind(tenant)
+                        .bind(slot.election.as_uuid())
+                        .bind(slot.work_location.as_uuid())
+                        .bind(to_json("a slot", slot)?),
+                )
+                .await
+            }
+            Query::SeatsOfParticipant(p) => {
+                self.fetch_records(
+                    RecordKind::Seat,
+                    sqlx::query(sql::SEATS_OF_PARTICIPANT)
+                        .bind(tenant)
+                        .bind(p.as_uuid()),
+                )
+                .await
+            }
+            Query::ParticipantByCpr(cpr) => {
+                self.fetch_records(
+                    RecordKind::Participant,
+                    sqlx::query(sql::PARTICIPANT_BY_CPR)
+                        .bind(tenant)
+                        .bind(cpr.reveal()),
+                )
+                .await
+            }
+            Query::MembersOfTeam(team) => {
+                self.fetch_records(
+                    RecordKind::Participant,
+                    sqlx::query(sql::MEMBERS_OF_TEAM)
+                        .bind(tenant)
+                        .bind(team.to_string()),
+                )
+                .await
+            }
+            Query::LinkByToken(token) => {
+                self.fetch_records(
+                    RecordKind::Link,
+                    sqlx::query(sql::LINK_BY_TOKEN)
+                        .bind(tenant)
+                        .bind(token.as_str().to_owned()),
+                )
+                .await
+            }
+            Query::RejectionsOfElection(e) => {
+                self.fetch_records(
+                    RecordKind::Rejection,
+                    sqlx::query(sql::REJECTIONS_OF_ELECTION)
+                        .bind(tenant)
+                        .bind(e.as_uuid()),
+                )
+                .await
+            }
+            Query::RejectionsOfParticipant(p) => {
+                self.fetch_records(
+                    RecordKind::Rejection,
+                    sqlx::query(sql::REJECTIONS_OF_PARTICIPANT)
+                        .bind(tenant)
+                        .bind(p.as_uuid()),
+                )
+                .await
+            }
+        }
+    }
+
+    async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError> {
+        if let Some(key) = duplicate_keys(&changes).first() {
+            return Err(StoreError::Backend {
+                store: STORE,
+                message: format!("change set writes {key:?} twice"),
+            });
+        }
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(|e| map(e, None))?;
+        match self.apply_in(&mut tx, changes).await {
+            Ok(()) => tx.commit().await.map_err(|e| map(e, None)),
+            Err(e) => {
+                // Best effort: a dropped transaction is rolled back by the pool anyway.
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(sql::AUDIT_LOG)
+            .bind(self.tenant.as_str())
+            .bind(filter.participant.map(|p| p.as_uuid()))
+            .bind(filter.election.map(|e| e.as_uuid()))
+            .bind(limit(filter.limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?;
+        rows.iter()
+            .map(|doc| from_json("an audit entry", doc))
+            .collect()
+    }
+
+    async fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(sql::OUTBOX)
+            .bind(self.tenant.as_str())
+            .bind(filter.due_at.map(nanos))
+            .bind(filter.participant.map(|p| p.as_uuid()))
+            .bind(filter.election.map(|e| e.as_uuid()))
+            .bind(limit(filter.limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?;
+        rows.iter()
+            .map(|doc| from_json("an outbox message", doc))
+            .collect()
+    }
+
+    async fn record_delivery(&self, update: DeliveryUpdate) -> Result<(), StoreError> {
+        let tenant = self.tenant.as_str();
+        let id = update.id.as_uuid();
+        let n = sqlx::query(sql::RECORD_DELIVERY)
+            .bind(tenant)
+            .bind(id)
+            .bind(i64::from(update.expected_attempts))
+            .bind(nanos(update.next_attempt_at))
+            .bind(to_json("a delivery status", &update.status)?)
+            .bind(to_json("an instant", &update.next_attempt_at)?)
+            .bind(update.error.as_deref())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?
+            .rows_affected();
+        if n == 1 {
+            return Ok(());
+        }
+        let exists: bool = sqlx::query_scalar(sql::MESSAGE_EXISTS)
+            .bind(tenant)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?;
+        Err(StoreError::Conflict {
+            key: None,
+            reason: if exists {
+                format!("message {} was updated by someone else", update.id)
+            } else {
+                format!("message {} does not exist", update.id)
+            },
+        })
+    }
+
+    async fn purge_audit(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        sqlx::query(sql::PURGE_AUDIT)
+            .bind(self.tenant.as_str())
+            .bind(nanos(before))
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(|e| map(e, None))
+    }
+
+    async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        sqlx::query(sql::PURGE_OUTBOX)
+            .bind(self.tenant.as_str())
+            .bind(nanos(before))
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(|e| map(e, None))
+    }
+}

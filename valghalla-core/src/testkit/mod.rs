@@ -23,10 +23,32 @@ pub use tokio;
 
 /// Generates one `#[test]` per conformance check for a store. `$fresh` is an
 /// `async fn() -> DynStore` returning a new, empty store each time it is called.
+///
+/// For a store that needs a server, write `conformance_tests!(skippable: fresh)` with
+/// `async fn fresh() -> Option<DynStore>`: when it returns `None` the test prints that it was
+/// skipped and returns (decide in `fresh` whether a skip is allowed, e.g. by an env variable).
 #[macro_export]
 macro_rules! conformance_tests {
+    (skippable: $fresh:path) => {
+        $crate::conformance_tests!(@list $fresh; skippable);
+    };
     ($fresh:path) => {
-        $crate::conformance_tests!(@async $fresh;
+        $crate::conformance_tests!(@list $fresh; always);
+    };
+    (@store $fresh:path; always) => {
+        $fresh().await
+    };
+    (@store $fresh:path; skippable) => {
+        match $fresh().await {
+            Some(store) => store,
+            None => {
+                { use std::io::Write as _; let _ = writeln!(std::io::stderr(), "SKIPPED: the store under test is not available"); };
+                return;
+            }
+        }
+    };
+    (@list $fresh:path; $mode:ident) => {
+        $crate::conformance_tests!(@async $fresh; $mode;
             puts_get_versions,
             preconditions_are_all_or_nothing,
             touch_and_delete,
@@ -45,10 +67,27 @@ macro_rules! conformance_tests {
         );
         #[test]
         fn model_based_against_the_memory_store() {
-            $crate::testkit::conformance::model_based(|| $fresh());
+            $crate::conformance_tests!(@model $fresh; $mode);
         }
     };
-    (@async $fresh:path; $($name:ident),* $(,)?) => {
+    (@model $fresh:path; always) => {
+        $crate::testkit::conformance::model_based(|| $fresh());
+    };
+    (@model $fresh:path; skippable) => {
+        let available = $crate::testkit::tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime")
+            .block_on(async { $fresh().await.is_some() });
+        if !available {
+            { use std::io::Write as _; let _ = writeln!(std::io::stderr(), "SKIPPED: the store under test is not available"); };
+            return;
+        }
+        $crate::testkit::conformance::model_based(|| async {
+            $fresh().await.expect("the store was available a moment ago")
+        });
+    };
+    (@async $fresh:path; $mode:ident; $($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
@@ -58,7 +97,7 @@ macro_rules! conformance_tests {
                     .build()
                     .expect("a tokio runtime");
                 runtime.block_on(async {
-                    let store = $fresh().await;
+                    let store = $crate::conformance_tests!(@store $fresh; $mode);
                     $crate::testkit::conformance::$name(store).await;
                 });
             }

@@ -31,7 +31,13 @@ pub fn url() -> Option<String> {
                 std::env::var("VALGHALLA_REQUIRE_PG").as_deref() != Ok("1"),
                 "VALGHALLA_REQUIRE_PG=1 but VALGHALLA_PG_URL is not set"
             );
-            println!("SKIPPED: set VALGHALLA_PG_URL to run the Postgres tests");
+            {
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED: set VALGHALLA_PG_URL to run the Postgres tests"
+                );
+            };
             None
         }
     }

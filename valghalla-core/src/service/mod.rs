@@ -6,6 +6,7 @@
 
 mod elections;
 mod facts;
+mod hosts;
 mod master;
 mod participants;
 pub mod ports;
@@ -22,6 +23,7 @@ use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
 pub use elections::{ElectionDraft, ElectionEdit};
+pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{TaskTypeDraft, WorkLocationDraft};
 pub use participants::{NewParticipant, ParticipantView};
 pub use ports::{Clock, FakeRegistry, FixedClock, PersonRegistry, RegistryError, SystemClock};

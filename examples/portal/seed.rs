@@ -1,0 +1,251 @@
+//! Demo data: the fictional Korsbæk Kommune (4 areas, 12 stations, 10 parties, 6 task types,
+//! 400 participants), moved so that election day lies a few weeks ahead, and the demo
+//! identities of the login page.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use uuid::Uuid;
+use valghalla::core::Cpr;
+use valghalla::core::ids::AreaId;
+use valghalla::core::model::{Area, LocationScope};
+use valghalla::core::rules::access::StaffRole;
+use valghalla::core::service::FakeRegistry;
+use valghalla::core::store::DynStore;
+use valghalla::core::testkit::generator::{Dataset, Spec};
+use valghalla::core::values::Name;
+
+use crate::auth::{DemoAuthenticator, Identity, LoginOption};
+
+/// The demo municipality's code.
+pub const DEMO_CODE: u16 = 999;
+
+/// The areas of Korsbæk.
+const AREAS: [&str; 4] = ["Nord", "Syd", "Øst", "Vest"];
+
+/// Two people in the registry who are not participants yet (they sign up through links).
+pub const NEW_CITIZENS: [(&str, &str, &str); 2] = [
+    ("0101904321", "Agnes", "Varnæs"),
+    ("1505851234", "Mads", "Skjern"),
+];
+
+/// A generated municipality of `spec`, with `areas` areas, its election day moved to the first
+/// Tuesday at least four weeks after `today`.
+pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::error::Error>> {
+    let mut ds = Dataset::generate(spec, 2026);
+    // Four areas, stations spread over them and named after them.
+    let mut areas = Vec::new();
+    for (i, n) in AREAS.iter().enumerate() {
+        let id = match ds.areas.get(i) {
+            Some(a) => a.id,
+            None => AreaId::from_uuid(Uuid::from_u128(0x4b6f_7273_6261_6b00 + i as u128)),
+        };
+        areas.push(Area {
+            id,
+            name: Name::parse(n)?,
+            description: format!("Valgområde {n}"),
+        });
+    }
+    for (i, loc) in ds.work_locations.iter_mut().enumerate() {
+        let area = &areas[i % areas.len()];
+        loc.area = area.id;
+        loc.title = Name::parse(&format!("{} Skole {}", area.name, i + 1))?;
+    }
+    ds.areas = areas;
+    // Election day a few weeks ahead, on a Tuesday.
+    let mut day = today + Duration::days(28);
+    while day.weekday() != Weekday::Tue {
+        day += Duration::days(1);
+    }
+    let delta = day - ds.election.election_day();
+    let period = ds.election.working_period().shifted(delta.num_days());
+    ds.election.reschedule(day, period)?;
+    for s in &mut ds.seats {
+        s.slot.date += delta;
+        s.slot.election = ds.election.id;
+    }
+    // The party secretary of party A and a work-location responsible.
+    let party_a = ds.teams.first().map(|t| t.id);
+    let secretary = ds
+        .participants
+        .iter()
+        .find(|p| p.teams.iter().next().copied() == party_a && p.person.municipality.is_some())
+        .map(|p| p.id);
+    if let (Some(team), Some(who)) = (ds.teams.first_mut(), secretary) {
+        team.responsibles.insert(who, LocationScope::All);
+    }
+    let responsible = ds
+        .participants
+        .iter()
+        .rev()
+        .find(|p| Some(p.id) != secretary && p.person.municipality.is_some())
+        .map(|p| p.id);
+    if let Some(who) = responsible {
+        for loc in ds.work_locations.iter_mut().take(2) {
+            loc.responsibles.insert(who);
+        }
+    }
+    Ok(ds)
+}
+
+/// Korsbæk, as the demo uses it.
+pub fn korsbaek(today: NaiveDate) -> Result<Dataset, Box<dyn std::error::Error>> {
+    dataset(&Spec::korsbaek(), today)
+}
+
+/// A registry knowing every participant and the people who may sign up.
+pub fn registry(ds: &Dataset) -> Result<FakeRegistry, Box<dyn std::error::Error>> {
+    let registry = ds.registry();
+    for (cpr, first, last) in NEW_CITIZENS {
+        let cpr = Cpr::parse(cpr)?;
+        registry.insert(
+            cpr,
+            FakeRegistry::resident(&cpr, first, last, ds.municipality.code),
+        );
+    }
+    Ok(registry)
+}
+
+/// Loads the dataset into an empty store. Returns whether it did (false: already seeded).
+pub async fn seed_if_empty(
+    store: &DynStore,
+    ds: &Dataset,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let existing = store
+        .get(valghalla::core::model::RecordKey::Municipality)
+        .await?;
+    if existing.is_some() {
+        return Ok(false);
+    }
+    store.apply(ds.change_set()).await?;
+    Ok(true)
+}
+
+/// Whether the store holds the demo municipality.
+pub async fn is_demo(store: &DynStore) -> Result<bool, Box<dyn std::error::Error>> {
+    let m = store
+        .get(valghalla::core::model::RecordKey::Municipality)
+        .await?;
+    Ok(matches!(
+        m.map(|v| v.value),
+        Some(valghalla::core::model::Record::Municipality(m))
+            if m.code.to_string().trim_start_matches('0') == DEMO_CODE.to_string()
+    ))
+}
+
+fn option(key: &str, label: &str, description: &str) -> LoginOption {
+    LoginOption {
+        key: key.into(),
+        label: label.into(),
+        description: description.into(),
+    }
+}
+
+/// The demo identities: staff, the party secretary of party A, a work-location responsible,
+/// two participants and two citizens who are not participants yet.
+pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, Box<dyn std::error::Error>> {
+    let mut ids = vec![
+        (
+            option(
+                "admin",
+                "Sekretariatet – administrator",
+                "Valgsekretariatet med fulde rettigheder",
+            ),
+            Identity::Staff {
+                user: "sekretariat-admin".into(),
+                name: "Birte Administrator".into(),
+                role: StaffRole::Administrator,
+            },
+        ),
+        (
+            option(
+                "laeser",
+                "Sekretariatet – læseadgang",
+                "Kan se alt undtagen fulde CPR-numre, ændrer intet",
+            ),
+            Identity::Staff {
+                user: "sekretariat-laeser".into(),
+                name: "Lone Læser".into(),
+                role: StaffRole::Reader,
+            },
+        ),
+    ];
+    let party_a = ds.teams.first();
+    if let Some(team) = party_a
+        && let Some(pid) = team.responsibles.keys().next()
+        && let Some(p) = ds.participants.iter().find(|p| p.id == *pid)
+    {
+        ids.push((
+            option(
+                "partisekretaer",
+                &format!("Partisekretær for {}", team.name),
+                &format!("{} (MitID)", p.full_name()),
+            ),
+            Identity::Citizen {
+                cpr: p.cpr,
+                name: p.full_name(),
+            },
+        ));
+    }
+    if let Some(loc) = ds.work_locations.first()
+        && let Some(pid) = loc.responsibles.iter().next()
+        && let Some(p) = ds.participants.iter().find(|p| p.id == *pid)
+    {
+        ids.push((
+            option(
+                "arbejdssted",
+                &format!("Arbejdsstedsansvarlig for {}", loc.title),
+                &format!("{} (MitID)", p.full_name()),
+            ),
+            Identity::Citizen {
+                cpr: p.cpr,
+                name: p.full_name(),
+            },
+        ));
+    }
+    // Two participants with seats: one accepted, one invited.
+    for (n, want) in [
+        (1, valghalla::core::model::SeatStatus::Accepted),
+        (2, valghalla::core::model::SeatStatus::Invited),
+    ] {
+        let holder = ds.seats.iter().find_map(|s| {
+            (s.state.status() == want)
+                .then(|| s.state.participant())
+                .flatten()
+                .filter(|p| {
+                    !ds.teams.iter().any(|t| t.responsibles.contains_key(p))
+                        && !ds.work_locations.iter().any(|l| l.responsibles.contains(p))
+                })
+        });
+        if let Some(p) = holder.and_then(|h| ds.participants.iter().find(|p| p.id == h)) {
+            ids.push((
+                option(
+                    &format!("borger{n}"),
+                    &format!("Borger: {}", p.full_name()),
+                    "Deltager med en opgave (MitID)",
+                ),
+                Identity::Citizen {
+                    cpr: p.cpr,
+                    name: p.full_name(),
+                },
+            ));
+        }
+    }
+    for (i, (cpr, first, last)) in NEW_CITIZENS.iter().enumerate() {
+        ids.push((
+            option(
+                &format!("ny{}", i + 1),
+                &format!("Ny borger: {first} {last}"),
+                "Ikke deltager endnu – kan melde sig via et link (MitID)",
+            ),
+            Identity::Citizen {
+                cpr: Cpr::parse(cpr)?,
+                name: format!("{first} {last}"),
+            },
+        ));
+    }
+    Ok(DemoAuthenticator::new(ids))
+}
+
+/// Today in Denmark.
+pub fn today() -> NaiveDate {
+    valghalla::core::time::local_date(Utc::now())
+}

@@ -15,7 +15,7 @@ use valghalla::core::testkit::generator::Dataset;
 
 use crate::{app, seed};
 
-type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// One browser at a time: the machine is small.
 static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
@@ -168,11 +168,33 @@ impl Session {
             .await?
             .click()
             .await?;
-        self.client
+        let button = self
+            .client
             .find(Locator::Css("main form button[type=submit]"))
-            .await?
-            .click()
             .await?;
+        self.click_and_wait(button).await
+    }
+
+    /// Clicks `element` and waits until the browser has left the page.
+    async fn click_and_wait(&self, element: fantoccini::elements::Element) -> E2eResult {
+        let old = self.client.find(Locator::Css("html")).await?;
+        element.click().await?;
+        for _ in 0..200 {
+            if old.tag_name().await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        for _ in 0..200 {
+            let ready = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await?;
+            if ready.as_str() == Some("complete") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
         Ok(())
     }
 
@@ -182,7 +204,7 @@ impl Session {
             .find(Locator::Css("header form[action='/logout'] button"))
             .await
         {
-            b.click().await?;
+            self.click_and_wait(b).await?;
         }
         Ok(())
     }
@@ -196,10 +218,15 @@ impl Session {
     }
 
     async fn expect_text(&self, want: &str) -> E2eResult {
-        let body = self.body().await?;
-        if body.contains(want) {
-            Ok(())
-        } else {
+        let mut body = String::new();
+        for _ in 0..40 {
+            body = self.body().await.unwrap_or_default();
+            if body.contains(want) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        {
             Err(format!("expected {want:?} on {}; page says: {body}", self.client.current_url().await?).into())
         }
     }
@@ -212,12 +239,16 @@ impl Session {
     }
 
     async fn submit(&self, form_css: &str) -> E2eResult {
-        self.client
+        let button = self
+            .client
             .find(Locator::Css(&format!("{form_css} button[type=submit]")))
-            .await?
-            .click()
             .await?;
-        Ok(())
+        self.click_and_wait(button).await
+    }
+
+    async fn follow(&self, text: &str) -> E2eResult {
+        let link = self.client.find(Locator::LinkText(text)).await?;
+        self.click_and_wait(link).await
     }
 
     /// The overview's totals line for the demo election, as the administrator sees it.
@@ -262,22 +293,15 @@ async fn e2e_secretary_creates_an_election_and_distributes_seats() {
         s.submit("form[action='/sekretariat/valg']").await?;
         s.expect_text("Valget er oprettet").await?;
         s.expect_text("Regionsrådsvalg E2E").await?;
-        s.client
-            .find(Locator::Css("#fordeling-links a"))
-            .await?
-            .click()
-            .await?;
+        let link = s.client.find(Locator::Css("#fordeling-links a")).await?;
+        s.click_and_wait(link).await?;
         s.expect_text("Fordeling af pladser").await?;
         let first = s.client.find(Locator::Css("#fordeling input[type=number]")).await?;
         first.clear().await?;
         first.send_keys("3").await?;
         s.submit("#fordeling").await?;
         s.expect_text("Fordelingen er gemt").await?;
-        s.client
-            .find(Locator::LinkText("Tilbage til oversigten"))
-            .await?
-            .click()
-            .await?;
+        s.follow("Tilbage til oversigten").await?;
         let totals = s.text("#i-alt").await?;
         if count(&totals, "ledige") != 3 {
             return Err(format!("expected 3 vacant seats, overview says {totals}").into());
@@ -306,7 +330,8 @@ async fn e2e_party_secretary_places_a_member_and_a_citizen_signs_up_and_withdraw
                 let options = form.find_all(Locator::Css("option")).await?;
                 let Some(option) = options.get(i) else { break };
                 option.click().await?;
-                form.find(Locator::Css("button")).await?.click().await?;
+                let button = form.find(Locator::Css("button")).await?;
+                s.click_and_wait(button).await?;
                 if s.body().await?.contains("Medlemmet er sat på pladsen") {
                     placed = true;
                     break;
@@ -333,11 +358,7 @@ async fn e2e_party_secretary_places_a_member_and_a_citizen_signs_up_and_withdraw
             s.logout().await?;
             // A new citizen opens it, logs in, registers and takes a task.
             s.open(&href).await?;
-            s.client
-                .find(Locator::LinkText("Log ind for at melde dig"))
-                .await?
-                .click()
-                .await?;
+            s.follow("Log ind for at melde dig").await?;
             s.pick_identity("ny2").await?;
             s.submit("#ledige ~ table form").await?;
             s.expect_text("Tilmelding").await?;

@@ -18,6 +18,7 @@ use valghalla::core::ids::{
 use valghalla::core::model::{
     Contact, ElectionType, LinkKind, SeatStatus, SlotKey, TeamKind, Trust, VacancyFilter,
 };
+use valghalla::core::rules::access::Permission;
 use valghalla::core::rules::lifecycle::Answer;
 use valghalla::core::service::{
     ElectionDraft, NewParticipant, OverviewFilter, ParticipantFilter, TaskTypeDraft,
@@ -29,8 +30,8 @@ use valghalla::core::values::Ore;
 use valghalla::core::{Cpr, Email, MobileNumber};
 
 use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, render, short_date,
-    status_class, status_da,
+    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, render, require,
+    short_date, status_class, status_da,
 };
 
 // ---------------------------------------------------------------- shared bits
@@ -266,6 +267,7 @@ async fn election_form(
 
 /// GET /sekretariat: the elections and the wizard to create one.
 pub async fn elections(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::ReadOverview)?;
     let page = ElectionsPage {
         elections: election_rows(&state, &me).await?,
         admin: me.0.is_admin(),
@@ -282,6 +284,7 @@ pub async fn create_election(
     me: Me,
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::ManageElections)?;
     let mut errors = FormErrors::none();
     let election_type: Option<ElectionTypeId> = form.get("valgtype").parse().ok();
     if election_type.is_none() {
@@ -1029,6 +1032,7 @@ struct NewPersonPage {
 
 /// GET /sekretariat/deltagere/ny: the form to create a participant.
 pub async fn new_participant(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::CreateParticipant)?;
     let page = NewPersonPage {
         teams: team_choices(&state, &me, &BTreeSet::new()).await?,
         diets: diet_choices(&state, &me, &BTreeSet::new()).await?,
@@ -1047,6 +1051,7 @@ pub async fn create_participant(
     me: Me,
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::CreateParticipant)?;
     let mut errors = FormErrors::none();
     let cpr = match Cpr::parse(form.get("cpr")) {
         Ok(c) => Some(c),
@@ -1329,6 +1334,7 @@ async fn master_page(
 
 /// GET /sekretariat/stamdata: areas, stations, task types, teams and special diets.
 pub async fn master_data(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::ReadOverview)?;
     master_page(&state, &me, FormData::default(), FormErrors::none()).await
 }
 
@@ -1350,6 +1356,7 @@ pub async fn create_master(
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
+    require(actor, Permission::EditMasterData)?;
     let svc = &state.svc;
     let result = match kind.as_str() {
         "omraade" => svc

@@ -627,6 +627,16 @@ pub fn status_class(s: SeatStatus) -> &'static str {
     }
 }
 
+/// Asks the core's access policy whether the viewer may do `permission` (for pages that only
+/// read data everyone may read, but belong to one audience).
+pub fn require(
+    actor: &Actor,
+    permission: valghalla::core::rules::access::Permission,
+) -> Result<(), AppError> {
+    valghalla::core::rules::access::authorize(actor, &permission)
+        .map_err(|d| AppError::Service(valghalla::Error::Denied(d)))
+}
+
 /// The election a page is about: the one asked for, else the first active one, else the first.
 pub async fn pick_election(
     svc: &Valghalla,

@@ -78,6 +78,7 @@ pub fn router(state: Shared) -> Router {
         .route("/min-profil/slet", post(citizen::delete_profile))
         .fallback(web::not_found)
         .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn_with_state(state.clone(), web::error_pages))
         .layer(from_fn(web::security_headers))
         .with_state(state)
 }

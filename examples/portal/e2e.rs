@@ -408,3 +408,85 @@ async fn e2e_party_secretary_is_refused_another_partys_page() {
     })
     .await;
 }
+
+/// Not a check: saves a screenshot of every main page to `target/screenshots/` for a person
+/// to look at (`cargo test --example portal -- --ignored screenshots`).
+#[tokio::test]
+#[ignore = "writes screenshots for manual review"]
+async fn screenshots() {
+    run("screenshots", async |s| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let shot = async |name: &str| -> E2eResult {
+            let png = s.client.screenshot().await?;
+            std::fs::write(dir.join(format!("{name}.png")), png)?;
+            Ok(())
+        };
+        let e = s.ds.election.id;
+        let loc = s.ds.work_locations[0].id;
+        let someone = s.ds.participants[5].id;
+        s.open("/login").await?;
+        shot("01-login").await?;
+        s.login("admin").await?;
+        for (name, path) in [
+            ("02-valg", "/sekretariat".to_owned()),
+            ("03-oversigt", format!("/sekretariat/valg/{e}/oversigt")),
+            ("04-fordeling", format!("/sekretariat/valg/{e}/fordeling/{loc}")),
+            ("05-valgsted", format!("/sekretariat/valg/{e}/valgsted/{loc}")),
+            ("06-deltagerliste", format!("/sekretariat/valg/{e}/deltagerliste")),
+            ("07-deltagere", "/sekretariat/deltagere".to_owned()),
+            ("08-deltager", format!("/sekretariat/deltagere/{someone}")),
+            ("09-deltager-ny", "/sekretariat/deltagere/ny".to_owned()),
+            ("10-stamdata", "/sekretariat/stamdata".to_owned()),
+            ("11-links", "/sekretariat/links".to_owned()),
+            ("12-log", "/sekretariat/log".to_owned()),
+        ] {
+            s.open(&path).await?;
+            shot(name).await?;
+        }
+        // Form errors.
+        s.open("/sekretariat/deltagere/ny").await?;
+        s.fill("#cpr", "123").await?;
+        s.fill("#mobil", "12").await?;
+        s.submit("form[action='/sekretariat/deltagere']").await?;
+        shot("13-deltager-ny-fejl").await?;
+        s.login("partisekretaer").await?;
+        s.open(&format!("/parti/{}", s.party_a())).await?;
+        s.submit("form[action$='/links']:has(input[value='ledige'])").await?;
+        shot("14-parti").await?;
+        let href = s
+            .client
+            .find(Locator::Css("a.link-url"))
+            .await?
+            .attr("href")
+            .await?
+            .ok_or("no link")?;
+        s.open(&format!("/parti/{}", s.ds.teams[1].id)).await?;
+        shot("15-parti-andet-403").await?;
+        s.login("arbejdssted").await?;
+        let mine = s
+            .ds
+            .work_locations
+            .iter()
+            .find(|l| !l.responsibles.is_empty())
+            .ok_or("no responsible")?
+            .id;
+        s.open(&format!("/arbejdssted/{mine}")).await?;
+        shot("16-arbejdssted").await?;
+        s.login("borger2").await?;
+        s.open("/mine-opgaver").await?;
+        shot("17-mine-opgaver").await?;
+        s.open("/min-profil").await?;
+        shot("18-min-profil").await?;
+        s.logout().await?;
+        s.open(&href).await?;
+        shot("19-link-anonym").await?;
+        s.follow("Log ind for at melde dig").await?;
+        s.pick_identity("ny1").await?;
+        shot("20-link-logget-ind").await?;
+        s.submit("#ledige ~ table form").await?;
+        shot("21-tilmelding").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -1056,7 +1056,7 @@ pub async fn create_participant(
     let cpr = match Cpr::parse(form.get("cpr")) {
         Ok(c) => Some(c),
         Err(e) => {
-            errors.add("cpr", format!("CPR-nummer: {}", e.message_da()));
+            errors.add("cpr", e.message_da());
             None
         }
     };
@@ -1614,6 +1614,19 @@ struct AuditPage {
     rows: Vec<AuditRow>,
 }
 
+fn audit_action_da(a: valghalla::core::model::AuditAction) -> &'static str {
+    use valghalla::core::model::AuditAction as A;
+    match a {
+        A::Create => "Oprettet",
+        A::Edit => "Ændret",
+        A::Delete => "Slettet",
+        A::View => "Vist",
+        A::CprAccess => "CPR-opslag/visning",
+        A::Export => "Eksport",
+        A::SeatChange => "Pladsændring",
+    }
+}
+
 /// GET /sekretariat/log: the newest 300 audit entries.
 pub async fn audit_log(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
     let rows = state
@@ -1634,7 +1647,7 @@ pub async fn audit_log(State(state): State<Shared>, me: Me) -> Result<Response, 
                 .format("%d.%m.%Y %H:%M:%S")
                 .to_string(),
             actor: a.actor,
-            action: format!("{:?}", a.action),
+            action: audit_action_da(a.action).to_owned(),
             subject: a.subject_kind,
             description: a.description,
         })

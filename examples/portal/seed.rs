@@ -78,9 +78,28 @@ pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::er
         .rev()
         .find(|p| Some(p.id) != secretary && p.person.municipality.is_some())
         .map(|p| p.id);
+    // … of the two stations with the most accepted seats.
+    let mut busiest: Vec<(usize, valghalla::core::ids::WorkLocationId)> = ds
+        .work_locations
+        .iter()
+        .map(|l| {
+            let accepted = ds
+                .seats
+                .iter()
+                .filter(|s| {
+                    s.slot.work_location == l.id
+                        && s.state.status() == valghalla::core::model::SeatStatus::Accepted
+                })
+                .count();
+            (accepted, l.id)
+        })
+        .collect();
+    busiest.sort_by(|a, b| b.0.cmp(&a.0));
     if let Some(who) = responsible {
-        for loc in ds.work_locations.iter_mut().take(2) {
-            loc.responsibles.insert(who);
+        for (_, id) in busiest.iter().take(2) {
+            if let Some(loc) = ds.work_locations.iter_mut().find(|l| l.id == *id) {
+                loc.responsibles.insert(who);
+            }
         }
     }
     Ok(ds)
@@ -185,7 +204,7 @@ pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, Box<dyn std
             },
         ));
     }
-    if let Some(loc) = ds.work_locations.first()
+    if let Some(loc) = ds.work_locations.iter().find(|l| !l.responsibles.is_empty())
         && let Some(pid) = loc.responsibles.iter().next()
         && let Some(p) = ds.participants.iter().find(|p| p.id == *pid)
     {

@@ -219,6 +219,7 @@ async fn citizens_are_refused_the_secretariat_pages_and_commands() {
         let r = b.get(&page).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{page}");
         assert!(r.body.contains("Ingen adgang"));
+        assert!(r.body.contains("Demo:"), "error pages carry the demo banner too");
     }
     let before = p.state.svc.areas(&admin()).await.expect("areas").len();
     let r = b
@@ -323,8 +324,20 @@ async fn a_party_secretary_only_reaches_their_own_party() {
 async fn a_location_responsible_sees_their_staff_only() {
     let p = portal().await;
     let mut b = Browser::login(&p, "arbejdssted").await;
-    let mine = p.ds.work_locations[0].id;
-    let other = p.ds.work_locations[5].id;
+    let mine = p
+        .ds
+        .work_locations
+        .iter()
+        .find(|l| !l.responsibles.is_empty())
+        .expect("a location with a responsible")
+        .id;
+    let other = p
+        .ds
+        .work_locations
+        .iter()
+        .find(|l| l.responsibles.is_empty())
+        .expect("a location without")
+        .id;
     let r = b.get(&format!("/arbejdssted/{mine}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Personale"));

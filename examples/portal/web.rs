@@ -488,12 +488,52 @@ impl IntoResponse for AppError {
         let page = ErrorPage {
             layout: Layout::bare(heading),
             heading: heading.to_owned(),
-            message,
+            message: message.clone(),
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, heading.to_owned()).into_response(),
-        }
+        };
+        res.extensions_mut().insert(ErrorInfo {
+            heading: heading.to_owned(),
+            message,
+        });
+        res
+    }
+}
+
+/// What an error page says, so [`error_pages`] can render it with the viewer's menu.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    heading: String,
+    message: String,
+}
+
+/// Middleware: renders error pages with the layout of whoever is looking (menu, demo banner).
+pub async fn error_pages(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let res = next.run(req).await;
+    let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
+        return res;
+    };
+    let session = match session_id(&headers) {
+        Some(id) => state.sessions.get(&id).await,
+        None => None,
+    };
+    let actor = actor_for(&state, session.as_ref()).await;
+    let viewer = Viewer {
+        session,
+        actor,
+        demo: state.auth.is_demo(),
+    };
+    let page = ErrorPage {
+        layout: viewer.layout(info.heading.clone()),
+        heading: info.heading,
+        message: info.message,
+    };
+    match page.render() {
+        Ok(html) => (res.status(), Html(html)).into_response(),
+        Err(_) => res,
     }
 }
 

@@ -11,7 +11,7 @@ use valghalla::core::service::Config;
 use valghalla::core::store::DynStore;
 
 use crate::auth::Authenticator;
-use crate::web::{AppState, Sessions, Shared};
+use crate::web::{AppState, PageCache, Sessions, Shared};
 use crate::{auth, citizen, csrf, location, party, secretariat, seed, web};
 
 /// The router over `state`.
@@ -77,6 +77,7 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/min-profil/slet", post(citizen::delete_profile))
         .fallback(web::not_found)
+        .layer(from_fn_with_state(state.clone(), web::invalidate_on_post))
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(from_fn_with_state(state.clone(), web::error_pages))
         .layer(from_fn(web::security_headers))
@@ -115,5 +116,6 @@ pub fn state_with(
         svc,
         auth,
         sessions: Sessions::default(),
+        cache: PageCache::default(),
     }))
 }

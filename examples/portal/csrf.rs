@@ -46,10 +46,9 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
 
 #[cfg(test)]
 mod tests {
-    use super::same;
-
     #[test]
     fn compares_tokens() {
+        use super::same;
         assert!(same("abc", "abc"));
         assert!(!same("abc", "abd"));
         assert!(!same("abc", "ab"));

@@ -286,9 +286,13 @@ async fn e2e_secretary_creates_an_election_and_distributes_seats() {
             ("#foerste_dag", day - chrono::Duration::days(1)),
             ("#sidste_dag", day + chrono::Duration::days(1)),
         ] {
-            // Date inputs take the local format; set them through typing dd-mm-yyyy.
-            let field = s.client.find(Locator::Css(id)).await?;
-            field.send_keys(&d.format("%d%m%Y").to_string()).await?;
+            // Date inputs show the browser's locale; set their ISO value directly.
+            s.client
+                .execute(
+                    "document.querySelector(arguments[0]).value = arguments[1];",
+                    vec![serde_json::json!(id), serde_json::json!(d.to_string())],
+                )
+                .await?;
         }
         s.submit("form[action='/sekretariat/valg']").await?;
         s.expect_text("Valget er oprettet").await?;

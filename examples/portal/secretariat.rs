@@ -3,6 +3,7 @@
 //! list, participants, master data, links and the audit log.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
@@ -411,6 +412,13 @@ struct OvShare {
 #[template(path = "sekretariat/oversigt.html")]
 struct OverviewPage {
     layout: Layout,
+    content: Arc<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "sekretariat/oversigt_indhold.html")]
+struct OverviewContent {
+    computed_at: String,
     election: ElectionId,
     election_title: String,
     areas: Vec<OvArea>,
@@ -433,10 +441,33 @@ pub async fn overview(
     Path(id): Path<ElectionId>,
     Query(q): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    let e = state.svc.election(actor, id).await?;
+    // Authorized through the core's policy on every request, cached or not.
+    require(&me.0.actor, Permission::ReadOverview)?;
     let date: Option<NaiveDate> = q.dato.as_deref().and_then(|d| d.parse().ok());
     let team: Option<TeamId> = q.team.as_deref().and_then(|t| t.parse().ok());
+    let admin = me.0.is_admin();
+    let key = format!("oversigt|{id}|{date:?}|{team:?}|{admin}");
+    let content = state
+        .cache
+        .get_or_render(key, || overview_content(&state, &me, id, date, team))
+        .await?;
+    let page = OverviewPage {
+        layout: me.0.layout(content.0.clone()),
+        content,
+    };
+    render(&page)
+}
+
+/// The overview's content (title, HTML), as every viewer with the same role sees it.
+async fn overview_content(
+    state: &Shared,
+    me: &Me,
+    id: ElectionId,
+    date: Option<NaiveDate>,
+    team: Option<TeamId>,
+) -> Result<(String, String), AppError> {
+    let actor = &me.0.actor;
+    let e = state.svc.election(actor, id).await?;
     let filter = OverviewFilter {
         dates: date.into_iter().collect(),
         teams: team.into_iter().collect(),
@@ -488,7 +519,7 @@ pub async fn overview(
             selected: Some(d) == date,
         })
         .collect();
-    let teams = team_choices(&state, &me, &team.into_iter().collect()).await?;
+    let teams = team_choices(state, me, &team.into_iter().collect()).await?;
     let stations = state
         .svc
         .work_locations(actor)
@@ -501,10 +532,13 @@ pub async fn overview(
             selected: false,
         })
         .collect();
-    let page = OverviewPage {
+    let content = OverviewContent {
+        computed_at: chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Copenhagen)
+            .format("%H:%M:%S")
+            .to_string(),
         stations,
         admin: me.0.is_admin(),
-        layout: me.0.layout(format!("Oversigt – {}", e.title)),
         election: id,
         election_title: e.title.to_string(),
         areas,
@@ -513,7 +547,7 @@ pub async fn overview(
         dates,
         teams,
     };
-    render(&page)
+    Ok((format!("Oversigt – {}", e.title), content.render()?))
 }
 
 // ---------------------------------------------------------------- distribution grid

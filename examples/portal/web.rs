@@ -32,6 +32,88 @@ pub struct AppState {
     pub auth: Arc<dyn Authenticator>,
     /// The server-side sessions.
     pub sessions: Sessions,
+    /// Rendered page content shared between viewers.
+    pub cache: PageCache,
+}
+
+/// Rendered content of expensive pages (the overview), shared by viewers with the same role.
+/// An entry lives until any POST through this portal (which may have changed data) or for
+/// [`PageCache::TTL`] (for changes made elsewhere, e.g. another portal on the same database).
+#[derive(Debug, Default)]
+pub struct PageCache {
+    generation: std::sync::atomic::AtomicU64,
+    entries: RwLock<HashMap<String, CacheEntry>>,
+    compute: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+struct CacheEntry {
+    generation: u64,
+    at: std::time::Instant,
+    content: Arc<(String, String)>,
+}
+
+impl PageCache {
+    /// How long content made before a change elsewhere may be shown.
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// Forgets everything (after a change).
+    pub fn invalidate(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    async fn fresh(&self, key: &str) -> Option<Arc<(String, String)>> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        self.entries.read().await.get(key).and_then(|e| {
+            (e.generation == generation && e.at.elapsed() < Self::TTL).then(|| e.content.clone())
+        })
+    }
+
+    /// The content under `key`, rendering it with `render` when missing or stale (one render
+    /// at a time, so a burst of requests renders once).
+    pub async fn get_or_render<F, Fut>(
+        &self,
+        key: String,
+        render: F,
+    ) -> Result<Arc<(String, String)>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<(String, String), AppError>>,
+    {
+        if let Some(c) = self.fresh(&key).await {
+            return Ok(c);
+        }
+        let _one = self.compute.lock().await;
+        if let Some(c) = self.fresh(&key).await {
+            return Ok(c);
+        }
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let content = Arc::new(render().await?);
+        let mut entries = self.entries.write().await;
+        if entries.len() > 256 {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            CacheEntry {
+                generation,
+                at: std::time::Instant::now(),
+                content: content.clone(),
+            },
+        );
+        Ok(content)
+    }
+}
+
+/// Middleware: any POST may change data, so it empties the page cache.
+pub async fn invalidate_on_post(State(state): State<Shared>, req: Request, next: Next) -> Response {
+    let post = req.method() == axum::http::Method::POST;
+    let res = next.run(req).await;
+    if post {
+        state.cache.invalidate();
+    }
+    res
 }
 
 /// The shared state as handlers receive it.

@@ -64,14 +64,14 @@ fn cookie(session: &web::Session) -> String {
     format!("{}={}", web::SESSION_COOKIE, session.id)
 }
 
-async fn get(http: &Http, url: &str, cookie: &str) -> Result<StatusCode, Error> {
+async fn get(http: &Http, url: &str, cookie: &str) -> Result<(StatusCode, usize), Error> {
     let req = Request::get(url)
         .header(header::COOKIE, cookie)
         .body(Body::empty())?;
     let res = http.request(req).await?;
     let status = res.status();
-    axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
-    Ok(status)
+    let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
+    Ok((status, body.len()))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -121,12 +121,15 @@ async fn run() -> Result<(), Error> {
         .await;
     let admin_cookie = cookie(&admin_session);
     let url = format!("{base}/sekretariat/valg/{}/oversigt", ds.election.id);
+    let mut size = 0;
     for _ in 0..10 {
-        let status = get(&http, &url, &admin_cookie).await?;
+        let (status, len) = get(&http, &url, &admin_cookie).await?;
         if status != StatusCode::OK {
             return Err(format!("overview answered {status}").into());
         }
+        size = len;
     }
+    println!("overview page: {:.0} kB", size as f64 / 1024.0);
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
@@ -135,7 +138,7 @@ async fn run() -> Result<(), Error> {
             let mut out = Vec::with_capacity(REQUESTS_PER_CLIENT);
             for _ in 0..REQUESTS_PER_CLIENT {
                 let t = Instant::now();
-                let status = get(&http, &url, &c).await?;
+                let (status, _) = get(&http, &url, &c).await?;
                 if status != StatusCode::OK {
                     return Err::<Vec<Duration>, Error>(format!("status {status}").into());
                 }

@@ -379,7 +379,11 @@ pub async fn set_active(
 pub struct OverviewQuery {
     dato: Option<String>,
     team: Option<String>,
+    omraade: Option<String>,
 }
+
+/// Above this many rows the overview shows station totals, and the rows area by area.
+const DETAIL_ROWS: usize = 600;
 
 struct OvRow {
     task_type: String,
@@ -396,6 +400,8 @@ struct OvLocation {
 }
 
 struct OvArea {
+    id: AreaId,
+    detailed: bool,
     name: String,
     locations: Vec<OvLocation>,
     totals: CountsView,
@@ -418,6 +424,8 @@ struct OverviewPage {
 #[derive(Template)]
 #[template(path = "sekretariat/oversigt_indhold.html")]
 struct OverviewContent {
+    area_choices: Vec<Choice>,
+    all_detailed: bool,
     computed_at: String,
     election: ElectionId,
     election_title: String,
@@ -445,11 +453,12 @@ pub async fn overview(
     require(&me.0.actor, Permission::ReadOverview)?;
     let date: Option<NaiveDate> = q.dato.as_deref().and_then(|d| d.parse().ok());
     let team: Option<TeamId> = q.team.as_deref().and_then(|t| t.parse().ok());
+    let area: Option<AreaId> = q.omraade.as_deref().and_then(|a| a.parse().ok());
     let admin = me.0.is_admin();
-    let key = format!("oversigt|{id}|{date:?}|{team:?}|{admin}");
+    let key = format!("oversigt|{id}|{date:?}|{team:?}|{area:?}|{admin}");
     let content = state
         .cache
-        .get_or_render(key, || overview_content(&state, &me, id, date, team))
+        .get_or_render(key, || overview_content(&state, &me, id, date, team, area))
         .await?;
     let page = OverviewPage {
         layout: me.0.layout(content.0.clone()),
@@ -465,6 +474,7 @@ async fn overview_content(
     id: ElectionId,
     date: Option<NaiveDate>,
     team: Option<TeamId>,
+    area: Option<AreaId>,
 ) -> Result<(String, String), AppError> {
     let actor = &me.0.actor;
     let e = state.svc.election(actor, id).await?;
@@ -473,10 +483,29 @@ async fn overview_content(
         teams: team.into_iter().collect(),
     };
     let ov = state.svc.overview(actor, id, &filter).await?;
+    let rows: usize = ov
+        .areas
+        .iter()
+        .flat_map(|a| &a.locations)
+        .map(|l| l.rows.len())
+        .sum();
+    let all_detailed = rows <= DETAIL_ROWS;
+    let area_choices: Vec<Choice> = ov
+        .areas
+        .iter()
+        .map(|a| Choice {
+            value: a.area.to_string(),
+            label: a.name.clone(),
+            selected: Some(a.area) == area,
+        })
+        .collect();
     let areas = ov
         .areas
         .into_iter()
+        .filter(|a| area.is_none_or(|x| x == a.area))
         .map(|a| OvArea {
+            id: a.area,
+            detailed: all_detailed || area.is_some(),
             name: a.name,
             totals: a.totals.into(),
             locations: a
@@ -533,6 +562,8 @@ async fn overview_content(
         })
         .collect();
     let content = OverviewContent {
+        area_choices,
+        all_detailed,
         computed_at: chrono::Utc::now()
             .with_timezone(&chrono_tz::Europe::Copenhagen)
             .format("%H:%M:%S")

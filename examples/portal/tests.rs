@@ -560,3 +560,57 @@ async fn a_citizen_signs_up_through_a_link_takes_a_seat_and_withdraws() {
     let tasks = b.get("/mine-opgaver").await;
     assert!(tasks.body.contains("Du er meldt fra"));
 }
+
+fn vacant_total(body: &str) -> u32 {
+    let at = body.find("id=\"i-alt\"").expect("totals");
+    let rest = &body[at..];
+    let end = rest.find(" ledige").expect("ledige");
+    let start = rest[..end].rfind('>').expect("span") + 1;
+    rest[start..end].trim().parse().expect("a number")
+}
+
+#[tokio::test]
+async fn the_overview_follows_each_change_at_once() {
+    let p = portal().await;
+    let mut b = Browser::login(&p, "admin").await;
+    let e = p.ds.election.id;
+    let url = format!("/sekretariat/valg/{e}/oversigt");
+    let before = vacant_total(&b.get(&url).await.body);
+    // A cached overview is served again …
+    assert_eq!(vacant_total(&b.get(&url).await.body), before);
+    // … until a change: five more seats at the first station.
+    let loc = p.ds.work_locations[0].id;
+    let day = p.ds.election.election_day();
+    let team = p.ds.teams[2].id;
+    let tt = p.ds.task_types[0].id;
+    let current = p
+        .state
+        .svc
+        .slot_seats(
+            &admin(),
+            SlotKey {
+                election: e,
+                work_location: loc,
+                task_type: tt,
+                team,
+                date: day,
+            },
+        )
+        .await
+        .expect("seats")
+        .len();
+    let cell = format!("n_{day}_{team}_{tt}");
+    let n = (current + 5).to_string();
+    b.get(&format!("/sekretariat/valg/{e}/fordeling/{loc}")).await;
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/fordeling/{loc}"),
+            &[(cell.as_str(), n.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(vacant_total(&b.get(&url).await.body), before + 5);
+    // The reader sees the same numbers.
+    let mut reader = Browser::login(&p, "laeser").await;
+    assert_eq!(vacant_total(&reader.get(&url).await.body), before + 5);
+}

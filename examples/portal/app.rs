@@ -25,15 +25,24 @@ pub fn router(state: Shared) -> Router {
         // The secretariat.
         .route("/sekretariat", get(s::elections))
         .route("/sekretariat/valg", post(s::create_election))
-        .route("/sekretariat/valg/{id}/dupliker", post(s::duplicate_election))
+        .route(
+            "/sekretariat/valg/{id}/dupliker",
+            post(s::duplicate_election),
+        )
         .route("/sekretariat/valg/{id}/aktiv", post(s::set_active))
         .route("/sekretariat/valg/{id}/oversigt", get(s::overview))
-        .route("/sekretariat/valg/{id}/deltagerliste", get(s::participant_list))
+        .route(
+            "/sekretariat/valg/{id}/deltagerliste",
+            get(s::participant_list),
+        )
         .route(
             "/sekretariat/valg/{id}/fordeling/{location}",
             get(s::grid).post(s::save_grid),
         )
-        .route("/sekretariat/valg/{id}/valgsted/{location}", get(s::station))
+        .route(
+            "/sekretariat/valg/{id}/valgsted/{location}",
+            get(s::station),
+        )
         .route("/sekretariat/pladser/{seat}/inviter", post(s::invite))
         .route("/sekretariat/pladser/{seat}/svar", post(s::answer))
         .route("/sekretariat/pladser/{seat}/fjern", post(s::remove))
@@ -47,7 +56,10 @@ pub fn router(state: Shared) -> Router {
             "/sekretariat/deltagere/{id}",
             get(s::participant).post(s::edit_participant),
         )
-        .route("/sekretariat/deltagere/{id}/slet", post(s::delete_participant))
+        .route(
+            "/sekretariat/deltagere/{id}/slet",
+            post(s::delete_participant),
+        )
         .route("/sekretariat/stamdata", get(s::master_data))
         .route("/sekretariat/stamdata/{kind}", post(s::create_master))
         .route("/sekretariat/links", get(s::links).post(s::create_link))

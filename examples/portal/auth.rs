@@ -206,7 +206,12 @@ pub async fn login(
 pub async fn logout(State(state): State<Shared>, viewer: Viewer) -> Response {
     state.sessions.remove(viewer.session_id()).await;
     let mut res = Redirect::to("/login").into_response();
-    if let Ok(v) = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", crate::web::SESSION_COOKIE).parse() {
+    if let Ok(v) = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        crate::web::SESSION_COOKIE
+    )
+    .parse()
+    {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res

@@ -17,8 +17,8 @@ use valghalla::core::service::SeatRef;
 use crate::auth::Identity;
 use crate::secretariat::{Choice, parse_contact, parse_slot, slot_value};
 use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, Viewer, da_date, done, encode_path,
-    render, session_cookie, status_class, status_da,
+    AppError, FormData, FormErrors, Layout, Me, Shared, Viewer, da_date, done, encode_path, render,
+    session_cookie, status_class, status_da,
 };
 
 struct VacancyRow {
@@ -173,10 +173,7 @@ struct SignupPage {
     errors: FormErrors,
 }
 
-async fn diets(
-    state: &Shared,
-    chosen: &BTreeSet<SpecialDietId>,
-) -> Result<Vec<Choice>, AppError> {
+async fn diets(state: &Shared, chosen: &BTreeSet<SpecialDietId>) -> Result<Vec<Choice>, AppError> {
     Ok(state
         .svc
         .special_diets(&Actor::Anonymous)
@@ -234,7 +231,10 @@ pub async fn signup(
     let mut errors = FormErrors::none();
     let contact = parse_contact(&form, &mut errors);
     if contact.mobile.is_none() && contact.email.is_none() && errors.is_empty() {
-        errors.add("mobil", "Angiv mobilnummer eller e-mail, så vi kan kontakte dig.");
+        errors.add(
+            "mobil",
+            "Angiv mobilnummer eller e-mail, så vi kan kontakte dig.",
+        );
     }
     let chosen: BTreeSet<SpecialDietId> = form.parse_all("kost")?;
     if errors.is_empty() {

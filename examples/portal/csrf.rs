@@ -41,7 +41,8 @@ pub async fn check(State(state): State<Shared>, req: Request, next: Next) -> Res
     if !same(form.get("csrf"), &expected) {
         return AppError::Csrf.into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[cfg(test)]

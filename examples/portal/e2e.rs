@@ -227,7 +227,11 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         {
-            Err(format!("expected {want:?} on {}; page says: {body}", self.client.current_url().await?).into())
+            Err(format!(
+                "expected {want:?} on {}; page says: {body}",
+                self.client.current_url().await?
+            )
+            .into())
         }
     }
 
@@ -254,8 +258,11 @@ impl Session {
     /// The overview's totals line for the demo election, as the administrator sees it.
     async fn overview_totals(&self) -> E2eResult<String> {
         self.login("admin").await?;
-        self.open(&format!("/sekretariat/valg/{}/oversigt", self.ds.election.id))
-            .await?;
+        self.open(&format!(
+            "/sekretariat/valg/{}/oversigt",
+            self.ds.election.id
+        ))
+        .await?;
         self.text("#i-alt").await
     }
 
@@ -276,42 +283,48 @@ fn count(line: &str, word: &str) -> u32 {
 
 #[tokio::test]
 async fn e2e_secretary_creates_an_election_and_distributes_seats() {
-    run("e2e_secretary_creates_an_election_and_distributes_seats", async |s| {
-        s.login("admin").await?;
-        s.open("/sekretariat").await?;
-        let day = seed::today() + chrono::Duration::days(70);
-        s.fill("#titel", "Regionsrådsvalg E2E").await?;
-        for (id, d) in [
-            ("#valgdag", day),
-            ("#foerste_dag", day - chrono::Duration::days(1)),
-            ("#sidste_dag", day + chrono::Duration::days(1)),
-        ] {
-            // Date inputs show the browser's locale; set their ISO value directly.
-            s.client
-                .execute(
-                    "document.querySelector(arguments[0]).value = arguments[1];",
-                    vec![serde_json::json!(id), serde_json::json!(d.to_string())],
-                )
+    run(
+        "e2e_secretary_creates_an_election_and_distributes_seats",
+        async |s| {
+            s.login("admin").await?;
+            s.open("/sekretariat").await?;
+            let day = seed::today() + chrono::Duration::days(70);
+            s.fill("#titel", "Regionsrådsvalg E2E").await?;
+            for (id, d) in [
+                ("#valgdag", day),
+                ("#foerste_dag", day - chrono::Duration::days(1)),
+                ("#sidste_dag", day + chrono::Duration::days(1)),
+            ] {
+                // Date inputs show the browser's locale; set their ISO value directly.
+                s.client
+                    .execute(
+                        "document.querySelector(arguments[0]).value = arguments[1];",
+                        vec![serde_json::json!(id), serde_json::json!(d.to_string())],
+                    )
+                    .await?;
+            }
+            s.submit("form[action='/sekretariat/valg']").await?;
+            s.expect_text("Valget er oprettet").await?;
+            s.expect_text("Regionsrådsvalg E2E").await?;
+            let link = s.client.find(Locator::Css("#fordeling-links a")).await?;
+            s.click_and_wait(link).await?;
+            s.expect_text("Fordeling af pladser").await?;
+            let first = s
+                .client
+                .find(Locator::Css("#fordeling input[type=number]"))
                 .await?;
-        }
-        s.submit("form[action='/sekretariat/valg']").await?;
-        s.expect_text("Valget er oprettet").await?;
-        s.expect_text("Regionsrådsvalg E2E").await?;
-        let link = s.client.find(Locator::Css("#fordeling-links a")).await?;
-        s.click_and_wait(link).await?;
-        s.expect_text("Fordeling af pladser").await?;
-        let first = s.client.find(Locator::Css("#fordeling input[type=number]")).await?;
-        first.clear().await?;
-        first.send_keys("3").await?;
-        s.submit("#fordeling").await?;
-        s.expect_text("Fordelingen er gemt").await?;
-        s.follow("Tilbage til oversigten").await?;
-        let totals = s.text("#i-alt").await?;
-        if count(&totals, "ledige") != 3 {
-            return Err(format!("expected 3 vacant seats, overview says {totals}").into());
-        }
-        Ok(())
-    })
+            first.clear().await?;
+            first.send_keys("3").await?;
+            s.submit("#fordeling").await?;
+            s.expect_text("Fordelingen er gemt").await?;
+            s.follow("Tilbage til oversigten").await?;
+            let totals = s.text("#i-alt").await?;
+            if count(&totals, "ledige") != 3 {
+                return Err(format!("expected 3 vacant seats, overview says {totals}").into());
+            }
+            Ok(())
+        },
+    )
     .await;
 }
 
@@ -351,7 +364,8 @@ async fn e2e_party_secretary_places_a_member_and_a_citizen_signs_up_and_withdraw
             // The party secretary makes a vacancy link.
             s.login("partisekretaer").await?;
             s.open(&format!("/parti/{}", s.party_a())).await?;
-            s.submit("form[action$='/links']:has(input[value='ledige'])").await?;
+            s.submit("form[action$='/links']:has(input[value='ledige'])")
+                .await?;
             let href = s
                 .client
                 .find(Locator::Css("a.link-url"))
@@ -401,15 +415,18 @@ async fn e2e_party_secretary_places_a_member_and_a_citizen_signs_up_and_withdraw
 
 #[tokio::test]
 async fn e2e_party_secretary_is_refused_another_partys_page() {
-    run("e2e_party_secretary_is_refused_another_partys_page", async |s| {
-        s.login("partisekretaer").await?;
-        s.open(&format!("/parti/{}", s.ds.teams[1].id)).await?;
-        s.expect_text("Ingen adgang").await?;
-        s.open(&format!("/sekretariat/valg/{}/oversigt", s.ds.election.id))
-            .await?;
-        s.expect_text("Ingen adgang").await?;
-        Ok(())
-    })
+    run(
+        "e2e_party_secretary_is_refused_another_partys_page",
+        async |s| {
+            s.login("partisekretaer").await?;
+            s.open(&format!("/parti/{}", s.ds.teams[1].id)).await?;
+            s.expect_text("Ingen adgang").await?;
+            s.open(&format!("/sekretariat/valg/{}/oversigt", s.ds.election.id))
+                .await?;
+            s.expect_text("Ingen adgang").await?;
+            Ok(())
+        },
+    )
     .await;
 }
 
@@ -435,9 +452,18 @@ async fn screenshots() {
         for (name, path) in [
             ("02-valg", "/sekretariat".to_owned()),
             ("03-oversigt", format!("/sekretariat/valg/{e}/oversigt")),
-            ("04-fordeling", format!("/sekretariat/valg/{e}/fordeling/{loc}")),
-            ("05-valgsted", format!("/sekretariat/valg/{e}/valgsted/{loc}")),
-            ("06-deltagerliste", format!("/sekretariat/valg/{e}/deltagerliste")),
+            (
+                "04-fordeling",
+                format!("/sekretariat/valg/{e}/fordeling/{loc}"),
+            ),
+            (
+                "05-valgsted",
+                format!("/sekretariat/valg/{e}/valgsted/{loc}"),
+            ),
+            (
+                "06-deltagerliste",
+                format!("/sekretariat/valg/{e}/deltagerliste"),
+            ),
             ("07-deltagere", "/sekretariat/deltagere".to_owned()),
             ("08-deltager", format!("/sekretariat/deltagere/{someone}")),
             ("09-deltager-ny", "/sekretariat/deltagere/ny".to_owned()),
@@ -456,7 +482,8 @@ async fn screenshots() {
         shot("13-deltager-ny-fejl").await?;
         s.login("partisekretaer").await?;
         s.open(&format!("/parti/{}", s.party_a())).await?;
-        s.submit("form[action$='/links']:has(input[value='ledige'])").await?;
+        s.submit("form[action$='/links']:has(input[value='ledige'])")
+            .await?;
         shot("14-parti").await?;
         let href = s
             .client
@@ -468,13 +495,12 @@ async fn screenshots() {
         s.open(&format!("/parti/{}", s.ds.teams[1].id)).await?;
         shot("15-parti-andet-403").await?;
         s.login("arbejdssted").await?;
-        let mine = s
-            .ds
-            .work_locations
-            .iter()
-            .find(|l| !l.responsibles.is_empty())
-            .ok_or("no responsible")?
-            .id;
+        let mine =
+            s.ds.work_locations
+                .iter()
+                .find(|l| !l.responsibles.is_empty())
+                .ok_or("no responsible")?
+                .id;
         s.open(&format!("/arbejdssted/{mine}")).await?;
         shot("16-arbejdssted").await?;
         s.login("borger2").await?;

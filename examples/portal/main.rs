@@ -49,7 +49,10 @@ impl Args {
             postgres: None,
         };
         while let Some(a) = args.next() {
-            let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+            let mut value = || {
+                args.next()
+                    .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+            };
             match a.as_str() {
                 "--addr" => {
                     out.addr = value()?

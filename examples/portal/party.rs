@@ -11,9 +11,7 @@ use valghalla::core::ids::{ElectionId, TeamId};
 use valghalla::core::model::{LinkKind, SeatState};
 use valghalla::core::rules::access::Actor;
 
-use crate::secretariat::{
-    Choice, CountsView, link_kind, link_rows, parse_slot, slot_value,
-};
+use crate::secretariat::{Choice, CountsView, link_kind, link_rows, parse_slot, slot_value};
 use crate::web::{
     AppError, FormData, FormErrors, Layout, Me, Shared, done, pick_election, render, short_date,
     status_class, status_da,
@@ -241,7 +239,10 @@ pub async fn place(
     let participant = form.parse("deltager")?;
     let Some(seat) = vacant_seat(&state, actor, &form).await? else {
         let mut errors = FormErrors::none();
-        errors.add("pladser", "Der er ingen ledig plads i denne opgave længere.");
+        errors.add(
+            "pladser",
+            "Der er ingen ledig plads i denne opgave længere.",
+        );
         return team_page(&state, &me, team, None, errors).await;
     };
     match state.svc.place_member(actor, seat, participant).await {
@@ -275,5 +276,11 @@ pub async fn create_link(
     };
     state.svc.create_link(actor, kind).await?;
     let to = format!("/parti/{team}#links");
-    Ok(done(&state, &me.0, &to, "Linket er oprettet. Del det med den, der skal melde sig.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        &to,
+        "Linket er oprettet. Del det med den, der skal melde sig.",
+    )
+    .await)
 }

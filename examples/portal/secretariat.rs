@@ -31,8 +31,8 @@ use valghalla::core::values::Ore;
 use valghalla::core::{Cpr, Email, MobileNumber};
 
 use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, render, require,
-    short_date, status_class, status_da,
+    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, render, require, short_date,
+    status_class, status_da,
 };
 
 // ---------------------------------------------------------------- shared bits
@@ -240,7 +240,9 @@ async fn election_form(
                 selected: chosen_type.as_deref() == Some(t.id.to_string().as_str()),
             })
             .collect(),
-        day: form.map(|f| f.get("valgdag").to_owned()).unwrap_or_default(),
+        day: form
+            .map(|f| f.get("valgdag").to_owned())
+            .unwrap_or_default(),
         first: form
             .map(|f| f.get("foerste_dag").to_owned())
             .unwrap_or_default(),
@@ -296,7 +298,10 @@ pub async fn create_election(
     let last = parse_date(&form, "sidste_dag", &mut errors);
     let lock: Option<u16> = form.get("laaseperiode").parse().ok();
     if lock.is_none() {
-        errors.add("laaseperiode", "Angiv låseperioden som et helt antal dage (0–365).");
+        errors.add(
+            "laaseperiode",
+            "Angiv låseperioden som et helt antal dage (0–365).",
+        );
     }
     let locations: BTreeSet<WorkLocationId> = form.parse_all("valgsted")?;
     if let (true, Some(t), Some(day), Some(first), Some(last), Some(lock)) =
@@ -352,7 +357,13 @@ pub async fn duplicate_election(
         .duplicate_election(&me.0.actor, id, form.get("titel"), day)
         .await?;
     let to = format!("/sekretariat/valg/{}/oversigt", e.id);
-    Ok(done(&state, &me.0, &to, "Valget er duplikeret med ledige pladser.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        &to,
+        "Valget er duplikeret med ledige pladser.",
+    )
+    .await)
 }
 
 /// POST /sekretariat/valg/{id}/aktiv: activates or deactivates.
@@ -363,7 +374,10 @@ pub async fn set_active(
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
     let active = form.get("aktiv") == "1";
-    state.svc.set_election_active(&me.0.actor, id, active).await?;
+    state
+        .svc
+        .set_election_active(&me.0.actor, id, active)
+        .await?;
     let msg = if active {
         "Valget er aktiveret."
     } else {
@@ -717,7 +731,16 @@ pub async fn grid(
     me: Me,
     Path((election, location)): Path<(ElectionId, WorkLocationId)>,
 ) -> Result<Response, AppError> {
-    grid_page(&state, &me, election, location, None, FormErrors::none(), vec![]).await
+    grid_page(
+        &state,
+        &me,
+        election,
+        location,
+        None,
+        FormErrors::none(),
+        vec![],
+    )
+    .await
 }
 
 /// POST /sekretariat/valg/{id}/fordeling/{location}: saves the whole grid in one change.
@@ -951,7 +974,13 @@ pub async fn remove(
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
     state.svc.remove_from_seat(&me.0.actor, seat).await?;
-    Ok(done(&state, &me.0, &back(&form), "Personen er fjernet fra pladsen.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        &back(&form),
+        "Personen er fjernet fra pladsen.",
+    )
+    .await)
 }
 
 /// POST /sekretariat/pladser/{seat}/link: makes a link to one seat.
@@ -964,7 +993,13 @@ pub async fn seat_link(
         .svc
         .create_link(&me.0.actor, LinkKind::Seat { seat })
         .await?;
-    Ok(done(&state, &me.0, "/sekretariat/links", "Linket til pladsen er oprettet.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        "/sekretariat/links",
+        "Linket til pladsen er oprettet.",
+    )
+    .await)
 }
 
 // ---------------------------------------------------------------- participant list
@@ -1286,7 +1321,13 @@ pub async fn delete_participant(
     Path(id): Path<ParticipantId>,
 ) -> Result<Response, AppError> {
     state.svc.delete_participant(&me.0.actor, id).await?;
-    Ok(done(&state, &me.0, "/sekretariat/deltagere", "Deltageren er slettet.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        "/sekretariat/deltagere",
+        "Deltageren er slettet.",
+    )
+    .await)
 }
 
 // ---------------------------------------------------------------- master data
@@ -1425,7 +1466,11 @@ pub async fn create_master(
     let svc = &state.svc;
     let result = match kind.as_str() {
         "omraade" => svc
-            .create_area(actor, form.get("omraade-navn"), form.get("omraade-beskrivelse"))
+            .create_area(
+                actor,
+                form.get("omraade-navn"),
+                form.get("omraade-beskrivelse"),
+            )
             .await
             .map(|_| "Området er oprettet."),
         "team" => svc
@@ -1659,7 +1704,13 @@ pub async fn revoke_link(
         t if t.starts_with("/parti/") && !t.contains("//") => t.to_owned(),
         _ => "/sekretariat/links".to_owned(),
     };
-    Ok(done(&state, &me.0, &to, "Linket er tilbagekaldt og virker ikke længere.").await)
+    Ok(done(
+        &state,
+        &me.0,
+        &to,
+        "Linket er tilbagekaldt og virker ikke længere.",
+    )
+    .await)
 }
 
 // ---------------------------------------------------------------- audit log

@@ -204,7 +204,10 @@ pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, Box<dyn std
             },
         ));
     }
-    if let Some(loc) = ds.work_locations.iter().find(|l| !l.responsibles.is_empty())
+    if let Some(loc) = ds
+        .work_locations
+        .iter()
+        .find(|l| !l.responsibles.is_empty())
         && let Some(pid) = loc.responsibles.iter().next()
         && let Some(p) = ds.participants.iter().find(|p| p.id == *pid)
     {

@@ -83,7 +83,9 @@ impl Browser {
         let res = self.app.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();
-        if let Some(c) = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok())
+        if let Some(c) = headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
             && let Some(v) = c
                 .split(';')
                 .next()
@@ -91,12 +93,9 @@ impl Browser {
         {
             self.cookie = (!v.is_empty()).then(|| v.to_owned());
         }
-        let body = String::from_utf8_lossy(
-            &to_bytes(res.into_body(), usize::MAX)
-                .await
-                .expect("body"),
-        )
-        .into_owned();
+        let body =
+            String::from_utf8_lossy(&to_bytes(res.into_body(), usize::MAX).await.expect("body"))
+                .into_owned();
         if let Some(t) = csrf_in(&body) {
             self.csrf = t;
         }
@@ -116,7 +115,10 @@ impl Browser {
     }
 
     async fn get(&mut self, path: &str) -> Reply {
-        let req = self.request("GET", path).body(Body::empty()).expect("request");
+        let req = self
+            .request("GET", path)
+            .body(Body::empty())
+            .expect("request");
         self.send(req).await
     }
 
@@ -219,14 +221,23 @@ async fn citizens_are_refused_the_secretariat_pages_and_commands() {
         let r = b.get(&page).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{page}");
         assert!(r.body.contains("Ingen adgang"));
-        assert!(r.body.contains("Demo:"), "error pages carry the demo banner too");
+        assert!(
+            r.body.contains("Demo:"),
+            "error pages carry the demo banner too"
+        );
     }
     let before = p.state.svc.areas(&admin()).await.expect("areas").len();
     let r = b
-        .post("/sekretariat/stamdata/omraade", &[("omraade-navn", "Snydeområde")])
+        .post(
+            "/sekretariat/stamdata/omraade",
+            &[("omraade-navn", "Snydeområde")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(p.state.svc.areas(&admin()).await.expect("areas").len(), before);
+    assert_eq!(
+        p.state.svc.areas(&admin()).await.expect("areas").len(),
+        before
+    );
     // Their own pages work.
     assert_eq!(b.get("/mine-opgaver").await.status, StatusCode::OK);
     assert_eq!(b.get("/min-profil").await.status, StatusCode::OK);
@@ -237,13 +248,19 @@ async fn readers_change_nothing() {
     let p = portal().await;
     let mut b = Browser::login(&p, "laeser").await;
     let r = b
-        .post("/sekretariat/stamdata/omraade", &[("omraade-navn", "Læserområde")])
+        .post(
+            "/sekretariat/stamdata/omraade",
+            &[("omraade-navn", "Læserområde")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let someone = p.ds.participants[5].id;
     let page = b.get(&format!("/sekretariat/deltagere/{someone}")).await;
     let full = p.ds.participants[5].cpr.reveal_dashed();
-    assert!(!page.body.contains(&full), "a reader never sees a full CPR number");
+    assert!(
+        !page.body.contains(&full),
+        "a reader never sees a full CPR number"
+    );
     let mut a = Browser::login(&p, "admin").await;
     let page = a.get(&format!("/sekretariat/deltagere/{someone}")).await;
     assert!(page.body.contains(&full), "an administrator does");
@@ -251,12 +268,11 @@ async fn readers_change_nothing() {
 
 fn seat_of_team(p: &Portal, team_index: usize) -> (SlotKey, valghalla::core::ids::SeatId) {
     let team = p.ds.teams[team_index].id;
-    let s = p
-        .ds
-        .seats
-        .iter()
-        .find(|s| s.slot.team == team && s.state == SeatState::Vacant)
-        .expect("a vacant seat of the team");
+    let s =
+        p.ds.seats
+            .iter()
+            .find(|s| s.slot.team == team && s.state == SeatState::Vacant)
+            .expect("a vacant seat of the team");
     (s.slot, s.id)
 }
 
@@ -275,16 +291,18 @@ async fn a_party_secretary_only_reaches_their_own_party() {
     );
     // A crafted POST placing one of party A's members into party B's seat.
     let (slot, seat) = seat_of_team(&p, 1);
-    let member = p
-        .ds
-        .participants
-        .iter()
-        .find(|m| m.teams.contains(&a))
-        .expect("a member")
-        .id;
+    let member =
+        p.ds.participants
+            .iter()
+            .find(|m| m.teams.contains(&a))
+            .expect("a member")
+            .id;
     let member_s = member.to_string();
     let slot_s = slot_value(&slot);
-    for path in [format!("/parti/{a}/placer"), format!("/parti/{other}/placer")] {
+    for path in [
+        format!("/parti/{a}/placer"),
+        format!("/parti/{other}/placer"),
+    ] {
         let r = b
             .post(&path, &[("plads", &slot_s), ("deltager", &member_s)])
             .await;
@@ -324,20 +342,18 @@ async fn a_party_secretary_only_reaches_their_own_party() {
 async fn a_location_responsible_sees_their_staff_only() {
     let p = portal().await;
     let mut b = Browser::login(&p, "arbejdssted").await;
-    let mine = p
-        .ds
-        .work_locations
-        .iter()
-        .find(|l| !l.responsibles.is_empty())
-        .expect("a location with a responsible")
-        .id;
-    let other = p
-        .ds
-        .work_locations
-        .iter()
-        .find(|l| l.responsibles.is_empty())
-        .expect("a location without")
-        .id;
+    let mine =
+        p.ds.work_locations
+            .iter()
+            .find(|l| !l.responsibles.is_empty())
+            .expect("a location with a responsible")
+            .id;
+    let other =
+        p.ds.work_locations
+            .iter()
+            .find(|l| l.responsibles.is_empty())
+            .expect("a location without")
+            .id;
     let r = b.get(&format!("/arbejdssted/{mine}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Personale"));
@@ -357,7 +373,10 @@ async fn posts_without_the_right_csrf_token_are_refused_and_change_nothing() {
     let mut b = Browser::login(&p, "admin").await;
     let before = p.state.svc.areas(&admin()).await.expect("areas").len();
     let r = b
-        .post_raw("/sekretariat/stamdata/omraade", &[("omraade-navn", "Uden nøgle")])
+        .post_raw(
+            "/sekretariat/stamdata/omraade",
+            &[("omraade-navn", "Uden nøgle")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = b
@@ -372,17 +391,26 @@ async fn posts_without_the_right_csrf_token_are_refused_and_change_nothing() {
     let r = b
         .post_raw(
             "/sekretariat/stamdata/omraade",
-            &[("csrf", other.csrf.as_str()), ("omraade-navn", "Lånt nøgle")],
+            &[
+                ("csrf", other.csrf.as_str()),
+                ("omraade-navn", "Lånt nøgle"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(p.state.svc.areas(&admin()).await.expect("areas").len(), before);
+    assert_eq!(
+        p.state.svc.areas(&admin()).await.expect("areas").len(),
+        before
+    );
     // Logging out needs the token too.
     let r = b.post_raw("/logout", &[]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // With the token it works.
     let r = b
-        .post("/sekretariat/stamdata/omraade", &[("omraade-navn", "Midtby")])
+        .post(
+            "/sekretariat/stamdata/omraade",
+            &[("omraade-navn", "Midtby")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -533,7 +561,11 @@ async fn a_citizen_signs_up_through_a_link_takes_a_seat_and_withdraws() {
     assert!(page.body.contains("Log ind for at melde dig"));
     let mut b = Browser::login(&p, "ny1").await;
     let page = b.get(&path).await;
-    let at = page.body.find("name=\"plads\" value=\"").expect("a vacancy") + 20;
+    let at = page
+        .body
+        .find("name=\"plads\" value=\"")
+        .expect("a vacancy")
+        + 20;
     let slot = page.body[at..at + page.body[at..].find('"').expect("end")].to_owned();
     let r = b.post(&format!("{path}/tag"), &[("plads", &slot)]).await;
     assert_eq!(r.location(), format!("{path}/tilmeld"));
@@ -601,7 +633,8 @@ async fn the_overview_follows_each_change_at_once() {
         .len();
     let cell = format!("n_{day}_{team}_{tt}");
     let n = (current + 5).to_string();
-    b.get(&format!("/sekretariat/valg/{e}/fordeling/{loc}")).await;
+    b.get(&format!("/sekretariat/valg/{e}/fordeling/{loc}"))
+        .await;
     let r = b
         .post(
             &format!("/sekretariat/valg/{e}/fordeling/{loc}"),

@@ -287,11 +287,7 @@ pub async fn actor_for(state: &AppState, session: Option<&Session>) -> Actor {
             role: *role,
         },
         Some(Identity::Citizen { .. }) => match session.and_then(|s| s.participant) {
-            Some(p) => state
-                .svc
-                .person_actor(p)
-                .await
-                .unwrap_or(Actor::Anonymous),
+            Some(p) => state.svc.person_actor(p).await.unwrap_or(Actor::Anonymous),
             None => Actor::Anonymous,
         },
         None => Actor::Anonymous,

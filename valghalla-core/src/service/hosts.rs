@@ -106,8 +106,11 @@ impl Valghalla {
             .into_iter()
             .filter(|p| needle.is_empty() || p.full_name().to_lowercase().contains(&needle))
             .map(|p| {
-                let mut team_names: Vec<String> =
-                    p.teams.iter().filter_map(|t| teams.get(t).cloned()).collect();
+                let mut team_names: Vec<String> = p
+                    .teams
+                    .iter()
+                    .filter_map(|t| teams.get(t).cloned())
+                    .collect();
                 sort_danish_by(&mut team_names, |n| n.as_str());
                 ParticipantSummary {
                     id: p.id,

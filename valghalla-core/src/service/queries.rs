@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::collation::{danish_cmp, sort_danish_by};
+use crate::collation::{danish_cmp, danish_ranks, sort_danish_by};
 use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::{
     Area, AuditEntry, Election, Link, LinkKind, LinkToken, Participant, Rejection, Seat, SeatState,
@@ -428,12 +428,19 @@ fn build_overview(
             counts,
         });
     }
+    let task_type_rank = danish_ranks(catalog.task_types.values().map(|t| t.title.to_string()));
+    let team_rank = danish_ranks(catalog.teams.values().map(|t| t.name.to_string()));
+    let rank = |ranks: &std::collections::HashMap<String, usize>, name: &str| {
+        ranks.get(name).copied().unwrap_or(usize::MAX)
+    };
     let mut areas: BTreeMap<AreaId, AreaOverview> = BTreeMap::new();
     for (loc, mut rows) in by_location {
-        rows.sort_by(|a, b| {
-            danish_cmp(&a.task_type_title, &b.task_type_title)
-                .then_with(|| danish_cmp(&a.team_name, &b.team_name))
-                .then(a.date.cmp(&b.date))
+        rows.sort_by_key(|r| {
+            (
+                rank(&task_type_rank, &r.task_type_title),
+                rank(&team_rank, &r.team_name),
+                r.date,
+            )
         });
         let mut totals = Counts::default();
         rows.iter().for_each(|r| totals.add(&r.counts));
@@ -498,7 +505,7 @@ impl Valghalla {
         filter: &OverviewFilter,
     ) -> Result<Overview> {
         self.authorize(actor, Permission::ReadOverview)?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
@@ -526,7 +533,7 @@ impl Valghalla {
         if !matches!(actor, Actor::Secretariat { .. } | Actor::System { .. }) {
             self.authorize(actor, Permission::ReadTeamMembers { team })?;
         }
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
@@ -564,7 +571,7 @@ impl Valghalla {
         filter: &ParticipantFilter,
     ) -> Result<Vec<ParticipantRow>> {
         self.authorize(actor, Permission::ReadOverview)?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let e = tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let diets: BTreeMap<_, _> = tx
@@ -613,7 +620,8 @@ impl Valghalla {
                 e.election_day(),
             ));
         }
-        rows.sort_by(|a, b| danish_cmp(&a.name, &b.name).then(a.date.cmp(&b.date)));
+        rows.sort_by_key(|r| r.date);
+        sort_danish_by(&mut rows, |r| r.name.as_str());
         Ok(rows)
     }
 
@@ -627,7 +635,7 @@ impl Valghalla {
         };
         let me = person.participant;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let today = local_date(self.clock.now());
         let mut out = Vec::new();
         for s in tx.query::<Seat>(&Query::SeatsOfParticipant(me)).await? {
@@ -664,7 +672,7 @@ impl Valghalla {
     /// A team's members with their seats of that team, in Danish order of name.
     pub async fn team_members(&self, actor: &Actor, team: TeamId) -> Result<Vec<TeamMember>> {
         self.authorize(actor, Permission::ReadTeamMembers { team })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Team>(team).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let mut out = Vec::new();
@@ -708,7 +716,7 @@ impl Valghalla {
         work_location: WorkLocationId,
     ) -> Result<Vec<LocationStaff>> {
         self.authorize(actor, Permission::ReadLocationStaff { work_location })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let e = tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let mut by_date: BTreeMap<NaiveDate, LocationStaff> = BTreeMap::new();
@@ -752,7 +760,7 @@ impl Valghalla {
     /// The vacant seats a link offers, grouped per slot (anyone holding the link may look;
     /// the election must be active).
     pub async fn link_vacancies(&self, token: &LinkToken) -> Result<(Link, Vec<Vacancy>)> {
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let link = tx
             .query::<Link>(&Query::LinkByToken(token.clone()))
             .await?
@@ -804,7 +812,7 @@ impl Valghalla {
                 participant: person.participant,
             },
         )?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let me = tx.get::<Participant>(person.participant).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let today = local_date(self.clock.now());
@@ -847,7 +855,7 @@ impl Valghalla {
                 },
             )?;
         }
-        let mut seats = Tx::new(self)
+        let mut seats = Tx::reader(self)
             .query::<Seat>(&Query::SeatsOfSlot(slot))
             .await?;
         seats.sort_by_key(|s| s.id);

@@ -55,6 +55,10 @@ pub struct Change {
 /// Semantics per op: `Put` inserts (version 1) or replaces (version + 1); `Delete` removes (a
 /// missing record is fine under [`Expect::Any`]); `Touch` only increases the version (a missing
 /// record is a conflict). A key may appear at most once per change set.
+///
+/// The SQL stores also enforce references with foreign keys (a seat's election and holder must
+/// exist when the change set commits) and report a dangling reference as a conflict; the memory
+/// store does not check references. The service never writes one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeSet {
     /// The writes.
@@ -100,6 +104,15 @@ pub enum Query {
     RejectionsOfElection(ElectionId),
     /// A participant's rejections.
     RejectionsOfParticipant(ParticipantId),
+}
+
+/// One read in a batch (see [`Store::read_many`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// One record by key (answers zero or one record).
+    Get(RecordKey),
+    /// The records a query selects.
+    Query(Query),
 }
 
 /// Which audit entries to read.
@@ -175,6 +188,19 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The records a query selects.
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError>;
+
+    /// Several reads at once, answered in order. A store that pays per round trip (a thread
+    /// hop, a network call) should answer them in one; the default asks one by one.
+    async fn read_many(&self, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>, StoreError> {
+        let mut out = Vec::with_capacity(reads.len());
+        for read in reads {
+            out.push(match read {
+                Read::Get(key) => self.get(*key).await?.into_iter().collect(),
+                Read::Query(query) => self.query(query).await?,
+            });
+        }
+        Ok(out)
+    }
 
     /// Applies a change set atomically (see [`ChangeSet`]).
     async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError>;

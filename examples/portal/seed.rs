@@ -94,7 +94,7 @@ pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::er
             (accepted, l.id)
         })
         .collect();
-    busiest.sort_by(|a, b| b.0.cmp(&a.0));
+    busiest.sort_by_key(|b| std::cmp::Reverse(b.0));
     if let Some(who) = responsible {
         for (_, id) in busiest.iter().take(2) {
             if let Some(loc) = ds.work_locations.iter_mut().find(|l| l.id == *id) {

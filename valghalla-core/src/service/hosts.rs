@@ -148,7 +148,7 @@ impl Valghalla {
                 });
             }
         }
-        out.sort_by(|a, b| b.link.created_at.cmp(&a.link.created_at));
+        out.sort_by_key(|l| std::cmp::Reverse(l.link.created_at));
         Ok(out)
     }
 

@@ -647,3 +647,84 @@ async fn the_overview_follows_each_change_at_once() {
     let mut reader = Browser::login(&p, "laeser").await;
     assert_eq!(vacant_total(&reader.get(&url).await.body), before + 5);
 }
+
+#[tokio::test]
+async fn the_secretariat_invites_answers_on_behalf_removes_and_sees_kept_seats() {
+    let p = portal().await;
+    let mut b = Browser::login(&p, "admin").await;
+    let team = p.ds.teams[0].id;
+    let (slot, seat) = seat_of_team(&p, 0);
+    let free =
+        p.ds.participants
+            .iter()
+            .find(|m| {
+                m.teams.contains(&team)
+                    && m.person.municipality.is_some()
+                    && !p
+                        .ds
+                        .seats
+                        .iter()
+                        .any(|s| s.state.participant() == Some(m.id))
+                    && !p
+                        .ds
+                        .teams
+                        .iter()
+                        .any(|t| t.responsibles.contains_key(&m.id))
+            })
+            .expect("a member without seats")
+            .id
+            .to_string();
+    let station = format!(
+        "/sekretariat/valg/{}/valgsted/{}",
+        slot.election, slot.work_location
+    );
+    let page = b.get(&station).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = b
+        .post(
+            &format!("/sekretariat/pladser/{seat}/inviter"),
+            &[("deltager", &free), ("tilbage", &station)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), station);
+    let page = b.get(&station).await;
+    assert!(page.body.contains("Invitationen er sendt"));
+    assert!(page.body.contains("Accepter på vegne"));
+    // The grid cannot remove the invited seat: it says so.
+    let cell = format!("n_{}_{}_{}", slot.date, slot.team, slot.task_type);
+    let grid = format!(
+        "/sekretariat/valg/{}/fordeling/{}",
+        slot.election, slot.work_location
+    );
+    let r = b.post(&grid, &[(cell.as_str(), "0")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("blev ikke fjernet"), "kept_taken is shown");
+    // Answer yes on their behalf, then remove them.
+    let r = b
+        .post(
+            &format!("/sekretariat/pladser/{seat}/svar"),
+            &[("svar", "ja"), ("tilbage", &station)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let seats = p.state.svc.slot_seats(&admin(), slot).await.expect("seats");
+    assert!(matches!(
+        seats.iter().find(|s| s.id == seat).map(|s| &s.state),
+        Some(SeatState::Accepted { .. })
+    ));
+    let r = b
+        .post(
+            &format!("/sekretariat/pladser/{seat}/fjern"),
+            &[("tilbage", &station)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The seat was kept by the grid above only while taken; now it is vacant again or gone.
+    let seats = p.state.svc.slot_seats(&admin(), slot).await.expect("seats");
+    assert!(
+        seats
+            .iter()
+            .all(|s| s.id != seat || s.state == SeatState::Vacant)
+    );
+}

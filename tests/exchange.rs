@@ -1,4 +1,10 @@
 //! Imports and exports (issue 9) through the service, on the memory store and the SQLite store.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failed expectation is a failed test"
+)]
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,14 +13,14 @@ use valghalla::Valghalla;
 use valghalla::core::exchange::{
     self, CsvOptions, ImportMode, ListColumn, RoleMapping, Table, read_table,
 };
+use valghalla::core::ids::{ParticipantId, SeatId};
 use valghalla::core::memory::MemoryStore;
+use valghalla::core::model::{AuditAction, LocationScope};
 use valghalla::core::model::{Op, Participant, Record, SeatStatus, TeamKind};
 use valghalla::core::rules::access::{Actor, Permission, PersonActor, StaffRole};
 use valghalla::core::service::{FixedClock, ParticipantFilter, ParticipantRow, WorkLocationDraft};
 use valghalla::core::store::{AuditFilter, DynStore, Query};
 use valghalla::core::testkit::generator::{Dataset, Spec};
-use valghalla::core::model::{AuditAction, LocationScope};
-use valghalla::core::ids::{ParticipantId, SeatId};
 use valghalla::core::{Error, model::RecordKind};
 
 fn admin() -> Actor {
@@ -70,8 +76,8 @@ async fn env(backend: Backend, people: bool) -> Env {
         });
     }
     store.apply(cs).await.unwrap();
-    let svc = Valghalla::new(store, Arc::new(ds.registry()))
-        .with_clock(Arc::new(FixedClock::at(ds.now)));
+    let svc =
+        Valghalla::new(store, Arc::new(ds.registry())).with_clock(Arc::new(FixedClock::at(ds.now)));
     Env { svc, ds, _dir: dir }
 }
 
@@ -133,7 +139,12 @@ async fn export_then_import_gives_the_same_participants_csv_and_xlsx() {
                 .await
                 .unwrap();
             assert_eq!(
-                (again.imported, again.updated, again.unchanged, again.written),
+                (
+                    again.imported,
+                    again.updated,
+                    again.unchanged,
+                    again.written
+                ),
                 (0, 0, want.len(), false)
             );
             assert_eq!(participants(&target.svc).await, got);
@@ -223,13 +234,27 @@ async fn bad_rows_give_exact_errors_and_nothing_wrong_is_imported() {
         assert_eq!(first.teams, [e.ds.teams[0].id].into());
         assert_eq!(first.special_diets.len(), 2);
         assert_eq!(first.contact.mobile.unwrap().national(), "20304050");
-        assert_eq!(first.preferred_work_location, Some(e.ds.work_locations[2].id));
+        assert_eq!(
+            first.preferred_work_location,
+            Some(e.ds.work_locations[2].id)
+        );
         let last = &stored[&cpr(3)];
-        let volunteers = e.ds.teams.iter().find(|t| t.kind == TeamKind::Volunteers).unwrap();
+        let volunteers =
+            e.ds.teams
+                .iter()
+                .find(|t| t.kind == TeamKind::Volunteers)
+                .unwrap();
         assert_eq!(last.teams, [e.ds.teams[0].id, volunteers.id].into());
         // An all-or-nothing attempt that found problems wrote only its audit entries.
-        let log = e.svc.audit_log(&admin(), &AuditFilter::default()).await.unwrap();
-        assert!(log.iter().any(|a| a.description.contains("nothing written")));
+        let log = e
+            .svc
+            .audit_log(&admin(), &AuditFilter::default())
+            .await
+            .unwrap();
+        assert!(
+            log.iter()
+                .any(|a| a.description.contains("nothing written"))
+        );
         assert!(log.iter().all(|a| !a.description.contains(&cpr(0))));
     }
 }
@@ -265,7 +290,11 @@ async fn bom_comma_and_windows_1252_files_are_read() {
         bytes.extend(b"\r\n");
         let report = e
             .svc
-            .import_participants(&admin(), &read_table(&bytes).unwrap(), ImportMode::AllOrNothing)
+            .import_participants(
+                &admin(),
+                &read_table(&bytes).unwrap(),
+                ImportMode::AllOrNothing,
+            )
             .await
             .unwrap();
         assert!(report.rejected.is_empty(), "{:?}", report.rejected);
@@ -301,20 +330,35 @@ async fn existing_participants_are_updated_only_when_something_differs() {
     let text = format!(
         "CPR;Team;Mobil\n{};{};{}\n{};{};99887766\n",
         p.cpr.reveal(),
-        e.ds.teams.iter().find(|t| p.teams.contains(&t.id)).unwrap().name,
+        e.ds.teams
+            .iter()
+            .find(|t| p.teams.contains(&t.id))
+            .unwrap()
+            .name,
         p.contact.mobile.unwrap().national(),
         e.ds.participants[1].cpr.reveal(),
-        e.ds.teams.iter().find(|t| e.ds.participants[1].teams.contains(&t.id)).unwrap().name,
+        e.ds.teams
+            .iter()
+            .find(|t| e.ds.participants[1].teams.contains(&t.id))
+            .unwrap()
+            .name,
     );
     let report = e
         .svc
         .import_participants(&admin(), &csv(&text), ImportMode::AllOrNothing)
         .await
         .unwrap();
-    assert_eq!((report.imported, report.updated, report.unchanged), (0, 1, 1));
+    assert_eq!(
+        (report.imported, report.updated, report.unchanged),
+        (0, 1, 1)
+    );
     let stored = participants(&e.svc).await;
     assert_eq!(
-        stored[&e.ds.participants[1].cpr.reveal()].contact.mobile.unwrap().national(),
+        stored[&e.ds.participants[1].cpr.reveal()]
+            .contact
+            .mobile
+            .unwrap()
+            .national(),
         "99887766"
     );
     assert_eq!(stored[&p.cpr.reveal()], *p);
@@ -415,11 +459,19 @@ async fn the_cpr_column_is_refused_for_readers_and_party_secretaries() {
         ));
     }
     // A party secretary gets their own party's status report, and only that.
-    let status = e.svc.export_party_status(&secretary, election).await.unwrap();
+    let status = e
+        .svc
+        .export_party_status(&secretary, election)
+        .await
+        .unwrap();
     assert_eq!(status.rows.len(), 1);
     assert_eq!(status.rows[0].cells[0], e.ds.teams[0].name.to_string());
     // No CPR number was written to the audit log by the refusals.
-    let log = e.svc.audit_log(&admin(), &AuditFilter::default()).await.unwrap();
+    let log = e
+        .svc
+        .audit_log(&admin(), &AuditFilter::default())
+        .await
+        .unwrap();
     assert!(log.iter().all(|a| a.action != AuditAction::CprAccess));
 }
 
@@ -441,20 +493,30 @@ async fn exports_are_audit_logged_with_every_cpr_shown() {
         let (_, invited, accepted) = e.ds.status_counts();
         assert_eq!(table.rows.len(), invited + accepted);
         assert_eq!(table.headers.last().unwrap(), "Kvittering");
-        let cpr_col = table.headers.iter().position(|h| h == "CPR-nummer").unwrap();
+        let cpr_col = table
+            .headers
+            .iter()
+            .position(|h| h == "CPR-nummer")
+            .unwrap();
         assert!(table.rows.iter().all(|r| r.cells[cpr_col].len() == 11));
         let people: std::collections::BTreeSet<&str> =
             table.rows.iter().map(|r| r.cells[0].as_str()).collect();
         assert!(!people.is_empty());
-        let log = e.svc.audit_log(&admin(), &AuditFilter::default()).await.unwrap();
-        let exports = log.iter().filter(|a| a.action == AuditAction::Export).count();
-        assert_eq!(exports, 1);
-        let holders: std::collections::BTreeSet<_> = e
-            .ds
-            .seats
+        let log = e
+            .svc
+            .audit_log(&admin(), &AuditFilter::default())
+            .await
+            .unwrap();
+        let exports = log
             .iter()
-            .filter_map(|s| s.state.participant())
-            .collect();
+            .filter(|a| a.action == AuditAction::Export)
+            .count();
+        assert_eq!(exports, 1);
+        let holders: std::collections::BTreeSet<_> =
+            e.ds.seats
+                .iter()
+                .filter_map(|s| s.state.participant())
+                .collect();
         let cpr_entries: std::collections::BTreeSet<_> = log
             .iter()
             .filter(|a| a.action == AuditAction::CprAccess)
@@ -472,26 +534,57 @@ async fn exports_are_audit_logged_with_every_cpr_shown() {
             )
             .await
             .unwrap();
-        let payroll = e.svc.export_payroll(&admin(), election, false).await.unwrap();
+        let payroll = e
+            .svc
+            .export_payroll(&admin(), election, false)
+            .await
+            .unwrap();
         assert!(payroll.rows.iter().any(|r| r.cells[3] == "I alt"));
         let status = e.svc.export_party_status(&admin(), election).await.unwrap();
-        let seats: u32 = status.rows.iter().map(|r| r.cells[2].parse::<u32>().unwrap()).sum();
+        let seats: u32 = status
+            .rows
+            .iter()
+            .map(|r| r.cells[2].parse::<u32>().unwrap())
+            .sum();
         assert_eq!(seats as usize, e.ds.seats.len());
         let vc = e
             .svc
             .export_valg_central(&admin(), election, &RoleMapping::new())
             .await
             .unwrap();
-        assert!(vc.rows.iter().all(|r| r.cells[0] == "Tilforordnet" || r.cells[0] == "Valgsekretær"));
-        let log = e.svc.audit_log(&admin(), &AuditFilter::default()).await.unwrap();
-        assert_eq!(log.iter().filter(|a| a.action == AuditAction::Export).count(), 5);
-        let new_cpr = log.iter().filter(|a| a.action == AuditAction::CprAccess).count();
-        let vc_people: std::collections::BTreeSet<_> = vc.rows.iter().map(|r| r.cells[5].clone()).collect();
+        assert!(
+            vc.rows
+                .iter()
+                .all(|r| r.cells[0] == "Tilforordnet" || r.cells[0] == "Valgsekretær")
+        );
+        let log = e
+            .svc
+            .audit_log(&admin(), &AuditFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            log.iter()
+                .filter(|a| a.action == AuditAction::Export)
+                .count(),
+            5
+        );
+        let new_cpr = log
+            .iter()
+            .filter(|a| a.action == AuditAction::CprAccess)
+            .count();
+        let vc_people: std::collections::BTreeSet<_> =
+            vc.rows.iter().map(|r| r.cells[5].clone()).collect();
         assert_eq!(new_cpr, cpr_entries.len() + vc_people.len());
     }
 }
 
-fn row(name: &str, birth: (i32, u32, u32), task: &str, area: Option<u32>, status: SeatStatus) -> ParticipantRow {
+fn row(
+    name: &str,
+    birth: (i32, u32, u32),
+    task: &str,
+    area: Option<u32>,
+    status: SeatStatus,
+) -> ParticipantRow {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 17).unwrap();
     ParticipantRow {
         seat: SeatId::new(),
@@ -520,17 +613,64 @@ fn row(name: &str, birth: (i32, u32, u32), task: &str, area: Option<u32>, status
 #[test]
 fn valg_central_csv_is_exact() {
     let rows = vec![
-        row("Åse Østergaard", (1980, 1, 1), "Tilforordnet", Some(2), SeatStatus::Accepted),
-        row("Bent Hansen", (1975, 6, 30), "Valgstyrerformand", Some(1), SeatStatus::Accepted),
-        row("Carl Ib", (2001, 12, 24), "Valgsekretær", Some(1), SeatStatus::Accepted),
-        row("Dorte Due", (1990, 2, 3), "Fintæller", Some(1), SeatStatus::Accepted),
-        row("Erik Eg", (1990, 2, 3), "Tilforordnet", None, SeatStatus::Accepted),
-        row("Finn Fe", (1990, 2, 3), "Tilforordnet", Some(1), SeatStatus::Invited),
-        row("Gitte Gran", (1966, 4, 5), "Optæller", Some(1), SeatStatus::Accepted),
+        row(
+            "Åse Østergaard",
+            (1980, 1, 1),
+            "Tilforordnet",
+            Some(2),
+            SeatStatus::Accepted,
+        ),
+        row(
+            "Bent Hansen",
+            (1975, 6, 30),
+            "Valgstyrerformand",
+            Some(1),
+            SeatStatus::Accepted,
+        ),
+        row(
+            "Carl Ib",
+            (2001, 12, 24),
+            "Valgsekretær",
+            Some(1),
+            SeatStatus::Accepted,
+        ),
+        row(
+            "Dorte Due",
+            (1990, 2, 3),
+            "Fintæller",
+            Some(1),
+            SeatStatus::Accepted,
+        ),
+        row(
+            "Erik Eg",
+            (1990, 2, 3),
+            "Tilforordnet",
+            None,
+            SeatStatus::Accepted,
+        ),
+        row(
+            "Finn Fe",
+            (1990, 2, 3),
+            "Tilforordnet",
+            Some(1),
+            SeatStatus::Invited,
+        ),
+        row(
+            "Gitte Gran",
+            (1966, 4, 5),
+            "Optæller",
+            Some(1),
+            SeatStatus::Accepted,
+        ),
     ];
     let cprs: HashMap<ParticipantId, String> = rows
         .iter()
-        .map(|r| (r.participant, r.birth_date.format("%d%m%y-1234").to_string()))
+        .map(|r| {
+            (
+                r.participant,
+                r.birth_date.format("%d%m%y-1234").to_string(),
+            )
+        })
         .collect();
     let mapping = RoleMapping::new().with("optæller", exchange::NationalRole::Tilforordnet);
     let lines = exchange::valg_central_rows(&rows, &mapping, &cprs);
@@ -548,10 +688,25 @@ fn valg_central_csv_is_exact() {
 #[test]
 fn xlsx_round_trip_keeps_text_zeros_and_danish_letters() {
     let table = Table::new(
-        vec!["CPR-nummer".into(), "Navn".into(), "Mobil".into(), "Tom".into()],
         vec![
-            vec!["010180-1234".into(), "Åse Ærø".into(), "01234567".into(), String::new()],
-            vec!["0202801234".into(), "Øjvind".into(), String::new(), "x".into()],
+            "CPR-nummer".into(),
+            "Navn".into(),
+            "Mobil".into(),
+            "Tom".into(),
+        ],
+        vec![
+            vec![
+                "010180-1234".into(),
+                "Åse Ærø".into(),
+                "01234567".into(),
+                String::new(),
+            ],
+            vec![
+                "0202801234".into(),
+                "Øjvind".into(),
+                String::new(),
+                "x".into(),
+            ],
         ],
     );
     let bytes = table.to_xlsx("Deltagere").unwrap();
@@ -656,7 +811,9 @@ async fn import_needs_the_right_to_create_participants() {
     let e = env(Backend::Memory, false).await;
     let table = csv("CPR;Team\n");
     assert!(matches!(
-        e.svc.import_participants(&reader(), &table, ImportMode::GoodRows).await,
+        e.svc
+            .import_participants(&reader(), &table, ImportMode::GoodRows)
+            .await,
         Err(Error::Denied(_))
     ));
     // A file without the CPR column is refused as a whole, in Danish.
@@ -666,5 +823,9 @@ async fn import_needs_the_right_to_create_participants() {
         .await
         .unwrap_err();
     use valghalla::core::DanishMessage;
-    assert!(err.message_da().contains("CPR-nummer"), "{}", err.message_da());
+    assert!(
+        err.message_da().contains("CPR-nummer"),
+        "{}",
+        err.message_da()
+    );
 }

@@ -24,38 +24,85 @@ pub const CPR: Column = Column {
 /// Participants: team(s) by name or short name, separated by `|` or `,` (required).
 pub const TEAM: Column = Column {
     name_da: "Team",
-    aliases: &["team", "teams", "parti", "partier", "party", "parties", "partibogstav"],
+    aliases: &[
+        "team",
+        "teams",
+        "parti",
+        "partier",
+        "party",
+        "parties",
+        "partibogstav",
+    ],
     required: true,
 };
 /// Participants: mobile number.
 pub const MOBILE: Column = Column {
     name_da: "Mobil",
-    aliases: &["mobil", "mobilnummer", "mobilnr", "mobile", "mobilephone", "telefon", "telefonnummer", "tlf", "phone"],
+    aliases: &[
+        "mobil",
+        "mobilnummer",
+        "mobilnr",
+        "mobile",
+        "mobilephone",
+        "telefon",
+        "telefonnummer",
+        "tlf",
+        "phone",
+    ],
     required: false,
 };
 /// Participants: e-mail.
 pub const EMAIL: Column = Column {
     name_da: "E-mail",
-    aliases: &["email", "emailadresse", "mail", "epost", "eposter", "emailaddress"],
+    aliases: &[
+        "email",
+        "emailadresse",
+        "mail",
+        "epost",
+        "eposter",
+        "emailaddress",
+    ],
     required: false,
 };
 /// Participants: special diets by title, separated by `|` or `,`.
 pub const DIETS: Column = Column {
     name_da: "Specialkost",
-    aliases: &["specialkost", "specialdiet", "specialdiets", "kost", "diet", "diets"],
+    aliases: &[
+        "specialkost",
+        "specialdiet",
+        "specialdiets",
+        "kost",
+        "diet",
+        "diets",
+    ],
     required: false,
 };
 /// Participants: preferred station by title.
 pub const STATION: Column = Column {
     name_da: "Foretrukket valgsted",
-    aliases: &["foretrukketvalgsted", "foretrukketarbejdssted", "preferredstation", "preferredworklocation", "preferredlocation"],
+    aliases: &[
+        "foretrukketvalgsted",
+        "foretrukketarbejdssted",
+        "preferredstation",
+        "preferredworklocation",
+        "preferredlocation",
+    ],
     required: false,
 };
 
 /// Work locations: title (required).
 pub const TITLE: Column = Column {
     name_da: "Titel",
-    aliases: &["titel", "title", "navn", "name", "arbejdssted", "valgsted", "worklocation", "station"],
+    aliases: &[
+        "titel",
+        "title",
+        "navn",
+        "name",
+        "arbejdssted",
+        "valgsted",
+        "worklocation",
+        "station",
+    ],
     required: true,
 };
 /// Work locations: street and number (required).
@@ -85,7 +132,16 @@ pub const AREA: Column = Column {
 /// Work locations: the national afstemningsområde number.
 pub const VOTING_AREA: Column = Column {
     name_da: "Afstemningsområde",
-    aliases: &["afstemningsområde", "afstemningsomraade", "afstemningsområdenummer", "afstemningsområdenr", "afstemningsomraadenummer", "votingarea", "votingareanumber", "pollingdistrict"],
+    aliases: &[
+        "afstemningsområde",
+        "afstemningsomraade",
+        "afstemningsområdenummer",
+        "afstemningsområdenr",
+        "afstemningsomraadenummer",
+        "votingarea",
+        "votingareanumber",
+        "pollingdistrict",
+    ],
     required: false,
 };
 
@@ -153,13 +209,19 @@ mod tests {
 
     #[test]
     fn finds_columns_in_any_language_and_case() {
-        let t = Table::new(vec!["cpr-nummer".into(), "PARTI".into(), "Mobile".into()], vec![]);
+        let t = Table::new(
+            vec!["cpr-nummer".into(), "PARTI".into(), "Mobile".into()],
+            vec![],
+        );
         let at = locate(&t, &PARTICIPANT_COLUMNS).unwrap();
         assert_eq!(at, [Some(0), Some(1), Some(2), None, None, None]);
         let t = Table::new(vec!["Team".into()], vec![]);
         assert!(matches!(
             locate(&t, &PARTICIPANT_COLUMNS),
-            Err(ExchangeError::MissingColumn { column: "CPR-nummer", .. })
+            Err(ExchangeError::MissingColumn {
+                column: "CPR-nummer",
+                ..
+            })
         ));
     }
 }

@@ -158,15 +158,13 @@ pub fn participants_table(
     diets: &[SpecialDiet],
     locations: &[WorkLocation],
 ) -> Table {
-    let team_names: HashMap<TeamId, &str> =
-        teams.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let team_names: HashMap<TeamId, &str> = teams.iter().map(|t| (t.id, t.name.as_str())).collect();
     let diet_names: HashMap<_, &str> = diets.iter().map(|d| (d.id, d.title.as_str())).collect();
     let station_names: HashMap<_, &str> =
         locations.iter().map(|l| (l.id, l.title.as_str())).collect();
     let mut sorted: Vec<&Participant> = participants.iter().collect();
-    sorted.sort_by(|a, b| {
-        danish_cmp(&a.full_name(), &b.full_name()).then_with(|| a.cpr.cmp(&b.cpr))
-    });
+    sorted
+        .sort_by(|a, b| danish_cmp(&a.full_name(), &b.full_name()).then_with(|| a.cpr.cmp(&b.cpr)));
     let join = |names: Vec<&str>| {
         let mut names: Vec<&str> = names;
         names.sort_by(|a, b| danish_cmp(a, b));
@@ -178,7 +176,12 @@ pub fn participants_table(
             vec![
                 p.cpr.reveal_dashed(),
                 p.full_name(),
-                join(p.teams.iter().filter_map(|t| team_names.get(t).copied()).collect()),
+                join(
+                    p.teams
+                        .iter()
+                        .filter_map(|t| team_names.get(t).copied())
+                        .collect(),
+                ),
                 p.contact.mobile.map(|m| m.national()).unwrap_or_default(),
                 p.contact
                     .email
@@ -250,13 +253,15 @@ pub fn payroll(
 ) -> Vec<PayrollPerson> {
     let mut people: BTreeMap<ParticipantId, PayrollPerson> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.status == SeatStatus::Accepted) {
-        let person = people.entry(r.participant).or_insert_with(|| PayrollPerson {
-            participant: r.participant,
-            name: r.name.clone(),
-            cpr: cprs.and_then(|c| c.get(&r.participant).cloned()),
-            tasks: vec![],
-            total: Ore(0),
-        });
+        let person = people
+            .entry(r.participant)
+            .or_insert_with(|| PayrollPerson {
+                participant: r.participant,
+                name: r.name.clone(),
+                cpr: cprs.and_then(|c| c.get(&r.participant).cloned()),
+                tasks: vec![],
+                total: Ore(0),
+            });
         let payment = r.payment.unwrap_or_default();
         person.total = Ore(person.total.0.saturating_add(payment.0));
         person.tasks.push(PayrollTask {
@@ -308,7 +313,12 @@ pub fn payroll_table(people: &[PayrollPerson], with_cpr: bool) -> Table {
         }
         lead(
             &mut rows,
-            [String::new(), String::new(), "I alt".into(), p.total.to_string()],
+            [
+                String::new(),
+                String::new(),
+                "I alt".into(),
+                p.total.to_string(),
+            ],
         );
     }
     Table::new(headers, rows)
@@ -559,9 +569,17 @@ pub fn party_status(
 /// The party status report as a table: `Parti;Bogstav;Pladser;Besat;Ubesvaret;Ledige;Navne`.
 pub fn party_status_table(status: &[PartyStatus]) -> Table {
     Table::new(
-        ["Parti", "Bogstav", "Pladser", "Besat", "Ubesvaret", "Ledige", "Navne"]
-            .map(str::to_owned)
-            .to_vec(),
+        [
+            "Parti",
+            "Bogstav",
+            "Pladser",
+            "Besat",
+            "Ubesvaret",
+            "Ledige",
+            "Navne",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
         status
             .iter()
             .map(|s| {

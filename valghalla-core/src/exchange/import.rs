@@ -34,7 +34,11 @@ pub struct RowError {
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Linje {}, {}: {}", self.line, self.column, self.reason_da)
+        write!(
+            f,
+            "Linje {}, {}: {}",
+            self.line, self.column, self.reason_da
+        )
     }
 }
 
@@ -104,7 +108,10 @@ impl ImportCatalog {
         for t in teams {
             c.teams.insert(key(t.name.as_str()), t.id);
         }
-        c.diets = diets.iter().map(|d| (key(d.title.as_str()), d.id)).collect();
+        c.diets = diets
+            .iter()
+            .map(|d| (key(d.title.as_str()), d.id))
+            .collect();
         c.stations = locations
             .iter()
             .map(|l| (key(l.title.as_str()), l.id))
@@ -174,12 +181,12 @@ impl Errors<'_> {
     }
 }
 
-fn cell<'r>(row: &'r Row, at: Option<usize>) -> &'r str {
+fn cell(row: &Row, at: Option<usize>) -> &str {
     at.map_or("", |i| row.cell(i)).trim()
 }
 
 /// Splits a list cell on `|` or `,` — unless the whole cell is itself a known name.
-fn split_list<'c>(cell: &'c str, known: impl Fn(&str) -> bool) -> Vec<&'c str> {
+fn split_list(cell: &str, known: impl Fn(&str) -> bool) -> Vec<&str> {
     if known(cell) {
         return vec![cell];
     }
@@ -248,7 +255,10 @@ pub fn validate_participants(
         let team_cell = cell(row, team_at);
         let mut teams = BTreeSet::new();
         if team_cell.is_empty() {
-            e.add(&columns::TEAM, "feltet er tomt; skriv mindst ét team (navn eller forkortelse)");
+            e.add(
+                &columns::TEAM,
+                "feltet er tomt; skriv mindst ét team (navn eller forkortelse)",
+            );
         }
         for name in split_list(team_cell, |s| catalog.teams.contains_key(&key(s))) {
             match catalog.teams.get(&key(name)) {
@@ -327,19 +337,21 @@ pub fn validate_work_locations(
             any: false,
         };
         let title = match Name::parse_field(cell(row, title_at), "title", "titel") {
-            Ok(t) => match seen.get(&key(t.as_str())) {
-                Some(first) => {
-                    e.add(
+            Ok(t) => {
+                match seen.get(&key(t.as_str())) {
+                    Some(first) => {
+                        e.add(
                         &columns::TITLE,
                         format!("'{t}' står også i linje {first}; hvert arbejdssted må kun stå én gang"),
                     );
-                    None
+                        None
+                    }
+                    None => {
+                        seen.insert(key(t.as_str()), row.line);
+                        Some(t)
+                    }
                 }
-                None => {
-                    seen.insert(key(t.as_str()), row.line);
-                    Some(t)
-                }
-            },
+            }
             Err(err) => {
                 e.field(&columns::TITLE, &err);
                 None

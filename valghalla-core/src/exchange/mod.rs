@@ -48,17 +48,17 @@ mod read;
 mod write;
 
 pub use export::{
-    ListColumn, NationalRole, PartyStatus, PayrollPerson, PayrollTask, RoleMapping,
-    ValgCentralRow, list_table, participants_table, party_status, party_status_table, payroll,
-    payroll_table, valg_central_rows, valg_central_table,
+    ListColumn, NationalRole, PartyStatus, PayrollPerson, PayrollTask, RoleMapping, ValgCentralRow,
+    list_table, participants_table, party_status, party_status_table, payroll, payroll_table,
+    valg_central_rows, valg_central_table,
 };
 pub use import::{
     ImportCatalog, ImportMode, ImportProgress, ImportReport, ParticipantInput, RowError,
     WorkLocationInput, validate_participants, validate_work_locations,
 };
-pub use read::{Format, decode_text, read_csv, read_table, sniff_delimiter};
 #[cfg(feature = "xlsx")]
 pub use read::read_xlsx;
+pub use read::{Format, decode_text, read_csv, read_table, sniff_delimiter};
 pub use write::CsvOptions;
 
 use crate::values::DanishMessage;

@@ -83,7 +83,9 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, ExchangeError> {
     let (mut counted_to, mut line) = (0usize, 1usize);
     for record in reader.records() {
         let record = record.map_err(|e| ExchangeError::Csv {
-            line: e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0)),
+            line: e
+                .position()
+                .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0)),
             reason: match e.kind() {
                 csv::ErrorKind::Utf8 { .. } => "ugyldige tegn".to_owned(),
                 _ => "ugyldig opbygning".to_owned(),
@@ -94,7 +96,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, ExchangeError> {
             .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0))
             .min(bytes.len());
         if start >= counted_to {
-            line += bytes[counted_to..start].iter().filter(|b| **b == b'\n').count();
+            line += bytes[counted_to..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             counted_to = start;
         }
         // A record's start may sit on the line breaks before it.
@@ -137,8 +142,8 @@ fn clean_cell(cell: &str) -> String {
 #[cfg(feature = "xlsx")]
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, ExchangeError> {
     use calamine::{Data, Reader, Xlsx};
-    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ExchangeError::Xlsx(e.to_string()))?;
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| ExchangeError::Xlsx(e.to_string()))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or(ExchangeError::Empty)?

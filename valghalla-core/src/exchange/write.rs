@@ -84,7 +84,9 @@ impl Table {
         if !name.trim().is_empty() {
             ws.set_name(name).map_err(fail)?;
         }
-        let col = |i: usize| u16::try_from(i).map_err(|_| ExchangeError::Write("for mange kolonner".into()));
+        let col = |i: usize| {
+            u16::try_from(i).map_err(|_| ExchangeError::Write("for mange kolonner".into()))
+        };
         for (c, h) in self.headers.iter().enumerate() {
             ws.write_string_with_format(0, col(c)?, h, &bold)
                 .map_err(fail)?;
@@ -114,10 +116,7 @@ mod tests {
             vec![vec!["Åse; Ørn".into(), "Køge".into()]],
         );
         let bytes = t.to_csv(CsvOptions::excel_da()).unwrap();
-        assert_eq!(
-            bytes,
-            "\u{feff}Navn;By\r\n\"Åse; Ørn\";Køge\r\n".as_bytes()
-        );
+        assert_eq!(bytes, "\u{feff}Navn;By\r\n\"Åse; Ørn\";Køge\r\n".as_bytes());
         let back = super::super::read_csv(&bytes).unwrap();
         assert_eq!(back.headers, t.headers);
         assert_eq!(back.rows[0].cells, t.rows[0].cells);

@@ -11,14 +11,14 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use crate::cpr::Cpr;
 use crate::exchange::{
     ImportCatalog, ImportMode, ImportProgress, ImportReport, ListColumn, ParticipantInput,
-    RoleMapping, RowError, Table, list_table, participants_table, party_status,
-    party_status_table, payroll, payroll_table, valg_central_rows, valg_central_table,
-    validate_participants, validate_work_locations,
+    RoleMapping, RowError, Table, list_table, participants_table, party_status, party_status_table,
+    payroll, payroll_table, valg_central_rows, valg_central_table, validate_participants,
+    validate_work_locations,
 };
 use crate::ids::{ElectionId, ParticipantId, WorkLocationId};
 use crate::model::{
-    Address, Area, AuditAction, AuditEntry, Election, Op, Participant, PersonRecord, Record,
-    Seat, SeatStatus, SpecialDiet, Team, WorkLocation,
+    Address, Area, AuditAction, AuditEntry, Election, Op, Participant, PersonRecord, Record, Seat,
+    SeatStatus, SpecialDiet, Team, WorkLocation,
 };
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission, authorize};
@@ -227,7 +227,10 @@ impl Valghalla {
                     "participants",
                     None,
                     None,
-                    format!("{} CPR numbers looked up in the registry (import)", wanted.len()),
+                    format!(
+                        "{} CPR numbers looked up in the registry (import)",
+                        wanted.len()
+                    ),
                 ));
                 audit.retain(|a| a.subject_kind == "import");
             }
@@ -246,7 +249,7 @@ impl Valghalla {
                     messages: vec![],
                     audit,
                 },
-                report
+                report,
             )
         });
         Ok(report)
@@ -347,7 +350,7 @@ impl Valghalla {
                     messages: vec![],
                     audit,
                 },
-                report
+                report,
             )
         });
         Ok(report)
@@ -545,9 +548,7 @@ impl Valghalla {
         tx.get::<Election>(election).await?;
         let mut teams = tx.all::<Team>().await?;
         if authorize(actor, &Permission::ExportLists).is_err() {
-            teams.retain(|t| {
-                authorize(actor, &Permission::ReadTeamMembers { team: t.id }).is_ok()
-            });
+            teams.retain(|t| authorize(actor, &Permission::ReadTeamMembers { team: t.id }).is_ok());
             if teams.is_empty() {
                 self.authorize(actor, Permission::ExportLists)?;
             }
@@ -561,14 +562,8 @@ impl Valghalla {
             .collect();
         let status = party_status(&teams, &seats, &names);
         let table = party_status_table(&status);
-        self.audit_export(
-            actor,
-            "party status",
-            Some(election),
-            table.rows.len(),
-            [],
-        )
-        .await?;
+        self.audit_export(actor, "party status", Some(election), table.rows.len(), [])
+            .await?;
         Ok(table)
     }
 }

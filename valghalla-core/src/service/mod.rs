@@ -105,7 +105,12 @@ impl Error {
 impl From<crate::exchange::ExchangeError> for Error {
     /// A file that cannot be used as a whole (e.g. a missing column) is invalid input.
     fn from(e: crate::exchange::ExchangeError) -> Self {
-        Error::Invalid(FieldError::new("file", "fil", e.to_string(), e.message_da()))
+        Error::Invalid(FieldError::new(
+            "file",
+            "fil",
+            e.to_string(),
+            e.message_da(),
+        ))
     }
 }
 

@@ -787,6 +787,7 @@ mod random_rows {
                     .unwrap();
                 let stored = participants(&e.svc).await;
                 assert_eq!(stored.len(), report.imported);
+                assert!(stored.values().all(|p| !p.teams.is_empty()));
                 // Every error names a real line and never a full CPR number.
                 for r in &report.rejected {
                     assert!(r.line >= 2 && r.line < table.rows.len() + 2);

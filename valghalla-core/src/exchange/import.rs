@@ -260,7 +260,14 @@ pub fn validate_participants(
                 "feltet er tomt; skriv mindst ét team (navn eller forkortelse)",
             );
         }
-        for name in split_list(team_cell, |s| catalog.teams.contains_key(&key(s))) {
+        let team_names = split_list(team_cell, |s| catalog.teams.contains_key(&key(s)));
+        if !team_cell.is_empty() && team_names.is_empty() {
+            e.add(
+                &columns::TEAM,
+                "skriv mindst ét team (navn eller forkortelse)",
+            );
+        }
+        for name in team_names {
             match catalog.teams.get(&key(name)) {
                 Some(id) => {
                     teams.insert(*id);
@@ -281,11 +288,12 @@ pub fn validate_participants(
                 .ok(),
         };
         let diet_cell = cell(row, diets_at);
-        let special_diets = if diet_cell.is_empty() {
+        let diet_names = split_list(diet_cell, |s| catalog.diets.contains_key(&key(s)));
+        let special_diets = if diet_names.is_empty() {
             None
         } else {
             let mut set = BTreeSet::new();
-            for name in split_list(diet_cell, |s| catalog.diets.contains_key(&key(s))) {
+            for name in diet_names {
                 match catalog.diets.get(&key(name)) {
                     Some(id) => {
                         set.insert(*id);

@@ -541,8 +541,9 @@ impl Valghalla {
     }
 
     /// Each party's (team's) status in an election: seats, filled, unanswered, vacant and the
-    /// names of the people in its seats. The secretariat gets every team; a team responsible
-    /// gets the teams they are responsible for. Audit-logged.
+    /// names of the people in its seats. Whoever may export lists gets every team; otherwise
+    /// the actor gets the teams whose members they may read (a party secretary their own
+    /// party, a secretariat reader every team). No CPR numbers. Audit-logged.
     pub async fn export_party_status(&self, actor: &Actor, election: ElectionId) -> Result<Table> {
         let mut tx = Tx::new(self);
         tx.get::<Election>(election).await?;

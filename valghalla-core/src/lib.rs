@@ -5,6 +5,7 @@ pub mod apportion;
 pub mod autofill;
 pub mod collation;
 pub mod cpr;
+pub mod exchange;
 pub mod flow;
 pub mod ids;
 pub mod memory;

@@ -5,6 +5,7 @@
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
 mod elections;
+mod exchange;
 mod facts;
 mod master;
 mod participants;
@@ -98,6 +99,18 @@ impl Error {
     /// Whether the error is a refusal with the violation `code`.
     pub fn is_refused(&self, code: &str) -> bool {
         matches!(self, Error::Refused(r) if r.has(code))
+    }
+}
+
+impl From<crate::exchange::ExchangeError> for Error {
+    /// A file that cannot be used as a whole (e.g. a missing column) is invalid input.
+    fn from(e: crate::exchange::ExchangeError) -> Self {
+        Error::Invalid(FieldError::new(
+            "file",
+            "fil",
+            e.to_string(),
+            e.message_da(),
+        ))
     }
 }
 

@@ -372,6 +372,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
             RecordKind::Participant,
             RecordKind::Rejection,
             RecordKind::Link,
+            RecordKind::Communication,
         ]
         .map(Query::All),
     );

@@ -7,6 +7,7 @@ pub mod collation;
 pub mod cpr;
 pub mod flow;
 pub mod ids;
+pub mod jobs;
 pub mod memory;
 pub mod messages;
 pub mod model;

@@ -7,8 +7,8 @@ use chrono::Duration;
 use valghalla::core::jobs::{JobsConfig, Retirement};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::messages::{
-    Channel, DispatchConfig, Dispatcher, Disposition, ElectionTemplates, MessageKind,
-    RecordingSender, Recipient, TemplateDraft,
+    Channel, DispatchConfig, Dispatcher, Disposition, ElectionTemplates, MessageKind, Recipient,
+    RecordingSender, TemplateDraft,
 };
 use valghalla::core::model::{Contact, Participant};
 use valghalla::core::rules::access::Actor;
@@ -58,11 +58,19 @@ async fn setup(store: DynStore) -> Setup {
 }
 
 async fn outbox(s: &Scenario) -> Vec<OutboxMessage> {
-    s.svc.store().outbox(&OutboxFilter::default()).await.unwrap()
+    s.svc
+        .store()
+        .outbox(&OutboxFilter::default())
+        .await
+        .unwrap()
 }
 
 /// Invites a new person to a fresh tilforordnet seat on election day; returns them and the seat.
-async fn invited(s: &Scenario, first: &str, station: usize) -> (Participant, valghalla::core::ids::SeatId) {
+async fn invited(
+    s: &Scenario,
+    first: &str,
+    station: usize,
+) -> (Participant, valghalla::core::ids::SeatId) {
     let p = s.person(first, "Jensen", 0).await;
     let slot = s.slot(station, &s.tilforordnet, 0, election_day());
     let seats = s.seats(slot, 1).await;
@@ -367,7 +375,11 @@ async fn fallback_channel_and_chosen_templates_are_used(store: DynStore) {
     // Gerda is a tilforordnet: the default invitation, by Digital Post.
     let post = dp.delivered();
     assert_eq!(post.len(), 1);
-    assert!(post[0].subject.starts_with("Invitation til at være Tilforordnet"));
+    assert!(
+        post[0]
+            .subject
+            .starts_with("Invitation til at være Tilforordnet")
+    );
     // Deleting the template forgets it in the election.
     s.svc.delete_template(&s.admin, own).await.unwrap();
     assert_eq!(
@@ -377,7 +389,8 @@ async fn fallback_channel_and_chosen_templates_are_used(store: DynStore) {
             .unwrap(),
         ElectionTemplates::default()
     );
-    let default_invitation = valghalla::core::messages::default_template_id(MessageKind::Invitation);
+    let default_invitation =
+        valghalla::core::messages::default_template_id(MessageKind::Invitation);
     assert!(matches!(
         s.svc.delete_template(&s.admin, default_invitation).await,
         Err(valghalla::Error::Library(_))
@@ -404,7 +417,14 @@ async fn a_second_dispatcher_loses_the_race(store: DynStore) {
         panic!("both should send");
     };
     s.svc.store().record_delivery(a).await.unwrap();
-    assert!(s.svc.store().record_delivery(b).await.unwrap_err().is_conflict());
+    assert!(
+        s.svc
+            .store()
+            .record_delivery(b)
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
     assert_eq!(dp.delivered().len(), 1);
     assert_eq!(outbox(&s).await[0].attempts, 1);
 }
@@ -469,7 +489,10 @@ async fn group_messages_go_once_per_person(store: DynStore) {
     let sent = &dp.delivered()[before..];
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|m| m.kind == MessageKind::Group));
-    assert!(sent.iter().all(|m| m.subject == "Vigtigt om Folketingsvalg 2026"));
+    assert!(
+        sent.iter()
+            .all(|m| m.subject == "Vigtigt om Folketingsvalg 2026")
+    );
     assert!(sent.iter().any(|m| m.body.contains("Kære Ib Jensen")));
 }
 
@@ -488,13 +511,25 @@ async fn reminder_jobs_queue_once_and_the_dispatcher_sends_them(store: DynStore)
 
     // Day 3 after the invitation: nothing.
     s.clock.advance(Duration::days(3));
-    let r = s.svc.run_invitation_reminders(&job(), &config).await.unwrap();
+    let r = s
+        .svc
+        .run_invitation_reminders(&job(), &config)
+        .await
+        .unwrap();
     assert_eq!(r.changed, 0);
     // Day 4: one reminder, and only one however often the job runs.
     s.clock.advance(Duration::days(1));
-    let r = s.svc.run_invitation_reminders(&job(), &config).await.unwrap();
+    let r = s
+        .svc
+        .run_invitation_reminders(&job(), &config)
+        .await
+        .unwrap();
     assert_eq!(r.changed, 1);
-    let r = s.svc.run_invitation_reminders(&job(), &config).await.unwrap();
+    let r = s
+        .svc
+        .run_invitation_reminders(&job(), &config)
+        .await
+        .unwrap();
     assert_eq!(r.changed, 0);
     // 11 November: 6 days before the task, no task reminder yet; 12 November: 5 days.
     let r = s.svc.run_task_reminders(&job(), &config).await.unwrap();
@@ -556,9 +591,7 @@ async fn cpr_resync_removes_the_ineligible(store: DynStore) {
 }
 
 async fn retention_retires_and_purges(store: DynStore) {
-    let Setup {
-        s, dispatcher, ..
-    } = setup(store).await;
+    let Setup { s, dispatcher, .. } = setup(store).await;
     let config = JobsConfig {
         retirement: Retirement::Anonymise,
         ..JobsConfig::default()
@@ -572,7 +605,11 @@ async fn retention_retires_and_purges(store: DynStore) {
             .unwrap();
     }
     s.svc
-        .set_consent(&Scenario::citizen(&keep), keep.id, Some("samtykke-v2".into()))
+        .set_consent(
+            &Scenario::citizen(&keep),
+            keep.id,
+            Some("samtykke-v2".into()),
+        )
         .await
         .unwrap();
     dispatcher.run_once(&s.svc).await.unwrap();
@@ -582,7 +619,13 @@ async fn retention_retires_and_purges(store: DynStore) {
     s.clock.advance(Duration::days(12));
     let r = s.svc.run_election_deactivation(&job()).await.unwrap();
     assert_eq!(r.changed, 1);
-    assert!(!s.svc.election(&s.admin, s.election.id).await.unwrap().active);
+    assert!(
+        !s.svc
+            .election(&s.admin, s.election.id)
+            .await
+            .unwrap()
+            .active
+    );
     let r = s.svc.run_retention(&job(), &config).await.unwrap();
     assert_eq!(r.changed, 0);
 
@@ -610,7 +653,11 @@ async fn retention_retires_and_purges(store: DynStore) {
         .await
         .unwrap();
     assert!(audit_after.len() < audit_before);
-    assert!(audit_after.iter().all(|e| e.at > s.clock_now() - Duration::days(200)));
+    assert!(
+        audit_after
+            .iter()
+            .all(|e| e.at > s.clock_now() - Duration::days(200))
+    );
     // Running again retires nobody else.
     let r = s.svc.run_retention(&job(), &config).await.unwrap();
     assert_eq!(r.changed, 0);

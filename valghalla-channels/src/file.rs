@@ -72,7 +72,10 @@ impl MessageSender for FileSender {
             std::fs::rename(&tmp, &path)
         };
         write().map_err(|e| {
-            SendError::Temporary(format!("kunne ikke skrive beskeden til mappen: {}", e.kind()))
+            SendError::Temporary(format!(
+                "kunne ikke skrive beskeden til mappen: {}",
+                e.kind()
+            ))
         })?;
         Ok(Receipt {
             provider_reference: Some(path.display().to_string()),

@@ -152,7 +152,8 @@ impl MessageSender for SmtpSender {
             // Errors are described by their SMTP status, never with the addresses involved.
             Err(e) if e.is_permanent() => Err(SendError::Permanent(format!(
                 "mailserveren afviste beskeden (status {})",
-                e.status().map_or_else(|| "ukendt".to_owned(), |c| c.to_string())
+                e.status()
+                    .map_or_else(|| "ukendt".to_owned(), |c| c.to_string())
             ))),
             Err(e) => Err(SendError::Temporary(format!(
                 "mailserveren kunne ikke nås eller svarede midlertidigt nej{}",

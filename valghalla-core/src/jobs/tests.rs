@@ -171,13 +171,37 @@ fn task_reminder_n_days_before_across_dst_and_at_most_once() {
     let tt = task_type(true);
     let s = seat(&e, d(2026, 10, 26), accepted(AcceptedVia::OpenLink, None));
     // N = 1: due from the local day before the task, i.e. 25 October, a 25-hour day.
-    assert!(!task_reminder_due(local(2026, 10, 24, 23, 59), &s, &e, &tt, 1));
+    assert!(!task_reminder_due(
+        local(2026, 10, 24, 23, 59),
+        &s,
+        &e,
+        &tt,
+        1
+    ));
     assert!(task_reminder_due(local(2026, 10, 25, 0, 0), &s, &e, &tt, 1));
     assert!(task_reminder_due(local(2026, 10, 25, 3, 0), &s, &e, &tt, 1));
-    assert!(task_reminder_due(local(2026, 10, 25, 23, 59), &s, &e, &tt, 1));
-    assert!(!task_reminder_due(local(2026, 10, 26, 0, 0), &s, &e, &tt, 1));
+    assert!(task_reminder_due(
+        local(2026, 10, 25, 23, 59),
+        &s,
+        &e,
+        &tt,
+        1
+    ));
+    assert!(!task_reminder_due(
+        local(2026, 10, 26, 0, 0),
+        &s,
+        &e,
+        &tt,
+        1
+    ));
     // N = 5 (the default): from 21 October.
-    assert!(!task_reminder_due(local(2026, 10, 20, 23, 59), &s, &e, &tt, 5));
+    assert!(!task_reminder_due(
+        local(2026, 10, 20, 23, 59),
+        &s,
+        &e,
+        &tt,
+        5
+    ));
     assert!(task_reminder_due(local(2026, 10, 21, 0, 0), &s, &e, &tt, 5));
     // Accepted through an open link is reminded too (the reference never did); once only.
     let done = seat(
@@ -185,12 +209,36 @@ fn task_reminder_n_days_before_across_dst_and_at_most_once() {
         d(2026, 10, 26),
         accepted(AcceptedVia::OpenLink, Some(local(2026, 10, 21, 1, 0))),
     );
-    assert!(!task_reminder_due(local(2026, 10, 25, 3, 0), &done, &e, &tt, 5));
+    assert!(!task_reminder_due(
+        local(2026, 10, 25, 3, 0),
+        &done,
+        &e,
+        &tt,
+        5
+    ));
     // Task types without reminders, inactive elections and invitations get none.
-    assert!(!task_reminder_due(local(2026, 10, 25, 3, 0), &s, &e, &task_type(false), 5));
-    assert!(!task_reminder_due(local(2026, 10, 25, 3, 0), &s, &election(false), &tt, 5));
+    assert!(!task_reminder_due(
+        local(2026, 10, 25, 3, 0),
+        &s,
+        &e,
+        &task_type(false),
+        5
+    ));
+    assert!(!task_reminder_due(
+        local(2026, 10, 25, 3, 0),
+        &s,
+        &election(false),
+        &tt,
+        5
+    ));
     let inv = seat(&e, d(2026, 10, 26), invited(local(2026, 10, 1, 9, 0), None));
-    assert!(!task_reminder_due(local(2026, 10, 25, 3, 0), &inv, &e, &tt, 5));
+    assert!(!task_reminder_due(
+        local(2026, 10, 25, 3, 0),
+        &inv,
+        &e,
+        &tt,
+        5
+    ));
 }
 
 #[test]
@@ -205,14 +253,23 @@ fn deactivation_the_day_after_the_working_period() {
 fn resync_takes_people_with_upcoming_seats_in_active_elections() {
     let active = election(true);
     let inactive = election(false);
-    let elections: BTreeMap<_, _> = [
-        (active.id, active.clone()),
-        (inactive.id, inactive.clone()),
-    ]
-    .into();
-    let upcoming = seat(&active, d(2026, 10, 26), accepted(AcceptedVia::Invitation, None));
-    let past = seat(&active, d(2026, 10, 25), accepted(AcceptedVia::Invitation, None));
-    let elsewhere = seat(&inactive, d(2026, 10, 26), accepted(AcceptedVia::Invitation, None));
+    let elections: BTreeMap<_, _> =
+        [(active.id, active.clone()), (inactive.id, inactive.clone())].into();
+    let upcoming = seat(
+        &active,
+        d(2026, 10, 26),
+        accepted(AcceptedVia::Invitation, None),
+    );
+    let past = seat(
+        &active,
+        d(2026, 10, 25),
+        accepted(AcceptedVia::Invitation, None),
+    );
+    let elsewhere = seat(
+        &inactive,
+        d(2026, 10, 26),
+        accepted(AcceptedVia::Invitation, None),
+    );
     let vacant = seat(&active, d(2026, 10, 26), SeatState::Vacant);
     let got = resync_candidates(
         d(2026, 10, 26),
@@ -272,7 +329,10 @@ fn retirement_after_the_configured_months_unless_consented() {
 #[test]
 fn purge_cutoffs_are_calendar_months() {
     let now = local(2026, 10, 25, 3, 0);
-    assert_eq!(purge_before(now, 6), now.checked_sub_months(Months::new(6)).unwrap());
+    assert_eq!(
+        purge_before(now, 6),
+        now.checked_sub_months(Months::new(6)).unwrap()
+    );
     assert_eq!(
         local_date(purge_before(local(2026, 8, 31, 12, 0), 6)),
         d(2026, 2, 28)

@@ -341,8 +341,7 @@ impl Dispatcher {
             Channel::Email => participant.contact.email.clone().map(Recipient::Email),
             Channel::Sms => participant.contact.mobile.map(Recipient::Sms),
         };
-        let (Some(recipient), Some(sender)) = (recipient, self.senders.get(&choice.channel))
-        else {
+        let (Some(recipient), Some(sender)) = (recipient, self.senders.get(&choice.channel)) else {
             return Ok(fail(format!(
                 "ingen afsender til {}",
                 choice.channel.name_da()
@@ -449,7 +448,9 @@ impl Dispatcher {
             },
             None => None,
         };
-        Ok(Ok(library.resolve_for(msg.kind, &choices, task_type).clone()))
+        Ok(Ok(library
+            .resolve_for(msg.kind, &choices, task_type)
+            .clone()))
     }
 }
 

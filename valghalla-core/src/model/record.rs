@@ -6,11 +6,11 @@ use crate::ids::{
     AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
     TaskTypeId, TeamId, WorkLocationId,
 };
+use crate::messages::CommunicationSettings;
 use crate::model::{
     Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
     WorkLocation,
 };
-use crate::messages::CommunicationSettings;
 use crate::values::{MunicipalityCode, Name};
 
 /// The municipality a store holds: its code (for the residency rule) and name (for messages).

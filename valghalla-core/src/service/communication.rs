@@ -158,7 +158,9 @@ impl LogEntry {
     fn of(m: OutboxMessage) -> Self {
         let (status, channel, at, error) = match m.status {
             DeliveryStatus::Pending => (LogStatus::Pending, None, None, m.last_error),
-            DeliveryStatus::Sent { at, channel } => (LogStatus::Sent, Some(channel), Some(at), None),
+            DeliveryStatus::Sent { at, channel } => {
+                (LogStatus::Sent, Some(channel), Some(at), None)
+            }
             DeliveryStatus::Failed { at, reason } => {
                 (LogStatus::Failed, None, Some(at), Some(reason))
             }
@@ -192,8 +194,11 @@ impl Valghalla {
             })
             .collect();
         out.sort_by(|a, b| {
-            (a.default_for.is_none(), a.default_for, a.template.title())
-                .cmp(&(b.default_for.is_none(), b.default_for, b.template.title()))
+            (a.default_for.is_none(), a.default_for, a.template.title()).cmp(&(
+                b.default_for.is_none(),
+                b.default_for,
+                b.template.title(),
+            ))
         });
         Ok(out)
     }
@@ -270,7 +275,9 @@ impl Valghalla {
             for choices in settings.elections.values_mut() {
                 choices.forget(id);
             }
-            settings.elections.retain(|_, c| *c != ElectionTemplates::default());
+            settings
+                .elections
+                .retain(|_, c| *c != ElectionTemplates::default());
             let audit = ctx.audit(
                 AuditAction::Delete,
                 "template",
@@ -413,7 +420,11 @@ impl Valghalla {
         let settings = tx.communication().await?;
         let channel = settings
             .library()
-            .resolve_for(MessageKind::Group, &settings.election(filter.election), None)
+            .resolve_for(
+                MessageKind::Group,
+                &settings.election(filter.election),
+                None,
+            )
             .channel();
         Template::parse("Gruppebesked", channel, subject, body)?;
         let election = tx.get::<Election>(filter.election).await?;

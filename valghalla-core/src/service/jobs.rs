@@ -139,19 +139,21 @@ impl Valghalla {
             };
             let participant = seat.state.participant();
             match (&mut seat.state, participant) {
-                (SeatState::Invited {
-                    last_reminder_at, ..
-                }, Some(p))
-                    if due =>
-                {
+                (
+                    SeatState::Invited {
+                        last_reminder_at, ..
+                    },
+                    Some(p),
+                ) if due => {
                     *last_reminder_at = Some(ctx.now);
                     (reminder_decision(&ctx, seat.clone(), p, kind), true)
                 }
-                (SeatState::Accepted {
-                    task_reminder_at, ..
-                }, Some(p))
-                    if due =>
-                {
+                (
+                    SeatState::Accepted {
+                        task_reminder_at, ..
+                    },
+                    Some(p),
+                ) if due => {
                     *task_reminder_at = Some(ctx.now);
                     (reminder_decision(&ctx, seat.clone(), p, kind), true)
                 }

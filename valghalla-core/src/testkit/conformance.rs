@@ -140,8 +140,13 @@ pub async fn communication_settings_round_trip(store: DynStore) {
     library
         .insert(
             own,
-            Template::parse("Egen skabelon", Channel::Sms, "", "Hej !name, se !invitation")
-                .expect("template"),
+            Template::parse(
+                "Egen skabelon",
+                Channel::Sms,
+                "",
+                "Hej !name, se !invitation",
+            )
+            .expect("template"),
         )
         .expect("insert");
     let mut settings = CommunicationSettings::default();
@@ -181,7 +186,10 @@ pub async fn communication_settings_round_trip(store: DynStore) {
         .expect("update");
     assert_eq!(version(&store, key).await, Some(2));
     let err = store
-        .apply(one(put(Record::Communication(settings), Expect::Version(1))))
+        .apply(one(put(
+            Record::Communication(settings),
+            Expect::Version(1),
+        )))
         .await
         .expect_err("a stale version conflicts");
     assert!(err.is_conflict(), "{err}");

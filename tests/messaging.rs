@@ -1,6 +1,13 @@
 //! Messaging end to end — outbox, dispatcher, jobs, group messages, retention — against the
 //! in-memory store and the SQLite store.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
 use std::sync::Arc;
 
 use chrono::Duration;

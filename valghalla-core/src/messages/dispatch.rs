@@ -606,8 +606,10 @@ impl MessageSender for RecordingSender {
                 s.fail_next -= 1;
                 return Err(SendError::Temporary("injected failure".into()));
             }
-            if !s.delivered.contains_key(&msg.idempotency_key) {
-                s.delivered.insert(msg.idempotency_key, msg.clone());
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                s.delivered.entry(msg.idempotency_key)
+            {
+                slot.insert(msg.clone());
                 s.order.push(msg.idempotency_key);
             }
             Ok(Receipt {

@@ -229,7 +229,7 @@ impl Valghalla {
         self.authorize(actor, Permission::ManageCommunication)?;
         let template = Template::try_from(draft)?;
         let ctx = self.ctx(actor);
-        let new_id = id.unwrap_or_else(TemplateId::new);
+        let new_id = id.unwrap_or_default();
         transact!(self, |tx| {
             let mut settings = tx.communication().await?;
             let mut library = settings.library();

@@ -564,8 +564,23 @@ async fn reminder_jobs_queue_once_and_the_dispatcher_sends_them(store: DynStore)
         .unwrap();
     assert_eq!(task.facts.get("days").map(String::as_str), Some("5"));
     assert_eq!(task.participant, lis.id);
+    let invitation_reminder = reminders
+        .iter()
+        .find(|m| m.kind == MessageKind::InvitationReminder)
+        .unwrap();
+    assert_eq!(
+        invitation_reminder.facts.get("days").map(String::as_str),
+        Some("6")
+    );
     let r = dispatcher.run_once(&s.svc).await.unwrap();
     assert_eq!(r.sent, 2);
+    // `!days` is counted from the day of delivery (12 November), not from queueing.
+    assert!(
+        dp.delivered()
+            .iter()
+            .any(|m| m.kind == MessageKind::InvitationReminder
+                && m.body.contains("Der er nu 5 dag(e) til valget"))
+    );
     assert!(
         dp.delivered()
             .iter()

@@ -11,8 +11,8 @@
 //!    the secretariat wrote;
 //! 3. picks the channel from the participant's [`Reachability`] (and the channels a sender is
 //!    configured for) with the configured [`FallbackOrder`];
-//! 4. renders it from the facts snapshotted when the change happened, sends it, and records the
-//!    outcome with [`Store::record_delivery`](crate::store::Store::record_delivery).
+//! 4. renders it from the facts snapshotted when the change happened (only `!days` is counted
+//!    again from the day of delivery), sends it, and records the outcome with [`Store::record_delivery`](crate::store::Store::record_delivery).
 //!
 //! Delivery is **at least once**: a dispatcher that crashes between sending and recording sends
 //! again on the next run. The message id is the provider's idempotency key, so a provider that
@@ -348,7 +348,16 @@ impl Dispatcher {
             )));
         };
         // 4. Render and send.
-        let rendered = render_as(&template, &token_values(&msg.facts), choice.channel);
+        let mut values = token_values(&msg.facts);
+        // `!days` counts from delivery, not from when the message was queued (it may have been
+        // held while its election was inactive, or retried).
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(&values.task_date, "%d.%m.%Y") {
+            values.days = (date - crate::time::local_date(now))
+                .num_days()
+                .max(0)
+                .to_string();
+        }
+        let rendered = render_as(&template, &values, choice.channel);
         let outgoing = Outgoing {
             idempotency_key: msg.id,
             kind: msg.kind,

@@ -8,6 +8,7 @@ pub mod cpr;
 pub mod exchange;
 pub mod flow;
 pub mod ids;
+pub mod jobs;
 pub mod memory;
 pub mod messages;
 pub mod model;

@@ -4,9 +4,11 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod communication;
 mod elections;
 mod exchange;
 mod facts;
+mod jobs;
 mod master;
 mod participants;
 pub mod ports;
@@ -22,6 +24,10 @@ use crate::rules::access::{Actor, Denied, Permission, authorize};
 use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
+pub use communication::{
+    CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
+    TemplateEntry,
+};
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use master::{TaskTypeDraft, WorkLocationDraft};
 pub use participants::{NewParticipant, ParticipantView};
@@ -83,6 +89,12 @@ pub enum Error {
     /// The CPR registry failed.
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    /// A message template was refused (unknown tokens, empty body, …).
+    #[error(transparent)]
+    Template(#[from] crate::messages::TemplateError),
+    /// A change to the template library was refused (default template, duplicate title, …).
+    #[error(transparent)]
+    Library(#[from] crate::messages::LibraryError),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -136,6 +148,8 @@ impl DanishMessage for Error {
             Error::Registry(RegistryError::Unavailable(_)) => {
                 "CPR-registret svarer ikke; prøv igen senere.".into()
             }
+            Error::Template(e) => e.message_da(),
+            Error::Library(e) => e.message_da(),
             Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
         }
     }

@@ -379,10 +379,10 @@ fn from_json<T: DeserializeOwned>(what: &str, doc: &str) -> Result<T, StoreError
     serde_json::from_str(doc).map_err(|e| corrupt(what, &e))
 }
 
-/// The id column of a key (the nil UUID for the one municipality record).
+/// The id column of a key (the nil UUID for the one municipality and communication records).
 fn key_uuid(key: &RecordKey) -> Uuid {
     match key {
-        RecordKey::Municipality => Uuid::nil(),
+        RecordKey::Municipality | RecordKey::Communication => Uuid::nil(),
         RecordKey::Area(id) => id.as_uuid(),
         RecordKey::WorkLocation(id) => id.as_uuid(),
         RecordKey::TaskType(id) => id.as_uuid(),
@@ -413,6 +413,7 @@ fn encode_record(record: &Record) -> Result<String, StoreError> {
         Record::Participant(x) => to_json(WHAT, x),
         Record::Rejection(x) => to_json(WHAT, x),
         Record::Link(x) => to_json(WHAT, x),
+        Record::Communication(x) => to_json(WHAT, x),
     }
 }
 
@@ -431,6 +432,7 @@ fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, StoreError> {
         RecordKind::Participant => Record::Participant(from_json(what, doc)?),
         RecordKind::Rejection => Record::Rejection(from_json(what, doc)?),
         RecordKind::Link => Record::Link(from_json(what, doc)?),
+        RecordKind::Communication => Record::Communication(from_json(what, doc)?),
     })
 }
 

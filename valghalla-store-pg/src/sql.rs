@@ -102,6 +102,7 @@ const SEAT: TableSql = table_sql!("seat");
 const PARTICIPANT: TableSql = table_sql!("participant");
 const REJECTION: TableSql = table_sql!("rejection");
 const LINK: TableSql = table_sql!("link");
+const COMMUNICATION: TableSql = table_sql!("communication");
 
 /// The statements for a kind's table.
 pub(crate) fn table(kind: RecordKind) -> &'static TableSql {
@@ -118,6 +119,7 @@ pub(crate) fn table(kind: RecordKind) -> &'static TableSql {
         RecordKind::Participant => &PARTICIPANT,
         RecordKind::Rejection => &REJECTION,
         RecordKind::Link => &LINK,
+        RecordKind::Communication => &COMMUNICATION,
     }
 }
 

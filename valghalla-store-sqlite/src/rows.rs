@@ -13,10 +13,11 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
     kind.name()
 }
 
-/// The primary-key value of a record key (the one municipality row has id 1).
+/// The primary-key value of a record key (the one municipality and communication rows have
+/// id 1).
 pub(crate) fn key_id(key: &RecordKey) -> Value {
     match key {
-        RecordKey::Municipality => Value::Integer(1),
+        RecordKey::Municipality | RecordKey::Communication => Value::Integer(1),
         other => Value::Text(other.id_string()),
     }
 }
@@ -95,7 +96,8 @@ pub(crate) fn columns(record: &Record) -> Vec<(&'static str, Value)> {
         | Record::TaskType(_)
         | Record::Team(_)
         | Record::SpecialDiet(_)
-        | Record::ElectionType(_) => Vec::new(),
+        | Record::ElectionType(_)
+        | Record::Communication(_) => Vec::new(),
     }
 }
 
@@ -135,6 +137,7 @@ pub(crate) fn encode(record: &Record) -> Result<String, StoreError> {
         Record::Participant(x) => serde_json::to_string(x),
         Record::Rejection(x) => serde_json::to_string(x),
         Record::Link(x) => serde_json::to_string(x),
+        Record::Communication(x) => serde_json::to_string(x),
     };
     r.map_err(|e| encode_failed(record.key().kind(), &e))
 }
@@ -158,6 +161,7 @@ pub(crate) fn decode(
         RecordKind::Participant => serde_json::from_str(doc).map(Record::Participant),
         RecordKind::Rejection => serde_json::from_str(doc).map(Record::Rejection),
         RecordKind::Link => serde_json::from_str(doc).map(Record::Link),
+        RecordKind::Communication => serde_json::from_str(doc).map(Record::Communication),
     };
     r.map_err(|e| corrupt_json(table(kind), &id(), &e))
 }

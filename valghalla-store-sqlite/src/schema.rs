@@ -22,10 +22,11 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../migrations/0002_indexes_and_team_members.sql"),
     ),
+    (3, include_str!("../migrations/0003_communication.sql")),
 ];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long a statement waits for another connection's lock before it gives up with
 /// `StoreError::Unavailable`.

@@ -3,13 +3,17 @@
 //! * [`template`]: `!token` templates, parsed once and rendered per channel.
 //! * [`defaults`]: the default Danish template for every [`MessageKind`].
 //! * [`library`]: a municipality's templates and the template choice per election.
+//! * [`settings`]: how the library and the election choices are stored.
 //! * [`channel`]: channels and the fallback when a participant cannot receive one.
+//! * [`dispatch`]: the sender port and the dispatcher that drains the outbox.
 
 use serde::{Deserialize, Serialize};
 
 pub mod channel;
 pub mod defaults;
+pub mod dispatch;
 pub mod library;
+pub mod settings;
 pub mod template;
 
 pub use channel::{
@@ -17,7 +21,12 @@ pub use channel::{
     choose_channel, render_for_participant,
 };
 pub use defaults::{default_template, default_template_id};
+pub use dispatch::{
+    DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition, MessageSender,
+    Outgoing, Receipt, Recipient, RecordingSender, SendError,
+};
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
+pub use settings::CommunicationSettings;
 pub use template::{
     RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,
     TokenValues, UnknownToken, preview, render, render_as,

@@ -6,6 +6,7 @@ use crate::ids::{
     AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
     TaskTypeId, TeamId, WorkLocationId,
 };
+use crate::messages::CommunicationSettings;
 use crate::model::{
     Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
     WorkLocation,
@@ -40,6 +41,8 @@ pub enum Record {
     Participant(Participant),
     Rejection(Rejection),
     Link(Link),
+    /// The one record of message templates and election template choices.
+    Communication(CommunicationSettings),
 }
 
 /// The key of a stored entity.
@@ -62,6 +65,8 @@ pub enum RecordKey {
     Participant(ParticipantId),
     Rejection(RejectionId),
     Link(LinkId),
+    /// The one communication-settings record.
+    Communication,
 }
 
 /// The kinds of record, for listing.
@@ -80,6 +85,7 @@ pub enum RecordKind {
     Participant,
     Rejection,
     Link,
+    Communication,
 }
 
 impl RecordKind {
@@ -98,6 +104,7 @@ impl RecordKind {
             RecordKind::Participant => "participant",
             RecordKind::Rejection => "rejection",
             RecordKind::Link => "link",
+            RecordKind::Communication => "communication",
         }
     }
 }
@@ -118,6 +125,7 @@ impl Record {
             Record::Participant(x) => RecordKey::Participant(x.id),
             Record::Rejection(x) => RecordKey::Rejection(x.id),
             Record::Link(x) => RecordKey::Link(x.id),
+            Record::Communication(_) => RecordKey::Communication,
         }
     }
 }
@@ -138,13 +146,14 @@ impl RecordKey {
             RecordKey::Participant(_) => RecordKind::Participant,
             RecordKey::Rejection(_) => RecordKind::Rejection,
             RecordKey::Link(_) => RecordKind::Link,
+            RecordKey::Communication => RecordKind::Communication,
         }
     }
 
-    /// The id as text (empty for the municipality record).
+    /// The id as text (empty for the municipality and communication records).
     pub fn id_string(&self) -> String {
         match self {
-            RecordKey::Municipality => String::new(),
+            RecordKey::Municipality | RecordKey::Communication => String::new(),
             RecordKey::Area(id) => id.to_string(),
             RecordKey::WorkLocation(id) => id.to_string(),
             RecordKey::TaskType(id) => id.to_string(),

@@ -4,9 +4,12 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod communication;
 mod elections;
+mod exchange;
 mod facts;
 mod hosts;
+mod jobs;
 mod master;
 mod participants;
 pub mod ports;
@@ -22,6 +25,10 @@ use crate::rules::access::{Actor, Denied, Permission, authorize};
 use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
+pub use communication::{
+    CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
+    TemplateEntry,
+};
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{TaskTypeDraft, WorkLocationDraft};
@@ -84,6 +91,12 @@ pub enum Error {
     /// The CPR registry failed.
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    /// A message template was refused (unknown tokens, empty body, …).
+    #[error(transparent)]
+    Template(#[from] crate::messages::TemplateError),
+    /// A change to the template library was refused (default template, duplicate title, …).
+    #[error(transparent)]
+    Library(#[from] crate::messages::LibraryError),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -100,6 +113,18 @@ impl Error {
     /// Whether the error is a refusal with the violation `code`.
     pub fn is_refused(&self, code: &str) -> bool {
         matches!(self, Error::Refused(r) if r.has(code))
+    }
+}
+
+impl From<crate::exchange::ExchangeError> for Error {
+    /// A file that cannot be used as a whole (e.g. a missing column) is invalid input.
+    fn from(e: crate::exchange::ExchangeError) -> Self {
+        Error::Invalid(FieldError::new(
+            "file",
+            "fil",
+            e.to_string(),
+            e.message_da(),
+        ))
     }
 }
 
@@ -125,6 +150,8 @@ impl DanishMessage for Error {
             Error::Registry(RegistryError::Unavailable(_)) => {
                 "CPR-registret svarer ikke; prøv igen senere.".into()
             }
+            Error::Template(e) => e.message_da(),
+            Error::Library(e) => e.message_da(),
             Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
         }
     }

@@ -76,6 +76,17 @@ pub enum RegistryError {
 pub trait PersonRegistry: Send + Sync + std::fmt::Debug {
     /// The registry's current data about the person with `cpr`.
     async fn lookup(&self, cpr: &Cpr) -> Result<PersonRecord, RegistryError>;
+
+    /// Looks many people up at once (imports call this in batches), one result per number in
+    /// the same order. The default asks [`PersonRegistry::lookup`] one number at a time; a
+    /// registry with a batch operation should override it.
+    async fn lookup_many(&self, cprs: &[Cpr]) -> Vec<Result<PersonRecord, RegistryError>> {
+        let mut out = Vec::with_capacity(cprs.len());
+        for cpr in cprs {
+            out.push(self.lookup(cpr).await);
+        }
+        out
+    }
 }
 
 /// An in-memory registry for tests and demos. Never a real CPR service.
@@ -144,5 +155,18 @@ impl PersonRegistry for FakeRegistry {
             .get(cpr)
             .cloned()
             .ok_or(RegistryError::NotFound(*cpr))
+    }
+
+    async fn lookup_many(&self, cprs: &[Cpr]) -> Vec<Result<PersonRecord, RegistryError>> {
+        match self.people.lock() {
+            Ok(people) => cprs
+                .iter()
+                .map(|c| people.get(c).cloned().ok_or(RegistryError::NotFound(*c)))
+                .collect(),
+            Err(_) => cprs
+                .iter()
+                .map(|_| Err(RegistryError::Unavailable("fake registry poisoned".into())))
+                .collect(),
+        }
     }
 }

@@ -134,6 +134,25 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// The communication settings (templates and election choices); empty if never saved.
+    pub(crate) async fn communication(&mut self) -> Result<crate::messages::CommunicationSettings> {
+        if let Some(v) = self.loaded.get(&RecordKey::Communication)
+            && let Record::Communication(c) = &v.value
+        {
+            return Ok(c.clone());
+        }
+        match self.svc.store.get(RecordKey::Communication).await? {
+            Some(v) => {
+                self.remember(&v);
+                match v.value {
+                    Record::Communication(c) => Ok(c),
+                    _ => Ok(Default::default()),
+                }
+            }
+            None => Ok(Default::default()),
+        }
+    }
+
     /// Turns a decision into a change set: each write expects the version it was loaded with
     /// (or absence, for new records), and each message intent becomes an outbox message with
     /// its template values snapshotted now.

@@ -127,6 +127,74 @@ pub async fn puts_get_versions(store: DynStore) {
     assert!(err.is_conflict(), "{err}");
 }
 
+/// The one communication record (templates and election choices) round-trips with versions,
+/// like the municipality record.
+pub async fn communication_settings_round_trip(store: DynStore) {
+    use crate::messages::{
+        Channel, CommunicationSettings, ElectionTemplates, Template, TemplateLibrary,
+    };
+    let key = RecordKey::Communication;
+    assert_eq!(store.get(key).await.expect("get"), None);
+    let mut library = TemplateLibrary::with_defaults();
+    let own = crate::ids::TemplateId::new();
+    library
+        .insert(
+            own,
+            Template::parse(
+                "Egen skabelon",
+                Channel::Sms,
+                "",
+                "Hej !name, se !invitation",
+            )
+            .expect("template"),
+        )
+        .expect("insert");
+    let mut settings = CommunicationSettings::default();
+    settings.set_library(&library);
+    let mut choices = ElectionTemplates::default();
+    choices.per_kind.insert(MessageKind::Invitation, own);
+    choices
+        .per_task_type
+        .entry(crate::ids::TaskTypeId::new())
+        .or_default()
+        .insert(MessageKind::TaskReminder, own);
+    settings
+        .elections
+        .insert(crate::ids::ElectionId::new(), choices);
+    store
+        .apply(one(put(
+            Record::Communication(settings.clone()),
+            Expect::Absent,
+        )))
+        .await
+        .expect("insert");
+    let got = store.get(key).await.expect("get").expect("present");
+    assert_eq!(got.version, 1);
+    assert_eq!(got.value, Record::Communication(settings.clone()));
+    let all = store
+        .query(&Query::All(RecordKind::Communication))
+        .await
+        .expect("query");
+    assert_eq!(all.len(), 1);
+    settings.elections.clear();
+    store
+        .apply(one(put(
+            Record::Communication(settings.clone()),
+            Expect::Version(1),
+        )))
+        .await
+        .expect("update");
+    assert_eq!(version(&store, key).await, Some(2));
+    let err = store
+        .apply(one(put(
+            Record::Communication(settings),
+            Expect::Version(1),
+        )))
+        .await
+        .expect_err("a stale version conflicts");
+    assert!(err.is_conflict(), "{err}");
+}
+
 /// A change set whose last precondition fails writes nothing at all — not its other ops, its
 /// audit entries or its messages.
 pub async fn preconditions_are_all_or_nothing(store: DynStore) {
@@ -372,6 +440,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
             RecordKind::Participant,
             RecordKind::Rejection,
             RecordKind::Link,
+            RecordKind::Communication,
         ]
         .map(Query::All),
     );

@@ -50,6 +50,7 @@ macro_rules! conformance_tests {
     (@list $fresh:path; $mode:ident) => {
         $crate::conformance_tests!(@async $fresh; $mode;
             puts_get_versions,
+            communication_settings_round_trip,
             preconditions_are_all_or_nothing,
             touch_and_delete,
             one_participant_per_cpr_and_one_link_per_token,

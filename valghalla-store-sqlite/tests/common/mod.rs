@@ -296,6 +296,7 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Participant,
         RecordKind::Rejection,
         RecordKind::Link,
+        RecordKind::Communication,
     ];
     let mut out = Vec::new();
     for kind in kinds {

@@ -1,0 +1,130 @@
+//! A channel for development that writes each message to a folder.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use valghalla_core::messages::{Channel, MessageSender, Outgoing, Receipt, Recipient, SendError};
+
+/// Writes every message it is given to `folder` as `<idempotency key>.<channel>.txt`, for
+/// development and demos: nothing is delivered.
+///
+/// The file name holds only the message id, so a retry of the same message overwrites its file
+/// rather than adding a second one, and no CPR number ever appears in a file name. The file is
+/// written to a temporary name first and renamed, so a reader never sees half a message. A
+/// Digital Post recipient is written masked (`DDMMYY-xxxx`).
+///
+/// It uses blocking file I/O, which is fine for its purpose; do not use it in production.
+#[derive(Debug, Clone)]
+pub struct FileSender {
+    folder: PathBuf,
+    channel: Channel,
+}
+
+impl FileSender {
+    /// A file sender posing as `channel`, writing to `folder` (created if missing).
+    pub fn new(folder: impl Into<PathBuf>, channel: Channel) -> std::io::Result<Self> {
+        let folder = folder.into();
+        std::fs::create_dir_all(&folder)?;
+        Ok(FileSender { folder, channel })
+    }
+
+    /// The folder it writes to.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// The file a message is written to.
+    pub fn path_of(&self, msg: &Outgoing) -> PathBuf {
+        self.folder.join(format!(
+            "{}.{}.txt",
+            msg.idempotency_key,
+            valghalla_core::messages::dispatch::channel_code(msg.channel)
+        ))
+    }
+
+    fn contents(msg: &Outgoing) -> String {
+        let to = match &msg.recipient {
+            Recipient::DigitalPost(cpr) => format!("Digital Post {cpr}"),
+            Recipient::Email(e) => format!("{} <{}>", msg.recipient_name, e.as_str()),
+            Recipient::Sms(m) => format!("sms {m}"),
+        };
+        format!(
+            "Message-Id: {}\nKind: {:?}\nChannel: {}\nTo: {to}\nSubject: {}\nAttempt: {}\n\n{}\n",
+            msg.idempotency_key, msg.kind, msg.channel, msg.subject, msg.attempt, msg.body
+        )
+    }
+}
+
+#[async_trait]
+impl MessageSender for FileSender {
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
+        let path = self.path_of(msg);
+        let tmp = path.with_extension("tmp");
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(Self::contents(msg).as_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        };
+        write().map_err(|e| {
+            SendError::Temporary(format!(
+                "kunne ikke skrive beskeden til mappen: {}",
+                e.kind()
+            ))
+        })?;
+        Ok(Receipt {
+            provider_reference: Some(path.display().to_string()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use valghalla_core::Cpr;
+    use valghalla_core::ids::MessageId;
+    use valghalla_core::messages::MessageKind;
+
+    #[tokio::test]
+    async fn one_file_per_message_named_by_key_and_no_cpr_in_names_or_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let sender = FileSender::new(dir.path().join("out"), Channel::DigitalPost).unwrap();
+        let cpr = Cpr::parse("0101801234").unwrap();
+        let msg = Outgoing {
+            idempotency_key: MessageId::new(),
+            kind: MessageKind::Invitation,
+            channel: Channel::DigitalPost,
+            recipient: Recipient::DigitalPost(cpr),
+            recipient_name: "Ib Hansen".into(),
+            subject: "Invitation".into(),
+            body: "<p>Hej</p>".into(),
+            attempt: 1,
+        };
+        sender.send(&msg).await.unwrap();
+        sender
+            .send(&Outgoing {
+                attempt: 2,
+                ..msg.clone()
+            })
+            .await
+            .unwrap();
+        let files: Vec<_> = std::fs::read_dir(sender.folder())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(
+            files,
+            vec![format!("{}.digital_post.txt", msg.idempotency_key)]
+        );
+        let text = std::fs::read_to_string(sender.path_of(&msg)).unwrap();
+        assert!(text.contains("Attempt: 2"));
+        assert!(!text.contains(&cpr.reveal()), "{text}");
+        assert!(text.contains("010180-xxxx"), "{text}");
+        assert!(!files[0].contains(&cpr.reveal()));
+    }
+}

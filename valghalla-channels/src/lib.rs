@@ -1,0 +1,21 @@
+//! Message channels for valghalla: implementations of
+//! [`MessageSender`](valghalla_core::messages::MessageSender) that need I/O, kept out of
+//! `valghalla-core` so the core stays free of runtime and network dependencies.
+//!
+//! * [`file::FileSender`]: for development — writes each message to a folder, one file per
+//!   message named by its idempotency key (a retry overwrites instead of duplicating). Never
+//!   a CPR number in a file name.
+//! * `smtp::SmtpSender` (feature `smtp`): e-mail over SMTP with `lettre` on tokio with rustls.
+//! * [`providers`]: what a municipality's Digital Post and SMS providers must do; there are no
+//!   real implementations here. Tests use
+//!   [`RecordingSender`](valghalla_core::messages::RecordingSender), which records and never
+//!   sends.
+
+pub mod file;
+pub mod providers;
+#[cfg(feature = "smtp")]
+pub mod smtp;
+
+pub use file::FileSender;
+#[cfg(feature = "smtp")]
+pub use smtp::{SmtpConfig, SmtpSender};

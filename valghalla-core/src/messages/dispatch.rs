@@ -1,0 +1,657 @@
+//! Delivery: the [`MessageSender`] port a channel implements, and the [`Dispatcher`] that drains
+//! the outbox.
+//!
+//! The dispatcher is async but runtime-agnostic (no tokio here): a host calls
+//! [`Dispatcher::run_once`] on a timer. Each run reads the due messages, and for each one
+//!
+//! 1. **holds** it (leaves it pending, untouched) while its election is inactive — except a
+//!    cancellation confirmation, which the participant gets whatever the election's state;
+//! 2. resolves the template: the election's per-task-type override → the election's choice →
+//!    the default for the kind ([`TemplateLibrary::resolve_for`]); a group message uses the text
+//!    the secretariat wrote;
+//! 3. picks the channel from the participant's [`Reachability`] (and the channels a sender is
+//!    configured for) with the configured [`FallbackOrder`];
+//! 4. renders it from the facts snapshotted when the change happened (only `!days` is counted
+//!    again from the day of delivery), sends it, and records the outcome with [`Store::record_delivery`](crate::store::Store::record_delivery).
+//!
+//! Delivery is **at least once**: a dispatcher that crashes between sending and recording sends
+//! again on the next run. The message id is the provider's idempotency key, so a provider that
+//! honours it delivers once. Recording is optimistic on the attempt count, so of two dispatchers
+//! racing on one message only one records; the other counts it as lost and moves on.
+//!
+//! A temporary failure is retried after `retry_base × 2^(attempt − 1)` (capped at `retry_max`)
+//! until `max_attempts`, then the message fails with the last reason; a permanent failure (an
+//! unreachable participant, a provider's refusal) fails at once with its reason.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::MessageKind;
+use super::channel::{Channel, FallbackOrder, Reachability, choose_channel};
+use super::library::{ElectionTemplates, TemplateLibrary};
+use super::template::{Template, Token, TokenValues, render_as};
+use crate::cpr::Cpr;
+use crate::ids::{ElectionId, MessageId, ParticipantId};
+use crate::model::{Election, Participant, Record, RecordKey, Seat};
+use crate::service::Valghalla;
+use crate::store::{DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, StoreError};
+use crate::values::{DanishMessage, Email, MobileNumber};
+
+/// Where a message goes. The CPR number is only ever handed to a Digital Post sender inside
+/// [`MessageSender::send`]; its `Debug` form is masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// Digital Post to a CPR number.
+    DigitalPost(Cpr),
+    /// An e-mail address.
+    Email(Email),
+    /// A mobile number.
+    Sms(MobileNumber),
+}
+
+/// One message ready for a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    /// The outbox message id: give it to the provider as the idempotency key, so a retry is
+    /// never a second message.
+    pub idempotency_key: MessageId,
+    /// What kind of message it is.
+    pub kind: MessageKind,
+    /// The channel it is rendered for.
+    pub channel: Channel,
+    /// The recipient's address on that channel.
+    pub recipient: Recipient,
+    /// The recipient's name (for an e-mail's `To:` display name).
+    pub recipient_name: String,
+    /// Subject (Digital Post label, e-mail subject; SMS senders ignore it).
+    pub subject: String,
+    /// Body: HTML for Digital Post and e-mail, plain text for SMS.
+    pub body: String,
+    /// The attempt this is, from 1.
+    pub attempt: u32,
+}
+
+/// A provider's acknowledgement.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Receipt {
+    /// The provider's id for the message, if it returns one.
+    pub provider_reference: Option<String>,
+}
+
+/// Why a send failed. Reasons must not contain personal data (no CPR numbers, no addresses).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying later (connection refused, timeout, provider busy).
+    #[error("temporary failure: {0}")]
+    Temporary(String),
+    /// Retrying will not help (address refused, message rejected).
+    #[error("permanent failure: {0}")]
+    Permanent(String),
+}
+
+/// A channel implementation: Digital Post, e-mail or SMS through a provider.
+///
+/// Implementations must treat [`Outgoing::idempotency_key`] as the message's identity at the
+/// provider where the provider supports it (Digital Post's message UUID, an SMS gateway's
+/// reference, an e-mail's `Message-ID`), so a retry after a crash does not deliver twice.
+#[async_trait]
+pub trait MessageSender: Send + Sync + std::fmt::Debug {
+    /// The channel this sender delivers on.
+    fn channel(&self) -> Channel;
+    /// Sends one message.
+    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError>;
+}
+
+/// The code a channel is recorded under in [`DeliveryStatus::Sent`].
+pub fn channel_code(channel: Channel) -> &'static str {
+    match channel {
+        Channel::DigitalPost => "digital_post",
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+    }
+}
+
+/// How the dispatcher retries and picks channels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchConfig {
+    /// The wait after the first failed attempt; it doubles with every further attempt.
+    pub retry_base: Duration,
+    /// The longest wait between attempts.
+    pub retry_max: Duration,
+    /// After this many failed attempts the message fails.
+    pub max_attempts: u32,
+    /// Channels to try when the participant cannot receive the template's channel.
+    pub fallback: FallbackOrder,
+    /// At most this many messages are sent per run (held messages do not count).
+    pub batch: usize,
+}
+
+impl Default for DispatchConfig {
+    fn default() -> Self {
+        DispatchConfig {
+            retry_base: Duration::minutes(1),
+            retry_max: Duration::hours(24),
+            max_attempts: 8,
+            fallback: FallbackOrder::default(),
+            batch: 200,
+        }
+    }
+}
+
+impl DispatchConfig {
+    /// The wait before the next try after `failed_attempts` failures (≥ 1).
+    pub fn backoff(&self, failed_attempts: u32) -> Duration {
+        let exponent = failed_attempts.saturating_sub(1).min(30);
+        let factor = 1i32 << exponent;
+        self.retry_base
+            .checked_mul(factor)
+            .map_or(self.retry_max, |d| d.min(self.retry_max))
+    }
+}
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DispatchReport {
+    /// Delivered to a provider and recorded as sent.
+    pub sent: usize,
+    /// Failed for now; will be retried.
+    pub retried: usize,
+    /// Given up (permanent failure or retries exhausted).
+    pub failed: usize,
+    /// Left waiting because their election is inactive.
+    pub held: usize,
+    /// Recorded first by another dispatcher; skipped.
+    pub lost_race: usize,
+}
+
+/// Why a run of the dispatcher stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// The store failed (reading the outbox or recording a delivery).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DanishMessage for DispatchError {
+    fn message_da(&self) -> String {
+        "Beskeder kunne ikke sendes, fordi databasen ikke svarede; de sendes ved næste kørsel."
+            .into()
+    }
+}
+
+/// What to do with one due message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disposition {
+    /// Leave it pending and untouched (its election is inactive).
+    Hold,
+    /// Record this outcome.
+    Record(DeliveryUpdate),
+}
+
+/// Drains the outbox through the configured senders. See the module docs.
+#[derive(Debug, Clone, Default)]
+pub struct Dispatcher {
+    senders: BTreeMap<Channel, Arc<dyn MessageSender>>,
+    config: DispatchConfig,
+}
+
+/// Per-run caches of what messages refer to.
+#[derive(Default)]
+struct RunCache {
+    library: Option<(TemplateLibrary, BTreeMap<ElectionId, ElectionTemplates>)>,
+    elections: HashMap<ElectionId, Option<Election>>,
+    participants: HashMap<ParticipantId, Option<Participant>>,
+}
+
+impl Dispatcher {
+    /// A dispatcher with `config` and no senders yet.
+    pub fn new(config: DispatchConfig) -> Self {
+        Dispatcher {
+            senders: BTreeMap::new(),
+            config,
+        }
+    }
+
+    /// Adds (or replaces) the sender for its channel.
+    pub fn with_sender(mut self, sender: Arc<dyn MessageSender>) -> Self {
+        self.senders.insert(sender.channel(), sender);
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DispatchConfig {
+        &self.config
+    }
+
+    /// Sends the due messages once; `now` is the service clock's.
+    pub async fn run_once(&self, svc: &Valghalla) -> Result<DispatchReport, DispatchError> {
+        let now = svc.clock().now();
+        let due = svc
+            .store()
+            .outbox(&OutboxFilter {
+                due_at: Some(now),
+                ..OutboxFilter::default()
+            })
+            .await?;
+        let mut report = DispatchReport::default();
+        let mut cache = RunCache::default();
+        let mut handled = 0usize;
+        for msg in due {
+            if handled >= self.config.batch {
+                break;
+            }
+            let update = match self.deliver_cached(svc, &msg, now, &mut cache).await? {
+                Disposition::Hold => {
+                    report.held += 1;
+                    continue;
+                }
+                Disposition::Record(u) => u,
+            };
+            handled += 1;
+            let outcome = match &update.status {
+                DeliveryStatus::Sent { .. } => &mut report.sent,
+                DeliveryStatus::Failed { .. } => &mut report.failed,
+                DeliveryStatus::Pending => &mut report.retried,
+            };
+            match svc.store().record_delivery(update).await {
+                Ok(()) => *outcome += 1,
+                Err(e) if e.is_conflict() => {
+                    tracing::debug!(message = %msg.id, "another dispatcher recorded it first");
+                    report.lost_race += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if report != DispatchReport::default() {
+            tracing::info!(?report, "outbox dispatched");
+        }
+        Ok(report)
+    }
+
+    /// Decides, and for a message to send sends, one message — without recording the outcome.
+    /// [`Dispatcher::run_once`] records what this returns; tests use it to simulate a crash
+    /// between sending and recording.
+    pub async fn deliver(
+        &self,
+        svc: &Valghalla,
+        msg: &OutboxMessage,
+    ) -> Result<Disposition, DispatchError> {
+        let now = svc.clock().now();
+        self.deliver_cached(svc, msg, now, &mut RunCache::default())
+            .await
+    }
+
+    async fn deliver_cached(
+        &self,
+        svc: &Valghalla,
+        msg: &OutboxMessage,
+        now: DateTime<Utc>,
+        cache: &mut RunCache,
+    ) -> Result<Disposition, DispatchError> {
+        let fail = |reason: String| {
+            Disposition::Record(DeliveryUpdate {
+                id: msg.id,
+                expected_attempts: msg.attempts,
+                status: DeliveryStatus::Failed { at: now, reason },
+                next_attempt_at: now,
+                error: None,
+            })
+        };
+        // 1. The election gate.
+        if let Some(election_id) = msg.election {
+            let election = cached_election(svc, cache, election_id).await?;
+            match election {
+                Some(e) if !e.active && msg.kind != MessageKind::Cancellation => {
+                    return Ok(Disposition::Hold);
+                }
+                None if msg.kind != MessageKind::Cancellation => {
+                    return Ok(fail("valget findes ikke længere".into()));
+                }
+                _ => {}
+            }
+        }
+        let Some(participant) = cached_participant(svc, cache, msg.participant).await? else {
+            return Ok(fail("deltageren findes ikke længere".into()));
+        };
+        // 2. The template.
+        let template = match self.template_for(svc, cache, msg).await? {
+            Ok(t) => t,
+            Err(reason) => return Ok(fail(reason)),
+        };
+        // 3. The channel.
+        let reachability = Reachability {
+            exempt_from_digital_post: participant.person.exempt_from_digital_post
+                || !self.senders.contains_key(&Channel::DigitalPost),
+            has_email: participant.contact.email.is_some()
+                && self.senders.contains_key(&Channel::Email),
+            has_mobile: participant.contact.mobile.is_some()
+                && self.senders.contains_key(&Channel::Sms),
+        };
+        let choice = match choose_channel(template.channel(), &reachability, &self.config.fallback)
+        {
+            Ok(c) => c,
+            Err(unreachable) => return Ok(fail(unreachable.message_da())),
+        };
+        let recipient = match choice.channel {
+            Channel::DigitalPost => Some(Recipient::DigitalPost(participant.cpr)),
+            Channel::Email => participant.contact.email.clone().map(Recipient::Email),
+            Channel::Sms => participant.contact.mobile.map(Recipient::Sms),
+        };
+        let (Some(recipient), Some(sender)) = (recipient, self.senders.get(&choice.channel)) else {
+            return Ok(fail(format!(
+                "ingen afsender til {}",
+                choice.channel.name_da()
+            )));
+        };
+        // 4. Render and send.
+        let mut values = token_values(&msg.facts);
+        // `!days` counts from delivery, not from when the message was queued (it may have been
+        // held while its election was inactive, or retried).
+        if let Ok(date) = chrono::NaiveDate::parse_from_str(&values.task_date, "%d.%m.%Y") {
+            values.days = (date - crate::time::local_date(now))
+                .num_days()
+                .max(0)
+                .to_string();
+        }
+        let rendered = render_as(&template, &values, choice.channel);
+        let outgoing = Outgoing {
+            idempotency_key: msg.id,
+            kind: msg.kind,
+            channel: choice.channel,
+            recipient,
+            recipient_name: participant.full_name(),
+            subject: rendered.subject,
+            body: rendered.body,
+            attempt: msg.attempts + 1,
+        };
+        let attempts = msg.attempts + 1;
+        let update = match sender.send(&outgoing).await {
+            Ok(_) => DeliveryUpdate {
+                id: msg.id,
+                expected_attempts: msg.attempts,
+                status: DeliveryStatus::Sent {
+                    at: now,
+                    channel: channel_code(choice.channel).into(),
+                },
+                next_attempt_at: now,
+                error: None,
+            },
+            Err(SendError::Permanent(reason)) => DeliveryUpdate {
+                id: msg.id,
+                expected_attempts: msg.attempts,
+                status: DeliveryStatus::Failed {
+                    at: now,
+                    reason: reason.clone(),
+                },
+                next_attempt_at: now,
+                error: Some(reason),
+            },
+            Err(SendError::Temporary(reason)) if attempts >= self.config.max_attempts => {
+                DeliveryUpdate {
+                    id: msg.id,
+                    expected_attempts: msg.attempts,
+                    status: DeliveryStatus::Failed {
+                        at: now,
+                        reason: format!("opgivet efter {attempts} forsøg: {reason}"),
+                    },
+                    next_attempt_at: now,
+                    error: Some(reason),
+                }
+            }
+            Err(SendError::Temporary(reason)) => DeliveryUpdate {
+                id: msg.id,
+                expected_attempts: msg.attempts,
+                status: DeliveryStatus::Pending,
+                next_attempt_at: now + self.config.backoff(attempts),
+                error: Some(reason),
+            },
+        };
+        Ok(Disposition::Record(update))
+    }
+
+    /// The template for `msg`, or why there is none.
+    async fn template_for(
+        &self,
+        svc: &Valghalla,
+        cache: &mut RunCache,
+        msg: &OutboxMessage,
+    ) -> Result<Result<Template, String>, StoreError> {
+        if cache.library.is_none() {
+            let settings = match svc.store().get(RecordKey::Communication).await? {
+                Some(v) => match v.value {
+                    Record::Communication(c) => c,
+                    _ => Default::default(),
+                },
+                None => Default::default(),
+            };
+            cache.library = Some((settings.library(), settings.elections.clone()));
+        }
+        let Some((library, elections)) = cache.library.as_ref() else {
+            return Ok(Err("skabelonerne kunne ikke læses".into()));
+        };
+        let choices = msg
+            .election
+            .and_then(|e| elections.get(&e))
+            .cloned()
+            .unwrap_or_default();
+        if let Some((subject, body)) = &msg.custom {
+            // A group message: the secretariat's text on the channel of the election's group
+            // template.
+            let channel = library
+                .resolve_for(MessageKind::Group, &choices, None)
+                .channel();
+            return Ok(Template::parse("Gruppebesked", channel, subject, body)
+                .map_err(|e| format!("beskedens tekst er ugyldig: {}", e.message_da())));
+        }
+        let task_type = match msg.seat {
+            Some(seat) => match svc.store().get(RecordKey::Seat(seat)).await? {
+                Some(v) => match v.value {
+                    Record::Seat(Seat { slot, .. }) => Some(slot.task_type),
+                    _ => None,
+                },
+                None => None,
+            },
+            None => None,
+        };
+        Ok(Ok(library
+            .resolve_for(msg.kind, &choices, task_type)
+            .clone()))
+    }
+}
+
+async fn cached_election(
+    svc: &Valghalla,
+    cache: &mut RunCache,
+    id: ElectionId,
+) -> Result<Option<Election>, StoreError> {
+    if let Some(e) = cache.elections.get(&id) {
+        return Ok(e.clone());
+    }
+    let e = match svc.store().get(RecordKey::Election(id)).await? {
+        Some(v) => match v.value {
+            Record::Election(e) => Some(e),
+            _ => None,
+        },
+        None => None,
+    };
+    cache.elections.insert(id, e.clone());
+    Ok(e)
+}
+
+async fn cached_participant(
+    svc: &Valghalla,
+    cache: &mut RunCache,
+    id: ParticipantId,
+) -> Result<Option<Participant>, StoreError> {
+    if let Some(p) = cache.participants.get(&id) {
+        return Ok(p.clone());
+    }
+    let p = match svc.store().get(RecordKey::Participant(id)).await? {
+        Some(v) => match v.value {
+            Record::Participant(p) => Some(p),
+            _ => None,
+        },
+        None => None,
+    };
+    cache.participants.insert(id, p.clone());
+    Ok(p)
+}
+
+/// The token values in a message's snapshotted facts (token name → value); missing ones are
+/// empty.
+pub fn token_values(facts: &BTreeMap<String, String>) -> TokenValues {
+    let mut v = TokenValues::default();
+    for token in Token::ALL {
+        let Some(value) = facts.get(token.name()) else {
+            continue;
+        };
+        let slot = match token {
+            Token::Name => &mut v.name,
+            Token::Election => &mut v.election,
+            Token::WorkLocation => &mut v.work_location,
+            Token::WorkLocationAddress => &mut v.work_location_address,
+            Token::TaskType => &mut v.task_type,
+            Token::TaskTypeDescription => &mut v.task_type_description,
+            Token::TaskDate => &mut v.task_date,
+            Token::TaskStart => &mut v.task_start,
+            Token::TaskEnd => &mut v.task_end,
+            Token::Payment => &mut v.payment,
+            Token::Days => &mut v.days,
+            Token::Municipality => &mut v.municipality,
+            Token::Invitation => &mut v.invitation,
+            Token::Contact => &mut v.contact,
+            Token::ExternalWeb => &mut v.external_web,
+            Token::Team => &mut v.team,
+        };
+        slot.clone_from(value);
+    }
+    v
+}
+
+/// A sender **for tests**: it delivers nothing, it records. It behaves like a provider that
+/// honours idempotency keys (a second send with a key it has seen is acknowledged but not
+/// delivered again) and counts every attempt. Failures can be injected.
+///
+/// Never use it as a real channel: it exists so tests can see what would have been sent.
+#[derive(Debug, Clone)]
+pub struct RecordingSender {
+    channel: Channel,
+    state: Arc<Mutex<RecordingState>>,
+}
+
+#[derive(Debug, Default)]
+struct RecordingState {
+    delivered: BTreeMap<MessageId, Outgoing>,
+    order: Vec<MessageId>,
+    calls: BTreeMap<MessageId, u32>,
+    fail_next: u32,
+    permanent: Option<String>,
+}
+
+impl RecordingSender {
+    /// A recording sender posing as `channel`.
+    pub fn new(channel: Channel) -> Self {
+        RecordingSender {
+            channel,
+            state: Arc::new(Mutex::new(RecordingState::default())),
+        }
+    }
+
+    fn with_state<T>(&self, f: impl FnOnce(&mut RecordingState) -> T) -> T {
+        match self.state.lock() {
+            Ok(mut s) => f(&mut s),
+            Err(poisoned) => f(&mut poisoned.into_inner()),
+        }
+    }
+
+    /// Makes the next `k` sends fail temporarily.
+    pub fn fail_next(&self, k: u32) {
+        self.with_state(|s| s.fail_next = k);
+    }
+
+    /// Makes every send fail permanently with `reason` (`None`: stop failing).
+    pub fn fail_permanently(&self, reason: Option<&str>) {
+        self.with_state(|s| s.permanent = reason.map(str::to_owned));
+    }
+
+    /// The messages delivered, once each, in delivery order.
+    pub fn delivered(&self) -> Vec<Outgoing> {
+        self.with_state(|s| {
+            s.order
+                .iter()
+                .filter_map(|id| s.delivered.get(id).cloned())
+                .collect()
+        })
+    }
+
+    /// How many times a message was handed over (failed attempts included).
+    pub fn attempts(&self, id: MessageId) -> u32 {
+        self.with_state(|s| s.calls.get(&id).copied().unwrap_or(0))
+    }
+
+    /// How many send calls there were in all.
+    pub fn total_attempts(&self) -> u32 {
+        self.with_state(|s| s.calls.values().sum())
+    }
+}
+
+#[async_trait]
+impl MessageSender for RecordingSender {
+    fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
+        self.with_state(|s| {
+            *s.calls.entry(msg.idempotency_key).or_default() += 1;
+            if let Some(reason) = &s.permanent {
+                return Err(SendError::Permanent(reason.clone()));
+            }
+            if s.fail_next > 0 {
+                s.fail_next -= 1;
+                return Err(SendError::Temporary("injected failure".into()));
+            }
+            if let std::collections::btree_map::Entry::Vacant(slot) =
+                s.delivered.entry(msg.idempotency_key)
+            {
+                slot.insert(msg.clone());
+                s.order.push(msg.idempotency_key);
+            }
+            Ok(Receipt {
+                provider_reference: Some(msg.idempotency_key.to_string()),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_the_base_and_is_capped() {
+        let c = DispatchConfig::default();
+        assert_eq!(c.backoff(1), Duration::minutes(1));
+        assert_eq!(c.backoff(2), Duration::minutes(2));
+        assert_eq!(c.backoff(4), Duration::minutes(8));
+        assert_eq!(c.backoff(40), Duration::hours(24));
+    }
+
+    #[test]
+    fn facts_become_token_values() {
+        let facts: BTreeMap<String, String> = [
+            ("name".to_owned(), "Ib".to_owned()),
+            ("work_location".to_owned(), "Skolen".to_owned()),
+            ("unknown".to_owned(), "x".to_owned()),
+        ]
+        .into();
+        let v = token_values(&facts);
+        assert_eq!(v.name, "Ib");
+        assert_eq!(v.work_location, "Skolen");
+        assert_eq!(v.team, "");
+    }
+}

@@ -17,6 +17,8 @@ mod app;
 mod auth;
 #[path = "../examples/portal/citizen.rs"]
 mod citizen;
+#[path = "../examples/portal/communication.rs"]
+mod communication;
 #[path = "../examples/portal/csrf.rs"]
 mod csrf;
 #[path = "../examples/portal/location.rs"]

@@ -12,7 +12,7 @@ use valghalla::core::store::DynStore;
 
 use crate::auth::Authenticator;
 use crate::web::{AppState, PageCache, Sessions, Shared};
-use crate::{auth, citizen, csrf, location, party, secretariat, seed, web};
+use crate::{auth, citizen, communication, csrf, location, party, secretariat, seed, web};
 
 /// The router over `state`.
 pub fn router(state: Shared) -> Router {
@@ -65,6 +65,14 @@ pub fn router(state: Shared) -> Router {
         .route("/sekretariat/links", get(s::links).post(s::create_link))
         .route("/links/{id}/tilbagekald", post(s::revoke_link))
         .route("/sekretariat/log", get(s::audit_log))
+        .route(
+            "/sekretariat/kommunikation",
+            get(communication::communication),
+        )
+        .route(
+            "/sekretariat/kommunikation/gruppe",
+            post(communication::group_message),
+        )
         // Party secretaries.
         .route("/parti", get(party::teams))
         .route("/parti/{team}", get(party::team))

@@ -470,6 +470,7 @@ async fn screenshots() {
             ("10-stamdata", "/sekretariat/stamdata".to_owned()),
             ("11-links", "/sekretariat/links".to_owned()),
             ("12-log", "/sekretariat/log".to_owned()),
+            ("12b-kommunikation", "/sekretariat/kommunikation".to_owned()),
         ] {
             s.open(&path).await?;
             shot(name).await?;

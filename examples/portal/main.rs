@@ -14,6 +14,7 @@
 mod app;
 mod auth;
 mod citizen;
+mod communication;
 mod csrf;
 mod location;
 mod party;

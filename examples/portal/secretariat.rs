@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use valghalla::core::DanishMessage;
+use valghalla::core::exchange::ListColumn;
 use valghalla::core::ids::{
     AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, SeatId, SpecialDietId, TaskTypeId,
     TeamId, WorkLocationId,
@@ -1004,63 +1005,91 @@ pub async fn seat_link(
 
 // ---------------------------------------------------------------- participant list
 
-struct ListRow {
-    name: String,
-    age: i32,
-    mobile: String,
-    email: String,
-    diets: String,
-    team: String,
-    location: String,
-    task_type: String,
-    date: String,
-    time: String,
-    status: &'static str,
-    class: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "sekretariat/deltagerliste.html")]
 struct ListPage {
     layout: Layout,
     election_title: String,
-    rows: Vec<ListRow>,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    columns: Vec<Choice>,
 }
 
-/// GET /sekretariat/valg/{id}/deltagerliste: everyone in a seat, printable.
+/// The columns shown when none are chosen.
+const DEFAULT_COLUMNS: [ListColumn; 10] = [
+    ListColumn::Name,
+    ListColumn::Age,
+    ListColumn::Mobile,
+    ListColumn::Email,
+    ListColumn::SpecialDiets,
+    ListColumn::Team,
+    ListColumn::WorkLocation,
+    ListColumn::TaskType,
+    ListColumn::Date,
+    ListColumn::Status,
+];
+
+/// GET /sekretariat/valg/{id}/deltagerliste?kolonne=…: everyone in a seat with the chosen
+/// columns, printable. Full CPR numbers only for those allowed to see them (the core decides).
 pub async fn participant_list(
     State(state): State<Shared>,
     me: Me,
     Path(id): Path<ElectionId>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
     let e = state.svc.election(actor, id).await?;
-    let rows = state
-        .svc
-        .participant_list(actor, id, &ParticipantFilter::default())
-        .await?
-        .into_iter()
-        .map(|r| ListRow {
-            name: r.name,
-            age: r.age,
-            mobile: r.mobile.unwrap_or_default(),
-            email: r.email.unwrap_or_default(),
-            diets: r.special_diets.join(", "),
-            team: r.team,
-            location: r.work_location,
-            task_type: r.task_type,
-            date: short_date(r.date),
-            time: format!("{}–{}", r.start, r.end),
-            status: status_da(r.status),
-            class: status_class(r.status),
-        })
-        .collect();
+    let q: FormData =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let chosen: Vec<ListColumn> = {
+        let wanted = q.all("kolonne");
+        let picked: Vec<ListColumn> = ListColumn::ALL
+            .into_iter()
+            .filter(|c| wanted.contains(&column_key(*c).as_str()))
+            .collect();
+        if picked.is_empty() {
+            DEFAULT_COLUMNS.to_vec()
+        } else {
+            picked
+        }
+    };
+    let table = if require(actor, Permission::ExportLists).is_ok() {
+        state
+            .svc
+            .export_participant_list(actor, id, &ParticipantFilter::default(), &chosen)
+            .await?
+    } else {
+        // Readers may see the list but not export it, and never full CPR numbers.
+        let without_cpr: Vec<ListColumn> = chosen
+            .iter()
+            .copied()
+            .filter(|c| *c != ListColumn::Cpr)
+            .collect();
+        let rows = state
+            .svc
+            .participant_list(actor, id, &ParticipantFilter::default())
+            .await?;
+        valghalla::core::exchange::list_table(&rows, &without_cpr, &Default::default())
+    };
     let page = ListPage {
         layout: me.0.layout(format!("Deltagerliste – {}", e.title)),
         election_title: e.title.to_string(),
-        rows,
+        headers: table.headers,
+        rows: table.rows.into_iter().map(|r| r.cells).collect(),
+        columns: ListColumn::ALL
+            .into_iter()
+            .map(|c| Choice {
+                value: column_key(c),
+                label: c.header_da().to_owned(),
+                selected: chosen.contains(&c),
+            })
+            .collect(),
     };
     render(&page)
+}
+
+fn column_key(c: ListColumn) -> String {
+    format!("{c:?}").to_lowercase()
 }
 
 // ---------------------------------------------------------------- participants

@@ -166,6 +166,7 @@ fn secretariat_pages(p: &Portal) -> Vec<String> {
         "/sekretariat/stamdata".into(),
         "/sekretariat/links".into(),
         "/sekretariat/log".into(),
+        "/sekretariat/kommunikation".into(),
     ]
 }
 
@@ -198,7 +199,11 @@ async fn staff_see_the_secretariat_pages() {
         let mut b = Browser::login(&p, who).await;
         for page in secretariat_pages(&p) {
             let r = b.get(&page).await;
-            let want = if who == "laeser" && (page.ends_with("/links") || page.ends_with("/ny")) {
+            let want = if who == "laeser"
+                && (page.ends_with("/links")
+                    || page.ends_with("/ny")
+                    || page.ends_with("/kommunikation"))
+            {
                 StatusCode::FORBIDDEN // readers change nothing: no links, no new participants
             } else {
                 StatusCode::OK
@@ -241,6 +246,68 @@ async fn citizens_are_refused_the_secretariat_pages_and_commands() {
     // Their own pages work.
     assert_eq!(b.get("/mine-opgaver").await.status, StatusCode::OK);
     assert_eq!(b.get("/min-profil").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_participant_list_has_a_column_chooser_and_cpr_only_for_administrators() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let url = format!("/sekretariat/valg/{e}/deltagerliste?kolonne=name&kolonne=cpr");
+    let mut a = Browser::login(&p, "admin").await;
+    let r = a.get(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<th scope=\"col\">CPR-nummer</th>"));
+    assert!(!r.body.contains("<th scope=\"col\">Mobil</th>"));
+    let mut reader = Browser::login(&p, "laeser").await;
+    let r = reader.get(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("<th scope=\"col\">CPR-nummer</th>"));
+    assert!(r.body.contains("<th scope=\"col\">Navn</th>"));
+}
+
+#[tokio::test]
+async fn group_messages_are_previewed_then_queued_and_logged() {
+    let p = portal().await;
+    let mut b = Browser::login(&p, "admin").await;
+    let page = b.get("/sekretariat/kommunikation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let e = p.ds.election.id.to_string();
+    let team = p.ds.teams[0].id.to_string();
+    let form = [
+        ("valg", e.as_str()),
+        ("team", team.as_str()),
+        ("status", "accepteret"),
+        ("emne", "Husk madpakken"),
+        ("tekst", "Vi ses på valgdagen."),
+    ];
+    let mut preview = form.to_vec();
+    preview.push(("handling", "vis"));
+    let r = b.post("/sekretariat/kommunikation/gruppe", &preview).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Modtagere ("));
+    let mut send = form.to_vec();
+    send.push(("handling", "send"));
+    let r = b.post("/sekretariat/kommunikation/gruppe", &send).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b.get("/sekretariat/kommunikation").await;
+    assert!(page.body.contains("beskeder er sat i kø"));
+    assert!(page.body.contains("Gruppebesked"));
+    // An empty text is refused next to the field, nothing is queued.
+    let mut bad = send.clone();
+    bad.retain(|(k, _)| *k != "tekst");
+    let r = b.post("/sekretariat/kommunikation/gruppe", &bad).await;
+    assert!(r.body.contains("href=\"#tekst\""));
+    // Citizens and readers may not.
+    let mut c = Browser::login(&p, "borger1").await;
+    assert_eq!(
+        c.get("/sekretariat/kommunikation").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut reader = Browser::login(&p, "laeser").await;
+    assert_eq!(
+        reader.get("/sekretariat/kommunikation").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]

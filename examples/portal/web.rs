@@ -243,6 +243,7 @@ impl Viewer {
                 nav.push(NavItem::new("/sekretariat/deltagere", "Deltagere"));
                 nav.push(NavItem::new("/sekretariat/stamdata", "Stamdata"));
                 nav.push(NavItem::new("/sekretariat/links", "Links"));
+                nav.push(NavItem::new("/sekretariat/kommunikation", "Kommunikation"));
                 nav.push(NavItem::new("/sekretariat/log", "Log"));
             }
             Actor::Person(p) => {

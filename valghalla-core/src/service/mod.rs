@@ -4,6 +4,8 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod autofill;
+mod distribution;
 mod elections;
 mod facts;
 mod master;
@@ -21,6 +23,7 @@ use crate::rules::access::{Actor, Denied, Permission, authorize};
 use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
+pub use autofill::{ApplyFillReport, RefusedAssignment};
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use master::{TaskTypeDraft, WorkLocationDraft};
 pub use participants::{NewParticipant, ParticipantView};
@@ -85,6 +88,12 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// No staffing could be proposed from the council's input.
+    #[error(transparent)]
+    Staffing(#[from] crate::apportion::staffing::StaffingError),
+    /// The auto-fill solver refused its instance (a bug: the service builds valid instances).
+    #[error("auto-fill: {0}")]
+    AutoFill(#[from] crate::autofill::SolveError),
 }
 
 impl Error {
@@ -124,6 +133,8 @@ impl DanishMessage for Error {
                 "CPR-registret svarer ikke; prøv igen senere.".into()
             }
             Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
+            Error::Staffing(e) => e.message_da(),
+            Error::AutoFill(_) => "Den automatiske udfyldning fejlede.".into(),
         }
     }
 }

@@ -890,3 +890,6 @@ pub fn propose_fill(
 ) -> Result<FillProposal, SolveError> {
     FillPlan::build(input, options).solve()
 }
+
+#[cfg(test)]
+mod tests;

@@ -681,13 +681,18 @@ impl<'a> FillPlan<'a> {
         );
         let (da, en) = if s.direct_candidates == 0 {
             let why = self.nobody_reasons(info);
+            let (it_da, it_en) = if s.unfilled == 1 {
+                ("den", "it")
+            } else {
+                ("dem", "them")
+            };
             (
                 format!(
-                    "{head_da}: ingen valgbare og ledige personer kan tage dem ({})",
+                    "{head_da}: ingen valgbare og ledige personer kan tage {it_da} ({})",
                     why.0
                 ),
                 format!(
-                    "{head_en}: no eligible, available person can take them ({})",
+                    "{head_en}: no eligible, available person can take {it_en} ({})",
                     why.1
                 ),
             )

@@ -119,6 +119,7 @@ impl FlowNetwork {
     }
 
     /// Adds an arc `from -> to` with the given capacity and cost per unit of flow.
+    #[inline]
     pub fn add_arc(
         &mut self,
         from: usize,

@@ -68,7 +68,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use valghalla_core::model::{AuditEntry, Record, RecordKey, Versioned};
 use valghalla_core::store::{
-    AuditFilter, ChangeSet, DeliveryUpdate, OutboxFilter, OutboxMessage, Query, Store, StoreError,
+    AuditFilter, ChangeSet, DeliveryUpdate, OutboxFilter, OutboxMessage, Query, Read, Store,
+    StoreError,
 };
 
 use crate::actor::Actor;
@@ -201,6 +202,21 @@ impl Store for SqliteStore {
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError> {
         let query = query.clone();
         self.reader().call(move |c| ops::query(c, &query)).await
+    }
+
+    async fn read_many(&self, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>, StoreError> {
+        let reads = reads.to_vec();
+        self.reader()
+            .call(move |c| {
+                reads
+                    .iter()
+                    .map(|read| match read {
+                        Read::Get(key) => Ok(ops::get(c, *key)?.into_iter().collect()),
+                        Read::Query(query) => ops::query(c, query),
+                    })
+                    .collect()
+            })
+            .await
     }
 
     async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError> {

@@ -349,13 +349,13 @@ impl Valghalla {
     /// One election.
     pub async fn election(&self, actor: &Actor, id: ElectionId) -> Result<Election> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        Tx::new(self).get::<Election>(id).await
+        Tx::reader(self).get::<Election>(id).await
     }
 
     /// Every election, newest election day first (then Danish order of title).
     pub async fn elections(&self, actor: &Actor) -> Result<Vec<Election>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<Election>().await?;
+        let mut all = Tx::reader(self).all::<Election>().await?;
         sort_danish_by(&mut all, |e| e.title.as_str());
         all.sort_by_key(|e| std::cmp::Reverse(e.election_day()));
         Ok(all)

@@ -231,7 +231,7 @@ impl Valghalla {
     /// Every area, in Danish order.
     pub async fn areas(&self, actor: &Actor) -> Result<Vec<Area>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<Area>().await?;
+        let mut all = Tx::reader(self).all::<Area>().await?;
         sort_danish_by(&mut all, |a| a.name.as_str());
         Ok(all)
     }
@@ -384,7 +384,7 @@ impl Valghalla {
     /// Every work location, in Danish order of title.
     pub async fn work_locations(&self, actor: &Actor) -> Result<Vec<WorkLocation>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<WorkLocation>().await?;
+        let mut all = Tx::reader(self).all::<WorkLocation>().await?;
         sort_danish_by(&mut all, |l| l.title.as_str());
         Ok(all)
     }
@@ -504,7 +504,7 @@ impl Valghalla {
     /// Every task type, in Danish order.
     pub async fn task_types(&self, actor: &Actor) -> Result<Vec<TaskType>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<TaskType>().await?;
+        let mut all = Tx::reader(self).all::<TaskType>().await?;
         sort_danish_by(&mut all, |t| t.title.as_str());
         Ok(all)
     }
@@ -657,7 +657,7 @@ impl Valghalla {
     /// Every team, in Danish order.
     pub async fn teams(&self, actor: &Actor) -> Result<Vec<Team>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<Team>().await?;
+        let mut all = Tx::reader(self).all::<Team>().await?;
         sort_danish_by(&mut all, |t| t.name.as_str());
         Ok(all)
     }
@@ -710,7 +710,7 @@ impl Valghalla {
     /// Every special diet, in Danish order.
     pub async fn special_diets(&self, actor: &Actor) -> Result<Vec<SpecialDiet>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<SpecialDiet>().await?;
+        let mut all = Tx::reader(self).all::<SpecialDiet>().await?;
         sort_danish_by(&mut all, |s| s.title.as_str());
         Ok(all)
     }
@@ -793,7 +793,7 @@ impl Valghalla {
     /// Every election type, in Danish order.
     pub async fn election_types(&self, actor: &Actor) -> Result<Vec<ElectionType>> {
         self.authorize(actor, Permission::ReadMasterData)?;
-        let mut all = Tx::new(self).all::<ElectionType>().await?;
+        let mut all = Tx::reader(self).all::<ElectionType>().await?;
         sort_danish_by(&mut all, |t| t.title.as_str());
         Ok(all)
     }

@@ -222,6 +222,12 @@ macro_rules! transact {
             if changes.is_empty() {
                 break out;
             }
+            tracing::debug!(
+                attempt,
+                writes = changes.changes.len(),
+                messages = changes.messages.len(),
+                "applying change set"
+            );
             match $svc.store.apply(changes).await {
                 Ok(()) => break out,
                 Err(e) if e.is_conflict() && attempt < $crate::service::MAX_ATTEMPTS => {

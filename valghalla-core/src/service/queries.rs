@@ -498,7 +498,7 @@ impl Valghalla {
         filter: &OverviewFilter,
     ) -> Result<Overview> {
         self.authorize(actor, Permission::ReadOverview)?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
@@ -526,7 +526,7 @@ impl Valghalla {
         if !matches!(actor, Actor::Secretariat { .. } | Actor::System { .. }) {
             self.authorize(actor, Permission::ReadTeamMembers { team })?;
         }
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
@@ -564,7 +564,7 @@ impl Valghalla {
         filter: &ParticipantFilter,
     ) -> Result<Vec<ParticipantRow>> {
         self.authorize(actor, Permission::ReadOverview)?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let e = tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let diets: BTreeMap<_, _> = tx
@@ -627,7 +627,7 @@ impl Valghalla {
         };
         let me = person.participant;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let today = local_date(self.clock.now());
         let mut out = Vec::new();
         for s in tx.query::<Seat>(&Query::SeatsOfParticipant(me)).await? {
@@ -664,7 +664,7 @@ impl Valghalla {
     /// A team's members with their seats of that team, in Danish order of name.
     pub async fn team_members(&self, actor: &Actor, team: TeamId) -> Result<Vec<TeamMember>> {
         self.authorize(actor, Permission::ReadTeamMembers { team })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         tx.get::<Team>(team).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let mut out = Vec::new();
@@ -708,7 +708,7 @@ impl Valghalla {
         work_location: WorkLocationId,
     ) -> Result<Vec<LocationStaff>> {
         self.authorize(actor, Permission::ReadLocationStaff { work_location })?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let e = tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let mut by_date: BTreeMap<NaiveDate, LocationStaff> = BTreeMap::new();
@@ -752,7 +752,7 @@ impl Valghalla {
     /// The vacant seats a link offers, grouped per slot (anyone holding the link may look;
     /// the election must be active).
     pub async fn link_vacancies(&self, token: &LinkToken) -> Result<(Link, Vec<Vacancy>)> {
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let link = tx
             .query::<Link>(&Query::LinkByToken(token.clone()))
             .await?
@@ -804,7 +804,7 @@ impl Valghalla {
                 participant: person.participant,
             },
         )?;
-        let mut tx = Tx::new(self);
+        let mut tx = Tx::reader(self);
         let me = tx.get::<Participant>(person.participant).await?;
         let catalog = Catalog::load(&mut tx).await?;
         let today = local_date(self.clock.now());
@@ -847,7 +847,7 @@ impl Valghalla {
                 },
             )?;
         }
-        let mut seats = Tx::new(self)
+        let mut seats = Tx::reader(self)
             .query::<Seat>(&Query::SeatsOfSlot(slot))
             .await?;
         seats.sort_by_key(|s| s.id);

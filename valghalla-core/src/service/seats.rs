@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::ids::{ElectionId, LinkId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
+use crate::model::RecordKind;
 use crate::model::{
     AuditAction, Contact, Election, ElectionType, Link, LinkKind, LinkToken, Op, Participant,
     Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, WorkLocation,
@@ -13,7 +14,7 @@ use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
 use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, SeatFacts};
 use crate::rules::{Decision, Refused, Violation, links};
-use crate::store::Query;
+use crate::store::{Query, Read};
 use crate::values::MunicipalityCode;
 
 use super::participants::NewParticipant;
@@ -27,6 +28,47 @@ pub enum SeatRef {
     Seat(SeatId),
     /// Any vacant seat of this slot.
     AnyIn(SlotKey),
+}
+
+/// Loads, in two round trips, everything a seat command needs: the seat (or the slot's seats),
+/// its election, type, task type, location and team, the municipality, and the participant
+/// (given, or the seat's holder) with their bookings. Later loads are answered from memory.
+pub(crate) async fn prefetch_seat(
+    tx: &mut Tx<'_>,
+    seat: SeatRef,
+    participant: Option<ParticipantId>,
+) -> Result<()> {
+    let mut first = vec![
+        Read::Get(RecordKey::Municipality),
+        Read::Query(Query::All(RecordKind::ElectionType)),
+        Read::Query(Query::All(RecordKind::TaskType)),
+        match seat {
+            SeatRef::Seat(id) => Read::Get(RecordKey::Seat(id)),
+            SeatRef::AnyIn(slot) => Read::Query(Query::SeatsOfSlot(slot)),
+        },
+    ];
+    if let Some(p) = participant {
+        first.push(Read::Get(RecordKey::Participant(p)));
+        first.push(Read::Query(Query::SeatsOfParticipant(p)));
+    }
+    tx.prefetch(&first).await?;
+    let (slot, holder) = match seat {
+        SeatRef::Seat(id) => match tx.find::<Seat>(id).await? {
+            Some(s) => (s.slot, s.state.participant()),
+            None => return Ok(()),
+        },
+        SeatRef::AnyIn(slot) => (slot, None),
+    };
+    let mut second = vec![
+        Read::Get(RecordKey::Election(slot.election)),
+        Read::Get(RecordKey::WorkLocation(slot.work_location)),
+        Read::Get(RecordKey::Team(slot.team)),
+    ];
+    if let (None, Some(h)) = (participant, holder) {
+        second.push(Read::Get(RecordKey::Participant(h)));
+        second.push(Read::Query(Query::SeatsOfParticipant(h)));
+    }
+    tx.prefetch(&second).await
 }
 
 /// Everything about a seat, loaded.
@@ -130,6 +172,7 @@ impl Valghalla {
 
     /// Sets the number of seats for several (date, team, task type) cells of one work location
     /// in one atomic change — the distribution grid. Decreases remove only vacant seats.
+    #[tracing::instrument(skip_all, fields(%election, %work_location, cells = cells.len()))]
     pub async fn set_seat_counts(
         &self,
         actor: &Actor,
@@ -207,6 +250,7 @@ impl Valghalla {
     }
 
     /// T1: the secretariat invites a participant to a vacant seat.
+    #[tracing::instrument(skip_all, fields(%seat, %participant))]
     pub async fn invite(
         &self,
         actor: &Actor,
@@ -216,6 +260,7 @@ impl Valghalla {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(participant)).await?;
             let b = self
                 .seat_for(&mut tx, SeatRef::Seat(seat), participant)
                 .await?;
@@ -290,12 +335,14 @@ impl Valghalla {
     }
 
     /// T3: the participant accepts an invitation, with the link's code or from their tasks.
+    #[tracing::instrument(skip_all, fields(%seat))]
     pub async fn accept(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
             let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
             let p = tx.get::<Participant>(me).await?;
             let bookings = bookings_of(&mut tx, me).await?;
@@ -312,12 +359,14 @@ impl Valghalla {
     }
 
     /// T7: the participant declines an invitation.
+    #[tracing::instrument(skip_all, fields(%seat))]
     pub async fn decline(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
             let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
@@ -333,11 +382,13 @@ impl Valghalla {
     }
 
     /// T8: the participant withdraws from a seat; refused inside the lock period.
+    #[tracing::instrument(skip_all, fields(%seat))]
     pub async fn withdraw(&self, actor: &Actor, seat: SeatId) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
             let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
@@ -351,6 +402,7 @@ impl Valghalla {
 
     /// T5/T6: the secretariat answers on the seat holder's behalf; accepting may update their
     /// contact details at the same time.
+    #[tracing::instrument(skip_all, fields(%seat, ?answer))]
     pub async fn answer_on_behalf(
         &self,
         actor: &Actor,
@@ -361,6 +413,7 @@ impl Valghalla {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), None).await?;
             let s = tx.get::<Seat>(seat).await?;
             let holder = s
                 .state
@@ -387,10 +440,12 @@ impl Valghalla {
     }
 
     /// T9: the secretariat removes the participant from a seat.
+    #[tracing::instrument(skip_all, fields(%seat))]
     pub async fn remove_from_seat(&self, actor: &Actor, seat: SeatId) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), None).await?;
             let s = tx.get::<Seat>(seat).await?;
             (lifecycle::remove(&ctx, &s)?, ())
         });
@@ -399,6 +454,7 @@ impl Valghalla {
 
     /// A team responsible places a member of their team directly into a vacant seat of the
     /// team, within the locations they may act for.
+    #[tracing::instrument(skip_all, fields(%seat, %participant))]
     pub async fn place_member(
         &self,
         actor: &Actor,
@@ -407,6 +463,7 @@ impl Valghalla {
     ) -> Result<()> {
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
+            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(participant)).await?;
             let s = tx.get::<Seat>(seat).await?;
             self.authorize(
                 actor,
@@ -430,6 +487,7 @@ impl Valghalla {
     /// T4: a logged-in participant takes a vacant seat, through a link (`Some(token)`) or from
     /// their own teams' vacancy list (`None`). Coming through a link joins the link's team.
     /// Returns the seat taken.
+    #[tracing::instrument(skip_all, fields(?seat))]
     pub async fn take_seat(
         &self,
         actor: &Actor,
@@ -440,6 +498,7 @@ impl Valghalla {
         self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
+            prefetch_seat(&mut tx, seat, Some(me)).await?;
             let b = self.seat_for(&mut tx, seat, me).await?;
             let mut p = tx.get::<Participant>(me).await?;
             let access = match link {
@@ -581,6 +640,7 @@ impl Valghalla {
     }
 
     /// T12: a team responsible (or the secretariat) removes a member from a team.
+    #[tracing::instrument(skip_all, fields(%team, %participant))]
     pub async fn remove_from_team(
         &self,
         actor: &Actor,
@@ -614,6 +674,7 @@ impl Valghalla {
 
     /// T10: refreshes a participant's registry data and removes them from every seat of an
     /// active election they no longer qualify for. Returns the seats vacated.
+    #[tracing::instrument(skip_all, fields(%participant))]
     pub async fn revalidate(
         &self,
         actor: &Actor,

@@ -6,13 +6,18 @@ use std::collections::BTreeMap;
 use crate::ids::MessageId;
 use crate::model::{Entity, Municipality, Op, Record, RecordKey, Versioned};
 use crate::rules::Decision;
-use crate::store::{Change, ChangeSet, DeliveryStatus, Expect, OutboxMessage, Query};
+use crate::store::{Change, ChangeSet, DeliveryStatus, Expect, OutboxMessage, Query, Read};
 
 use super::{Error, Result, Valghalla};
 
 pub(crate) struct Tx<'a> {
     pub(crate) svc: &'a Valghalla,
     loaded: BTreeMap<RecordKey, Versioned<Record>>,
+    /// Queries answered by a prefetch, with the keys they selected.
+    prefetched: Vec<(Query, Vec<RecordKey>)>,
+    /// Whether query results are remembered (a command needs their versions; a read-only
+    /// query does not, and copying thousands of seats would only cost time).
+    track_queries: bool,
 }
 
 impl<'a> Tx<'a> {
@@ -20,11 +25,45 @@ impl<'a> Tx<'a> {
         Tx {
             svc,
             loaded: BTreeMap::new(),
+            prefetched: Vec::new(),
+            track_queries: true,
+        }
+    }
+
+    /// A reader for queries that write nothing.
+    pub(crate) fn reader(svc: &'a Valghalla) -> Self {
+        Tx {
+            track_queries: false,
+            ..Tx::new(svc)
         }
     }
 
     fn remember(&mut self, v: &Versioned<Record>) {
         self.loaded.insert(v.value.key(), v.clone());
+    }
+
+    /// Loads several records and query results in one round trip, so later `get`s and
+    /// `query`s are answered from memory.
+    pub(crate) async fn prefetch(&mut self, reads: &[Read]) -> Result<()> {
+        let wanted: Vec<Read> = reads
+            .iter()
+            .filter(|r| !matches!(r, Read::Get(k) if self.loaded.contains_key(k)))
+            .cloned()
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let answers = self.svc.store.read_many(&wanted).await?;
+        for (read, records) in wanted.into_iter().zip(answers) {
+            for v in &records {
+                self.remember(v);
+            }
+            if let Read::Query(q) = read {
+                self.prefetched
+                    .push((q, records.iter().map(|v| v.value.key()).collect()));
+            }
+        }
+        Ok(())
     }
 
     /// The entity with `id`, or `None`.
@@ -51,10 +90,19 @@ impl<'a> Tx<'a> {
 
     /// The entities a query selects.
     pub(crate) async fn query<E: Entity>(&mut self, query: &Query) -> Result<Vec<E>> {
+        if let Some((_, keys)) = self.prefetched.iter().find(|(q, _)| q == query) {
+            return Ok(keys
+                .iter()
+                .filter_map(|k| self.loaded.get(k))
+                .filter_map(|v| E::from_record(v.value.clone()))
+                .collect());
+        }
         let found = self.svc.store.query(query).await?;
         let mut out = Vec::with_capacity(found.len());
         for v in found {
-            self.remember(&v);
+            if self.track_queries {
+                self.remember(&v);
+            }
             if let Some(e) = E::from_record(v.value) {
                 out.push(e);
             }

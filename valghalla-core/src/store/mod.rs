@@ -102,6 +102,15 @@ pub enum Query {
     RejectionsOfParticipant(ParticipantId),
 }
 
+/// One read in a batch (see [`Store::read_many`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// One record by key (answers zero or one record).
+    Get(RecordKey),
+    /// The records a query selects.
+    Query(Query),
+}
+
 /// Which audit entries to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
@@ -175,6 +184,19 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// The records a query selects.
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError>;
+
+    /// Several reads at once, answered in order. A store that pays per round trip (a thread
+    /// hop, a network call) should answer them in one; the default asks one by one.
+    async fn read_many(&self, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>, StoreError> {
+        let mut out = Vec::with_capacity(reads.len());
+        for read in reads {
+            out.push(match read {
+                Read::Get(key) => self.get(*key).await?.into_iter().collect(),
+                Read::Query(query) => self.query(query).await?,
+            });
+        }
+        Ok(out)
+    }
 
     /// Applies a change set atomically (see [`ChangeSet`]).
     async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError>;

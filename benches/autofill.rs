@@ -109,7 +109,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             plans
                 .iter()
-                .map(|p| solve(black_box(p.instance())).map(|s| s.filled).unwrap_or(0))
+                .map(|p| {
+                    solve(black_box(p.instance()))
+                        .map(|s| s.filled)
+                        .unwrap_or(0)
+                })
                 .sum::<u64>()
         })
     });

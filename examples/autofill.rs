@@ -138,7 +138,10 @@ fn main() {
                 .get(&a.slot.work_location)
                 .cloned()
                 .unwrap_or_default(),
-            task_types.get(&a.slot.task_type).cloned().unwrap_or_default(),
+            task_types
+                .get(&a.slot.task_type)
+                .cloned()
+                .unwrap_or_default(),
             terms.join(" + ")
         );
     }

@@ -412,9 +412,7 @@ impl Residual {
                     for e in self.start[v] as usize..self.start[v + 1] as usize {
                         let f = self.rev[e] as usize;
                         let u = self.to[e] as usize;
-                        if self.cap[f] > 0
-                            && level[u] == u32::MAX
-                            && self.cost[f] + pi[u] == pi[v]
+                        if self.cap[f] > 0 && level[u] == u32::MAX && self.cost[f] + pi[u] == pi[v]
                         {
                             level[u] = level[v] + 1;
                             queue.push_back(u as u32);

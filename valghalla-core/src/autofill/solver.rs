@@ -204,10 +204,7 @@ pub fn solve(instance: &Instance) -> Result<Solution, SolveError> {
         per_person[p + 1] += per_person[p];
     }
     // Candidates built person by person (as the domain plan does) are already in order.
-    let order: Vec<u32> = if instance
-        .candidates
-        .is_sorted_by_key(|c| c.person)
-    {
+    let order: Vec<u32> = if instance.candidates.is_sorted_by_key(|c| c.person) {
         (0..instance.candidates.len() as u32).collect()
     } else {
         let mut order = vec![0u32; instance.candidates.len()];

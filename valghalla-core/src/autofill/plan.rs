@@ -29,6 +29,7 @@
 //! deterministic for the same input and [`FillOptions::seed`]: the seed only permutes the order in
 //! which people are offered to the solver, which decides between equally good answers.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -275,6 +276,8 @@ impl FillProposal {
         v
     }
 }
+
+type Held = HashMap<ParticipantId, Vec<TimeWindow>>;
 
 struct GroupInfo {
     slot: SlotKey,
@@ -600,10 +603,11 @@ impl<'a> FillPlan<'a> {
                 });
             }
         }
+        let held = OnceCell::new();
         let mut unfilled: Vec<UnfilledExplanation> = solution
             .shortfalls
             .iter()
-            .filter_map(|s| self.explain(s))
+            .filter_map(|s| self.explain(s, &held))
             .collect();
         for &(slot, count) in &self.misfits {
             let (da, en) = self.misfit_text(&slot, count);
@@ -660,7 +664,7 @@ impl<'a> FillPlan<'a> {
         )
     }
 
-    fn explain(&self, s: &Shortfall) -> Option<UnfilledExplanation> {
+    fn explain(&self, s: &Shortfall, held: &OnceCell<Held>) -> Option<UnfilledExplanation> {
         let info = self.groups.get(s.group)?;
         let (team, loc, tt, date) = self.names(&info.slot);
         let summary = ShortfallSummary {
@@ -680,7 +684,7 @@ impl<'a> FillPlan<'a> {
             seats_en(s.unfilled)
         );
         let (da, en) = if s.direct_candidates == 0 {
-            let why = self.nobody_reasons(info);
+            let why = self.nobody_reasons(info, held.get_or_init(|| self.held_windows()));
             let (it_da, it_en) = if s.unfilled == 1 {
                 ("den", "it")
             } else {
@@ -762,19 +766,10 @@ impl<'a> FillPlan<'a> {
     }
 
     /// Why nobody can take a slot: counts over the team's members.
-    fn nobody_reasons(&self, info: &GroupInfo) -> (String, String) {
+    /// Every participant's booked windows (this election's held seats and other bookings).
+    fn held_windows(&self) -> Held {
         let i = &self.input;
-        let team = &i.teams[info.team];
-        let tt = &i.task_types[info.tt];
-        if tt.trust == Trust::Trusted && team.kind == TeamKind::Volunteers {
-            return (
-                "betroede opgaver besættes ikke af frivillige".into(),
-                "volunteers do not fill trusted tasks".into(),
-            );
-        }
-        let (mut members, mut ineligible, mut busy, mut declined) = (0, 0, 0, 0);
-        let window = tt.window.on(info.slot.date);
-        let mut held: HashMap<ParticipantId, Vec<TimeWindow>> = HashMap::new();
+        let mut held: Held = HashMap::new();
         for s in i.seats {
             if let (Some(p), Some(t)) = (
                 s.state.participant(),
@@ -786,6 +781,21 @@ impl<'a> FillPlan<'a> {
         for (p, b) in i.bookings {
             held.entry(*p).or_default().push(b.window);
         }
+        held
+    }
+
+    fn nobody_reasons(&self, info: &GroupInfo, held: &Held) -> (String, String) {
+        let i = &self.input;
+        let team = &i.teams[info.team];
+        let tt = &i.task_types[info.tt];
+        if tt.trust == Trust::Trusted && team.kind == TeamKind::Volunteers {
+            return (
+                "betroede opgaver besættes ikke af frivillige".into(),
+                "volunteers do not fill trusted tasks".into(),
+            );
+        }
+        let (mut members, mut ineligible, mut busy, mut declined) = (0, 0, 0, 0);
+        let window = tt.window.on(info.slot.date);
         for p in i.participants.iter().filter(|p| p.teams.contains(&team.id)) {
             members += 1;
             let failures = eligibility::check(&EligibilityInput {

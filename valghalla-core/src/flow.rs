@@ -180,7 +180,7 @@ impl FlowNetwork {
             .and_then(|x| x.checked_mul(2))
             .ok_or(FlowError::TooLarge)?;
         let mut res = Residual::build(self);
-        let (value, phases, potentials) = res.run(source, sink);
+        let (value, phases) = res.run(source, sink);
         let flows: Vec<i64> = res
             .pos
             .iter()
@@ -192,7 +192,6 @@ impl FlowNetwork {
             cost,
             flows,
             phases,
-            potentials,
             source,
             residual: res,
         })
@@ -206,7 +205,6 @@ pub struct FlowSolution {
     cost: i64,
     flows: Vec<i64>,
     phases: usize,
-    potentials: Vec<i64>,
     source: usize,
     residual: Residual,
 }
@@ -230,14 +228,6 @@ impl FlowSolution {
     /// The flow on every arc, indexed by [`ArcId`].
     pub fn flows(&self) -> &[i64] {
         &self.flows
-    }
-
-    /// The final node potentials `π`: every arc of the residual network has reduced cost
-    /// `cost + π(tail) − π(head) ≥ 0`. This certifies that the flow is of least cost for its
-    /// value, and lets a caller check arcs it left out (an arc `u → v` of cost `c` that was not
-    /// in the network could not have lowered the cost if `c + π(u) − π(v) ≥ 0`).
-    pub fn potentials(&self) -> &[i64] {
-        &self.potentials
     }
 
     /// How many shortest-path (Dijkstra) phases the solve took.
@@ -359,7 +349,7 @@ impl Residual {
     /// the potentials become `π(v) − min(d(v), D)`; every residual arc keeps a non-negative
     /// reduced cost and the shortest paths get reduced cost zero (the mirror image of the usual
     /// forward update).
-    fn run(&mut self, s: usize, t: usize) -> (i64, usize, Vec<i64>) {
+    fn run(&mut self, s: usize, t: usize) -> (i64, usize) {
         let n = self.start.len() - 1;
         let mut pi = vec![0i64; n];
         let mut dist = vec![INF; n];
@@ -402,7 +392,7 @@ impl Residual {
             }
             let ds = dist[s];
             if ds >= INF {
-                return (value, phases, pi);
+                return (value, phases);
             }
             for (p, &d) in pi.iter_mut().zip(&dist) {
                 *p -= d.min(ds);

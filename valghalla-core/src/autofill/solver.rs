@@ -173,21 +173,7 @@ pub struct Solution {
 
 /// Solves the instance: maximum filled seats, then minimum total cost. Deterministic: the same
 /// instance gives the same solution.
-///
-/// The solve first keeps only each person-day's [`PRUNE_TO`] cheapest candidates, then checks
-/// the answer against the full instance: no augmenting path may exist with every candidate
-/// (so it is a maximum), and every candidate left out must have a non-negative reduced cost
-/// under the final potentials (so no exchange through it could lower the cost). Only when both
-/// hold is the pruned answer kept — it is then exactly optimal for the full instance; otherwise
-/// the instance is solved again with every candidate. Explanations always come from the
-/// residual network with every candidate.
 pub fn solve(instance: &Instance) -> Result<Solution, SolveError> {
-    solve_with_pruning(instance, PRUNE_TO)
-}
-
-/// [`solve`] with the first solve pruned to `prune` candidates per person-day (`0`: no
-/// pruning). The result is optimal whatever `prune` is; only the running time differs.
-pub fn solve_with_pruning(instance: &Instance, prune: usize) -> Result<Solution, SolveError> {
     let (np, ng) = (instance.people.len(), instance.groups.len());
     // Validate, and order the candidates by person (stable), merging duplicates.
     let mut per_person = vec![0u32; np + 1];
@@ -249,86 +235,15 @@ pub fn solve_with_pruning(instance: &Instance, prune: usize) -> Result<Solution,
         }
     }
 
-    // First solve with each person-day's `prune` cheapest candidates only, and keep that
-    // answer if a certificate proves it optimal for the full instance; otherwise (or when
-    // nothing was pruned) solve with every candidate.
-    if prune > 0 {
-        let mut sub: Vec<u32> = Vec::with_capacity(kept.len());
-        let mut start = 0;
-        let mut pruned_any = false;
-        let mut buf: Vec<u32> = Vec::new();
-        while start < kept.len() {
-            let p = instance.candidates[kept[start] as usize].person;
-            let mut end = start;
-            while end < kept.len() && instance.candidates[kept[end] as usize].person == p {
-                end += 1;
-            }
-            if end - start > prune {
-                pruned_any = true;
-                buf.clear();
-                buf.extend((start..end).map(|k| k as u32));
-                buf.sort_by_key(|&k| (instance.candidates[kept[k as usize] as usize].cost, k));
-                buf.truncate(prune);
-                buf.sort_unstable();
-                sub.extend(buf.iter().map(|&k| kept[k as usize]));
-            } else {
-                sub.extend_from_slice(&kept[start..end]);
-            }
-            start = end;
-        }
-        if pruned_any {
-            let run = run_flow(instance, &sub)?;
-            let reach = reach_sink(instance, &kept, &run);
-            let source_reaches_sink = reach[0];
-            let pi = &run.potentials;
-            // Arcs with flow may have negative reduced cost (their reverse is the residual arc);
-            // every arc without flow, pruned or not, must be non-negative.
-            let mut chosen = vec![false; instance.candidates.len()];
-            for &ci in &run.chosen {
-                chosen[ci as usize] = true;
-            }
-            let nonnegative = kept.iter().filter(|&&ci| !chosen[ci as usize]).all(|&ci| {
-                let c = &instance.candidates[ci as usize];
-                c.cost + pi[1 + c.person] - pi[1 + np + c.group] >= 0
-            });
-            if !source_reaches_sink && nonnegative {
-                return Ok(finish(instance, &kept, run, &reach));
-            }
-        }
-    }
-    let run = run_flow(instance, &kept)?;
-    let reach = reach_sink(instance, &kept, &run);
-    Ok(finish(instance, &kept, run, &reach))
-}
-
-/// Candidates per person-day in the first, pruned solve of [`solve`].
-pub const PRUNE_TO: usize = 8;
-
-/// The outcome of one flow solve over a subset of the candidates.
-struct FlowRun {
-    /// The candidates (indices into the instance) that carry flow.
-    chosen: Vec<u32>,
-    /// Seats filled per group.
-    group_fill: Vec<u32>,
-    /// Seats taken per person-day.
-    person_used: Vec<u32>,
-    /// The flow value.
-    value: i64,
-    /// The final potentials (nodes: source 0, people `1..=np`, groups, sink).
-    potentials: Vec<i64>,
-}
-
-fn run_flow(instance: &Instance, arcs: &[u32]) -> Result<FlowRun, SolveError> {
-    let (np, ng) = (instance.people.len(), instance.groups.len());
     let (source, sink) = (0, np + ng + 1);
     let person_node = |p: usize| 1 + p;
     let group_node = |g: usize| 1 + np + g;
-    let mut net = FlowNetwork::with_capacity(np + ng + 2, np + ng + arcs.len());
+    let mut net = FlowNetwork::with_capacity(np + ng + 2, np + ng + kept.len());
     for (p, person) in instance.people.iter().enumerate() {
         net.add_arc(source, person_node(p), i64::from(person.capacity), 0)?;
     }
     let first_candidate_arc = net.arc_count();
-    for &ci in arcs {
+    for &ci in &kept {
         let c = &instance.candidates[ci as usize];
         net.add_arc(person_node(c.person), group_node(c.group), 1, c.cost)?;
     }
@@ -337,95 +252,12 @@ fn run_flow(instance: &Instance, arcs: &[u32]) -> Result<FlowRun, SolveError> {
         net.add_arc(group_node(g), sink, i64::from(group.capacity), 0)?;
     }
     let solved = net.solve(source, sink)?;
-    Ok(FlowRun {
-        chosen: arcs
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| solved.flow(first_candidate_arc + k) > 0)
-            .map(|(_, &ci)| ci)
-            .collect(),
-        group_fill: (0..ng)
-            .map(|g| solved.flow(first_group_arc + g) as u32)
-            .collect(),
-        person_used: (0..np).map(|p| solved.flow(p) as u32).collect(),
-        value: solved.value(),
-        potentials: solved.potentials().to_vec(),
-    })
-}
 
-/// The nodes that reach the sink in the residual network of `run`'s flow over **all** `kept`
-/// candidates (node numbering as in [`run_flow`]). `reach[0]` (the source) means an augmenting
-/// path exists, i.e. the flow is not maximum for the full instance.
-fn reach_sink(instance: &Instance, kept: &[u32], run: &FlowRun) -> Vec<bool> {
-    let (np, ng) = (instance.people.len(), instance.groups.len());
-    // Candidates by group (CSR) and chosen groups by person.
-    let mut gstart = vec![0u32; ng + 1];
-    for &ci in kept {
-        gstart[instance.candidates[ci as usize].group + 1] += 1;
-    }
-    for g in 0..ng {
-        gstart[g + 1] += gstart[g];
-    }
-    let mut fill = gstart.clone();
-    let mut by_group = vec![0u32; kept.len()];
-    for &ci in kept {
-        let g = instance.candidates[ci as usize].group;
-        by_group[fill[g] as usize] = ci;
-        fill[g] += 1;
-    }
-    let mut chosen = vec![false; instance.candidates.len()];
-    let mut placed: Vec<Vec<u32>> = vec![Vec::new(); np];
-    for &ci in &run.chosen {
-        chosen[ci as usize] = true;
-        let c = &instance.candidates[ci as usize];
-        placed[c.person].push(c.group as u32);
-    }
-    let mut reach = vec![false; np + ng + 2];
-    reach[np + ng + 1] = true;
-    let mut queue: Vec<u32> = Vec::new();
-    for g in 0..ng {
-        if run.group_fill[g] < instance.groups[g].capacity {
-            reach[1 + np + g] = true;
-            queue.push((1 + np + g) as u32);
-        }
-    }
-    while let Some(v) = queue.pop() {
-        let v = v as usize;
-        if v > np {
-            // A group: people with an unused candidate arc into it reach it.
-            let g = v - 1 - np;
-            for &ci in &by_group[gstart[g] as usize..gstart[g + 1] as usize] {
-                let p = instance.candidates[ci as usize].person;
-                if !chosen[ci as usize] && !reach[1 + p] {
-                    reach[1 + p] = true;
-                    queue.push((1 + p) as u32);
-                }
-            }
-        } else {
-            // A person: the groups they fill reach them backward; so does the source if they
-            // have room left.
-            let p = v - 1;
-            for &g in &placed[p] {
-                let node = 1 + np + g as usize;
-                if !reach[node] {
-                    reach[node] = true;
-                    queue.push(node as u32);
-                }
-            }
-            if run.person_used[p] < instance.people[p].capacity {
-                reach[0] = true;
-            }
-        }
-    }
-    reach
-}
-
-fn finish(instance: &Instance, kept: &[u32], run: FlowRun, reach: &[bool]) -> Solution {
-    let np = instance.people.len();
-    let mut assignments: Vec<Assignment> = run
-        .chosen
+    let mut assignments: Vec<Assignment> = kept
         .iter()
-        .map(|&ci| {
+        .enumerate()
+        .filter(|&(k, _)| solved.flow(first_candidate_arc + k) > 0)
+        .map(|(_, &ci)| {
             let c = &instance.candidates[ci as usize];
             Assignment {
                 person: c.person,
@@ -436,24 +268,33 @@ fn finish(instance: &Instance, kept: &[u32], run: FlowRun, reach: &[bool]) -> So
         })
         .collect();
     assignments.sort_unstable_by_key(|a| (a.person, a.group));
-    let total_cost = assignments.iter().map(|a| a.cost).sum();
+    let filled = solved.value() as u64;
+    let total_cost = solved.cost();
     let overflow_used = assignments.iter().filter(|a| a.overflow).count();
-    let unfilled = |g: usize| instance.groups[g].capacity - run.group_fill[g];
-    let short: Vec<usize> = (0..instance.groups.len())
-        .filter(|&g| unfilled(g) > 0)
+
+    // Explanations for groups with empty seats.
+    let short: Vec<usize> = (0..ng)
+        .filter(|&g| solved.flow(first_group_arc + g) < i64::from(instance.groups[g].capacity))
         .collect();
-    let shortfalls = if short.is_empty() {
-        Vec::new()
-    } else {
-        explain(instance, kept, &assignments, reach, np, &short, unfilled)
-    };
-    Solution {
+    let mut shortfalls = Vec::with_capacity(short.len());
+    if !short.is_empty() {
+        shortfalls = explain(
+            instance,
+            &kept,
+            &assignments,
+            &solved.reaching(sink, None),
+            np,
+            &short,
+            |g| instance.groups[g].capacity - solved.flow(first_group_arc + g) as u32,
+        );
+    }
+    Ok(Solution {
         assignments,
-        filled: run.value as u64,
+        filled,
         total_cost,
         overflow_used,
         shortfalls,
-    }
+    })
 }
 
 /// Builds the Hall certificates. `reach` marks the nodes that still reach the sink in the residual

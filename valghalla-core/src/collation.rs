@@ -1,6 +1,7 @@
 //! Danish alphabetical order (… X Y Z Æ Ø Å), with ICU4X's Danish collation rules.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use icu_collator::options::CollatorOptions;
@@ -24,9 +25,32 @@ pub fn danish_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Sorts `items` in Danish order of the key `key` returns.
+/// Sorts `items` in Danish order of the key `key` returns (stable).
+///
+/// Collation is far dearer than comparing integers, so the distinct keys are collated once and
+/// the items sorted by their key's rank.
 pub fn sort_danish_by<T>(items: &mut [T], mut key: impl FnMut(&T) -> &str) {
-    items.sort_by(|a, b| danish_cmp(key(a), key(b)));
+    let ranks = danish_ranks(items.iter().map(|item| key(item).to_owned()));
+    items.sort_by_cached_key(|item| ranks.get(key(item)).copied().unwrap_or(usize::MAX));
+}
+
+/// The rank of each distinct name in Danish order (equal names, equal rank).
+pub fn danish_ranks(names: impl IntoIterator<Item = String>) -> HashMap<String, usize> {
+    let mut distinct: Vec<String> = names
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    distinct.sort_by(|a, b| danish_cmp(a, b));
+    let mut ranks = HashMap::with_capacity(distinct.len());
+    let mut rank = 0;
+    for (i, name) in distinct.iter().enumerate() {
+        if i > 0 && danish_cmp(&distinct[i - 1], name) != Ordering::Equal {
+            rank = i;
+        }
+        ranks.insert(name.clone(), rank);
+    }
+    ranks
 }
 
 #[cfg(test)]
@@ -58,6 +82,18 @@ mod tests {
                 "Åse"
             ]
         );
+    }
+
+    #[test]
+    fn ranked_sorting_equals_comparison_sorting() {
+        let names = [
+            "Ørum", "Aagaard", "ørum", "Bech", "Ærø", "Bech", "Zacho", "Åse", "Andersen",
+        ];
+        let mut by_rank: Vec<&str> = names.to_vec();
+        sort_danish_by(&mut by_rank, |s| s);
+        let mut by_compare: Vec<&str> = names.to_vec();
+        by_compare.sort_by(|a, b| danish_cmp(a, b));
+        assert_eq!(by_rank, by_compare);
     }
 
     #[test]

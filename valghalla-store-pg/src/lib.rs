@@ -53,7 +53,7 @@ use uuid::Uuid;
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
     AuditFilter, Change, ChangeSet, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage, Query,
-    Store, StoreError, duplicate_keys,
+    Read, Store, StoreError, duplicate_keys,
 };
 
 pub use sqlx::PgPool;
@@ -450,6 +450,17 @@ fn versioned(kind: RecordKind, row: &PgRow) -> Result<Versioned<Record>, StoreEr
 
 #[async_trait]
 impl Store for PgStore {
+    /// Runs the reads concurrently on the pool, so a batch costs about one round trip.
+    async fn read_many(&self, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>, StoreError> {
+        futures_util::future::try_join_all(reads.iter().map(|read| async move {
+            match read {
+                Read::Get(key) => Ok(self.get(*key).await?.into_iter().collect()),
+                Read::Query(query) => self.query(query).await,
+            }
+        }))
+        .await
+    }
+
     async fn get(&self, key: RecordKey) -> Result<Option<Versioned<Record>>, StoreError> {
         let row = sqlx::query(sql::table(key.kind()).get)
             .bind(self.tenant.as_str())

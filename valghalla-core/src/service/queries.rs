@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::collation::{danish_cmp, sort_danish_by};
+use crate::collation::{danish_cmp, danish_ranks, sort_danish_by};
 use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::{
     Area, AuditEntry, Election, Link, LinkKind, LinkToken, Participant, Rejection, Seat, SeatState,
@@ -428,12 +428,19 @@ fn build_overview(
             counts,
         });
     }
+    let task_type_rank = danish_ranks(catalog.task_types.values().map(|t| t.title.to_string()));
+    let team_rank = danish_ranks(catalog.teams.values().map(|t| t.name.to_string()));
+    let rank = |ranks: &std::collections::HashMap<String, usize>, name: &str| {
+        ranks.get(name).copied().unwrap_or(usize::MAX)
+    };
     let mut areas: BTreeMap<AreaId, AreaOverview> = BTreeMap::new();
     for (loc, mut rows) in by_location {
-        rows.sort_by(|a, b| {
-            danish_cmp(&a.task_type_title, &b.task_type_title)
-                .then_with(|| danish_cmp(&a.team_name, &b.team_name))
-                .then(a.date.cmp(&b.date))
+        rows.sort_by_key(|r| {
+            (
+                rank(&task_type_rank, &r.task_type_title),
+                rank(&team_rank, &r.team_name),
+                r.date,
+            )
         });
         let mut totals = Counts::default();
         rows.iter().for_each(|r| totals.add(&r.counts));
@@ -613,7 +620,8 @@ impl Valghalla {
                 e.election_day(),
             ));
         }
-        rows.sort_by(|a, b| danish_cmp(&a.name, &b.name).then(a.date.cmp(&b.date)));
+        rows.sort_by_key(|r| r.date);
+        sort_danish_by(&mut rows, |r| r.name.as_str());
         Ok(rows)
     }
 

@@ -21,25 +21,91 @@ use valghalla_core::store::{DeliveryStatus, OutboxMessage, Store};
 use valghalla_core::values::Name;
 use valghalla_store_pg::{PgPool, PgStore, TenantId};
 
-/// The URL from `VALGHALLA_PG_URL`, or `None` (after saying so) when the Postgres tests are to be
-/// skipped. With `VALGHALLA_REQUIRE_PG=1` a missing URL fails the test instead.
+/// A URL to a database of this test process's own, created on first use in the server named
+/// by `VALGHALLA_PG_URL` — so leftovers of other runs (another branch's migrations, say) can
+/// never interfere — or `None` (after saying so) when the Postgres tests are to be skipped.
+/// With `VALGHALLA_REQUIRE_PG=1` a missing URL fails the test instead.
 pub fn url() -> Option<String> {
-    match std::env::var("VALGHALLA_PG_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var("VALGHALLA_REQUIRE_PG").as_deref() != Ok("1"),
-                "VALGHALLA_REQUIRE_PG=1 but VALGHALLA_PG_URL is not set"
-            );
-            {
-                use std::io::Write as _;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: set VALGHALLA_PG_URL to run the Postgres tests"
+    static OWN: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    OWN.get_or_init(|| {
+        let admin = match std::env::var("VALGHALLA_PG_URL") {
+            Ok(url) if !url.trim().is_empty() => url,
+            _ => {
+                assert!(
+                    std::env::var("VALGHALLA_REQUIRE_PG").as_deref() != Ok("1"),
+                    "VALGHALLA_REQUIRE_PG=1 but VALGHALLA_PG_URL is not set"
                 );
-            };
-            None
-        }
+                return None;
+            }
+        };
+        Some(own_database(&admin))
+    })
+    .clone()
+    .or_else(|| {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: set VALGHALLA_PG_URL to run the Postgres tests"
+        );
+        None
+    })
+}
+
+/// Creates `vh_test_<unix seconds>_<random>` and drops such databases older than an hour.
+fn own_database(admin: &str) -> String {
+    let (base, query) = admin.split_once('?').map_or((admin, ""), |(b, q)| (b, q));
+    let (server, _) = base
+        .rsplit_once('/')
+        .expect("VALGHALLA_PG_URL names a database");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let name = format!("vh_test_{now}_{}", uuid::Uuid::new_v4().simple());
+    let admin = admin.to_owned();
+    let create = name.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("connect to VALGHALLA_PG_URL");
+            let stale: Vec<(String,)> = sqlx::query_as(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'vh\\_test\\_%'",
+            )
+            .fetch_all(&mut conn)
+            .await
+            .expect("list test databases");
+            for (old,) in stale {
+                let born = old
+                    .split('_')
+                    .nth(2)
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0);
+                if born + 3600 < now && old.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    let drop = format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(drop))
+                        .execute(&mut conn)
+                        .await;
+                }
+            }
+            let sql = format!("CREATE DATABASE {create}");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .expect("create the test database");
+        });
+    })
+    .join()
+    .expect("create the test database");
+    if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
     }
 }
 

@@ -1,6 +1,7 @@
 //! A min-cost max-flow engine: primal-dual (Dijkstra with node potentials, then a Dinic blocking
 //! flow on the arcs of zero reduced cost), on a compact CSR adjacency with `i64` capacities and
-//! costs.
+//! costs. Both searches run backward from the sink, which keeps them small when the source side
+//! is much larger than the sink side (many volunteers, few vacant seats).
 //!
 //! It finds a maximum flow from a source to a sink and, among all maximum flows, one of least
 //! total cost. Costs must be non-negative (so the all-zero potentials are valid to start with).
@@ -118,6 +119,7 @@ impl FlowNetwork {
     }
 
     /// Adds an arc `from -> to` with the given capacity and cost per unit of flow.
+    #[inline]
     pub fn add_arc(
         &mut self,
         from: usize,
@@ -338,6 +340,15 @@ impl Residual {
     }
 
     /// Runs primal-dual to completion; returns the flow value and the number of phases.
+    ///
+    /// Both searches run **backward from the sink**: in an auto-fill network there are far more
+    /// people than vacant seats, and every unused person is one zero-cost arc from the source, so
+    /// a forward search would scan every unused person's arcs in every phase. Backward, the
+    /// search starts at the few groups with empty seats and stops as soon as it reaches an unused
+    /// person (the source). With `d(v)` the reduced distance from `v` to the sink and `D = d(s)`,
+    /// the potentials become `π(v) − min(d(v), D)`; every residual arc keeps a non-negative
+    /// reduced cost and the shortest paths get reduced cost zero (the mirror image of the usual
+    /// forward update).
     fn run(&mut self, s: usize, t: usize) -> (i64, usize) {
         let n = self.start.len() - 1;
         let mut pi = vec![0i64; n];
@@ -347,83 +358,72 @@ impl Residual {
         let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
         let mut queue: VecDeque<u32> = VecDeque::new();
         let mut path: Vec<u32> = Vec::new();
-        let mut adm: Vec<u32> = Vec::new();
-        let mut adm_start: Vec<u32> = Vec::with_capacity(n + 1);
         let mut value = self.zero_cost_greedy(s, t);
         let mut phases = 0usize;
         loop {
-            // Dijkstra on reduced costs, stopping once the sink is settled.
+            // Dijkstra to the sink on reduced costs, backward, stopping once the source is
+            // settled.
             phases += 1;
             dist.fill(INF);
-            dist[s] = 0;
+            dist[t] = 0;
             heap.clear();
-            heap.push(Reverse((0, s as u32)));
-            while let Some(Reverse((d, u))) = heap.pop() {
-                let u = u as usize;
-                if d > dist[u] {
+            heap.push(Reverse((0, t as u32)));
+            while let Some(Reverse((d, v))) = heap.pop() {
+                let v = v as usize;
+                if d > dist[v] {
                     continue;
                 }
-                if u == t {
+                if v == s {
                     break;
                 }
-                let pu = pi[u] + d;
-                for e in self.start[u] as usize..self.start[u + 1] as usize {
-                    if self.cap[e] > 0 {
-                        let v = self.to[e] as usize;
-                        let nd = pu + self.cost[e] - pi[v];
-                        if nd < dist[v] {
-                            dist[v] = nd;
-                            heap.push(Reverse((nd, v as u32)));
+                let pv = pi[v] - d;
+                for e in self.start[v] as usize..self.start[v + 1] as usize {
+                    // The residual arc u -> v is the reverse of e.
+                    let f = self.rev[e] as usize;
+                    if self.cap[f] > 0 {
+                        let u = self.to[e] as usize;
+                        let nd = self.cost[f] + pi[u] - pv;
+                        if nd < dist[u] {
+                            dist[u] = nd;
+                            heap.push(Reverse((nd, u as u32)));
                         }
                     }
                 }
             }
-            let dt = dist[t];
-            if dt >= INF {
+            let ds = dist[s];
+            if ds >= INF {
                 return (value, phases);
             }
             for (p, &d) in pi.iter_mut().zip(&dist) {
-                *p += d.min(dt);
+                *p -= d.min(ds);
             }
-            // The admissible arcs (zero reduced cost, in either direction) stay fixed while the
-            // potentials do, so gather them once per phase into a compact CSR.
-            adm_start.clear();
-            adm.clear();
-            for u in 0..n {
-                adm_start.push(adm.len() as u32);
-                for e in self.start[u] as usize..self.start[u + 1] as usize {
-                    if self.cost[e] + pi[u] == pi[self.to[e] as usize] {
-                        adm.push(e as u32);
-                    }
-                }
-            }
-            adm_start.push(adm.len() as u32);
-            // Dinic on the admissible residual arcs.
+            // Dinic on the admissible residual arcs (zero reduced cost), with levels counted
+            // backward from the sink so the search stays near the groups with empty seats.
             loop {
                 level.fill(u32::MAX);
-                level[s] = 0;
+                level[t] = 0;
                 queue.clear();
-                queue.push_back(s as u32);
-                while let Some(u) = queue.pop_front() {
-                    let u = u as usize;
-                    if level[t] != u32::MAX && level[u] >= level[t] {
+                queue.push_back(t as u32);
+                while let Some(v) = queue.pop_front() {
+                    let v = v as usize;
+                    if level[s] != u32::MAX && level[v] >= level[s] {
                         break;
                     }
-                    for &e in &adm[adm_start[u] as usize..adm_start[u + 1] as usize] {
-                        let e = e as usize;
-                        let v = self.to[e] as usize;
-                        if self.cap[e] > 0 && level[v] == u32::MAX {
-                            level[v] = level[u] + 1;
-                            queue.push_back(v as u32);
+                    for e in self.start[v] as usize..self.start[v + 1] as usize {
+                        let f = self.rev[e] as usize;
+                        let u = self.to[e] as usize;
+                        if self.cap[f] > 0 && level[u] == u32::MAX && self.cost[f] + pi[u] == pi[v]
+                        {
+                            level[u] = level[v] + 1;
+                            queue.push_back(u as u32);
                         }
                     }
                 }
-                if level[t] == u32::MAX {
+                if level[s] == u32::MAX {
                     break;
                 }
-                iter.copy_from_slice(&adm_start[..n]);
-                value +=
-                    self.blocking_flow(s, t, &adm, &adm_start, &mut level, &mut iter, &mut path);
+                iter.copy_from_slice(&self.start[..n]);
+                value += self.blocking_flow(s, t, &pi, &mut level, &mut iter, &mut path);
             }
         }
     }
@@ -483,19 +483,18 @@ impl Residual {
         self.cap[self.rev[e] as usize] += f;
     }
 
-    /// One blocking flow on the level graph, with an explicit stack (paths can be long).
-    #[allow(clippy::too_many_arguments)]
+    /// One blocking flow on the level graph (levels count arcs to the sink; an arc is usable
+    /// when it is admissible and goes one level down), with an explicit stack (paths can be
+    /// long).
     fn blocking_flow(
         &mut self,
         s: usize,
         t: usize,
-        adm: &[u32],
-        adm_start: &[u32],
+        pi: &[i64],
         level: &mut [u32],
         iter: &mut [u32],
         path: &mut Vec<u32>,
     ) -> i64 {
-        let lt = level[t];
         let mut total = 0;
         path.clear();
         let mut u = s;
@@ -522,18 +521,22 @@ impl Residual {
                 };
                 continue;
             }
-            let end = adm_start[u + 1];
+            let end = self.start[u + 1];
+            let lu = level[u];
             let mut advanced = false;
-            while iter[u] < end {
-                let e = adm[iter[u] as usize] as usize;
-                let v = self.to[e] as usize;
-                if self.cap[e] > 0 && level[v] == level[u] + 1 && (v == t || level[v] < lt) {
-                    path.push(e as u32);
-                    u = v;
-                    advanced = true;
-                    break;
+            if lu != u32::MAX && lu > 0 {
+                let pu = pi[u];
+                while iter[u] < end {
+                    let e = iter[u] as usize;
+                    let v = self.to[e] as usize;
+                    if self.cap[e] > 0 && level[v] == lu - 1 && self.cost[e] + pu == pi[v] {
+                        path.push(e as u32);
+                        u = v;
+                        advanced = true;
+                        break;
+                    }
+                    iter[u] += 1;
                 }
-                iter[u] += 1;
             }
             if !advanced {
                 level[u] = u32::MAX;

@@ -24,6 +24,7 @@
 mod alliances;
 pub mod cli;
 pub mod matrix;
+pub mod staffing;
 
 pub use alliances::{
     AllianceApportionment, AllianceTie, Contender, Group, Unit, apportion_with_alliances,

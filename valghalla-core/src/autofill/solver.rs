@@ -203,12 +203,18 @@ pub fn solve(instance: &Instance) -> Result<Solution, SolveError> {
     for p in 0..np {
         per_person[p + 1] += per_person[p];
     }
-    let mut order = vec![0u32; instance.candidates.len()];
-    let mut fill = per_person.clone();
-    for (i, c) in instance.candidates.iter().enumerate() {
-        order[fill[c.person] as usize] = i as u32;
-        fill[c.person] += 1;
-    }
+    // Candidates built person by person (as the domain plan does) are already in order.
+    let order: Vec<u32> = if instance.candidates.is_sorted_by_key(|c| c.person) {
+        (0..instance.candidates.len() as u32).collect()
+    } else {
+        let mut order = vec![0u32; instance.candidates.len()];
+        let mut fill = per_person.clone();
+        for (i, c) in instance.candidates.iter().enumerate() {
+            order[fill[c.person] as usize] = i as u32;
+            fill[c.person] += 1;
+        }
+        order
+    };
     // Per person, keep the cheapest candidate per group (the first among equals).
     let mut seen: Vec<u32> = vec![u32::MAX; ng];
     let mut kept: Vec<u32> = Vec::with_capacity(order.len());

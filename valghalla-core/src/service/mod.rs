@@ -4,7 +4,9 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod autofill;
 mod communication;
+mod distribution;
 mod elections;
 mod exchange;
 mod facts;
@@ -25,6 +27,7 @@ use crate::rules::access::{Actor, Denied, Permission, authorize};
 use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
+pub use autofill::{ApplyFillReport, RefusedAssignment};
 pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
@@ -100,6 +103,12 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
+    /// No staffing could be proposed from the council's input.
+    #[error(transparent)]
+    Staffing(#[from] crate::apportion::staffing::StaffingError),
+    /// The auto-fill solver refused its instance (a bug: the service builds valid instances).
+    #[error("auto-fill: {0}")]
+    AutoFill(#[from] crate::autofill::SolveError),
 }
 
 impl Error {
@@ -153,6 +162,8 @@ impl DanishMessage for Error {
             Error::Template(e) => e.message_da(),
             Error::Library(e) => e.message_da(),
             Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
+            Error::Staffing(e) => e.message_da(),
+            Error::AutoFill(_) => "Den automatiske udfyldning fejlede.".into(),
         }
     }
 }

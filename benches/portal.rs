@@ -15,6 +15,8 @@
 mod app;
 #[path = "../examples/portal/auth.rs"]
 mod auth;
+#[path = "../examples/portal/autofill.rs"]
+mod autofill;
 #[path = "../examples/portal/citizen.rs"]
 mod citizen;
 #[path = "../examples/portal/communication.rs"]

@@ -12,7 +12,9 @@ use valghalla::core::store::DynStore;
 
 use crate::auth::Authenticator;
 use crate::web::{AppState, PageCache, Sessions, Shared};
-use crate::{auth, citizen, communication, csrf, location, party, secretariat, seed, web};
+use crate::{
+    auth, autofill, citizen, communication, csrf, location, party, secretariat, seed, web,
+};
 
 /// The router over `state`.
 pub fn router(state: Shared) -> Router {
@@ -30,6 +32,14 @@ pub fn router(state: Shared) -> Router {
             post(s::duplicate_election),
         )
         .route("/sekretariat/valg/{id}/aktiv", post(s::set_active))
+        .route(
+            "/sekretariat/valg/{id}/autofyld",
+            get(autofill::start).post(autofill::propose),
+        )
+        .route(
+            "/sekretariat/valg/{id}/autofyld/bekraeft",
+            post(autofill::confirm),
+        )
         .route("/sekretariat/valg/{id}/oversigt", get(s::overview))
         .route(
             "/sekretariat/valg/{id}/deltagerliste",

@@ -475,6 +475,9 @@ async fn screenshots() {
             s.open(&path).await?;
             shot(name).await?;
         }
+        s.open(&format!("/sekretariat/valg/{e}/autofyld")).await?;
+        s.submit("form[action$='/autofyld']").await?;
+        shot("12c-autofyld-forslag").await?;
         // Form errors.
         s.open("/sekretariat/deltagere/ny").await?;
         s.fill("#cpr", "123").await?;

@@ -13,6 +13,7 @@
 
 mod app;
 mod auth;
+mod autofill;
 mod citizen;
 mod communication;
 mod csrf;

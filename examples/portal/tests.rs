@@ -795,3 +795,49 @@ async fn the_secretariat_invites_answers_on_behalf_removes_and_sees_kept_seats()
             .all(|s| s.id != seat || s.state == SeatState::Vacant)
     );
 }
+
+#[tokio::test]
+async fn auto_fill_proposes_with_reasons_and_sends_only_when_confirmed() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let url = format!("/sekretariat/valg/{e}/autofyld");
+    let mut c = Browser::login(&p, "borger1").await;
+    assert_eq!(c.get(&url).await.status, StatusCode::FORBIDDEN);
+    let r = c.post(&url, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut b = Browser::login(&p, "admin").await;
+    assert_eq!(b.get(&url).await.status, StatusCode::OK);
+    let before = p
+        .state
+        .svc
+        .overview(&admin(), e, &Default::default())
+        .await
+        .expect("overview")
+        .totals;
+    let r = b.post(&url, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Forslag:"));
+    assert!(r.body.contains("Pladser der forbliver ledige"));
+    let proposed = p
+        .state
+        .svc
+        .overview(&admin(), e, &Default::default())
+        .await
+        .expect("overview")
+        .totals;
+    assert_eq!(before, proposed, "a proposal sends nothing");
+    let r = b.post(&format!("{url}/bekraeft"), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("invitationer er sendt"));
+    let after = p
+        .state
+        .svc
+        .overview(&admin(), e, &Default::default())
+        .await
+        .expect("overview")
+        .totals;
+    assert!(after.invited > before.invited);
+    // Confirming again without a new proposal does nothing.
+    let r = b.post(&format!("{url}/bekraeft"), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

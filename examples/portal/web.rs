@@ -132,6 +132,8 @@ pub struct Session {
     pub participant: Option<ParticipantId>,
     /// A message for the next page.
     pub flash: Option<String>,
+    /// An auto-fill proposal waiting to be confirmed.
+    pub proposal: Option<Arc<valghalla::core::autofill::FillProposal>>,
 }
 
 /// The session map.
@@ -161,6 +163,7 @@ impl Sessions {
             identity,
             participant: None,
             flash: None,
+            proposal: None,
         };
         self.0.write().await.insert(s.id.clone(), s.clone());
         s

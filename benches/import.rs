@@ -3,7 +3,7 @@
 //! The CSV is generated from the testkit generator (København's master data, 10,000 people);
 //! each iteration opens a fresh database in a temporary directory with only the master data,
 //! reads the CSV and imports it in one change set. A second case re-imports the same file into
-//! a store that already holds everyone (every row "unchanged"). Results: `BENCHMARKS-import.md`.
+//! a store that already holds everyone (every row "unchanged"). Results: `BENCHMARKS.md`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -4,7 +4,7 @@
 //! 2. 200 simultaneous sign-ups through a link for 50 open seats (target: exactly 50 accepted,
 //!    nobody booked twice).
 //!
-//! Run with `cargo bench --bench portal`; numbers are recorded in `BENCHMARKS-portal.md`.
+//! Run with `cargo bench --bench portal`; numbers are recorded in `BENCHMARKS.md`.
 
 #![allow(
     dead_code,

@@ -139,6 +139,8 @@ mod sqlite {
         let conn = Connection::open(path).unwrap();
         conn.pragma_update(None, "journal_mode", "wal").unwrap();
         conn.pragma_update(None, "synchronous", "normal").unwrap();
+        // The same constraints as the store's connection: a like-for-like baseline.
+        conn.pragma_update(None, "foreign_keys", "on").unwrap();
         let (seat, person) = pairs(data, 2)[1];
         let (seat, person) = (seat.to_string(), person.to_string());
         let invited_doc = format!(

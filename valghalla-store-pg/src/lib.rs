@@ -483,19 +483,39 @@ impl Store for PgStore {
 
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError> {
         let tenant = self.tenant.as_str();
+        // The queries that select by one id share their shape.
+        let by_id = match query {
+            Query::SeatsOfElection(e) => {
+                Some((RecordKind::Seat, sql::SEATS_OF_ELECTION, e.as_uuid()))
+            }
+            Query::SeatsOfParticipant(p) => {
+                Some((RecordKind::Seat, sql::SEATS_OF_PARTICIPANT, p.as_uuid()))
+            }
+            Query::RejectionsOfElection(e) => Some((
+                RecordKind::Rejection,
+                sql::REJECTIONS_OF_ELECTION,
+                e.as_uuid(),
+            )),
+            Query::RejectionsOfParticipant(p) => Some((
+                RecordKind::Rejection,
+                sql::REJECTIONS_OF_PARTICIPANT,
+                p.as_uuid(),
+            )),
+            _ => None,
+        };
+        if let Some((kind, statement, id)) = by_id {
+            return self
+                .fetch_records(kind, sqlx::query(statement).bind(tenant).bind(id))
+                .await;
+        }
         match query {
+            Query::SeatsOfElection(_)
+            | Query::SeatsOfParticipant(_)
+            | Query::RejectionsOfElection(_)
+            | Query::RejectionsOfParticipant(_) => Ok(Vec::new()), // answered above
             Query::All(kind) => {
                 self.fetch_records(*kind, sqlx::query(sql::table(*kind).all).bind(tenant))
                     .await
-            }
-            Query::SeatsOfElection(e) => {
-                self.fetch_records(
-                    RecordKind::Seat,
-                    sqlx::query(sql::SEATS_OF_ELECTION)
-                        .bind(tenant)
-                        .bind(e.as_uuid()),
-                )
-                .await
             }
             Query::SeatsAtLocation {
                 election,
@@ -518,15 +538,6 @@ impl Store for PgStore {
                         .bind(slot.election.as_uuid())
                         .bind(slot.work_location.as_uuid())
                         .bind(to_json("a slot", slot)?),
-                )
-                .await
-            }
-            Query::SeatsOfParticipant(p) => {
-                self.fetch_records(
-                    RecordKind::Seat,
-                    sqlx::query(sql::SEATS_OF_PARTICIPANT)
-                        .bind(tenant)
-                        .bind(p.as_uuid()),
                 )
                 .await
             }
@@ -554,24 +565,6 @@ impl Store for PgStore {
                     sqlx::query(sql::LINK_BY_TOKEN)
                         .bind(tenant)
                         .bind(token.as_str().to_owned()),
-                )
-                .await
-            }
-            Query::RejectionsOfElection(e) => {
-                self.fetch_records(
-                    RecordKind::Rejection,
-                    sqlx::query(sql::REJECTIONS_OF_ELECTION)
-                        .bind(tenant)
-                        .bind(e.as_uuid()),
-                )
-                .await
-            }
-            Query::RejectionsOfParticipant(p) => {
-                self.fetch_records(
-                    RecordKind::Rejection,
-                    sqlx::query(sql::REJECTIONS_OF_PARTICIPANT)
-                        .bind(tenant)
-                        .bind(p.as_uuid()),
                 )
                 .await
             }

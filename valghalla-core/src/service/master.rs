@@ -80,6 +80,25 @@ fn name_taken(what: &str, name: &str) -> Error {
     ))
 }
 
+/// Refuses `name` when another entity of the kind (not `this`) already has it, ignoring case.
+async fn ensure_unique_name<E: Entity>(
+    tx: &mut Tx<'_>,
+    this: RecordKey,
+    name: &str,
+    name_of: impl Fn(&E) -> &str,
+    what: &str,
+) -> Result<()> {
+    let taken = tx
+        .all::<E>()
+        .await?
+        .iter()
+        .any(|e| e.key() != this && same_name(name_of(e), name));
+    if taken {
+        return Err(name_taken(what, name));
+    }
+    Ok(())
+}
+
 fn audit_put<E: Entity>(
     ctx: &Ctx,
     e: &E,
@@ -166,14 +185,14 @@ impl Valghalla {
             description: description.trim().to_owned(),
         };
         transact!(self, |tx| {
-            if tx
-                .all::<Area>()
-                .await?
-                .iter()
-                .any(|a| same_name(a.name.as_str(), area.name.as_str()))
-            {
-                return Err(name_taken("An area", area.name.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                area.key(),
+                area.name.as_str(),
+                |a: &Area| a.name.as_str(),
+                "An area",
+            )
+            .await?;
             let audit = audit_put(&ctx, &area, AuditAction::Create, "area created");
             (put(area.clone(), audit), ())
         });
@@ -193,14 +212,14 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut area = tx.get::<Area>(id).await?;
-            if tx
-                .all::<Area>()
-                .await?
-                .iter()
-                .any(|a| a.id != id && same_name(a.name.as_str(), name.as_str()))
-            {
-                return Err(name_taken("An area", name.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                Area::key_of(id),
+                name.as_str(),
+                |a: &Area| a.name.as_str(),
+                "An area",
+            )
+            .await?;
             area.name = name.clone();
             area.description = description.trim().to_owned();
             let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
@@ -289,14 +308,14 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
             Self::check_location_refs(&mut tx, &draft).await?;
-            if tx
-                .all::<WorkLocation>()
-                .await?
-                .iter()
-                .any(|l| same_name(l.title.as_str(), location.title.as_str()))
-            {
-                return Err(name_taken("A work location", location.title.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                location.key(),
+                location.title.as_str(),
+                |l: &WorkLocation| l.title.as_str(),
+                "A work location",
+            )
+            .await?;
             let audit = audit_put(
                 &ctx,
                 &location,
@@ -322,14 +341,14 @@ impl Valghalla {
             let old = tx.get::<WorkLocation>(id).await?;
             let location = Self::parse_location(id, &draft, old.coordinates)?;
             Self::check_location_refs(&mut tx, &draft).await?;
-            if tx
-                .all::<WorkLocation>()
-                .await?
-                .iter()
-                .any(|l| l.id != id && same_name(l.title.as_str(), location.title.as_str()))
-            {
-                return Err(name_taken("A work location", location.title.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                location.key(),
+                location.title.as_str(),
+                |l: &WorkLocation| l.title.as_str(),
+                "A work location",
+            )
+            .await?;
             let seats = seats_at(&mut tx, id).await?;
             let (remove, blocking) = seats_affected_by_location_edit(&location, &seats);
             taken_seats_block(&blocking, "this change to the work location")?;
@@ -529,14 +548,14 @@ impl Valghalla {
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
-            if tx
-                .all::<Team>()
-                .await?
-                .iter()
-                .any(|t| same_name(t.name.as_str(), team.name.as_str()))
-            {
-                return Err(name_taken("A team", team.name.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                team.key(),
+                team.name.as_str(),
+                |t: &Team| t.name.as_str(),
+                "A team",
+            )
+            .await?;
             (
                 put(
                     team.clone(),
@@ -564,14 +583,14 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut team = tx.get::<Team>(id).await?;
-            if tx
-                .all::<Team>()
-                .await?
-                .iter()
-                .any(|t| t.id != id && same_name(t.name.as_str(), name.as_str()))
-            {
-                return Err(name_taken("A team", name.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                Team::key_of(id),
+                name.as_str(),
+                |t: &Team| t.name.as_str(),
+                "A team",
+            )
+            .await?;
             team.name = name.clone();
             team.short_name = short_name.clone();
             team.kind = kind;
@@ -671,14 +690,14 @@ impl Valghalla {
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
-            if tx
-                .all::<SpecialDiet>()
-                .await?
-                .iter()
-                .any(|s| same_name(s.title.as_str(), diet.title.as_str()))
-            {
-                return Err(name_taken("A special diet", diet.title.as_str()));
-            }
+            ensure_unique_name(
+                &mut tx,
+                diet.key(),
+                diet.title.as_str(),
+                |d: &SpecialDiet| d.title.as_str(),
+                "A special diet",
+            )
+            .await?;
             (
                 put(
                     diet.clone(),

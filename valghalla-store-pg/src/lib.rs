@@ -22,8 +22,13 @@
 //! # Concurrency
 //!
 //! [`Store::apply`] runs one READ COMMITTED transaction in which each change is a conditional
-//! statement (`UPDATE … WHERE version = $v`, `INSERT … ON CONFLICT DO NOTHING`, …) whose row
-//! count is checked, so two change sets can never both succeed on the same version. Unique and
+//! write (`UPDATE … WHERE version = $v`, `INSERT … ON CONFLICT DO NOTHING`, …) whose row
+//! count is checked, so two change sets can never both succeed on the same version. The writes
+//! of a change set, its audit entries and messages and the check of the row counts are one
+//! statement of data-modifying CTEs, sent in one round trip (a change set of more than a hundred
+//! items takes several statements in one transaction); a batch of reads
+//! ([`Store::read_many`]) is one `UNION ALL` query. The SQL of both is assembled from fixed
+//! fragments, with every value a bound parameter. Unique and
 //! foreign-key violations, serialization failures and deadlocks are [`StoreError::Conflict`];
 //! lost connections, a server shutting down and pool timeouts are
 //! [`StoreError::Unavailable`].
@@ -39,6 +44,7 @@
 //! # }
 //! ```
 
+mod batch;
 mod error;
 mod sql;
 
@@ -46,14 +52,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
-use sqlx::{Connection, Postgres, Row};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions, PgRow};
+use sqlx::{Connection, Row};
 use uuid::Uuid;
 
-use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
+use valghalla_core::model::{AuditEntry, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
-    AuditFilter, Change, ChangeSet, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage, Query,
-    Read, Store, StoreError, duplicate_keys,
+    AuditFilter, ChangeSet, DeliveryUpdate, OutboxFilter, OutboxMessage, Query, Read, Store,
+    StoreError, duplicate_keys,
 };
 
 pub use sqlx::PgPool;
@@ -188,173 +194,6 @@ impl PgStore {
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
     }
-
-    async fn fetch_records(
-        &self,
-        kind: RecordKind,
-        query: sqlx::query::Query<'_, Postgres, PgArguments>,
-    ) -> Result<Vec<Versioned<Record>>, StoreError> {
-        let rows = query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| map(e, None))?;
-        rows.iter().map(|row| versioned(kind, row)).collect()
-    }
-
-    async fn apply_change(
-        &self,
-        conn: &mut PgConnection,
-        change: &Change,
-    ) -> Result<(), StoreError> {
-        let key = change.op.key();
-        let table = sql::table(key.kind());
-        let id = key_uuid(&key);
-        let tenant = self.tenant.as_str();
-        let conflict = |reason: &str| {
-            StoreError::conflict(key, format!("expected {:?}: {reason}", change.expect))
-        };
-        let version = |v: u64| i64::try_from(v).map_err(|_| conflict("no such version"));
-        match (&change.op, change.expect) {
-            (Op::Put(record), Expect::Absent) => {
-                let n = exec(
-                    conn,
-                    key,
-                    sqlx::query(table.insert)
-                        .bind(tenant)
-                        .bind(id)
-                        .bind(encode_record(record)?),
-                )
-                .await?;
-                (n == 1).then_some(()).ok_or_else(|| conflict("it exists"))
-            }
-            (Op::Put(record), Expect::Any) => {
-                exec(
-                    conn,
-                    key,
-                    sqlx::query(table.upsert)
-                        .bind(tenant)
-                        .bind(id)
-                        .bind(encode_record(record)?),
-                )
-                .await?;
-                Ok(())
-            }
-            (Op::Put(record), Expect::Version(v)) => {
-                let n = exec(
-                    conn,
-                    key,
-                    sqlx::query(table.update)
-                        .bind(tenant)
-                        .bind(id)
-                        .bind(version(v)?)
-                        .bind(encode_record(record)?),
-                )
-                .await?;
-                (n == 1)
-                    .then_some(())
-                    .ok_or_else(|| conflict("missing or at another version"))
-            }
-            (Op::Delete(_), Expect::Any) => {
-                exec(conn, key, sqlx::query(table.delete).bind(tenant).bind(id)).await?;
-                Ok(())
-            }
-            (Op::Delete(_), Expect::Version(v)) => {
-                let n = exec(
-                    conn,
-                    key,
-                    sqlx::query(table.delete_version)
-                        .bind(tenant)
-                        .bind(id)
-                        .bind(version(v)?),
-                )
-                .await?;
-                (n == 1)
-                    .then_some(())
-                    .ok_or_else(|| conflict("missing or at another version"))
-            }
-            (Op::Delete(_) | Op::Touch(_), Expect::Absent) => {
-                // Nothing to write; only the precondition is checked (as the memory store does).
-                let exists: bool = sqlx::query_scalar(table.exists)
-                    .bind(tenant)
-                    .bind(id)
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(|e| map(e, Some(key)))?;
-                (!exists).then_some(()).ok_or_else(|| conflict("it exists"))
-            }
-            (Op::Touch(_), Expect::Any) => {
-                let n = exec(conn, key, sqlx::query(table.touch).bind(tenant).bind(id)).await?;
-                (n == 1).then_some(()).ok_or_else(|| conflict("missing"))
-            }
-            (Op::Touch(_), Expect::Version(v)) => {
-                let n = exec(
-                    conn,
-                    key,
-                    sqlx::query(table.touch_version)
-                        .bind(tenant)
-                        .bind(id)
-                        .bind(version(v)?),
-                )
-                .await?;
-                (n == 1)
-                    .then_some(())
-                    .ok_or_else(|| conflict("missing or at another version"))
-            }
-        }
-    }
-
-    async fn apply_in(
-        &self,
-        conn: &mut PgConnection,
-        changes: ChangeSet,
-    ) -> Result<(), StoreError> {
-        let tenant = self.tenant.as_str();
-        let mut ops = changes.changes;
-        // One lock order for every change set: fewer deadlocks between concurrent writers.
-        ops.sort_by_key(|c| c.op.key());
-        for change in &ops {
-            self.apply_change(conn, change).await?;
-        }
-        for entry in &changes.audit {
-            sqlx::query(sql::INSERT_AUDIT)
-                .bind(tenant)
-                .bind(nanos(entry.at))
-                .bind(entry.participant.map(|p| p.as_uuid()))
-                .bind(entry.election.map(|e| e.as_uuid()))
-                .bind(to_json("an audit entry", entry)?)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| map(e, None))?;
-        }
-        for m in &changes.messages {
-            sqlx::query(sql::UPSERT_MESSAGE)
-                .bind(tenant)
-                .bind(m.id.as_uuid())
-                .bind(nanos(m.created_at))
-                .bind(m.participant.as_uuid())
-                .bind(m.election.map(|e| e.as_uuid()))
-                .bind(i64::from(m.attempts))
-                .bind(nanos(m.next_attempt_at))
-                .bind(to_json("an outbox message", m)?)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| map(e, None))?;
-        }
-        Ok(())
-    }
-}
-
-/// Runs a write and returns the rows it affected.
-async fn exec(
-    conn: &mut PgConnection,
-    key: RecordKey,
-    query: sqlx::query::Query<'_, Postgres, PgArguments>,
-) -> Result<u64, StoreError> {
-    query
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(|e| map(e, Some(key)))
 }
 
 /// An instant as nanoseconds since the Unix epoch (exact, so ordering and filters agree with
@@ -436,10 +275,10 @@ fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, StoreError> {
     })
 }
 
-/// Reads a `(version, doc)` row.
+/// Reads an `(i, version, doc)` row of a batch of reads.
 fn versioned(kind: RecordKind, row: &PgRow) -> Result<Versioned<Record>, StoreError> {
-    let version: i64 = row.try_get(0).map_err(|e| map(e, None))?;
-    let doc: String = row.try_get(1).map_err(|e| map(e, None))?;
+    let version: i64 = row.try_get(1).map_err(|e| map(e, None))?;
+    let doc: String = row.try_get(2).map_err(|e| map(e, None))?;
     let version = u64::try_from(version).map_err(|_| StoreError::Corrupt {
         store: STORE,
         message: format!("a {} has a negative version", kind.name()),
@@ -452,126 +291,58 @@ fn versioned(kind: RecordKind, row: &PgRow) -> Result<Versioned<Record>, StoreEr
 
 #[async_trait]
 impl Store for PgStore {
-    /// Runs the reads concurrently on the pool, so a batch costs about one round trip.
+    /// Answers the whole batch with one query: one round trip.
     async fn read_many(&self, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>, StoreError> {
-        futures_util::future::try_join_all(reads.iter().map(|read| async move {
-            match read {
-                Read::Get(key) => Ok(self.get(*key).await?.into_iter().collect()),
-                Read::Query(query) => self.query(query).await,
+        if reads.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (statement, kinds) = batch::reads(self.tenant.as_str(), reads)?;
+        let rows = statement
+            .into_query(true)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| map(e, None))?;
+        let mut out: Vec<Vec<Versioned<Record>>> = kinds.iter().map(|_| Vec::new()).collect();
+        for row in &rows {
+            let i: i32 = row.try_get(0).map_err(|e| map(e, None))?;
+            let (Some(slot), Some(kind)) = (
+                usize::try_from(i).ok().and_then(|i| out.get_mut(i)),
+                usize::try_from(i).ok().and_then(|i| kinds.get(i)),
+            ) else {
+                return Err(StoreError::Corrupt {
+                    store: STORE,
+                    message: format!("a batch of reads answered for read {i}"),
+                });
+            };
+            slot.push(versioned(*kind, row)?);
+        }
+        // A document whose id disagrees with its row would break every invariant: refuse it.
+        for (read, found) in reads.iter().zip(&out) {
+            if let (Read::Get(key), Some(v)) = (read, found.first())
+                && v.value.key() != *key
+            {
+                return Err(StoreError::Corrupt {
+                    store: STORE,
+                    message: format!("the row for {key:?} holds another record"),
+                });
             }
-        }))
-        .await
+        }
+        Ok(out)
     }
 
     async fn get(&self, key: RecordKey) -> Result<Option<Versioned<Record>>, StoreError> {
-        let row = sqlx::query(sql::table(key.kind()).get)
-            .bind(self.tenant.as_str())
-            .bind(key_uuid(&key))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| map(e, Some(key)))?;
-        let found = row.map(|row| versioned(key.kind(), &row)).transpose()?;
-        // A document whose id disagrees with its row would break every invariant: refuse it.
-        match found {
-            Some(v) if v.value.key() != key => Err(StoreError::Corrupt {
-                store: STORE,
-                message: format!("the row for {key:?} holds another record"),
-            }),
-            found => Ok(found),
-        }
+        let mut found = self.read_many(&[Read::Get(key)]).await?;
+        Ok(found.pop().and_then(|mut rows| rows.pop()))
     }
 
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError> {
-        let tenant = self.tenant.as_str();
-        // The queries that select by one id share their shape.
-        let by_id = match query {
-            Query::SeatsOfElection(e) => {
-                Some((RecordKind::Seat, sql::SEATS_OF_ELECTION, e.as_uuid()))
-            }
-            Query::SeatsOfParticipant(p) => {
-                Some((RecordKind::Seat, sql::SEATS_OF_PARTICIPANT, p.as_uuid()))
-            }
-            Query::RejectionsOfElection(e) => Some((
-                RecordKind::Rejection,
-                sql::REJECTIONS_OF_ELECTION,
-                e.as_uuid(),
-            )),
-            Query::RejectionsOfParticipant(p) => Some((
-                RecordKind::Rejection,
-                sql::REJECTIONS_OF_PARTICIPANT,
-                p.as_uuid(),
-            )),
-            _ => None,
-        };
-        if let Some((kind, statement, id)) = by_id {
-            return self
-                .fetch_records(kind, sqlx::query(statement).bind(tenant).bind(id))
-                .await;
-        }
-        match query {
-            Query::SeatsOfElection(_)
-            | Query::SeatsOfParticipant(_)
-            | Query::RejectionsOfElection(_)
-            | Query::RejectionsOfParticipant(_) => Ok(Vec::new()), // answered above
-            Query::All(kind) => {
-                self.fetch_records(*kind, sqlx::query(sql::table(*kind).all).bind(tenant))
-                    .await
-            }
-            Query::SeatsAtLocation {
-                election,
-                work_location,
-            } => {
-                self.fetch_records(
-                    RecordKind::Seat,
-                    sqlx::query(sql::SEATS_AT_LOCATION)
-                        .bind(tenant)
-                        .bind(election.as_uuid())
-                        .bind(work_location.as_uuid()),
-                )
-                .await
-            }
-            Query::SeatsOfSlot(slot) => {
-                self.fetch_records(
-                    RecordKind::Seat,
-                    sqlx::query(sql::SEATS_OF_SLOT)
-                        .bind(tenant)
-                        .bind(slot.election.as_uuid())
-                        .bind(slot.work_location.as_uuid())
-                        .bind(to_json("a slot", slot)?),
-                )
-                .await
-            }
-            Query::ParticipantByCpr(cpr) => {
-                self.fetch_records(
-                    RecordKind::Participant,
-                    sqlx::query(sql::PARTICIPANT_BY_CPR)
-                        .bind(tenant)
-                        .bind(cpr.reveal()),
-                )
-                .await
-            }
-            Query::MembersOfTeam(team) => {
-                self.fetch_records(
-                    RecordKind::Participant,
-                    sqlx::query(sql::MEMBERS_OF_TEAM)
-                        .bind(tenant)
-                        .bind(team.to_string()),
-                )
-                .await
-            }
-            Query::LinkByToken(token) => {
-                self.fetch_records(
-                    RecordKind::Link,
-                    sqlx::query(sql::LINK_BY_TOKEN)
-                        .bind(tenant)
-                        .bind(token.as_str().to_owned()),
-                )
-                .await
-            }
-        }
+        let mut found = self.read_many(&[Read::Query(query.clone())]).await?;
+        Ok(found.pop().unwrap_or_default())
     }
 
-    async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError> {
+    /// Writes the change set with one statement (one round trip, its own transaction); a large
+    /// one with several statements in one transaction.
+    async fn apply(&self, mut changes: ChangeSet) -> Result<(), StoreError> {
         if let Some(key) = duplicate_keys(&changes).first() {
             return Err(StoreError::Backend {
                 store: STORE,
@@ -581,15 +352,39 @@ impl Store for PgStore {
         if changes.is_empty() {
             return Ok(());
         }
+        // One lock order for every change set: fewer deadlocks between concurrent writers.
+        changes.changes.sort_by_key(|c| c.op.key());
+        let statements = batch::writes(self.tenant.as_str(), &changes)?;
+        let failed =
+            |e: sqlx::Error| match batch::failed_change(&e).and_then(|i| changes.changes.get(i)) {
+                Some(change) => StoreError::conflict(
+                    change.op.key(),
+                    format!(
+                        "expected {:?}: missing, already there or at another version",
+                        change.expect
+                    ),
+                ),
+                None => map(e, None),
+            };
+        if statements.len() == 1 {
+            for (statement, persistent) in statements {
+                statement
+                    .into_query(persistent)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(failed)?;
+            }
+            return Ok(());
+        }
         let mut tx = self.pool.begin().await.map_err(|e| map(e, None))?;
-        match self.apply_in(&mut tx, changes).await {
-            Ok(()) => tx.commit().await.map_err(|e| map(e, None)),
-            Err(e) => {
+        for (statement, persistent) in statements {
+            if let Err(e) = statement.into_query(persistent).execute(&mut *tx).await {
                 // Best effort: a dropped transaction is rolled back by the pool anyway.
                 let _ = tx.rollback().await;
-                Err(e)
+                return Err(failed(e));
             }
         }
+        tx.commit().await.map_err(|e| map(e, None))
     }
 
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {

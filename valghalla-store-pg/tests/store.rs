@@ -878,3 +878,55 @@ async fn the_overview_reads_2400_seats_of_an_election() {
     );
     assert!(read < std::time::Duration::from_secs(5), "{read:?}");
 }
+
+/// A change set is written by one statement; a failed precondition still names its record.
+#[tokio::test]
+async fn a_failed_precondition_names_its_record() {
+    let Some(pg) = fresh_store(2).await else {
+        return;
+    };
+    let (first, second) = (AreaId::new(), AreaId::new());
+    pg.apply(set(vec![put(area(first, "Nord"), Expect::Absent)]))
+        .await
+        .unwrap();
+    let stale = pg
+        .apply(set(vec![
+            put(area(first, "Nord 2"), Expect::Version(1)),
+            put(area(second, "Syd"), Expect::Version(3)),
+        ]))
+        .await;
+    match stale {
+        Err(StoreError::Conflict { key, .. }) => assert_eq!(key, Some(RecordKey::Area(second))),
+        other => panic!("expected a conflict on the second area, got {other:?}"),
+    }
+    assert_eq!(version(&pg, RecordKey::Area(first)).await, Some(1));
+}
+
+/// A change set larger than one statement holds is written by several statements in one
+/// transaction: a conflict in the last one leaves nothing of the first ones.
+#[tokio::test]
+async fn a_large_change_set_is_all_or_nothing() {
+    let Some(pg) = fresh_store(2).await else {
+        return;
+    };
+    let ids: Vec<AreaId> = (0..250).map(|_| AreaId::new()).collect();
+    let mut changes: Vec<Change> = ids
+        .iter()
+        .map(|&id| put(area(id, "Område"), Expect::Absent))
+        .collect();
+    changes.push(put(area(AreaId::new(), "Sidst"), Expect::Version(1)));
+    assert_conflict(pg.apply(set(changes.clone())).await);
+    assert!(
+        pg.query(&Query::All(RecordKind::Area))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    changes.pop();
+    pg.apply(set(changes)).await.unwrap();
+    assert_eq!(
+        pg.query(&Query::All(RecordKind::Area)).await.unwrap().len(),
+        ids.len()
+    );
+}

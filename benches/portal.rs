@@ -23,8 +23,14 @@ mod citizen;
 mod communication;
 #[path = "../examples/portal/csrf.rs"]
 mod csrf;
+#[path = "../examples/portal/distribution.rs"]
+mod distribution;
+#[path = "../examples/portal/exports.rs"]
+mod exports;
 #[path = "../examples/portal/location.rs"]
 mod location;
+#[path = "../examples/portal/message_templates.rs"]
+mod message_templates;
 #[path = "../examples/portal/party.rs"]
 mod party;
 #[path = "../examples/portal/secretariat.rs"]

@@ -13,7 +13,8 @@ use valghalla::core::store::DynStore;
 use crate::auth::Authenticator;
 use crate::web::{AppState, PageCache, Sessions, Shared};
 use crate::{
-    auth, autofill, citizen, communication, csrf, location, party, secretariat, seed, web,
+    auth, autofill, citizen, communication, csrf, distribution, exports, location,
+    message_templates, party, secretariat, seed, web,
 };
 
 /// The router over `state`.
@@ -50,8 +51,40 @@ pub fn router(state: Shared) -> Router {
             get(s::grid).post(s::save_grid),
         )
         .route(
+            "/sekretariat/valg/{id}/fordelingsforslag",
+            get(distribution::start).post(distribution::propose),
+        )
+        .route(
+            "/sekretariat/valg/{id}/fordelingsforslag/bekraeft",
+            post(distribution::confirm),
+        )
+        .route(
             "/sekretariat/valg/{id}/valgsted/{location}",
             get(s::station),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner",
+            get(message_templates::list).post(message_templates::choose),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/ny",
+            get(message_templates::new).post(message_templates::create),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}",
+            get(message_templates::edit).post(message_templates::update),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}/slet",
+            post(message_templates::delete),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}/nulstil",
+            post(message_templates::reset),
+        )
+        .route(
+            "/sekretariat/valg/{id}/eksport/{kind}",
+            get(exports::election),
         )
         .route("/sekretariat/pladser/{seat}/inviter", post(s::invite))
         .route("/sekretariat/pladser/{seat}/svar", post(s::answer))
@@ -62,6 +95,7 @@ pub fn router(state: Shared) -> Router {
             get(s::participants).post(s::create_participant),
         )
         .route("/sekretariat/deltagere/ny", get(s::new_participant))
+        .route("/sekretariat/deltagere/eksport", get(exports::participants))
         .route(
             "/sekretariat/deltagere/{id}",
             get(s::participant).post(s::edit_participant),

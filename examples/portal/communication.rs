@@ -40,7 +40,8 @@ struct CommunicationPage {
     log: Vec<LogRow>,
 }
 
-fn kind_da(k: MessageKind) -> &'static str {
+/// The Danish name of a message kind.
+pub fn kind_da(k: MessageKind) -> &'static str {
     match k {
         MessageKind::Invitation => "Invitation",
         MessageKind::InvitationReminder => "Påmindelse om invitation",

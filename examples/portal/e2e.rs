@@ -430,6 +430,193 @@ async fn e2e_party_secretary_is_refused_another_partys_page() {
     .await;
 }
 
+/// The number a proposal cell starts with ("3 (+1)" → 3).
+fn leading_number(text: &str) -> Option<u32> {
+    text.split_whitespace().next().and_then(|n| n.parse().ok())
+}
+
+impl Session {
+    fn party_teams(&self) -> Vec<&valghalla::core::model::Team> {
+        self.ds
+            .teams
+            .iter()
+            .filter(|t| t.kind == valghalla::core::model::TeamKind::Party)
+            .collect()
+    }
+
+    fn task_type(&self, title: &str) -> E2eResult<valghalla::core::ids::TaskTypeId> {
+        Ok(self
+            .ds
+            .task_types
+            .iter()
+            .find(|t| t.title.as_str() == title)
+            .ok_or("no such task type")?
+            .id)
+    }
+
+    /// Enters a council of three parties (15, 10 and 6 members) on the grid page's form.
+    async fn enter_council(&self) -> E2eResult {
+        for (t, n) in self.party_teams().iter().zip(["15", "10", "6"]) {
+            self.fill(&format!("#medlemmer-{}", t.id), n).await?;
+        }
+        Ok(())
+    }
+
+    async fn click(&self, css: &str) -> E2eResult {
+        let el = self.client.find(Locator::Css(css)).await?;
+        self.click_and_wait(el).await
+    }
+
+    async fn value(&self, css: &str) -> E2eResult<String> {
+        Ok(self
+            .client
+            .find(Locator::Css(css))
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+}
+
+#[tokio::test]
+async fn e2e_secretary_proposes_a_distribution_from_the_council_and_confirms_it() {
+    run(
+        "e2e_secretary_proposes_a_distribution_from_the_council_and_confirms_it",
+        async |s| {
+            let e = s.ds.election.id;
+            let loc = s.ds.work_locations[0].id;
+            let day = s.ds.election.election_day();
+            let roles = [
+                s.task_type("Valgstyrerformand")?,
+                s.task_type("Valgstyrer")?,
+                s.task_type("Tilforordnet")?,
+            ];
+            let party_a = s.party_teams().first().map(|t| t.id).ok_or("no party")?;
+            s.login("admin").await?;
+            s.open(&format!("/sekretariat/valg/{e}/fordeling/{loc}"))
+                .await?;
+            s.expect_text("Foreslå fordeling ud fra kommunalbestyrelsens sammensætning")
+                .await?;
+            let cell = |tt| format!("#fordeling input[name='n_{day}_{party_a}_{tt}']");
+            let mut before = Vec::new();
+            for tt in roles {
+                before.push(s.value(&cell(tt)).await?);
+            }
+            // A typing slip first: it is shown next to the field and nothing is proposed.
+            s.enter_council().await?;
+            s.fill(&format!("#medlemmer-{party_a}"), "-2").await?;
+            s.submit("#raadsforslag-form").await?;
+            s.expect_text("antallet kan ikke være negativt.").await?;
+            if s.client.find(Locator::Css("#bekraeft")).await.is_ok() {
+                return Err("a proposal despite the error".into());
+            }
+            s.fill(&format!("#medlemmer-{party_a}"), "15").await?;
+            s.submit("#raadsforslag-form").await?;
+            s.expect_text("Forslag til fordeling").await?;
+            s.expect_text("Sådan er forslaget beregnet").await?;
+            // Nothing is applied before the confirmation, and the form remembers the council.
+            s.open(&format!("/sekretariat/valg/{e}/fordeling/{loc}"))
+                .await?;
+            for (tt, was) in roles.iter().zip(&before) {
+                if s.value(&cell(*tt)).await? != *was {
+                    return Err("the grid changed before the confirmation".into());
+                }
+            }
+            if s.value(&format!("#medlemmer-{party_a}")).await? != "15" {
+                return Err("the council's numbers were not kept".into());
+            }
+            s.submit("#raadsforslag-form").await?;
+            s.expect_text("Forslag til fordeling").await?;
+            // Party A's row at this station: proposed numbers per role.
+            let row = s
+                .client
+                .find(Locator::Css("#dette-valgsted + table tbody tr"))
+                .await?;
+            let header = row.find(Locator::Css("th")).await?.text().await?;
+            if header != s.party_teams()[0].name.as_str() {
+                return Err(format!("first row is {header}").into());
+            }
+            let mut proposed = Vec::new();
+            for td in row.find_all(Locator::Css("td")).await? {
+                let text = td.text().await?;
+                // A cell that keeps taken seats ends above the proposal; it is not compared.
+                proposed.push(
+                    (!text.contains("beholdes"))
+                        .then(|| leading_number(&text))
+                        .flatten(),
+                );
+            }
+            if proposed.len() != 3 {
+                return Err(format!("expected three roles, got {proposed:?}").into());
+            }
+            s.expect_text("Bekræft og anvend forslaget").await?;
+            s.submit("#bekraeft").await?;
+            s.expect_text("Fordelingsforslaget er anvendt på 12 valgsteder")
+                .await?;
+            s.expect_text("Fordeling af pladser").await?;
+            for (tt, want) in roles.iter().zip(&proposed) {
+                let now = s.value(&cell(*tt)).await?;
+                if let Some(want) = want
+                    && now != want.to_string()
+                {
+                    return Err(format!("grid shows {now}, the proposal said {want}").into());
+                }
+            }
+            if proposed.iter().all(Option::is_none) {
+                return Err("no cell could be compared".into());
+            }
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn e2e_secretary_edits_a_template_and_sees_the_preview() {
+    run(
+        "e2e_secretary_edits_a_template_and_sees_the_preview",
+        async |s| {
+            let e = s.ds.election.id;
+            s.login("admin").await?;
+            s.open(&format!("/sekretariat/valg/{e}/oversigt")).await?;
+            s.follow("Beskedskabeloner").await?;
+            s.expect_text("Valgets skabeloner").await?;
+            s.click("#skabelonliste tbody tr:first-child a").await?;
+            s.expect_text("Eksempel: sådan ser beskeden ud for en deltager")
+                .await?;
+            s.fill("#emne", "Hej !name").await?;
+            s.fill(
+                "#tekst",
+                "<p>Kære !name – vi ses på !work_location den !task_date.</p>",
+            )
+            .await?;
+            s.click("button[value='vis']").await?;
+            s.expect_text("Kære Agnes Jensen – vi ses på Korsbæk Skole den 27.10.2026.")
+                .await?;
+            let subject = s.text("#eksempel-emne").await?;
+            if subject != "Hej Agnes Jensen" {
+                return Err(format!("preview subject {subject:?}").into());
+            }
+            // A misspelt token is refused next to the field.
+            s.fill("#tekst", "<p>Kære !nmae</p>").await?;
+            s.click("button[value='gem']").await?;
+            s.expect_text("Der er fejl i formularen").await?;
+            let error = s.text("#tekst-fejl").await?;
+            if !error.contains("Ukendt flettefelt: !nmae") {
+                return Err(format!("error next to the text: {error:?}").into());
+            }
+            s.fill("#tekst", "<p>Kære !name – tak for hjælpen.</p>")
+                .await?;
+            s.click("button[value='gem']").await?;
+            s.expect_text("Skabelonen er gemt.").await?;
+            s.expect_text("Kære Agnes Jensen – tak for hjælpen.")
+                .await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
 /// Not a check: saves a screenshot of every main page to `target/screenshots/` for a person
 /// to look at (`cargo test --example portal -- --ignored screenshots`).
 #[tokio::test]
@@ -478,6 +665,49 @@ async fn screenshots() {
         s.open(&format!("/sekretariat/valg/{e}/autofyld")).await?;
         s.submit("form[action$='/autofyld']").await?;
         shot("12c-autofyld-forslag").await?;
+        // The pages for the council's distribution, templates and downloads.
+        let shot_at = async |name: &str, css: &str| -> E2eResult {
+            s.client
+                .execute(
+                    "document.querySelector(arguments[0]).scrollIntoView();",
+                    vec![serde_json::json!(css)],
+                )
+                .await?;
+            shot(name).await
+        };
+        s.open(&format!("/sekretariat/valg/{e}/fordeling/{loc}"))
+            .await?;
+        s.enter_council().await?;
+        shot_at("22-fordeling-raadsforslag", "#raadsforslag").await?;
+        s.submit("#raadsforslag-form").await?;
+        shot("23-fordelingsforslag").await?;
+        shot_at("24-fordelingsforslag-valgsted", "#dette-valgsted").await?;
+        s.submit("#bekraeft").await?;
+        shot("24b-fordeling-efter-bekraeftelse").await?;
+        let day = s.ds.election.election_day();
+        let tt = s.task_type("Valgstyrerformand")?;
+        shot_at(
+            "24c-fordeling-valgdag",
+            &format!("#fordeling input[name='n_{day}_{}_{tt}']", s.party_a()),
+        )
+        .await?;
+        s.open(&format!("/sekretariat/valg/{e}/fordelingsforslag"))
+            .await?;
+        s.fill(&format!("#medlemmer-{}", s.party_a()), "-1").await?;
+        s.submit("#raadsforslag-form").await?;
+        shot("25-fordelingsforslag-fejl").await?;
+        s.open(&format!("/sekretariat/valg/{e}/skabeloner")).await?;
+        shot("26-skabeloner").await?;
+        s.click("#skabelonliste tbody tr:first-child a").await?;
+        shot("27-skabelon").await?;
+        shot_at("28-skabelon-eksempel", "#eksempel").await?;
+        s.fill("#tekst", "<p>Hej !nmae</p>").await?;
+        s.click("button[value='vis']").await?;
+        shot("29-skabelon-fejl").await?;
+        s.open(&format!("/sekretariat/valg/{e}/deltagerliste"))
+            .await?;
+        shot("30-deltagerliste-hent").await?;
+        shot_at("31-deltagerliste-andre-lister", "#andre-lister").await?;
         // Form errors.
         s.open("/sekretariat/deltagere/ny").await?;
         s.fill("#cpr", "123").await?;

@@ -627,6 +627,7 @@ struct GridPage {
     days: Vec<GridDay>,
     errors: FormErrors,
     warnings: Vec<String>,
+    council: Option<crate::distribution::CouncilForm>,
 }
 
 fn cell_name(date: NaiveDate, team: TeamId, tt: TaskTypeId) -> String {
@@ -712,7 +713,9 @@ async fn grid_page(
                 .collect(),
         })
         .collect();
+    let council = crate::distribution::grid_form(state, me, election, location).await?;
     let page = GridPage {
+        council,
         layout: me.0.layout(format!("Fordeling – {}", loc.title)),
         election,
         election_title: e.title.to_string(),
@@ -1009,6 +1012,10 @@ pub async fn seat_link(
 #[template(path = "sekretariat/deltagerliste.html")]
 struct ListPage {
     layout: Layout,
+    election: ElectionId,
+    can_export: bool,
+    can_cpr: bool,
+    xlsx: bool,
     election_title: String,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -1041,19 +1048,9 @@ pub async fn participant_list(
     let e = state.svc.election(actor, id).await?;
     let q: FormData =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let chosen: Vec<ListColumn> = {
-        let wanted = q.all("kolonne");
-        let picked: Vec<ListColumn> = ListColumn::ALL
-            .into_iter()
-            .filter(|c| wanted.contains(&column_key(*c).as_str()))
-            .collect();
-        if picked.is_empty() {
-            DEFAULT_COLUMNS.to_vec()
-        } else {
-            picked
-        }
-    };
-    let table = if require(actor, Permission::ExportLists).is_ok() {
+    let chosen = chosen_columns(&q);
+    let can_export = require(actor, Permission::ExportLists).is_ok();
+    let table = if can_export {
         state
             .svc
             .export_participant_list(actor, id, &ParticipantFilter::default(), &chosen)
@@ -1073,6 +1070,10 @@ pub async fn participant_list(
     };
     let page = ListPage {
         layout: me.0.layout(format!("Deltagerliste – {}", e.title)),
+        election: id,
+        can_export,
+        can_cpr: require(actor, Permission::ReadFullCpr).is_ok(),
+        xlsx: crate::exports::XLSX,
         election_title: e.title.to_string(),
         headers: table.headers,
         rows: table.rows.into_iter().map(|r| r.cells).collect(),
@@ -1090,6 +1091,21 @@ pub async fn participant_list(
 
 fn column_key(c: ListColumn) -> String {
     format!("{c:?}").to_lowercase()
+}
+
+/// The participant list's columns a query (`kolonne=…`) chooses, in the usual order; the
+/// default columns when it chooses none.
+pub fn chosen_columns(q: &FormData) -> Vec<ListColumn> {
+    let wanted = q.all("kolonne");
+    let picked: Vec<ListColumn> = ListColumn::ALL
+        .into_iter()
+        .filter(|c| wanted.contains(&column_key(*c).as_str()))
+        .collect();
+    if picked.is_empty() {
+        DEFAULT_COLUMNS.to_vec()
+    } else {
+        picked
+    }
 }
 
 // ---------------------------------------------------------------- participants
@@ -1116,6 +1132,8 @@ struct PeoplePage {
     q: String,
     people: Vec<PersonRow>,
     admin: bool,
+    can_export: bool,
+    xlsx: bool,
 }
 
 /// GET /sekretariat/deltagere: search participants by name.
@@ -1144,6 +1162,9 @@ pub async fn participants(
         q,
         people,
         admin: me.0.is_admin(),
+        can_export: require(&me.0.actor, Permission::ExportLists).is_ok()
+            && require(&me.0.actor, Permission::ReadFullCpr).is_ok(),
+        xlsx: crate::exports::XLSX,
     };
     render(&page)
 }

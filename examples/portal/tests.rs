@@ -167,7 +167,19 @@ fn secretariat_pages(p: &Portal) -> Vec<String> {
         "/sekretariat/links".into(),
         "/sekretariat/log".into(),
         "/sekretariat/kommunikation".into(),
+        format!("/sekretariat/valg/{e}/fordelingsforslag"),
+        format!("/sekretariat/valg/{e}/skabeloner"),
+        format!("/sekretariat/valg/{e}/skabeloner/ny"),
     ]
+}
+
+/// Pages only secretariat administrators may see (readers change nothing).
+fn admin_only(page: &str) -> bool {
+    page.ends_with("/links")
+        || page.ends_with("/ny")
+        || page.ends_with("/kommunikation")
+        || page.ends_with("/fordelingsforslag")
+        || page.contains("/skabeloner")
 }
 
 #[tokio::test]
@@ -199,11 +211,7 @@ async fn staff_see_the_secretariat_pages() {
         let mut b = Browser::login(&p, who).await;
         for page in secretariat_pages(&p) {
             let r = b.get(&page).await;
-            let want = if who == "laeser"
-                && (page.ends_with("/links")
-                    || page.ends_with("/ny")
-                    || page.ends_with("/kommunikation"))
-            {
+            let want = if who == "laeser" && admin_only(&page) {
                 StatusCode::FORBIDDEN // readers change nothing: no links, no new participants
             } else {
                 StatusCode::OK
@@ -840,4 +848,977 @@ async fn auto_fill_proposes_with_reasons_and_sends_only_when_confirmed() {
     // Confirming again without a new proposal does nothing.
     let r = b.post(&format!("{url}/bekraeft"), &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+// ---------------------------------------------------------------- distribution from the council
+
+use valghalla::core::apportion::Method;
+use valghalla::core::apportion::staffing::{
+    CouncilGroup, CouncilInput, Roles, StationInput, TieBreak, propose_staffing,
+};
+use valghalla::core::ids::{TaskTypeId, TeamId, WorkLocationId};
+use valghalla::core::model::TeamKind;
+
+/// The party teams and the election's stations in the order the portal lists them.
+async fn council_order(p: &Portal) -> (Vec<TeamId>, Vec<WorkLocationId>) {
+    let teams = p
+        .state
+        .svc
+        .teams(&admin())
+        .await
+        .expect("teams")
+        .into_iter()
+        .filter(|t| t.kind == TeamKind::Party)
+        .map(|t| t.id)
+        .collect();
+    let stations = p
+        .state
+        .svc
+        .work_locations(&admin())
+        .await
+        .expect("stations")
+        .into_iter()
+        .filter(|l| p.ds.election.work_locations.contains(&l.id))
+        .map(|l| l.id)
+        .collect();
+    (teams, stations)
+}
+
+fn task_type(p: &Portal, title: &str) -> TaskTypeId {
+    p.ds.task_types
+        .iter()
+        .find(|t| t.title.as_str() == title)
+        .expect("task type")
+        .id
+}
+
+const MEMBERS: [u32; 10] = [9, 7, 5, 3, 2, 1, 0, 0, 0, 0];
+
+/// The council form as a secretary fills it in: `MEMBERS`, 7 valgstyrere and 4 tilforordnede
+/// per station, d'Hondt, ties by list order, election day.
+async fn council_fields(p: &Portal) -> Vec<(String, String)> {
+    let (teams, stations) = council_order(p).await;
+    let mut f: Vec<(String, String)> = teams
+        .iter()
+        .zip(MEMBERS)
+        .map(|(t, m)| (format!("medlemmer-{t}"), m.to_string()))
+        .collect();
+    for l in &stations {
+        f.push((format!("vs-{l}"), "7".into()));
+        f.push((format!("tf-{l}"), "4".into()));
+    }
+    for (field, title) in [
+        ("formand", "Valgstyrerformand"),
+        ("valgstyrer", "Valgstyrer"),
+        ("tilforordnet", "Tilforordnet"),
+    ] {
+        f.push((field.into(), task_type(p, title).to_string()));
+    }
+    f.push(("metode".into(), "dhondt".into()));
+    f.push(("stemmelighed".into(), "raekkefoelge".into()));
+    f.push(("dato".into(), p.ds.election.election_day().to_string()));
+    f.push(("fra".into(), stations[0].to_string()));
+    f
+}
+
+fn pairs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+fn with(f: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    f.iter()
+        .map(|(k, v)| {
+            let v = if k == name { value } else { v.as_str() };
+            (k.clone(), v.to_owned())
+        })
+        .collect()
+}
+
+/// The text between `start` and the next `end` ("" when `start` is missing).
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let Some(at) = body.find(start) else {
+        return "";
+    };
+    let rest = &body[at + start.len()..];
+    &rest[..rest.find(end).unwrap_or(0)]
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = body.find(&marker).expect("the hidden field") + marker.len();
+    body[at..at + body[at..].find('"').expect("end")].to_owned()
+}
+
+async fn totals(p: &Portal) -> valghalla::core::service::Counts {
+    p.state
+        .svc
+        .overview(&admin(), p.ds.election.id, &Default::default())
+        .await
+        .expect("overview")
+        .totals
+}
+
+#[tokio::test]
+async fn a_distribution_from_the_council_is_shown_with_its_differences_and_applied_only_when_confirmed()
+ {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let day = p.ds.election.election_day();
+    let (teams, stations) = council_order(&p).await;
+    let mut b = Browser::login(&p, "admin").await;
+    let grid = format!("/sekretariat/valg/{e}/fordeling/{}", stations[0]);
+    let page = b.get(&grid).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("Foreslå fordeling ud fra kommunalbestyrelsens sammensætning")
+    );
+    assert!(page.body.contains(&format!(
+        "action=\"/sekretariat/valg/{e}/fordelingsforslag\""
+    )));
+    // The method is a choice, d'Hondt by default.
+    assert!(page.body.contains("<option value=\"dhondt\" selected>"));
+    assert!(page.body.contains("<option value=\"sainte-lague\">"));
+
+    let fields = council_fields(&p).await;
+    let before = totals(&p).await;
+    let roles = Roles {
+        formand: task_type(&p, "Valgstyrerformand"),
+        valgstyrer: task_type(&p, "Valgstyrer"),
+        tilforordnet: task_type(&p, "Tilforordnet"),
+    };
+    let mut taken_before = std::collections::BTreeMap::new();
+    for l in &stations {
+        for t in &teams {
+            for tt in [roles.formand, roles.valgstyrer, roles.tilforordnet] {
+                let slot = SlotKey {
+                    election: e,
+                    work_location: *l,
+                    task_type: tt,
+                    team: *t,
+                    date: day,
+                };
+                let seats = p.state.svc.slot_seats(&admin(), slot).await.expect("seats");
+                let taken = seats
+                    .iter()
+                    .filter(|s| s.state != SeatState::Vacant)
+                    .count();
+                taken_before.insert((*l, *t, tt), (seats.len() as u32, taken as u32));
+            }
+        }
+    }
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/fordelingsforslag"),
+            &pairs(&fields),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Forslag til fordeling"));
+    assert!(r.body.contains("Bekræft og anvend forslaget"));
+    assert!(r.body.contains("Sådan er forslaget beregnet"));
+    assert!(r.body.contains("Metode: d&#39;Hondt"));
+    assert!(r.body.contains("id=\"forslag-totaler\""));
+    assert!(r.body.contains("(valgstedet du kom fra)"));
+    assert!(r.body.contains("Intet er gemt endnu."));
+    assert_eq!(totals(&p).await, before, "a proposal saves nothing");
+
+    // What the core proposes for the same council, by hand.
+    let input = CouncilInput {
+        groups: teams
+            .iter()
+            .zip(MEMBERS)
+            .map(|(t, m)| CouncilGroup {
+                name: t.to_string(),
+                members: m,
+                alliance: None,
+                team: *t,
+            })
+            .collect(),
+        stations: stations
+            .iter()
+            .map(|l| StationInput {
+                work_location: *l,
+                valgstyrere: 7,
+                tilforordnede: 4,
+            })
+            .collect(),
+        roles,
+        method: Method::DHondt,
+        rotation: 0,
+        tie_break: TieBreak::InputOrder,
+    };
+    let expected = propose_staffing(&input).expect("a proposal");
+    // 12 stations × 7 valgstyrere = 84 under ét; the biggest party's total is on the page.
+    let biggest = &expected.totals[0];
+    assert!(r.body.contains(&format!(
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+        biggest.valgstyrere, biggest.formaend
+    )));
+
+    let key = hidden(&r.body, "noegle");
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/fordelingsforslag/bekraeft"),
+            &[("noegle", key.as_str()), ("fra", &stations[0].to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), grid);
+    for c in &expected.cells {
+        let slot = SlotKey {
+            election: e,
+            work_location: c.work_location,
+            task_type: c.task_type,
+            team: c.team,
+            date: day,
+        };
+        let now = p
+            .state
+            .svc
+            .slot_seats(&admin(), slot)
+            .await
+            .expect("seats")
+            .len() as u32;
+        let (_, taken) = taken_before[&(c.work_location, c.team, c.task_type)];
+        assert_eq!(
+            now,
+            c.count.max(taken),
+            "taken seats are kept, the rest follows"
+        );
+    }
+    // The grid shows the new numbers.
+    let page = b.get(&grid).await;
+    assert!(
+        page.body
+            .contains("Fordelingsforslaget er anvendt på 12 valgsteder")
+    );
+    for t in &teams {
+        let c = expected
+            .cells
+            .iter()
+            .find(|c| {
+                c.work_location == stations[0] && c.team == *t && c.task_type == roles.formand
+            })
+            .expect("a cell");
+        let (_, taken) = taken_before[&(stations[0], *t, roles.formand)];
+        let name = format!("n_{day}_{t}_{}", roles.formand);
+        assert!(
+            page.body
+                .contains(&format!("name=\"{name}\" value=\"{}\"", c.count.max(taken))),
+            "{name}"
+        );
+    }
+    // The numbers entered are kept for next time.
+    assert!(
+        page.body
+            .contains(&format!("name=\"medlemmer-{}\" value=\"9\"", teams[0]))
+    );
+    // The proposal is used up.
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/fordelingsforslag/bekraeft"),
+            &[("noegle", key.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_bad_council_input_is_shown_next_to_the_field_and_nothing_is_proposed() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let (teams, stations) = council_order(&p).await;
+    let mut b = Browser::login(&p, "admin").await;
+    b.get(&format!("/sekretariat/valg/{e}/fordelingsforslag"))
+        .await;
+    let fields = council_fields(&p).await;
+    let before = totals(&p).await;
+    let bad = with(&fields, &format!("medlemmer-{}", teams[0]), "mange");
+    let bad = with(&bad, &format!("medlemmer-{}", teams[1]), "-3");
+    let bad = with(&bad, &format!("vs-{}", stations[0]), "11");
+    let bad = with(&bad, &format!("tf-{}", stations[1]), "x");
+    let url = format!("/sekretariat/valg/{e}/fordelingsforslag");
+    let r = b.post(&url, &pairs(&bad)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Der er fejl i formularen"));
+    assert!(r.body.contains("Intet er gemt."));
+    assert!(!r.body.contains("Bekræft og anvend forslaget"));
+    for (field, text) in [
+        (
+            format!("medlemmer-{}", teams[0]),
+            "angiv antal medlemmer som et helt tal",
+        ),
+        (
+            format!("medlemmer-{}", teams[1]),
+            "antallet kan ikke være negativt.",
+        ),
+        (
+            format!("vs-{}", stations[0]),
+            "angiv et helt tal fra 5 til 9",
+        ),
+        (
+            format!("tf-{}", stations[1]),
+            "angiv et helt tal fra 0 til 500.",
+        ),
+    ] {
+        let summary = between(&r.body, &format!("href=\"#{field}\">"), "</a>");
+        let next_to = between(&r.body, &format!("id=\"{field}-fejl\">"), "</p>");
+        assert!(summary.contains(text), "{field}: {summary}");
+        assert_eq!(summary, next_to);
+        assert!(r.body.contains(&format!("id=\"{field}\" name=\"{field}\"")));
+    }
+    // The summary says which party or station a message is about.
+    let name = |t: TeamId| {
+        p.ds.teams
+            .iter()
+            .find(|x| x.id == t)
+            .map(|x| x.name.to_string())
+            .unwrap_or_default()
+    };
+    assert!(r.body.contains(&format!(
+        "{}: antallet kan ikke være negativt.",
+        name(teams[1])
+    )));
+    // What was typed stays in the fields.
+    assert!(r.body.contains("value=\"mange\""));
+    // A council without members, and the same task type for two roles.
+    let empty: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| {
+            let v = if k.starts_with("medlemmer-") {
+                "0"
+            } else {
+                v.as_str()
+            };
+            (k.clone(), v.to_owned())
+        })
+        .collect();
+    let r = b.post(&url, &pairs(&empty)).await;
+    assert!(r.body.contains("Angiv mindst ét parti med medlemmer"));
+    let same = with(
+        &fields,
+        "valgstyrer",
+        &task_type(&p, "Valgstyrerformand").to_string(),
+    );
+    let r = b.post(&url, &pairs(&same)).await;
+    assert!(r.body.contains(
+        "href=\"#formand\">Formand, valgstyrer og tilforordnet skal være tre forskellige"
+    ));
+    // Nothing was saved and there is nothing to confirm.
+    assert_eq!(totals(&p).await, before);
+    let r = b.post(&format!("{url}/bekraeft"), &[("noegle", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // A confirm form from an older page does not apply the newer proposal.
+    let r = b.post(&url, &pairs(&fields)).await;
+    assert!(r.body.contains("Bekræft og anvend forslaget"));
+    let r = b
+        .post(
+            &format!("{url}/bekraeft"),
+            &[("noegle", "et-gammelt-forslag")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("erstattet af et nyere forslag"));
+    assert_eq!(totals(&p).await, before);
+}
+
+#[tokio::test]
+async fn only_secretariat_administrators_may_propose_a_distribution() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let loc = p.ds.work_locations[0].id;
+    let url = format!("/sekretariat/valg/{e}/fordelingsforslag");
+    let fields = council_fields(&p).await;
+    let before = totals(&p).await;
+    let mut anon = Browser::new(&p);
+    let r = anon.get(&url).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login?next="));
+    for who in ["laeser", "partisekretaer", "borger1"] {
+        let mut b = Browser::login(&p, who).await;
+        assert_eq!(b.get(&url).await.status, StatusCode::FORBIDDEN, "{who}");
+        let r = b.post(&url, &pairs(&fields)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+        let r = b.post(&format!("{url}/bekraeft"), &[("noegle", "x")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    // A reader sees the grid, but not the form to propose.
+    let mut reader = Browser::login(&p, "laeser").await;
+    let grid = reader
+        .get(&format!("/sekretariat/valg/{e}/fordeling/{loc}"))
+        .await;
+    assert_eq!(grid.status, StatusCode::OK);
+    assert!(!grid.body.contains("raadsforslag-form"));
+    // An administrator without the form's CSRF token changes nothing either.
+    let mut a = Browser::login(&p, "admin").await;
+    let r = a.post_raw(&url, &pairs(&fields)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = a.post(&url, &pairs(&fields)).await;
+    let key = hidden(&r.body, "noegle");
+    let r = a
+        .post_raw(
+            &format!("{url}/bekraeft"),
+            &[("csrf", "forkert"), ("noegle", key.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(totals(&p).await, before, "nothing applied");
+}
+
+// ---------------------------------------------------------------- message templates
+
+use valghalla::core::messages::MessageKind;
+
+async fn default_template(
+    p: &Portal,
+    kind: MessageKind,
+) -> valghalla::core::service::TemplateEntry {
+    p.state
+        .svc
+        .templates(&admin())
+        .await
+        .expect("templates")
+        .into_iter()
+        .find(|t| t.default_for == Some(kind))
+        .expect("the default")
+}
+
+#[tokio::test]
+async fn templates_are_edited_with_a_preview_and_chosen_per_election() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let list = format!("/sekretariat/valg/{e}/skabeloner");
+    let mut b = Browser::login(&p, "admin").await;
+    let r = b.get(&list).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Beskedskabeloner – Folketingsvalg 2026"));
+    assert!(r.body.contains("Valgets skabeloner"));
+    assert!(
+        r.body
+            .contains("<label for=\"type-invitation\">Invitation</label>")
+    );
+    let invitation = default_template(&p, MessageKind::Invitation).await;
+    assert!(r.body.contains(invitation.template.title()));
+    // The editor shows the saved template for a sample participant.
+    let edit = format!("{list}/{}", invitation.id);
+    let r = b.get(&edit).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("Eksempel: sådan ser beskeden ud for en deltager")
+    );
+    assert!(r.body.contains("Agnes Jensen"));
+    // A preview of an unsaved text saves nothing.
+    let subject = invitation.template.subject().to_owned();
+    let r = b
+        .post(
+            &edit,
+            &[
+                ("titel", invitation.template.title()),
+                ("kanal", "e-mail"),
+                ("emne", "Hej !name"),
+                (
+                    "tekst",
+                    "<p>Kære !name, vi mangler dig på !work_location.</p>",
+                ),
+                ("handling", "vis"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"eksempel-emne\">Hej Agnes Jensen</p>"));
+    assert!(
+        r.body
+            .contains("Kære Agnes Jensen, vi mangler dig på Korsbæk Skole.")
+    );
+    // The HTML is shown as source, never as markup.
+    assert!(r.body.contains("&#60;p&#62;Kære Agnes Jensen"));
+    assert!(!r.body.contains("<p>Kære Agnes Jensen"));
+    assert_eq!(
+        default_template(&p, MessageKind::Invitation)
+            .await
+            .template
+            .subject(),
+        subject
+    );
+    // An unknown token is refused next to the field; nothing is saved.
+    let r = b
+        .post(
+            &edit,
+            &[
+                ("titel", invitation.template.title()),
+                ("kanal", "e-mail"),
+                ("emne", "Hej !nmae"),
+                ("tekst", "<p>Hej !name og !adresse</p>"),
+                ("handling", "gem"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Der er fejl i formularen"));
+    assert!(r.body.contains("href=\"#emne\">Ukendt flettefelt: !nmae."));
+    assert!(
+        r.body
+            .contains("id=\"tekst-fejl\">Ukendt flettefelt: !adresse.")
+    );
+    assert!(r.body.contains("Hej !nmae"), "what was typed is kept");
+    assert_eq!(
+        default_template(&p, MessageKind::Invitation)
+            .await
+            .template
+            .subject(),
+        subject
+    );
+    // An empty subject on an e-mail template, too.
+    let r = b
+        .post(
+            &edit,
+            &[
+                ("titel", invitation.template.title()),
+                ("kanal", "e-mail"),
+                ("emne", ""),
+                ("tekst", "<p>Hej</p>"),
+                ("handling", "gem"),
+            ],
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("href=\"#emne\">Skabelonens emne: feltet er tomt")
+    );
+    // A good edit is saved.
+    let r = b
+        .post(
+            &edit,
+            &[
+                ("titel", invitation.template.title()),
+                ("kanal", "e-mail"),
+                ("emne", "Vil du hjælpe til valget, !name?"),
+                ("tekst", "<p>Svar her: !invitation</p>"),
+                ("handling", "gem"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), edit);
+    let saved = default_template(&p, MessageKind::Invitation).await;
+    assert_eq!(saved.template.subject(), "Vil du hjælpe til valget, !name?");
+    let page = b.get(&edit).await;
+    assert!(page.body.contains("Skabelonen er gemt."));
+    assert!(
+        page.body
+            .contains("Vil du hjælpe til valget, Agnes Jensen?")
+    );
+    // A new SMS template, chosen for the election's group messages.
+    let r = b
+        .post(
+            &format!("{list}/ny"),
+            &[
+                ("titel", "Kort gruppebesked"),
+                ("kanal", "sms"),
+                ("emne", ""),
+                ("tekst", "Hej !name – husk !election."),
+                ("handling", "gem"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let own = p
+        .state
+        .svc
+        .templates(&admin())
+        .await
+        .expect("templates")
+        .into_iter()
+        .find(|t| t.template.title() == "Kort gruppebesked")
+        .expect("saved");
+    assert_eq!(r.location(), format!("{list}/{}", own.id));
+    let page = b.get(&list).await;
+    assert!(page.body.contains("Kort gruppebesked"));
+    let own_id = own.id.to_string();
+    let r = b
+        .post(
+            &list,
+            &[
+                ("type-gruppebesked", own_id.as_str()),
+                ("type-invitation", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let chosen = p
+        .state
+        .svc
+        .election_templates(&admin(), e)
+        .await
+        .expect("choices");
+    assert_eq!(chosen.per_kind.get(&MessageKind::Group), Some(&own.id));
+    assert_eq!(chosen.per_kind.len(), 1);
+    let page = b.get(&list).await;
+    assert!(page.body.contains("Valgets skabeloner er gemt."));
+    assert!(page.body.contains(&format!(
+        "<option value=\"{own_id}\" selected>Kort gruppebesked</option>"
+    )));
+    // A title already in use is refused next to the title.
+    let r = b
+        .post(
+            &format!("{list}/ny"),
+            &[
+                ("titel", "kort gruppebesked"),
+                ("kanal", "sms"),
+                ("tekst", "Hej"),
+                ("handling", "gem"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(
+        "href=\"#titel\">Skabelonens titel: &#39;kort gruppebesked&#39; bruges allerede"
+    ));
+    // Deleting it puts the election back on the default.
+    let r = b.post(&format!("{list}/{own_id}/slet"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let chosen = p
+        .state
+        .svc
+        .election_templates(&admin(), e)
+        .await
+        .expect("choices");
+    assert!(chosen.per_kind.is_empty());
+}
+
+#[tokio::test]
+async fn only_secretariat_administrators_may_manage_templates() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let invitation = default_template(&p, MessageKind::Invitation).await;
+    let list = format!("/sekretariat/valg/{e}/skabeloner");
+    let edit = format!("{list}/{}", invitation.id);
+    let form = [
+        ("titel", "Overtaget"),
+        ("kanal", "sms"),
+        ("tekst", "Klik her"),
+        ("handling", "gem"),
+    ];
+    let mut anon = Browser::new(&p);
+    for page in [&list, &edit] {
+        let r = anon.get(page).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}");
+        assert!(r.location().starts_with("/login?next="));
+    }
+    for who in ["laeser", "partisekretaer", "borger1"] {
+        let mut b = Browser::login(&p, who).await;
+        for page in [&list, &edit, &format!("{list}/ny")] {
+            assert_eq!(
+                b.get(page).await.status,
+                StatusCode::FORBIDDEN,
+                "{who} {page}"
+            );
+        }
+        assert_eq!(
+            b.post(&edit, &form).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        let r = b.post(&list, &[("type-invitation", "")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let mut a = Browser::login(&p, "admin").await;
+    a.get(&edit).await;
+    let r = a.post_raw(&edit, &form).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let r = a
+        .post_raw(&format!("{edit}/nulstil"), &[("csrf", "forkert")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a wrong CSRF token");
+    assert_eq!(
+        default_template(&p, MessageKind::Invitation).await.template,
+        invitation.template,
+        "nothing changed"
+    );
+}
+
+// ---------------------------------------------------------------- exports
+
+fn header_of(r: &Reply, name: header::HeaderName) -> &str {
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+async fn download(b: &mut Browser, path: &str) -> (Reply, Vec<u8>) {
+    let req = b.request("GET", path).body(Body::empty()).expect("request");
+    let res = b.app.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = to_bytes(res.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    let reply = Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    (reply, bytes)
+}
+
+#[tokio::test]
+async fn the_participant_list_downloads_as_csv_and_xlsx_with_the_chosen_columns() {
+    use valghalla::core::exchange::read_csv;
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let rows = p
+        .state
+        .svc
+        .participant_list(&admin(), e, &Default::default())
+        .await
+        .expect("rows");
+    let mut a = Browser::login(&p, "admin").await;
+    let page = a.get(&format!("/sekretariat/valg/{e}/deltagerliste")).await;
+    assert!(page.body.contains("Hent som CSV"));
+    assert!(page.body.contains(&format!(
+        "formaction=\"/sekretariat/valg/{e}/eksport/deltagerliste\""
+    )));
+    let (r, bytes) = download(
+        &mut a,
+        &format!("/sekretariat/valg/{e}/eksport/deltagerliste?kolonne=name&kolonne=cpr&kolonne=worklocation&format=csv"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        header_of(&r, header::CONTENT_TYPE),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(
+        header_of(&r, header::CONTENT_DISPOSITION),
+        "attachment; filename=\"deltagerliste-folketingsvalg-2026.csv\""
+    );
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFNavn;CPR-nummer;Arbejdssted\r\n"));
+    let table = read_csv(&bytes).expect("csv");
+    assert_eq!(table.headers, ["Navn", "CPR-nummer", "Arbejdssted"]);
+    assert_eq!(table.rows.len(), rows.len());
+    let first = &rows[0];
+    let cpr =
+        p.ds.participants
+            .iter()
+            .find(|x| x.id == first.participant)
+            .expect("participant")
+            .cpr
+            .reveal_dashed();
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r.cells == [first.name.clone(), cpr.clone(), first.work_location.clone()])
+    );
+    // The default columns when none are chosen, as on the page.
+    let (_, bytes) = download(
+        &mut a,
+        &format!("/sekretariat/valg/{e}/eksport/deltagerliste"),
+    )
+    .await;
+    let table = read_csv(&bytes).expect("csv");
+    assert_eq!(table.headers[0], "Navn");
+    assert!(!table.headers.contains(&"CPR-nummer".to_owned()));
+    #[cfg(feature = "xlsx")]
+    {
+        let (r, bytes) = download(
+            &mut a,
+            &format!("/sekretariat/valg/{e}/eksport/deltagerliste?kolonne=name&kolonne=mobile&format=xlsx"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            header_of(&r, header::CONTENT_TYPE),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(
+            header_of(&r, header::CONTENT_DISPOSITION),
+            "attachment; filename=\"deltagerliste-folketingsvalg-2026.xlsx\""
+        );
+        let table = valghalla::core::exchange::read_xlsx(&bytes).expect("xlsx");
+        assert_eq!(table.headers, ["Navn", "Mobil"]);
+        assert_eq!(table.rows.len(), rows.len());
+    }
+    // Payroll (with CPR numbers only when asked for), Valg Central, party status, the register.
+    for (path, disposition, first_header) in [
+        (
+            "eksport/loenliste?cpr=1",
+            "loenliste-folketingsvalg-2026.csv",
+            "Navn;CPR-nummer;Dato",
+        ),
+        (
+            "eksport/loenliste",
+            "loenliste-folketingsvalg-2026.csv",
+            "Navn;Dato",
+        ),
+        (
+            "eksport/valgcentral",
+            "valgcentral-folketingsvalg-2026.csv",
+            "Rolle;Navn",
+        ),
+        (
+            "eksport/partistatus",
+            "partistatus-folketingsvalg-2026.csv",
+            "Parti;Bogstav",
+        ),
+    ] {
+        let (r, bytes) = download(&mut a, &format!("/sekretariat/valg/{e}/{path}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            header_of(&r, header::CONTENT_DISPOSITION),
+            format!("attachment; filename=\"{disposition}\"")
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.starts_with(&format!("\u{feff}{first_header}")),
+            "{path}: {text:.80}"
+        );
+    }
+    let (r, bytes) = download(&mut a, "/sekretariat/deltagere/eksport?format=csv").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        header_of(&r, header::CONTENT_DISPOSITION),
+        "attachment; filename=\"deltagere.csv\""
+    );
+    assert_eq!(
+        read_csv(&bytes).expect("csv").rows.len(),
+        p.ds.participants.len()
+    );
+    // An unknown list or format.
+    let (r, _) = download(&mut a, &format!("/sekretariat/valg/{e}/eksport/alt")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let (r, _) = download(
+        &mut a,
+        &format!("/sekretariat/valg/{e}/eksport/deltagerliste?format=pdf"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // No link on the page carries a CPR number.
+    let page = a
+        .get(&format!(
+            "/sekretariat/valg/{e}/deltagerliste?kolonne=name&kolonne=cpr"
+        ))
+        .await;
+    assert!(
+        page.body.contains(&cpr),
+        "the administrator sees it in the table"
+    );
+    for href in page.body.split("href=\"").skip(1) {
+        let href = &href[..href.find('"').unwrap_or(0)];
+        for x in &p.ds.participants {
+            assert!(!href.contains(&x.cpr.reveal_dashed()) && !href.contains(&x.cpr.reveal()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn exports_follow_the_access_policy() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let lists = [
+        format!("/sekretariat/valg/{e}/eksport/deltagerliste?kolonne=name&kolonne=cpr"),
+        format!("/sekretariat/valg/{e}/eksport/loenliste?cpr=1"),
+        format!("/sekretariat/valg/{e}/eksport/valgcentral"),
+        format!("/sekretariat/valg/{e}/eksport/partistatus"),
+        "/sekretariat/deltagere/eksport".to_owned(),
+    ];
+    let mut anon = Browser::new(&p);
+    for l in &lists {
+        let (r, _) = download(&mut anon, l).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{l}");
+        assert!(r.location().starts_with("/login?next="));
+    }
+    for who in ["partisekretaer", "borger1"] {
+        let mut b = Browser::login(&p, who).await;
+        for l in &lists {
+            let (r, _) = download(&mut b, l).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} {l}");
+            assert!(header_of(&r, header::CONTENT_DISPOSITION).is_empty());
+        }
+    }
+    // Readers may read, not export, and never get CPR numbers; the party status has none.
+    let mut reader = Browser::login(&p, "laeser").await;
+    for l in &lists[..3] {
+        let (r, _) = download(&mut reader, l).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{l}");
+    }
+    let (r, _) = download(&mut reader, &lists[4]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (r, bytes) = download(&mut reader, &lists[3]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&bytes);
+    for x in &p.ds.participants {
+        assert!(!text.contains(&x.cpr.reveal_dashed()));
+    }
+    let page = reader
+        .get(&format!("/sekretariat/valg/{e}/deltagerliste"))
+        .await;
+    assert!(
+        !page.body.contains("Hent som CSV"),
+        "no buttons for what they may not"
+    );
+}
+
+#[tokio::test]
+async fn a_cell_that_would_run_as_a_formula_is_quoted_in_the_csv() {
+    let p = portal().await;
+    let e = p.ds.election.id;
+    let diet = p
+        .state
+        .svc
+        .create_special_diet(&admin(), "=HYPERLINK(\"http://x.invalid\";\"Klik\")")
+        .await
+        .expect("diet");
+    let holder = p
+        .state
+        .svc
+        .participant_list(&admin(), e, &Default::default())
+        .await
+        .expect("rows")[0]
+        .clone();
+    let view = p
+        .state
+        .svc
+        .participant(&admin(), holder.participant)
+        .await
+        .expect("participant");
+    p.state
+        .svc
+        .edit_participant(
+            &admin(),
+            holder.participant,
+            view.participant.contact.clone(),
+            [diet.id].into(),
+            None,
+            None,
+        )
+        .await
+        .expect("edit");
+    let mut a = Browser::login(&p, "admin").await;
+    let (_, bytes) = download(
+        &mut a,
+        &format!("/sekretariat/valg/{e}/eksport/deltagerliste?kolonne=name&kolonne=specialdiets"),
+    )
+    .await;
+    let text = String::from_utf8(bytes.clone()).expect("utf-8");
+    assert!(
+        text.contains(";\"'=HYPERLINK(\"\"http://x.invalid\"\";\"\"Klik\"\")\""),
+        "{text:.400}"
+    );
+    assert!(
+        !text.contains(";=") && !text.contains(";\"="),
+        "no cell starts a formula"
+    );
+    // The file reads back as the data it came from.
+    let table = valghalla::core::exchange::read_csv(&bytes).expect("csv");
+    assert!(
+        table
+            .rows
+            .iter()
+            .any(|r| r.cells[1] == "=HYPERLINK(\"http://x.invalid\";\"Klik\")")
+    );
 }

@@ -134,6 +134,9 @@ pub struct Session {
     pub flash: Option<String>,
     /// An auto-fill proposal waiting to be confirmed.
     pub proposal: Option<Arc<valghalla::core::autofill::FillProposal>>,
+    /// A seat distribution proposed from the council's composition, waiting to be confirmed,
+    /// and the council's numbers as the secretary last entered them.
+    pub distribution: Option<Arc<crate::distribution::PendingDistribution>>,
 }
 
 /// The session map.
@@ -164,6 +167,7 @@ impl Sessions {
             participant: None,
             flash: None,
             proposal: None,
+            distribution: None,
         };
         self.0.write().await.insert(s.id.clone(), s.clone());
         s

@@ -9,7 +9,9 @@
 //! * **CSV** ([`read_csv`], [`Table::to_csv`]): the delimiter (`;`, `,` or tab) is sniffed from
 //!   the header line; UTF-8 with or without BOM, UTF-16 with BOM, and — when the bytes are not
 //!   valid UTF-8 — Windows-1252 as Danish Excel writes it. Exports are UTF-8 with BOM, `;` and
-//!   CRLF by default ([`CsvOptions::excel_da`]), which Danish Excel opens correctly.
+//!   CRLF by default ([`CsvOptions::excel_da`]), which Danish Excel opens correctly. Every cell
+//!   that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) is written
+//!   with a leading `'` ([`guard_formula`]); reading takes it off again.
 //! * **XLSX** (feature `xlsx`, on by default in the `valghalla` facade): read with `calamine`,
 //!   written with `rust_xlsxwriter`, both from and to memory. The adapters live in core behind
 //!   the feature rather than in the facade so the same [`Table`] type and tests cover both
@@ -59,7 +61,7 @@ pub use import::{
 #[cfg(feature = "xlsx")]
 pub use read::read_xlsx;
 pub use read::{Format, decode_text, read_csv, read_table, sniff_delimiter};
-pub use write::CsvOptions;
+pub use write::{CsvOptions, FORMULA_TRIGGERS, guard_formula, unguard_formula};
 
 use crate::values::DanishMessage;
 

@@ -67,7 +67,8 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Reads a CSV file (any encoding [`decode_text`] knows, any delimiter [`sniff_delimiter`]
-/// finds). Blank rows are left out; the first non-blank row is the header.
+/// finds). Blank rows are left out; the first non-blank row is the header. The quote that
+/// [`super::guard_formula`] puts before a would-be formula is taken off again.
 pub fn read_csv(bytes: &[u8]) -> Result<Table, ExchangeError> {
     let (text, _) = decode_text(bytes);
     let delimiter = sniff_delimiter(&text);
@@ -111,7 +112,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, ExchangeError> {
         }
         let row = Row {
             line,
-            cells: record.iter().map(clean_cell).collect(),
+            cells: record
+                .iter()
+                .map(|c| clean_cell(super::write::unguard_formula(c)))
+                .collect(),
         };
         if row.is_blank() {
             continue;

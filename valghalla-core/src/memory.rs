@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::ids::MessageId;
+use crate::ids::{MessageId, SeatId};
 use crate::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use crate::store::{
     AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage,
@@ -48,6 +48,32 @@ impl State {
 
     fn of_kind(&self, kind: RecordKind) -> impl Iterator<Item = &Versioned<Record>> {
         self.records.get(&kind).into_iter().flat_map(|m| m.values())
+    }
+
+    fn seat_context(&self, seat: SeatId) -> Vec<Versioned<Record>> {
+        let Some(Record::Seat(s)) = self.get(&RecordKey::Seat(seat)).map(|v| &v.value) else {
+            return Vec::new();
+        };
+        let slot = s.slot;
+        let holder = s.state.participant();
+        let mut out: Vec<Versioned<Record>> = [
+            RecordKey::Election(slot.election),
+            RecordKey::WorkLocation(slot.work_location),
+            RecordKey::Team(slot.team),
+        ]
+        .into_iter()
+        .chain(holder.map(RecordKey::Participant))
+        .filter_map(|key| self.get(&key).cloned())
+        .collect();
+        if let Some(h) = holder {
+            let holders_seats = Query::SeatsOfParticipant(h);
+            out.extend(
+                self.of_kind(RecordKind::Seat)
+                    .filter(|v| matches(&holders_seats, &v.value))
+                    .cloned(),
+            );
+        }
+        out
     }
 
     fn check(&self, changes: &ChangeSet) -> Result<(), StoreError> {
@@ -181,6 +207,8 @@ fn kind_of(query: &Query) -> RecordKind {
         Query::ParticipantByCpr(_) | Query::MembersOfTeam(_) => RecordKind::Participant,
         Query::LinkByToken(_) => RecordKind::Link,
         Query::RejectionsOfElection(_) | Query::RejectionsOfParticipant(_) => RecordKind::Rejection,
+        // Several kinds: answered by `State::seat_context`.
+        Query::SeatContext(_) => RecordKind::Seat,
     }
 }
 
@@ -192,6 +220,9 @@ impl Store for MemoryStore {
 
     async fn query(&self, query: &Query) -> Result<Vec<Versioned<Record>>, StoreError> {
         let state = self.lock()?;
+        if let Query::SeatContext(seat) = query {
+            return Ok(state.seat_context(*seat));
+        }
         Ok(state
             .of_kind(kind_of(query))
             .filter(|v| matches(query, &v.value))

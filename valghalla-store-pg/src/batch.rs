@@ -81,33 +81,36 @@ impl Statement {
     }
 }
 
-/// One query answering every read, and the kind of each read's rows. Its rows are
-/// `(i, version, doc)`, `i` being the read's position in `reads`.
+/// One query answering every read, made of one or more `SELECT`s per read; for each of them, the
+/// read it answers and the kind of its rows. The query's rows are `(i, version, doc)`, `i` being
+/// the position of the `SELECT` they come from.
 pub(crate) fn reads(
     tenant: &str,
     reads: &[Read],
-) -> Result<(Statement, Vec<RecordKind>), StoreError> {
+) -> Result<(Statement, Vec<(usize, RecordKind)>), StoreError> {
     let mut statement = Statement::new(tenant);
-    let mut kinds = Vec::with_capacity(reads.len());
-    for (i, read) in reads.iter().enumerate() {
-        let (kind, conditions) = sql::select(read)?;
-        if i > 0 {
-            statement.push_str(" UNION ALL ");
+    let mut parts = Vec::with_capacity(reads.len());
+    for (r, read) in reads.iter().enumerate() {
+        for (kind, conditions) in sql::select(read)? {
+            let i = parts.len();
+            if i > 0 {
+                statement.push_str(" UNION ALL ");
+            }
+            statement.push_str("(");
+            statement.push(
+                &sql::SELECT.replace("{i}", &i.to_string()),
+                sql::table(kind),
+                [],
+            );
+            for (condition, arg) in conditions {
+                statement.push_str(" AND ");
+                statement.push(condition, "", [arg]);
+            }
+            statement.push_str(")");
+            parts.push((r, kind));
         }
-        statement.push_str("(");
-        statement.push(
-            &sql::SELECT.replace("{i}", &i.to_string()),
-            sql::table(kind),
-            [],
-        );
-        for (condition, arg) in conditions {
-            statement.push_str(" AND ");
-            statement.push(condition, "", [arg]);
-        }
-        statement.push_str(")");
-        kinds.push(kind);
     }
-    Ok((statement, kinds))
+    Ok((statement, parts))
 }
 
 /// At most this many changes, audit entries and messages go into one statement; a larger change

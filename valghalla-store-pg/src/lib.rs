@@ -296,25 +296,24 @@ impl Store for PgStore {
         if reads.is_empty() {
             return Ok(Vec::new());
         }
-        let (statement, kinds) = batch::reads(self.tenant.as_str(), reads)?;
+        let (statement, parts) = batch::reads(self.tenant.as_str(), reads)?;
         let rows = statement
             .into_query(true)
             .fetch_all(&self.pool)
             .await
             .map_err(|e| map(e, None))?;
-        let mut out: Vec<Vec<Versioned<Record>>> = kinds.iter().map(|_| Vec::new()).collect();
+        let mut out: Vec<Vec<Versioned<Record>>> = reads.iter().map(|_| Vec::new()).collect();
         for row in &rows {
             let i: i32 = row.try_get(0).map_err(|e| map(e, None))?;
-            let (Some(slot), Some(kind)) = (
-                usize::try_from(i).ok().and_then(|i| out.get_mut(i)),
-                usize::try_from(i).ok().and_then(|i| kinds.get(i)),
-            ) else {
+            let part = usize::try_from(i).ok().and_then(|i| parts.get(i));
+            let Some((found, kind)) = part.and_then(|&(r, kind)| Some((out.get_mut(r)?, kind)))
+            else {
                 return Err(StoreError::Corrupt {
                     store: STORE,
-                    message: format!("a batch of reads answered for read {i}"),
+                    message: format!("a batch of reads answered for part {i}"),
                 });
             };
-            slot.push(versioned(*kind, row)?);
+            found.push(versioned(kind, row)?);
         }
         // A document whose id disagrees with its row would break every invariant: refuse it.
         for (read, found) in reads.iter().zip(&out) {

@@ -32,11 +32,54 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
 /// A condition of a read: SQL with `{}` for its one parameter, and the parameter.
 pub(crate) type Condition = (&'static str, Arg);
 
-/// What a read selects: the kind of its rows and its conditions besides the tenant. Every read
-/// is answered from an index (see the migrations).
-pub(crate) fn select(read: &Read) -> Result<(RecordKind, Vec<Condition>), StoreError> {
+/// What a read selects: one or more `SELECT`s, each with the kind of its rows and its conditions
+/// besides the tenant. Every read is answered from an index (see the migrations).
+pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, StoreError> {
     let uuid = |id: uuid::Uuid| Arg::Uuid(id);
-    Ok(match read {
+    if let Read::Query(Query::SeatContext(seat)) = read {
+        let seat = seat.as_uuid();
+        return Ok(vec![
+            (
+                RecordKind::Election,
+                vec![(
+                    "id = (SELECT election_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+                    uuid(seat),
+                )],
+            ),
+            (
+                RecordKind::WorkLocation,
+                vec![(
+                    "id = (SELECT work_location_id FROM valghalla.seat \
+                     WHERE tenant = $1 AND id = {})",
+                    uuid(seat),
+                )],
+            ),
+            (
+                RecordKind::Team,
+                vec![(
+                    "id = (SELECT team_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+                    uuid(seat),
+                )],
+            ),
+            (
+                RecordKind::Participant,
+                vec![(
+                    "id = (SELECT participant_id FROM valghalla.seat \
+                     WHERE tenant = $1 AND id = {})",
+                    uuid(seat),
+                )],
+            ),
+            (
+                RecordKind::Seat,
+                vec![(
+                    "participant_id = (SELECT participant_id FROM valghalla.seat \
+                     WHERE tenant = $1 AND id = {})",
+                    uuid(seat),
+                )],
+            ),
+        ]);
+    }
+    Ok(vec![match read {
         Read::Get(key) => (key.kind(), vec![("id = {}", uuid(crate::key_uuid(key)))]),
         Read::Query(query) => match query {
             Query::All(kind) => (*kind, vec![]),
@@ -89,8 +132,9 @@ pub(crate) fn select(read: &Read) -> Result<(RecordKind, Vec<Condition>), StoreE
                 RecordKind::Rejection,
                 vec![("participant_id = {}", uuid(p.as_uuid()))],
             ),
+            Query::SeatContext(_) => return Ok(Vec::new()), // answered above
         },
-    })
+    }])
 }
 
 /// The rows of one read on a table (`{t}`), tagged with the read's position: `(i, version, doc)`.

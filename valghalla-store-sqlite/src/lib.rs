@@ -27,8 +27,9 @@
 //! # Atomicity and durability
 //!
 //! Every [`apply`](valghalla_core::store::Store::apply) is one `BEGIN IMMEDIATE` transaction: all
-//! preconditions are checked inside it and any failure rolls it back. Foreign keys are checked at
-//! `COMMIT` (`PRAGMA defer_foreign_keys`), so the order of ops in a change set does not matter.
+//! preconditions are checked inside it and any failure rolls it back. The order of ops in a change
+//! set does not matter: records are written parents first, and a change set that deletes checks
+//! foreign keys at `COMMIT` (`PRAGMA defer_foreign_keys`).
 //!
 //! The database runs in WAL mode with `synchronous = NORMAL`: a crash of the process (even
 //! `SIGKILL`) never loses a committed change set and never leaves half of one; a power failure or

@@ -6,8 +6,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
-    AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage,
-    Query, StoreError, duplicate_keys,
+    AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter,
+    OutboxMessage, Query, StoreError, duplicate_keys,
 };
 
 use crate::error::{STORE, corrupt_json, map_sqlite};
@@ -68,6 +68,9 @@ pub(crate) fn get(conn: &Connection, key: RecordKey) -> Result<Option<Versioned<
 pub(crate) fn query(conn: &Connection, query: &Query) -> Result<Vec<Versioned<Record>>> {
     const SLOT: &str = "WHERE election_id = ?1 AND work_location_id = ?2 AND task_type_id = ?3 \
                         AND team_id = ?4 AND date = ?5";
+    if let Query::SeatContext(seat) = query {
+        return seat_context(conn, &text(seat));
+    }
     let (kind, filter, params): (RecordKind, &str, Vec<Value>) = match query {
         Query::All(kind) => (*kind, "", vec![]),
         Query::SeatsOfElection(e) => (RecordKind::Seat, "WHERE election_id = ?1", vec![text(e)]),
@@ -108,8 +111,41 @@ pub(crate) fn query(conn: &Connection, query: &Query) -> Result<Vec<Versioned<Re
             "WHERE participant_id = ?1",
             vec![text(p)],
         ),
+        Query::SeatContext(_) => return Ok(Vec::new()), // answered above
     };
     select(conn, kind, filter, params)
+}
+
+/// [`Query::SeatContext`]: the seat's election, work location, team and holder, and the
+/// holder's seats.
+fn seat_context(conn: &Connection, seat: &Value) -> Result<Vec<Versioned<Record>>> {
+    let parts: [(RecordKind, &str); 5] = [
+        (
+            RecordKind::Election,
+            "WHERE id = (SELECT election_id FROM seat WHERE id = ?1)",
+        ),
+        (
+            RecordKind::WorkLocation,
+            "WHERE id = (SELECT work_location_id FROM seat WHERE id = ?1)",
+        ),
+        (
+            RecordKind::Team,
+            "WHERE id = (SELECT team_id FROM seat WHERE id = ?1)",
+        ),
+        (
+            RecordKind::Participant,
+            "WHERE id = (SELECT participant_id FROM seat WHERE id = ?1)",
+        ),
+        (
+            RecordKind::Seat,
+            "WHERE participant_id = (SELECT participant_id FROM seat WHERE id = ?1)",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (kind, filter) in parts {
+        out.extend(select(conn, kind, filter, vec![seat.clone()])?);
+    }
+    Ok(out)
 }
 
 fn current_version(conn: &Connection, key: &RecordKey) -> Result<Option<u64>> {
@@ -145,8 +181,13 @@ fn json<T: serde::Serialize>(value: &T, what: &str) -> Result<String> {
 ///
 /// Order inside the transaction: every precondition is checked first (in the change set's order,
 /// as the memory store does), then deletes, then unique values that change are released, then
-/// puts and touches, audit entries and messages. Foreign keys are checked at `COMMIT`, so the
-/// order of the ops in a change set does not matter.
+/// puts (parents first) and touches, audit entries and messages. The order of the ops in a
+/// change set does not matter: puts are written parents first, so every reference a row makes
+/// exists when the row is written; a change set that deletes defers foreign keys to `COMMIT`.
+///
+/// Why not always defer: `PRAGMA defer_foreign_keys` expires every prepared statement of the
+/// connection (SQLite recompiles statements after a flag pragma), and it resets at each
+/// `COMMIT`, so setting it in every transaction re-prepared every statement of every command.
 pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     if let Some(key) = duplicate_keys(&changes).first() {
         return Err(StoreError::Backend {
@@ -157,8 +198,14 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err)?;
-    tx.pragma_update(None, "defer_foreign_keys", true)
-        .map_err(sql_err)?;
+    if changes
+        .changes
+        .iter()
+        .any(|c| matches!(c.op, Op::Delete(_)))
+    {
+        tx.pragma_update(None, "defer_foreign_keys", true)
+            .map_err(sql_err)?;
+    }
 
     // 1. Preconditions.
     let mut exists = Vec::with_capacity(changes.changes.len());
@@ -212,8 +259,10 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
             .map_err(|e| map_sqlite(e, Some(change.op.key())))?;
     }
 
-    // 4. Puts and touches.
-    for change in &changes.changes {
+    // 4. Puts (parents first) and touches.
+    let mut writes: Vec<&Change> = changes.changes.iter().collect();
+    writes.sort_by_key(|c| parents_first(c.op.key().kind()));
+    for change in writes {
         let key = change.op.key();
         match &change.op {
             Op::Put(record) => put(&tx, record).map_err(|e| match e {
@@ -256,6 +305,22 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     }
 
     tx.commit().map_err(sql_err)
+}
+
+/// Where a kind's rows come in the order of writes: after every kind they refer to (see the
+/// foreign keys in the migrations).
+fn parents_first(kind: RecordKind) -> u8 {
+    match kind {
+        RecordKind::Municipality
+        | RecordKind::Area
+        | RecordKind::TaskType
+        | RecordKind::Team
+        | RecordKind::SpecialDiet
+        | RecordKind::ElectionType
+        | RecordKind::Communication => 0,
+        RecordKind::WorkLocation | RecordKind::Election | RecordKind::Participant => 1,
+        RecordKind::Seat | RecordKind::Rejection | RecordKind::Link => 2,
+    }
 }
 
 enum Write {

@@ -30,7 +30,7 @@ pub enum SeatRef {
     AnyIn(SlotKey),
 }
 
-/// Loads, in two round trips, everything a seat command needs: the seat (or the slot's seats),
+/// Loads, in one round trip, everything a seat command needs: the seat (or the slot's seats),
 /// its election, type, task type, location and team, the municipality, and the participant
 /// (given, or the seat's holder) with their bookings. Later loads are answered from memory.
 pub(crate) async fn prefetch_seat(
@@ -38,37 +38,41 @@ pub(crate) async fn prefetch_seat(
     seat: SeatRef,
     participant: Option<ParticipantId>,
 ) -> Result<()> {
-    let mut first = vec![
+    let mut reads = vec![
         Read::Get(RecordKey::Municipality),
         Read::Query(Query::All(RecordKind::ElectionType)),
         Read::Query(Query::All(RecordKind::TaskType)),
-        match seat {
-            SeatRef::Seat(id) => Read::Get(RecordKey::Seat(id)),
-            SeatRef::AnyIn(slot) => Read::Query(Query::SeatsOfSlot(slot)),
-        },
     ];
+    match seat {
+        SeatRef::Seat(id) => {
+            reads.push(Read::Get(RecordKey::Seat(id)));
+            reads.push(Read::Query(Query::SeatContext(id)));
+        }
+        SeatRef::AnyIn(slot) => {
+            reads.push(Read::Query(Query::SeatsOfSlot(slot)));
+            reads.push(Read::Get(RecordKey::Election(slot.election)));
+            reads.push(Read::Get(RecordKey::WorkLocation(slot.work_location)));
+            reads.push(Read::Get(RecordKey::Team(slot.team)));
+        }
+    }
     if let Some(p) = participant {
-        first.push(Read::Get(RecordKey::Participant(p)));
-        first.push(Read::Query(Query::SeatsOfParticipant(p)));
+        reads.push(Read::Get(RecordKey::Participant(p)));
+        reads.push(Read::Query(Query::SeatsOfParticipant(p)));
     }
-    tx.prefetch(&first).await?;
-    let (slot, holder) = match seat {
-        SeatRef::Seat(id) => match tx.find::<Seat>(id).await? {
-            Some(s) => (s.slot, s.state.participant()),
-            None => return Ok(()),
-        },
-        SeatRef::AnyIn(slot) => (slot, None),
-    };
-    let mut second = vec![
-        Read::Get(RecordKey::Election(slot.election)),
-        Read::Get(RecordKey::WorkLocation(slot.work_location)),
-        Read::Get(RecordKey::Team(slot.team)),
-    ];
-    if let (None, Some(h)) = (participant, holder) {
-        second.push(Read::Get(RecordKey::Participant(h)));
-        second.push(Read::Query(Query::SeatsOfParticipant(h)));
+    tx.prefetch(&reads).await?;
+    // The context held the holder's seats: remember them as the answer to that query.
+    if let (SeatRef::Seat(id), None) = (seat, participant)
+        && let Some(holder) = tx
+            .find::<Seat>(id)
+            .await?
+            .and_then(|s| s.state.participant())
+    {
+        tx.answered_from_loaded(
+            Query::SeatsOfParticipant(holder),
+            |r| matches!(r, Record::Seat(s) if s.state.participant() == Some(holder)),
+        );
     }
-    tx.prefetch(&second).await
+    Ok(())
 }
 
 /// Everything about a seat, loaded.

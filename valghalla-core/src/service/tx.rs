@@ -66,6 +66,19 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Records that the loaded records `selects` picks out are the whole answer to `query` (a
+    /// prefetch that loaded them through a wider query knows this), so the query is answered
+    /// from memory.
+    pub(crate) fn answered_from_loaded(&mut self, query: Query, selects: impl Fn(&Record) -> bool) {
+        let keys = self
+            .loaded
+            .values()
+            .filter(|v| selects(&v.value))
+            .map(|v| v.value.key())
+            .collect();
+        self.prefetched.push((query, keys));
+    }
+
     /// The entity with `id`, or `None`.
     pub(crate) async fn find<E: Entity>(&mut self, id: E::Id) -> Result<Option<E>> {
         let key = E::key_of(id);

@@ -25,7 +25,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cpr::Cpr;
-use crate::ids::{ElectionId, ParticipantId, TeamId, WorkLocationId};
+use crate::ids::{ElectionId, ParticipantId, SeatId, TeamId, WorkLocationId};
 use crate::model::{AuditEntry, LinkToken, Op, Record, RecordKey, RecordKind, SlotKey, Versioned};
 
 pub use outbox::{DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage};
@@ -104,6 +104,10 @@ pub enum Query {
     RejectionsOfElection(ElectionId),
     /// A participant's rejections.
     RejectionsOfParticipant(ParticipantId),
+    /// What a command on a seat needs besides the seat, in one read: the seat's election, work
+    /// location and team, and its holder (if any) with every seat the holder has. Records of
+    /// several kinds; nothing if the seat does not exist.
+    SeatContext(SeatId),
 }
 
 /// One read in a batch (see [`Store::read_many`]).

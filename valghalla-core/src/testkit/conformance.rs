@@ -10,7 +10,7 @@ use chrono::{Duration, TimeZone, Utc};
 use super::generator::{Dataset, Spec};
 use super::scenario::{Scenario, election_day};
 use crate::cpr::Cpr;
-use crate::ids::{LinkId, MessageId, ParticipantId};
+use crate::ids::{LinkId, MessageId, ParticipantId, SeatId};
 use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{
@@ -399,6 +399,16 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         .iter()
         .find_map(|s| s.state.participant())
         .expect("the generator places someone");
+    let taken_seat = data
+        .seats
+        .iter()
+        .find(|s| s.state.participant() == Some(taken))
+        .expect("the seat of the placed participant");
+    let vacant_seat = data
+        .seats
+        .iter()
+        .find(|s| s.state.participant().is_none())
+        .expect("the generator leaves seats vacant");
     let seat = &data.seats[0];
     let link = Link {
         id: LinkId::new(),
@@ -425,6 +435,9 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         Query::LinkByToken(link.token.clone()),
         Query::RejectionsOfElection(data.election.id),
         Query::RejectionsOfParticipant(taken),
+        Query::SeatContext(taken_seat.id),
+        Query::SeatContext(vacant_seat.id),
+        Query::SeatContext(SeatId::new()),
     ];
     queries.extend(
         [
@@ -449,6 +462,20 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         let want = sorted(reference.query(q).await.expect("query"));
         assert_eq!(got, want, "{q:?}");
     }
+    // The context of a held seat: its election, location and team, its holder and the holder's
+    // seats, nothing else.
+    let context = sorted(
+        store
+            .query(&Query::SeatContext(taken_seat.id))
+            .await
+            .expect("context"),
+    );
+    let holders_seats = data
+        .seats
+        .iter()
+        .filter(|s| s.state.participant() == Some(taken))
+        .count();
+    assert_eq!(context.len(), 4 + holders_seats, "{context:?}");
     // Records round-trip unchanged.
     for r in data.records().into_iter().take(40) {
         let got = store.get(r.key()).await.expect("get").expect("present");

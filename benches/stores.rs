@@ -130,24 +130,32 @@ mod sqlite {
         let store = SqliteStore::open(&path).unwrap();
         let svc = rt.block_on(service(Arc::new(store), &data));
         bench_service(c, &rt, "sqlite", &svc, &data);
-        raw_invite(c, &path, &data);
+        raw_invite(c, &rt, &svc, &path, &data);
     }
 
     /// The same writes as an invite — the seat's new state (version-checked), the participant
-    /// touched (version-checked), one audit row, one outbox row — by hand, in one transaction.
-    fn raw_invite(c: &mut Criterion, path: &std::path::Path, data: &Dataset) {
+    /// touched (version-checked), one audit row, one outbox row, with the very documents the
+    /// service wrote for this invitation — by hand, in one transaction.
+    fn raw_invite(
+        c: &mut Criterion,
+        rt: &Runtime,
+        svc: &Valghalla,
+        path: &std::path::Path,
+        data: &Dataset,
+    ) {
         let conn = Connection::open(path).unwrap();
         conn.pragma_update(None, "journal_mode", "wal").unwrap();
         conn.pragma_update(None, "synchronous", "normal").unwrap();
         // The same constraints as the store's connection: a like-for-like baseline.
         conn.pragma_update(None, "foreign_keys", "on").unwrap();
-        let (seat, person) = pairs(data, 2)[1];
-        let (seat, person) = (seat.to_string(), person.to_string());
-        let invited_doc = format!(
-            r#"{{"id":"{seat}","slot":{{}},"state":{{"Invited":{{"participant":"{person}","token":"t","invited_at":"2026-11-10T09:00:00Z","last_reminder_at":null}}}}}}"#
-        );
-        let audit_doc = r#"{"actor":"staff:bench","action":"SeatChange","subject_kind":"seat","description":"invited"}"#;
-        let outbox_doc = r#"{"kind":"Invitation","facts":{"name":"Karen Jensen","election":"Folketingsvalg 2026","work_location":"Nord Skole 1"}}"#;
+        let (seat_id, person_id) = pairs(data, 2)[1];
+        let (seat, person) = (seat_id.to_string(), person_id.to_string());
+        rt.block_on(svc.invite(&admin(), seat_id, person_id)).unwrap();
+        let doc = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let invited_doc = doc(&format!("SELECT doc FROM seat WHERE id = '{seat}'"));
+        let audit_doc = doc("SELECT doc FROM audit ORDER BY seq DESC LIMIT 1");
+        let outbox_doc = doc("SELECT doc FROM outbox ORDER BY created_at DESC LIMIT 1");
+        rt.block_on(svc.remove_from_seat(&admin(), seat_id)).unwrap();
         let mut group = c.benchmark_group("sqlite_raw");
         group
             .sample_size(30)

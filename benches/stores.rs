@@ -150,12 +150,14 @@ mod sqlite {
         conn.pragma_update(None, "foreign_keys", "on").unwrap();
         let (seat_id, person_id) = pairs(data, 2)[1];
         let (seat, person) = (seat_id.to_string(), person_id.to_string());
-        rt.block_on(svc.invite(&admin(), seat_id, person_id)).unwrap();
+        rt.block_on(svc.invite(&admin(), seat_id, person_id))
+            .unwrap();
         let doc = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         let invited_doc = doc(&format!("SELECT doc FROM seat WHERE id = '{seat}'"));
         let audit_doc = doc("SELECT doc FROM audit ORDER BY seq DESC LIMIT 1");
         let outbox_doc = doc("SELECT doc FROM outbox ORDER BY created_at DESC LIMIT 1");
-        rt.block_on(svc.remove_from_seat(&admin(), seat_id)).unwrap();
+        rt.block_on(svc.remove_from_seat(&admin(), seat_id))
+            .unwrap();
         let mut group = c.benchmark_group("sqlite_raw");
         group
             .sample_size(30)

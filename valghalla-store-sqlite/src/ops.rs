@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, 
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
     AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter,
-    OutboxMessage, Query, StoreError, duplicate_keys,
+    OutboxMessage, Query, Read, StoreError, duplicate_keys,
 };
 
 use crate::error::{STORE, corrupt_json, map_sqlite};
@@ -146,6 +146,23 @@ fn seat_context(conn: &Connection, seat: &Value) -> Result<Vec<Versioned<Record>
         out.extend(select(conn, kind, filter, vec![seat.clone()])?);
     }
     Ok(out)
+}
+
+/// Several reads in one read transaction: one snapshot, one lock.
+pub(crate) fn read_many(
+    conn: &mut Connection,
+    reads: &[Read],
+) -> Result<Vec<Vec<Versioned<Record>>>> {
+    let tx = conn.transaction().map_err(sql_err)?;
+    let found = reads
+        .iter()
+        .map(|read| match read {
+            Read::Get(key) => Ok(get(&tx, *key)?.into_iter().collect()),
+            Read::Query(q) => query(&tx, q),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    tx.commit().map_err(sql_err)?;
+    Ok(found)
 }
 
 fn current_version(conn: &Connection, key: &RecordKey) -> Result<Option<u64>> {

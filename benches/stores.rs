@@ -216,6 +216,8 @@ mod sqlite {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
+    use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+    use sqlx::{AssertSqlSafe, Connection, Executor};
     use valghalla::postgres::{PgStore, TenantId};
 
     pub fn bench(c: &mut Criterion) {
@@ -226,15 +228,41 @@ mod postgres {
         let rt = Runtime::new().unwrap();
         let data = dataset();
         let tenant = format!("bench-{}", uuid::Uuid::new_v4().simple());
-        let store = rt
-            .block_on(PgStore::connect(&url, TenantId::new(&tenant).unwrap()))
+        // A database of its own, dropped at the end: rows and dead tuples left by earlier runs
+        // (this machine's PostgreSQL runs without autovacuum) would slow every later run.
+        let admin_options: PgConnectOptions = url.parse().unwrap();
+        let database = format!("vh_bench_{}", uuid::Uuid::new_v4().simple());
+        rt.block_on(async {
+            let mut admin = PgConnection::connect_with(&admin_options).await.unwrap();
+            admin
+                .execute(AssertSqlSafe(format!("CREATE DATABASE {database}")))
+                .await
+                .unwrap();
+        });
+        let pool = rt
+            .block_on(
+                PgPoolOptions::new()
+                    .max_connections(valghalla::postgres::DEFAULT_POOL_SIZE)
+                    .connect_with(admin_options.clone().database(&database)),
+            )
             .unwrap();
-        rt.block_on(PgStore::migrate(store.pool())).unwrap();
-        let pool = store.pool().clone();
+        rt.block_on(PgStore::migrate(&pool)).unwrap();
+        let store = PgStore::new(pool.clone(), TenantId::new(&tenant).unwrap());
         let svc = rt.block_on(service(Arc::new(store), &data));
         bench_service(c, &rt, "postgres", &svc, &data);
         raw_invite(c, &rt, &pool, &tenant, &data);
         concurrent(&rt, &svc, &data);
+        drop(svc);
+        rt.block_on(async {
+            pool.close().await;
+            let mut admin = PgConnection::connect_with(&admin_options).await.unwrap();
+            admin
+                .execute(AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {database} WITH (FORCE)"
+                )))
+                .await
+                .unwrap();
+        });
     }
 
     fn raw_invite(

@@ -146,7 +146,7 @@ pub(crate) fn writes(
     let mut out = Vec::new();
     for chunk in items.chunks(ITEMS_PER_STATEMENT) {
         let mut statement = Statement::new(tenant);
-        // (CTE name, expected rows, change index) of every checked write.
+        // (n of its CTE `w{n}`, expected rows, change index) of every checked write.
         let mut checks = Vec::new();
         let mut audit_written = false;
         for (n, item) in chunk.iter().enumerate() {

@@ -148,15 +148,18 @@ pub(crate) fn writes(
         let mut statement = Statement::new(tenant);
         // (n of its CTE `w{n}`, expected rows, change index) of every checked write.
         let mut checks = Vec::new();
-        let mut audit_written = false;
-        for (n, item) in chunk.iter().enumerate() {
-            if audit_written && matches!(item, Item::Audit(_)) {
-                continue;
-            }
-            statement.push_str(if n == 0 { "WITH " } else { ", " });
-            let _ = write!(statement.sql, "w{n} AS (");
+        let mut audit = Vec::new();
+        let mut ctes = 0;
+        let mut open_cte = |statement: &mut Statement| {
+            statement.push_str(if ctes == 0 { "WITH " } else { ", " });
+            let _ = write!(statement.sql, "w{ctes} AS (");
+            ctes += 1;
+            ctes - 1
+        };
+        for item in chunk {
             match item {
                 Item::Change(i, change) => {
+                    let n = open_cte(&mut statement);
                     let write = Write::of(&change.op, change.expect);
                     let key = change.op.key();
                     let id = Arg::Uuid(key_uuid(&key));
@@ -180,50 +183,50 @@ pub(crate) fn writes(
                         sql::table(key.kind()),
                         args.into_iter().flatten(),
                     );
+                    statement.push_str(")");
                     if let Some(rows) = write.expected_rows() {
                         checks.push((n, rows, *i));
                     }
                 }
-                Item::Audit(first) => {
-                    // Every audit entry of the chunk, in order, in this one insert.
-                    statement.push_str(sql::INSERT_AUDIT);
-                    let entries =
-                        std::iter::once(*first).chain(chunk[n + 1..].iter().filter_map(|item| {
-                            match item {
-                                Item::Audit(entry) => Some(*entry),
-                                Item::Change(..) | Item::Message(_) => None,
-                            }
-                        }));
-                    for (j, entry) in entries.enumerate() {
-                        if j > 0 {
-                            statement.push_str(", ");
-                        }
-                        statement.push(
-                            sql::AUDIT_ROW,
-                            "",
-                            [
-                                Arg::Int(nanos(entry.at)),
-                                Arg::OptUuid(entry.participant.map(|p| p.as_uuid())),
-                                Arg::OptUuid(entry.election.map(|e| e.as_uuid())),
-                                Arg::Text(to_json("an audit entry", entry)?),
-                            ],
-                        );
-                    }
-                    audit_written = true;
+                // Written below, all in one insert.
+                Item::Audit(entry) => audit.push(*entry),
+                Item::Message(m) => {
+                    open_cte(&mut statement);
+                    statement.push(
+                        sql::UPSERT_MESSAGE,
+                        "",
+                        [
+                            Arg::Uuid(m.id.as_uuid()),
+                            Arg::Int(nanos(m.created_at)),
+                            Arg::Uuid(m.participant.as_uuid()),
+                            Arg::OptUuid(m.election.map(|e| e.as_uuid())),
+                            Arg::Int(i64::from(m.attempts)),
+                            Arg::Int(nanos(m.next_attempt_at)),
+                            Arg::Text(to_json("an outbox message", m)?),
+                        ],
+                    );
+                    statement.push_str(")");
                 }
-                Item::Message(m) => statement.push(
-                    sql::UPSERT_MESSAGE,
+            }
+        }
+        if !audit.is_empty() {
+            // One insert, so that the entries' order in the log (`seq`) is the change set's.
+            open_cte(&mut statement);
+            statement.push_str(sql::INSERT_AUDIT);
+            for (j, entry) in audit.into_iter().enumerate() {
+                if j > 0 {
+                    statement.push_str(", ");
+                }
+                statement.push(
+                    sql::AUDIT_ROW,
                     "",
                     [
-                        Arg::Uuid(m.id.as_uuid()),
-                        Arg::Int(nanos(m.created_at)),
-                        Arg::Uuid(m.participant.as_uuid()),
-                        Arg::OptUuid(m.election.map(|e| e.as_uuid())),
-                        Arg::Int(i64::from(m.attempts)),
-                        Arg::Int(nanos(m.next_attempt_at)),
-                        Arg::Text(to_json("an outbox message", m)?),
+                        Arg::Int(nanos(entry.at)),
+                        Arg::OptUuid(entry.participant.map(|p| p.as_uuid())),
+                        Arg::OptUuid(entry.election.map(|e| e.as_uuid())),
+                        Arg::Text(to_json("an audit entry", entry)?),
                     ],
-                ),
+                );
             }
             statement.push_str(")");
         }

@@ -32,52 +32,39 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
 /// A condition of a read: SQL with `{}` for its one parameter, and the parameter.
 pub(crate) type Condition = (&'static str, Arg);
 
+/// [`Query::SeatContext`]: each kind with its condition on the seat (`{}` its id).
+const SEAT_CONTEXT: [(RecordKind, &str); 5] = [
+    (
+        RecordKind::Election,
+        "id = (SELECT election_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+    ),
+    (
+        RecordKind::WorkLocation,
+        "id = (SELECT work_location_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+    ),
+    (
+        RecordKind::Team,
+        "id = (SELECT team_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+    ),
+    (
+        RecordKind::Participant,
+        "id = (SELECT participant_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+    ),
+    (
+        RecordKind::Seat,
+        "participant_id = (SELECT participant_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
+    ),
+];
+
 /// What a read selects: one or more `SELECT`s, each with the kind of its rows and its conditions
 /// besides the tenant. Every read is answered from an index (see the migrations).
 pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, StoreError> {
     let uuid = |id: uuid::Uuid| Arg::Uuid(id);
     if let Read::Query(Query::SeatContext(seat)) = read {
-        let seat = seat.as_uuid();
-        return Ok(vec![
-            (
-                RecordKind::Election,
-                vec![(
-                    "id = (SELECT election_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
-                    uuid(seat),
-                )],
-            ),
-            (
-                RecordKind::WorkLocation,
-                vec![(
-                    "id = (SELECT work_location_id FROM valghalla.seat \
-                     WHERE tenant = $1 AND id = {})",
-                    uuid(seat),
-                )],
-            ),
-            (
-                RecordKind::Team,
-                vec![(
-                    "id = (SELECT team_id FROM valghalla.seat WHERE tenant = $1 AND id = {})",
-                    uuid(seat),
-                )],
-            ),
-            (
-                RecordKind::Participant,
-                vec![(
-                    "id = (SELECT participant_id FROM valghalla.seat \
-                     WHERE tenant = $1 AND id = {})",
-                    uuid(seat),
-                )],
-            ),
-            (
-                RecordKind::Seat,
-                vec![(
-                    "participant_id = (SELECT participant_id FROM valghalla.seat \
-                     WHERE tenant = $1 AND id = {})",
-                    uuid(seat),
-                )],
-            ),
-        ]);
+        return Ok(SEAT_CONTEXT
+            .iter()
+            .map(|&(kind, condition)| (kind, vec![(condition, uuid(seat.as_uuid()))]))
+            .collect());
     }
     Ok(vec![match read {
         Read::Get(key) => (key.kind(), vec![("id = {}", uuid(crate::key_uuid(key)))]),

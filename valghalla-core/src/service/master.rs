@@ -80,21 +80,51 @@ fn name_taken(what: &str, name: &str) -> Error {
     ))
 }
 
+/// Master data whose names are unique in the municipality, ignoring case.
+trait Named: Entity {
+    /// The kind, as an error message begins ("An area").
+    const WHAT: &'static str;
+    /// The name that must be unique.
+    fn unique_name(&self) -> &str;
+}
+
+impl Named for Area {
+    const WHAT: &'static str = "An area";
+    fn unique_name(&self) -> &str {
+        self.name.as_str()
+    }
+}
+
+impl Named for WorkLocation {
+    const WHAT: &'static str = "A work location";
+    fn unique_name(&self) -> &str {
+        self.title.as_str()
+    }
+}
+
+impl Named for Team {
+    const WHAT: &'static str = "A team";
+    fn unique_name(&self) -> &str {
+        self.name.as_str()
+    }
+}
+
+impl Named for SpecialDiet {
+    const WHAT: &'static str = "A special diet";
+    fn unique_name(&self) -> &str {
+        self.title.as_str()
+    }
+}
+
 /// Refuses `name` when another entity of the kind (not `this`) already has it, ignoring case.
-async fn ensure_unique_name<E: Entity>(
-    tx: &mut Tx<'_>,
-    this: RecordKey,
-    name: &str,
-    name_of: impl Fn(&E) -> &str,
-    what: &str,
-) -> Result<()> {
+async fn ensure_unique_name<E: Named>(tx: &mut Tx<'_>, this: RecordKey, name: &str) -> Result<()> {
     let taken = tx
         .all::<E>()
         .await?
         .iter()
-        .any(|e| e.key() != this && same_name(name_of(e), name));
+        .any(|e| e.key() != this && same_name(e.unique_name(), name));
     if taken {
-        return Err(name_taken(what, name));
+        return Err(name_taken(E::WHAT, name));
     }
     Ok(())
 }
@@ -185,14 +215,7 @@ impl Valghalla {
             description: description.trim().to_owned(),
         };
         transact!(self, |tx| {
-            ensure_unique_name(
-                &mut tx,
-                area.key(),
-                area.name.as_str(),
-                |a: &Area| a.name.as_str(),
-                "An area",
-            )
-            .await?;
+            ensure_unique_name::<Area>(&mut tx, area.key(), area.name.as_str()).await?;
             let audit = audit_put(&ctx, &area, AuditAction::Create, "area created");
             (put(area.clone(), audit), ())
         });
@@ -212,14 +235,7 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut area = tx.get::<Area>(id).await?;
-            ensure_unique_name(
-                &mut tx,
-                Area::key_of(id),
-                name.as_str(),
-                |a: &Area| a.name.as_str(),
-                "An area",
-            )
-            .await?;
+            ensure_unique_name::<Area>(&mut tx, Area::key_of(id), name.as_str()).await?;
             area.name = name.clone();
             area.description = description.trim().to_owned();
             let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
@@ -308,14 +324,8 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
             Self::check_location_refs(&mut tx, &draft).await?;
-            ensure_unique_name(
-                &mut tx,
-                location.key(),
-                location.title.as_str(),
-                |l: &WorkLocation| l.title.as_str(),
-                "A work location",
-            )
-            .await?;
+            ensure_unique_name::<WorkLocation>(&mut tx, location.key(), location.title.as_str())
+                .await?;
             let audit = audit_put(
                 &ctx,
                 &location,
@@ -341,14 +351,8 @@ impl Valghalla {
             let old = tx.get::<WorkLocation>(id).await?;
             let location = Self::parse_location(id, &draft, old.coordinates)?;
             Self::check_location_refs(&mut tx, &draft).await?;
-            ensure_unique_name(
-                &mut tx,
-                location.key(),
-                location.title.as_str(),
-                |l: &WorkLocation| l.title.as_str(),
-                "A work location",
-            )
-            .await?;
+            ensure_unique_name::<WorkLocation>(&mut tx, location.key(), location.title.as_str())
+                .await?;
             let seats = seats_at(&mut tx, id).await?;
             let (remove, blocking) = seats_affected_by_location_edit(&location, &seats);
             taken_seats_block(&blocking, "this change to the work location")?;
@@ -548,14 +552,7 @@ impl Valghalla {
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
-            ensure_unique_name(
-                &mut tx,
-                team.key(),
-                team.name.as_str(),
-                |t: &Team| t.name.as_str(),
-                "A team",
-            )
-            .await?;
+            ensure_unique_name::<Team>(&mut tx, team.key(), team.name.as_str()).await?;
             (
                 put(
                     team.clone(),
@@ -583,14 +580,7 @@ impl Valghalla {
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut team = tx.get::<Team>(id).await?;
-            ensure_unique_name(
-                &mut tx,
-                Team::key_of(id),
-                name.as_str(),
-                |t: &Team| t.name.as_str(),
-                "A team",
-            )
-            .await?;
+            ensure_unique_name::<Team>(&mut tx, Team::key_of(id), name.as_str()).await?;
             team.name = name.clone();
             team.short_name = short_name.clone();
             team.kind = kind;
@@ -690,14 +680,7 @@ impl Valghalla {
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
-            ensure_unique_name(
-                &mut tx,
-                diet.key(),
-                diet.title.as_str(),
-                |d: &SpecialDiet| d.title.as_str(),
-                "A special diet",
-            )
-            .await?;
+            ensure_unique_name::<SpecialDiet>(&mut tx, diet.key(), diet.title.as_str()).await?;
             (
                 put(
                     diet.clone(),

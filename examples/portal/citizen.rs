@@ -17,8 +17,8 @@ use valghalla::core::service::SeatRef;
 use crate::auth::Identity;
 use crate::secretariat::{Choice, parse_contact, parse_slot, slot_value};
 use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, Viewer, da_date, done, encode_path, render,
-    session_cookie, status_class, status_da,
+    AppError, FormData, FormErrors, Layout, Me, Shared, Viewer, contact_values, da_date, done,
+    encode_path, render, session_cookie, status_class, status_da,
 };
 
 struct VacancyRow {
@@ -407,6 +407,7 @@ async fn profile_page(
         Some(f) => f.parse_all("kost")?,
         None => p.special_diets.clone(),
     };
+    let (mobile, email) = contact_values(&p.contact, posted);
     let page = ProfilePage {
         layout: me.0.layout("Min profil"),
         participant: true,
@@ -417,20 +418,8 @@ async fn profile_page(
             .as_ref()
             .map(|a| a.to_string())
             .unwrap_or_default(),
-        mobile: posted.map_or_else(
-            || p.contact.mobile.map(|m| m.national()).unwrap_or_default(),
-            |f| f.get("mobil").to_owned(),
-        ),
-        email: posted.map_or_else(
-            || {
-                p.contact
-                    .email
-                    .as_ref()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default()
-            },
-            |f| f.get("email").to_owned(),
-        ),
+        mobile,
+        email,
         diets: diets(state, &chosen).await?,
         errors,
     };

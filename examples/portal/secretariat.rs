@@ -32,8 +32,8 @@ use valghalla::core::values::Ore;
 use valghalla::core::{Cpr, Email, MobileNumber};
 
 use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, render, require, short_date,
-    status_class, status_da,
+    AppError, FormData, FormErrors, Layout, Me, Shared, contact_values, da_date, done, render,
+    require, short_date, status_class, status_da,
 };
 
 // ---------------------------------------------------------------- shared bits
@@ -1284,6 +1284,7 @@ async fn person_page(
         Some(f) => (f.parse_all("team")?, f.parse_all("kost")?),
         None => (p.teams.clone(), p.special_diets.clone()),
     };
+    let (mobile, email) = contact_values(&p.contact, posted);
     let page = PersonPage {
         layout: me.0.layout(p.full_name()),
         id,
@@ -1300,20 +1301,8 @@ async fn person_page(
                 .map(|a| a.to_string())
                 .unwrap_or_default()
         },
-        mobile: posted.map_or_else(
-            || p.contact.mobile.map(|m| m.national()).unwrap_or_default(),
-            |f| f.get("mobil").to_owned(),
-        ),
-        email: posted.map_or_else(
-            || {
-                p.contact
-                    .email
-                    .as_ref()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default()
-            },
-            |f| f.get("email").to_owned(),
-        ),
+        mobile,
+        email,
         teams: team_choices(state, me, &teams).await?,
         diets: diet_choices(state, me, &diets).await?,
         errors,

@@ -443,6 +443,25 @@ impl FormErrors {
     }
 }
 
+/// The values of the contact fields (`contact_fields.html`): what was posted, to show it back
+/// with its errors, or else what is stored. `(mobile, email)`.
+pub fn contact_values(
+    contact: &valghalla::core::model::Contact,
+    posted: Option<&FormData>,
+) -> (String, String) {
+    match posted {
+        Some(f) => (f.get("mobil").to_owned(), f.get("email").to_owned()),
+        None => (
+            contact.mobile.map(|m| m.national()).unwrap_or_default(),
+            contact
+                .email
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+        ),
+    }
+}
+
 /// A posted form, as name–value pairs (repeated names allowed).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(transparent)]

@@ -148,6 +148,8 @@ mod sqlite {
         conn.pragma_update(None, "synchronous", "normal").unwrap();
         // The same constraints as the store's connection: a like-for-like baseline.
         conn.pragma_update(None, "foreign_keys", "on").unwrap();
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+            .unwrap();
         let (seat_id, person_id) = pairs(data, 2)[1];
         let (seat, person) = (seat_id.to_string(), person_id.to_string());
         rt.block_on(svc.invite(&admin(), seat_id, person_id))

@@ -60,6 +60,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod actor;
+mod checkpoint;
 mod error;
 mod ops;
 mod rows;
@@ -77,6 +78,7 @@ use valghalla_core::store::{
 };
 
 use crate::actor::Actor;
+use crate::checkpoint::Checkpointer;
 pub use crate::error::OpenError;
 pub use crate::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 
@@ -87,6 +89,8 @@ pub struct SqliteStore {
     writer: Actor,
     /// A read-only connection for reads; `None` for an in-memory database.
     reader: Option<Actor>,
+    /// Checkpoints the WAL beside the writer; `None` for an in-memory database.
+    checkpointer: Option<Checkpointer>,
 }
 
 impl SqliteStore {
@@ -121,6 +125,15 @@ impl SqliteStore {
             Ok(r)
         })
         .map_err(|e| open_failed(&path, e))?;
+        let checkpoints = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|c| {
+            c.busy_timeout(schema::BUSY_TIMEOUT)?;
+            Ok(c)
+        })
+        .map_err(|e| open_failed(&path, e))?;
 
         let io = |source| OpenError::Io {
             path: path.clone(),
@@ -128,10 +141,12 @@ impl SqliteStore {
         };
         let writer = Actor::spawn(conn, "valghalla-sqlite-writer").map_err(io)?;
         let reader = Actor::spawn(reader, "valghalla-sqlite-reader").map_err(io)?;
+        let checkpointer = Checkpointer::spawn(checkpoints).map_err(io)?;
         Ok(SqliteStore {
             path,
             writer,
             reader: Some(reader),
+            checkpointer: Some(checkpointer),
         })
     }
 
@@ -154,6 +169,7 @@ impl SqliteStore {
             path,
             writer,
             reader: None,
+            checkpointer: None,
         })
     }
 
@@ -166,11 +182,25 @@ impl SqliteStore {
     /// when this is the last connection) and returns when it is closed. Dropping the store
     /// closes it too, in the background.
     pub async fn close(self) {
-        let SqliteStore { writer, reader, .. } = self;
+        let SqliteStore {
+            writer,
+            reader,
+            checkpointer,
+            ..
+        } = self;
         if let Some(reader) = reader {
             reader.close().await;
         }
+        if let Some(checkpointer) = checkpointer {
+            checkpointer.close().await;
+        }
         writer.close().await;
+    }
+
+    fn after_write(&self) {
+        if let Some(c) = &self.checkpointer {
+            c.after_write();
+        }
     }
 
     fn reader(&self) -> &Actor {
@@ -218,7 +248,9 @@ impl Store for SqliteStore {
         if changes.is_empty() {
             return Ok(());
         }
-        self.writer.call(move |c| ops::apply(c, changes)).await
+        self.writer.call(move |c| ops::apply(c, changes)).await?;
+        self.after_write();
+        Ok(())
     }
 
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
@@ -236,16 +268,26 @@ impl Store for SqliteStore {
     async fn record_delivery(&self, update: DeliveryUpdate) -> Result<(), StoreError> {
         self.writer
             .call(move |c| ops::record_delivery(c, update))
-            .await
+            .await?;
+        self.after_write();
+        Ok(())
     }
 
     async fn purge_audit(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.writer.call(move |c| ops::purge_audit(c, before)).await
+        let n = self
+            .writer
+            .call(move |c| ops::purge_audit(c, before))
+            .await?;
+        self.after_write();
+        Ok(n)
     }
 
     async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.writer
+        let n = self
+            .writer
             .call(move |c| ops::purge_outbox(c, before))
-            .await
+            .await?;
+        self.after_write();
+        Ok(n)
     }
 }

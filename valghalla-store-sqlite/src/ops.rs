@@ -11,7 +11,9 @@ use valghalla_core::store::{
 };
 
 use crate::error::{STORE, corrupt_json, map_sqlite};
-use crate::rows::{columns, decode, encode, key_id, nanos, slot_values, table, text, upsert_sql};
+use crate::rows::{
+    columns, decode, encode, key_id, nanos, slot_values, table, text, update_sql, upsert_sql,
+};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -277,12 +279,12 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     }
 
     // 4. Puts (parents first) and touches.
-    let mut writes: Vec<&Change> = changes.changes.iter().collect();
-    writes.sort_by_key(|c| parents_first(c.op.key().kind()));
-    for change in writes {
+    let mut writes: Vec<(&Change, bool)> = changes.changes.iter().zip(exists).collect();
+    writes.sort_by_key(|(c, _)| parents_first(c.op.key().kind()));
+    for (change, existed) in writes {
         let key = change.op.key();
         match &change.op {
-            Op::Put(record) => put(&tx, record).map_err(|e| match e {
+            Op::Put(record) => put(&tx, record, existed).map_err(|e| match e {
                 Write::Sql(e) => map_sqlite(e, Some(key)),
                 Write::Store(e) => e,
             })?,
@@ -351,18 +353,30 @@ impl From<rusqlite::Error> for Write {
     }
 }
 
-fn put(conn: &Connection, record: &Record) -> std::result::Result<(), Write> {
+/// Writes a record; `existed` says whether its row was there when the change set began.
+fn put(conn: &Connection, record: &Record, existed: bool) -> std::result::Result<(), Write> {
     let key = record.key();
     let kind = key.kind();
     let cols = columns(record);
-    let sql = upsert_sql(kind, &cols);
+    let update = existed.then(|| update_sql(kind, &cols));
+    let upsert = upsert_sql(kind, &cols);
     let doc = encode(record).map_err(Write::Store)?;
     let mut values = Vec::with_capacity(cols.len() + 2);
     values.push(key_id(&key));
     values.extend(cols.into_iter().map(|(_, v)| v));
     values.push(Value::Text(doc));
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    let updated = match update {
+        Some(sql) => {
+            conn.prepare_cached(&sql)?
+                .execute(params_from_iter(&values))?
+                == 1
+        }
+        None => false,
+    };
+    if !updated {
+        conn.prepare_cached(&upsert)?
+            .execute(params_from_iter(values))?;
+    }
     if let Record::Participant(p) = record {
         let id = p.id.to_string();
         conn.prepare_cached("DELETE FROM participant_team WHERE participant_id = ?1")?

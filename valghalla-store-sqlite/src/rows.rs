@@ -101,6 +101,38 @@ pub(crate) fn columns(record: &Record) -> Vec<(&'static str, Value)> {
     }
 }
 
+/// How many of a kind's leading [`columns`] place the record rather than describe its state: a
+/// seat's slot. They are set when the record is created and in practice never change.
+fn place_columns(kind: RecordKind) -> usize {
+    match kind {
+        RecordKind::Seat => 5,
+        _ => 0,
+    }
+}
+
+/// `UPDATE …` of an existing record whose place (see [`place_columns`]) is unchanged: sets the
+/// other columns and the document and adds one to the version; changes no row when the place
+/// differs. Parameters as in [`upsert_sql`].
+///
+/// Why not always the upsert: its `DO UPDATE` sets every column, and SQLite rewrites every index
+/// entry of a column it sets, equal or not. A seat's state change through the upsert rewrote the
+/// entries of all five seat indexes (about 4 more WAL pages per command: 18 instead of 14).
+pub(crate) fn update_sql(kind: RecordKind, columns: &[(&'static str, Value)]) -> String {
+    let t = table(kind);
+    let fixed = place_columns(kind).min(columns.len());
+    let mut sets = String::new();
+    let mut place = String::new();
+    for (i, (n, _)) in columns.iter().enumerate() {
+        if i < fixed {
+            place.push_str(&format!(" AND {n} = ?{}", i + 2));
+        } else {
+            sets.push_str(&format!("{n} = ?{}, ", i + 2));
+        }
+    }
+    let doc = columns.len() + 2;
+    format!("UPDATE {t} SET {sets}doc = ?{doc}, version = version + 1 WHERE id = ?1{place}")
+}
+
 /// `INSERT … ON CONFLICT (id) DO UPDATE …` for a record with these columns: inserts at
 /// version 1 or replaces and adds one to the version.
 pub(crate) fn upsert_sql(kind: RecordKind, columns: &[(&'static str, Value)]) -> String {

@@ -134,6 +134,13 @@ pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<(), OpenErro
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(e)?;
     conn.pragma_update(None, "foreign_keys", true).map_err(e)?;
+    // The store checkpoints in the background (see `checkpoint`); this is the backstop.
+    conn.pragma_update(
+        None,
+        "wal_autocheckpoint",
+        crate::checkpoint::BACKSTOP_PAGES,
+    )
+    .map_err(e)?;
     conn.set_prepared_statement_cache_capacity(64);
 
     if version < SCHEMA_VERSION {

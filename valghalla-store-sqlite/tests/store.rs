@@ -16,7 +16,7 @@ use common::*;
 use valghalla_core::model::*;
 use valghalla_core::store::{
     AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
-    Query, StoreError,
+    Query, Store, StoreError,
 };
 use valghalla_store_sqlite::SqliteStore;
 
@@ -155,6 +155,61 @@ async fn versions_count_puts_and_touches() {
         .unwrap();
     assert!(store.get(key).await.unwrap().is_none());
     let _ = world;
+}
+
+/// A state change writes only the state columns (see `rows::update_sql`); a seat moved to
+/// another slot must still be found in its new slot, and only there.
+#[tokio::test]
+async fn a_seat_put_again_is_found_by_its_new_state_and_its_new_slot() {
+    let (store, world) = store_with_world().await;
+    let p = participant(cpr(0), &[]);
+    let seat = Seat::vacant(world.slot(0));
+    let key = RecordKey::Seat(seat.id);
+    store
+        .apply(puts(
+            vec![Record::Participant(p.clone()), Record::Seat(seat.clone())],
+            Expect::Absent,
+        ))
+        .await
+        .unwrap();
+    let of_slot = |slot| Query::SeatsOfSlot(slot);
+    let ids = |found: Vec<Versioned<Record>>| -> Vec<RecordKey> {
+        found.into_iter().map(|v| v.value.key()).collect()
+    };
+
+    let invited = Seat {
+        state: invited(p.id),
+        ..seat.clone()
+    };
+    store
+        .apply(change(
+            Op::Put(Record::Seat(invited.clone())),
+            Expect::Version(1),
+        ))
+        .await
+        .unwrap();
+    let v = store.get(key).await.unwrap().unwrap();
+    assert_eq!((v.version, v.value), (2, Record::Seat(invited.clone())));
+    let held = store.query(&Query::SeatsOfParticipant(p.id)).await.unwrap();
+    assert_eq!(ids(held), vec![key]);
+
+    let moved = Seat {
+        slot: world.slot(1),
+        ..invited
+    };
+    store
+        .apply(change(
+            Op::Put(Record::Seat(moved.clone())),
+            Expect::Version(2),
+        ))
+        .await
+        .unwrap();
+    let v = store.get(key).await.unwrap().unwrap();
+    assert_eq!((v.version, v.value), (3, Record::Seat(moved)));
+    assert!(!ids(store.query(&of_slot(world.slot(0))).await.unwrap()).contains(&key));
+    assert!(ids(store.query(&of_slot(world.slot(1))).await.unwrap()).contains(&key));
+    let held = store.query(&Query::SeatsOfParticipant(p.id)).await.unwrap();
+    assert_eq!(ids(held), vec![key]);
 }
 
 #[tokio::test]
@@ -600,6 +655,52 @@ async fn a_file_database_keeps_its_data_across_reopening() {
         store.outbox(&OutboxFilter::default()).await.unwrap().len(),
         1
     );
+}
+
+/// The store checkpoints in the background: shortly after a commit its pages are in the
+/// database file itself, not only in the WAL, while the store stays open. Checked on a copy of
+/// the database file alone, which SQLite opens without the WAL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commits_reach_the_database_file_shortly_without_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("valghalla.db");
+    let copy = dir.path().join("copy.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let world = World::new();
+    store.apply(world.change_set()).await.unwrap();
+    let p = participant(cpr(7), &[]);
+    store
+        .apply(change(
+            Op::Put(Record::Participant(p.clone())),
+            Expect::Absent,
+        ))
+        .await
+        .unwrap();
+    let in_file_alone = || {
+        std::fs::copy(&path, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM participant WHERE id = ?1",
+                [p.id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        n == 1
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !in_file_alone() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the commit was not checkpointed into the database file within 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        path.with_extension("db-wal").exists(),
+        "the store is still open in WAL mode"
+    );
+    store.close().await;
 }
 
 #[tokio::test]

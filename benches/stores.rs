@@ -134,8 +134,8 @@ mod sqlite {
     }
 
     /// The same writes as an invite — the seat's new state (version-checked), the participant
-    /// touched (version-checked), one audit row, one outbox row, with the very documents the
-    /// service wrote for this invitation — by hand, in one transaction.
+    /// touched (version-checked), one audit row, one outbox row, with the very documents and
+    /// election ids the service wrote for this invitation — by hand, in one transaction.
     fn raw_invite(
         c: &mut Criterion,
         rt: &Runtime,
@@ -158,6 +158,12 @@ mod sqlite {
         let invited_doc = doc(&format!("SELECT doc FROM seat WHERE id = '{seat}'"));
         let audit_doc = doc("SELECT doc FROM audit ORDER BY seq DESC LIMIT 1");
         let outbox_doc = doc("SELECT doc FROM outbox ORDER BY created_at DESC LIMIT 1");
+        // And the same indexed columns (an election id adds an index entry to the audit row).
+        let column =
+            |sql: &str| -> Option<String> { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        let audit_election = column("SELECT election_id FROM audit ORDER BY seq DESC LIMIT 1");
+        let outbox_election =
+            column("SELECT election_id FROM outbox ORDER BY created_at DESC LIMIT 1");
         rt.block_on(svc.remove_from_seat(&admin(), seat_id))
             .unwrap();
         let mut group = c.benchmark_group("sqlite_raw");
@@ -191,14 +197,14 @@ mod sqlite {
                         .unwrap();
                     assert_eq!(n, 1);
                     conn_tx
-                        .prepare_cached("INSERT INTO audit (id, at, participant_id, election_id, doc) VALUES (?1, ?2, ?3, NULL, ?4)")
+                        .prepare_cached("INSERT INTO audit (id, at, participant_id, election_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
                         .unwrap()
-                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, audit_doc])
+                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, audit_election, audit_doc])
                         .unwrap();
                     conn_tx
-                        .prepare_cached("INSERT INTO outbox (id, created_at, participant_id, election_id, status, attempts, next_attempt_at, doc) VALUES (?1, ?2, ?3, NULL, 'pending', 0, ?2, ?4)")
+                        .prepare_cached("INSERT INTO outbox (id, created_at, participant_id, election_id, status, attempts, next_attempt_at, doc) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?2, ?5)")
                         .unwrap()
-                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, outbox_doc])
+                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, outbox_election, outbox_doc])
                         .unwrap();
                     conn_tx.commit().unwrap();
                     total += start.elapsed();

@@ -1,5 +1,5 @@
-//! The connection threads: each owns one `rusqlite::Connection` and runs the closures sent to it,
-//! one at a time, answering through a oneshot channel. No SQLite call ever runs on an async
+//! The connection threads: each owns one `rusqlite::Connection` (with what it has decoded) and
+//! runs the closures sent to it, one at a time, answering through a oneshot channel. No SQLite call ever runs on an async
 //! executor's thread, and no connection or transaction lives across an `.await`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,9 +9,16 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 use valghalla_core::store::StoreError;
 
+use crate::cache::Decoded;
 use crate::error::STORE;
 
-type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+/// A connection and the records it has decoded.
+pub(crate) struct Db {
+    pub(crate) conn: Connection,
+    pub(crate) decoded: Decoded,
+}
+
+type Job = Box<dyn FnOnce(&mut Db) + Send>;
 
 /// A handle to one connection thread. The thread ends (and closes its connection) when the last
 /// handle is dropped.
@@ -30,7 +37,11 @@ impl Actor {
         std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
-                run(conn, queue);
+                let db = Db {
+                    conn,
+                    decoded: Decoded::default(),
+                };
+                run(db, queue);
                 let _ = done.send(());
             })?;
         Ok(Actor { jobs, closed })
@@ -50,7 +61,7 @@ impl Actor {
     /// set that was sent is either applied whole or not at all, never half.
     pub(crate) async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
     where
-        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        F: FnOnce(&mut Db) -> Result<R, StoreError> + Send + 'static,
         R: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
@@ -70,9 +81,9 @@ fn stopped() -> StoreError {
     }
 }
 
-fn run(mut conn: Connection, queue: mpsc::Receiver<Job>) {
-    run_jobs(&mut conn, queue);
-    if let Err((_, e)) = conn.close() {
+fn run(mut db: Db, queue: mpsc::Receiver<Job>) {
+    run_jobs(&mut db, queue);
+    if let Err((_, e)) = db.conn.close() {
         tracing::warn!(error = %e, "closing the SQLite connection failed");
     }
 }
@@ -94,15 +105,17 @@ fn next_job(queue: &mpsc::Receiver<Job>) -> Option<Job> {
     }
 }
 
-fn run_jobs(conn: &mut Connection, queue: mpsc::Receiver<Job>) {
+fn run_jobs(db: &mut Db, queue: mpsc::Receiver<Job>) {
     while let Some(job) = next_job(&queue) {
-        if catch_unwind(AssertUnwindSafe(|| job(conn))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| job(db))).is_err() {
             // A bug panicked inside a job: its caller gets `Unavailable` (the reply channel was
             // dropped). Leave no transaction open for the next job.
             tracing::error!("a job on the SQLite connection thread panicked");
-            if !conn.is_autocommit() {
-                let _ = conn.execute_batch("ROLLBACK");
+            if !db.conn.is_autocommit() {
+                let _ = db.conn.execute_batch("ROLLBACK");
             }
+            // What it decoded may be from the rolled-back transaction.
+            db.decoded = Decoded::default();
         }
     }
 }

@@ -1,15 +1,19 @@
 //! The store's operations as plain synchronous functions on a connection. They run only on a
 //! connection thread (see [`crate::actor`]).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
-    AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter,
+    AuditFilter, Change, ChangeSet, Decide, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter,
     OutboxMessage, Query, Read, StoreError, duplicate_keys,
 };
 
+use crate::actor::Db;
+use crate::cache::Decoded;
 use crate::error::{STORE, corrupt_json, map_sqlite};
 use crate::rows::{
     columns, decode, encode, key_id, nanos, slot_values, table, text, update_sql, upsert_sql,
@@ -28,24 +32,36 @@ fn version_from(v: i64, kind: RecordKind) -> Result<u64> {
     })
 }
 
-/// Decodes a `(id, doc, version)` row of `kind`.
-fn versioned(kind: RecordKind, row: &Row<'_>) -> Result<Versioned<Record>> {
-    let doc = row
-        .get_ref(1)
-        .and_then(|v| Ok(v.as_str()?))
-        .map_err(sql_err)?;
+/// Decodes a `(id, doc, version)` row of `kind`, or takes it from what was decoded before.
+fn versioned(kind: RecordKind, row: &Row<'_>, decoded: &mut Decoded) -> Result<Versioned<Record>> {
     let id = || match row.get::<_, Value>(0) {
         Ok(Value::Text(s)) => s,
         Ok(Value::Integer(i)) => i.to_string(),
         _ => "?".into(),
     };
-    let value = decode(kind, &id, doc)?;
     let version = version_from(row.get(2).map_err(sql_err)?, kind)?;
-    Ok(Versioned { value, version })
+    let doc = || {
+        row.get_ref(1)
+            .and_then(|v| Ok(v.as_str()?))
+            .map_err(sql_err)
+    };
+    if !Decoded::keeps(kind) {
+        let value = decode(kind, &id, doc()?)?;
+        return Ok(Versioned { value, version });
+    }
+    let id = id();
+    if let Some(value) = decoded.get(kind, &id, version) {
+        return Ok(Versioned { value, version });
+    }
+    let value = decode(kind, &|| id.clone(), doc()?)?;
+    let found = Versioned { value, version };
+    decoded.keep(&id, &found);
+    Ok(found)
 }
 
 fn select(
     conn: &Connection,
+    decoded: &mut Decoded,
     kind: RecordKind,
     filter: &str,
     params: Vec<Value>,
@@ -55,23 +71,58 @@ fn select(
     let mut rows = stmt.query(params_from_iter(params)).map_err(sql_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(sql_err)? {
-        out.push(versioned(kind, row)?);
+        out.push(versioned(kind, row, decoded)?);
     }
     Ok(out)
 }
 
+/// Runs `read` in one read transaction, after checking what the connection decoded before is
+/// still current.
+fn in_read_transaction<T>(
+    db: &mut Db,
+    read: impl FnOnce(&Connection, &mut Decoded) -> Result<T>,
+) -> Result<T> {
+    let tx = db.conn.transaction().map_err(sql_err)?;
+    db.decoded.check(&tx)?;
+    let found = read(&tx, &mut db.decoded)?;
+    tx.commit().map_err(sql_err)?;
+    Ok(found)
+}
+
 /// One record.
-pub(crate) fn get(conn: &Connection, key: RecordKey) -> Result<Option<Versioned<Record>>> {
-    let mut found = select(conn, key.kind(), "WHERE id = ?1", vec![key_id(&key)])?;
+pub(crate) fn get(db: &mut Db, key: RecordKey) -> Result<Option<Versioned<Record>>> {
+    in_read_transaction(db, |conn, decoded| get_in(conn, decoded, key))
+}
+
+fn get_in(
+    conn: &Connection,
+    decoded: &mut Decoded,
+    key: RecordKey,
+) -> Result<Option<Versioned<Record>>> {
+    let mut found = select(
+        conn,
+        decoded,
+        key.kind(),
+        "WHERE id = ?1",
+        vec![key_id(&key)],
+    )?;
     Ok(found.pop())
 }
 
 /// The records a query selects.
-pub(crate) fn query(conn: &Connection, query: &Query) -> Result<Vec<Versioned<Record>>> {
+pub(crate) fn query(db: &mut Db, query: &Query) -> Result<Vec<Versioned<Record>>> {
+    in_read_transaction(db, |conn, decoded| query_in(conn, decoded, query))
+}
+
+fn query_in(
+    conn: &Connection,
+    decoded: &mut Decoded,
+    query: &Query,
+) -> Result<Vec<Versioned<Record>>> {
     const SLOT: &str = "WHERE election_id = ?1 AND work_location_id = ?2 AND task_type_id = ?3 \
                         AND team_id = ?4 AND date = ?5";
     if let Query::SeatContext(seat) = query {
-        return seat_context(conn, &text(seat));
+        return seat_context(conn, decoded, &text(seat));
     }
     let (kind, filter, params): (RecordKind, &str, Vec<Value>) = match query {
         Query::All(kind) => (*kind, "", vec![]),
@@ -115,12 +166,16 @@ pub(crate) fn query(conn: &Connection, query: &Query) -> Result<Vec<Versioned<Re
         ),
         Query::SeatContext(_) => return Ok(Vec::new()), // answered above
     };
-    select(conn, kind, filter, params)
+    select(conn, decoded, kind, filter, params)
 }
 
 /// [`Query::SeatContext`]: the seat's election, work location, team and holder, and the
 /// holder's seats.
-fn seat_context(conn: &Connection, seat: &Value) -> Result<Vec<Versioned<Record>>> {
+fn seat_context(
+    conn: &Connection,
+    decoded: &mut Decoded,
+    seat: &Value,
+) -> Result<Vec<Versioned<Record>>> {
     let parts: [(RecordKind, &str); 5] = [
         (
             RecordKind::Election,
@@ -145,27 +200,62 @@ fn seat_context(conn: &Connection, seat: &Value) -> Result<Vec<Versioned<Record>
     ];
     let mut out = Vec::new();
     for (kind, filter) in parts {
-        out.extend(select(conn, kind, filter, vec![seat.clone()])?);
+        out.extend(select(conn, decoded, kind, filter, vec![seat.clone()])?);
     }
     Ok(out)
 }
 
 /// Several reads in one read transaction: one snapshot, one lock.
-pub(crate) fn read_many(
-    conn: &mut Connection,
+pub(crate) fn read_many(db: &mut Db, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>> {
+    in_read_transaction(db, |conn, decoded| read_all(conn, decoded, reads))
+}
+
+fn read_all(
+    conn: &Connection,
+    decoded: &mut Decoded,
     reads: &[Read],
 ) -> Result<Vec<Vec<Versioned<Record>>>> {
-    let tx = conn.transaction().map_err(sql_err)?;
-    let found = reads
+    reads
         .iter()
         .map(|read| match read {
-            Read::Get(key) => Ok(get(&tx, *key)?.into_iter().collect()),
-            Read::Query(q) => query(&tx, q),
+            Read::Get(key) => Ok(get_in(conn, decoded, *key)?.into_iter().collect()),
+            Read::Query(q) => query_in(conn, decoded, q),
         })
-        .collect::<Result<Vec<_>>>()?;
-    tx.commit().map_err(sql_err)?;
-    Ok(found)
+        .collect()
 }
+
+/// [`Store::read_and_apply`](valghalla_core::store::Store::read_and_apply) in one
+/// `BEGIN IMMEDIATE` transaction: nothing can be written between the reads and the change set
+/// `decide` makes of them, so the versions just read are the current ones and their
+/// preconditions need no second look. Returns whether anything was written.
+pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Result<bool> {
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_err)?;
+    db.decoded.check(&tx)?;
+    let answers = read_all(&tx, &mut db.decoded, reads)?;
+    let mut known = Known::new();
+    for (read, found) in reads.iter().zip(&answers) {
+        if let (Read::Get(key), None) = (read, found.first()) {
+            known.insert(*key, None);
+        }
+        for v in found {
+            known.insert(v.value.key(), Some(v.version));
+        }
+    }
+    // Dropping the transaction rolls it back; it wrote nothing.
+    let Some(changes) = decide(answers) else {
+        return Ok(false);
+    };
+    write(&tx, &mut db.decoded, &changes, &known)?;
+    tx.commit().map_err(sql_err)?;
+    Ok(true)
+}
+
+/// Current versions known without asking (`None`: the record does not exist), read earlier in
+/// the same write transaction.
+type Known = BTreeMap<RecordKey, Option<u64>>;
 
 fn current_version(conn: &Connection, key: &RecordKey) -> Result<Option<u64>> {
     let sql = format!("SELECT version FROM {} WHERE id = ?1", table(key.kind()));
@@ -197,9 +287,20 @@ fn json<T: serde::Serialize>(value: &T, what: &str) -> Result<String> {
 
 /// Applies a change set in one `BEGIN IMMEDIATE` transaction; on any error it rolls back, so
 /// nothing of the change set is written.
+pub(crate) fn apply(db: &mut Db, changes: ChangeSet) -> Result<()> {
+    let tx = db
+        .conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql_err)?;
+    write(&tx, &mut db.decoded, &changes, &Known::new())?;
+    tx.commit().map_err(sql_err)
+}
+
+/// The writes of a change set, inside the caller's transaction; on an error the caller rolls
+/// back. `known` holds current versions read earlier in the same write transaction.
 ///
-/// Order inside the transaction: every precondition is checked first (in the change set's order,
-/// as the memory store does), then deletes, then unique values that change are released, then
+/// Order: every precondition is checked first (in the change set's order, as the memory store
+/// does), then deletes, then unique values that change are released, then
 /// puts (parents first) and touches, audit entries and messages. The order of the ops in a
 /// change set does not matter: puts are written parents first, so every reference a row makes
 /// exists when the row is written; a change set that deletes defers foreign keys to `COMMIT`.
@@ -207,16 +308,13 @@ fn json<T: serde::Serialize>(value: &T, what: &str) -> Result<String> {
 /// Why not always defer: `PRAGMA defer_foreign_keys` expires every prepared statement of the
 /// connection (SQLite recompiles statements after a flag pragma), and it resets at each
 /// `COMMIT`, so setting it in every transaction re-prepared every statement of every command.
-pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
-    if let Some(key) = duplicate_keys(&changes).first() {
+fn write(tx: &Connection, decoded: &mut Decoded, changes: &ChangeSet, known: &Known) -> Result<()> {
+    if let Some(key) = duplicate_keys(changes).first() {
         return Err(StoreError::Backend {
             store: STORE,
             message: format!("change set writes {key:?} twice"),
         });
     }
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(sql_err)?;
     if changes
         .changes
         .iter()
@@ -230,7 +328,10 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     let mut exists = Vec::with_capacity(changes.changes.len());
     for change in &changes.changes {
         let key = change.op.key();
-        let current = current_version(&tx, &key)?;
+        let current = match known.get(&key) {
+            Some(v) => *v,
+            None => current_version(tx, &key)?,
+        };
         let ok = match (change.expect, current) {
             (Expect::Any, _) => !matches!((&change.op, current), (Op::Touch(_), None)),
             (Expect::Absent, None) => true,
@@ -250,6 +351,7 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     // 2. Deletes (participant_team rows go with their participant: ON DELETE CASCADE).
     for change in &changes.changes {
         if let Op::Delete(key) = &change.op {
+            decoded.forget(key);
             let sql = format!("DELETE FROM {} WHERE id = ?1", table(key.kind()));
             tx.prepare_cached(&sql)
                 .and_then(|mut s| s.execute([key_id(key)]))
@@ -284,7 +386,7 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
     for (change, existed) in writes {
         let key = change.op.key();
         match &change.op {
-            Op::Put(record) => put(&tx, record, existed).map_err(|e| match e {
+            Op::Put(record) => put(tx, record, existed).map_err(|e| match e {
                 Write::Sql(e) => map_sqlite(e, Some(key)),
                 Write::Store(e) => e,
             })?,
@@ -320,10 +422,9 @@ pub(crate) fn apply(conn: &mut Connection, changes: ChangeSet) -> Result<()> {
         .map_err(sql_err)?;
     }
     for m in &changes.messages {
-        insert_message(&tx, m)?;
+        insert_message(tx, m)?;
     }
-
-    tx.commit().map_err(sql_err)
+    Ok(())
 }
 
 /// Where a kind's rows come in the order of writes: after every kind they refer to (see the

@@ -16,7 +16,7 @@ use common::*;
 use valghalla_core::model::*;
 use valghalla_core::store::{
     AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
-    Query, Store, StoreError,
+    Query, Read, Store, StoreError,
 };
 use valghalla_store_sqlite::SqliteStore;
 
@@ -701,6 +701,65 @@ async fn commits_reach_the_database_file_shortly_without_closing() {
         "the store is still open in WAL mode"
     );
     store.close().await;
+}
+
+/// Each connection keeps the master data it decoded, keyed by row and version (see
+/// `cache.rs`). A row deleted and inserted again starts over at version 1; neither this store
+/// nor one writing the same file from elsewhere may then be answered from the old record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decoded_master_data_is_never_stale_after_a_delete_and_insert_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("valghalla.db");
+    let here = SqliteStore::open(&path).unwrap();
+    let elsewhere = SqliteStore::open(&path).unwrap();
+    let named = |n: &str| Area {
+        id: valghalla_core::ids::AreaId::from_uuid(uuid::Uuid::from_u128(7)),
+        name: name(n),
+        description: String::new(),
+    };
+    let key = RecordKey::Area(named("Nord").id);
+    let reads = [Read::Get(key), Read::Query(Query::All(RecordKind::Area))];
+    // Both the writer (`read_many`) and the reader (`get`) of `here` must see the new record.
+    let seen = async |store: &SqliteStore| {
+        let many = store.read_many(&reads).await.unwrap();
+        let one = store.get(key).await.unwrap();
+        (many[0].first().cloned(), many[1].first().cloned(), one)
+    };
+    let expect = |n: &str| {
+        let v = Some(Versioned {
+            value: Record::Area(named(n)),
+            version: 1,
+        });
+        (v.clone(), v.clone(), v)
+    };
+
+    here.apply(change(Op::Put(Record::Area(named("Nord"))), Expect::Absent))
+        .await
+        .unwrap();
+    assert_eq!(seen(&here).await, expect("Nord"));
+    here.apply(change(Op::Delete(key), Expect::Version(1)))
+        .await
+        .unwrap();
+    here.apply(change(Op::Put(Record::Area(named("Syd"))), Expect::Absent))
+        .await
+        .unwrap();
+    assert_eq!(seen(&here).await, expect("Syd"), "deleted by this store");
+
+    elsewhere
+        .apply(change(Op::Delete(key), Expect::Version(1)))
+        .await
+        .unwrap();
+    elsewhere
+        .apply(change(Op::Put(Record::Area(named("Øst"))), Expect::Absent))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen(&here).await,
+        expect("Øst"),
+        "deleted by another connection"
+    );
+    here.close().await;
+    elsewhere.close().await;
 }
 
 #[tokio::test]

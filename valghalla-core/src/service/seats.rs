@@ -30,14 +30,10 @@ pub enum SeatRef {
     AnyIn(SlotKey),
 }
 
-/// Loads, in one round trip, everything a seat command needs: the seat (or the slot's seats),
-/// its election, type, task type, location and team, the municipality, and the participant
-/// (given, or the seat's holder) with their bookings. Later loads are answered from memory.
-pub(crate) async fn prefetch_seat(
-    tx: &mut Tx<'_>,
-    seat: SeatRef,
-    participant: Option<ParticipantId>,
-) -> Result<()> {
+/// Everything a seat command reads: the seat (or the slot's seats), its election, type, task
+/// type, location and team, the municipality, and the participant (given, or the seat's holder)
+/// with their bookings.
+fn seat_reads(seat: SeatRef, participant: Option<ParticipantId>) -> Vec<Read> {
     let mut reads = vec![
         Read::Get(RecordKey::Municipality),
         Read::Query(Query::All(RecordKind::ElectionType)),
@@ -59,20 +55,19 @@ pub(crate) async fn prefetch_seat(
         reads.push(Read::Get(RecordKey::Participant(p)));
         reads.push(Read::Query(Query::SeatsOfParticipant(p)));
     }
-    tx.prefetch(&reads).await?;
-    // The context held the holder's seats: remember them as the answer to that query.
+    reads
+}
+
+/// The seat context held the holder's seats: remember them as the answer to that query.
+fn remember_holder_bookings(tx: &mut Tx<'_>, seat: SeatRef, participant: Option<ParticipantId>) {
     if let (SeatRef::Seat(id), None) = (seat, participant)
-        && let Some(holder) = tx
-            .find::<Seat>(id)
-            .await?
-            .and_then(|s| s.state.participant())
+        && let Some(holder) = tx.loaded::<Seat>(id).and_then(|s| s.state.participant())
     {
         tx.answered_from_loaded(
             Query::SeatsOfParticipant(holder),
             |r| matches!(r, Record::Seat(s) if s.state.participant() == Some(holder)),
         );
     }
-    Ok(())
 }
 
 /// Everything about a seat, loaded.
@@ -158,6 +153,30 @@ fn pick_vacant(seats: &[Seat], who: ParticipantId) -> Option<Seat> {
 }
 
 impl Valghalla {
+    /// Runs a seat command: everything [`seat_reads`] names (and `extra`) is read, `body`
+    /// decides, and the change set is written, in one
+    /// [`read_decide_write`](Valghalla::read_decide_write).
+    async fn seat_command<T, F>(
+        &self,
+        seat: SeatRef,
+        participant: Option<ParticipantId>,
+        extra: Option<Read>,
+        body: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        F: AsyncFn(&mut Tx<'_>) -> Result<(Decision, T)> + Send + Sync + 'static,
+    {
+        let mut reads = seat_reads(seat, participant);
+        reads.extend(extra);
+        self.read_decide_write(
+            reads,
+            move |tx| remember_holder_bookings(tx, seat, participant),
+            body,
+        )
+        .await
+    }
+
     async fn seat_for(
         &self,
         tx: &mut Tx<'_>,
@@ -263,20 +282,18 @@ impl Valghalla {
     ) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(participant)).await?;
-            let b = self
-                .seat_for(&mut tx, SeatRef::Seat(seat), participant)
-                .await?;
+        let seat = SeatRef::Seat(seat);
+        self.seat_command(seat, Some(participant), None, async move |tx| {
+            let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
-            let bookings = bookings_of(&mut tx, participant).await?;
+            let bookings = bookings_of(tx, participant).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
             };
-            (lifecycle::invite(&ctx, &b.facts(), &person)?, ())
-        });
-        Ok(())
+            Ok((lifecycle::invite(&ctx, &b.facts(), &person)?, ()))
+        })
+        .await
     }
 
     /// T2: looks a new person up in the registry, creates them and invites them to `seat`, in
@@ -345,21 +362,19 @@ impl Valghalla {
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
-            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+        let seat = SeatRef::Seat(seat);
+        self.seat_command(seat, Some(me), None, async move |tx| {
+            let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
-            let bookings = bookings_of(&mut tx, me).await?;
+            let bookings = bookings_of(tx, me).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
             };
-            (
-                lifecycle::accept_invitation(&ctx, &b.facts(), &person, token.as_ref())?,
-                (),
-            )
-        });
-        Ok(())
+            let d = lifecycle::accept_invitation(&ctx, &b.facts(), &person, token.as_ref())?;
+            Ok((d, ()))
+        })
+        .await
     }
 
     /// T7: the participant declines an invitation.
@@ -369,20 +384,18 @@ impl Valghalla {
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
-            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+        let seat = SeatRef::Seat(seat);
+        self.seat_command(seat, Some(me), None, async move |tx| {
+            let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &[],
             };
-            (
-                lifecycle::decline(&ctx, &b.facts(), &person, token.as_ref())?,
-                (),
-            )
-        });
-        Ok(())
+            let d = lifecycle::decline(&ctx, &b.facts(), &person, token.as_ref())?;
+            Ok((d, ()))
+        })
+        .await
     }
 
     /// T8: the participant withdraws from a seat; refused inside the lock period.
@@ -391,17 +404,17 @@ impl Valghalla {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(me)).await?;
-            let b = self.seat_for(&mut tx, SeatRef::Seat(seat), me).await?;
+        let seat = SeatRef::Seat(seat);
+        self.seat_command(seat, Some(me), None, async move |tx| {
+            let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &[],
             };
-            (lifecycle::withdraw(&ctx, &b.facts(), &person)?, ())
-        });
-        Ok(())
+            Ok((lifecycle::withdraw(&ctx, &b.facts(), &person)?, ()))
+        })
+        .await
     }
 
     /// T5/T6: the secretariat answers on the seat holder's behalf; accepting may update their
@@ -416,16 +429,15 @@ impl Valghalla {
     ) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), None).await?;
+        self.seat_command(SeatRef::Seat(seat), None, None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
             let holder = s
                 .state
                 .participant()
                 .ok_or_else(|| Refused::one(Violation::NotInvited))?;
-            let b = load_seat(&mut tx, s).await?;
+            let b = load_seat(tx, s).await?;
             let p = tx.get::<Participant>(holder).await?;
-            let bookings = bookings_of(&mut tx, holder).await?;
+            let bookings = bookings_of(tx, holder).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
@@ -438,9 +450,9 @@ impl Valghalla {
                     .retain(|op| op.key() != RecordKey::Participant(holder));
                 d.ops.push(Op::Put(Record::Participant(updated)));
             }
-            (d, ())
-        });
-        Ok(())
+            Ok((d, ()))
+        })
+        .await
     }
 
     /// T9: the secretariat removes the participant from a seat.
@@ -448,12 +460,11 @@ impl Valghalla {
     pub async fn remove_from_seat(&self, actor: &Actor, seat: SeatId) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), None).await?;
+        self.seat_command(SeatRef::Seat(seat), None, None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
-            (lifecycle::remove(&ctx, &s)?, ())
-        });
-        Ok(())
+            Ok((lifecycle::remove(&ctx, &s)?, ()))
+        })
+        .await
     }
 
     /// A team responsible places a member of their team directly into a vacant seat of the
@@ -466,26 +477,27 @@ impl Valghalla {
         participant: ParticipantId,
     ) -> Result<()> {
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
-            prefetch_seat(&mut tx, SeatRef::Seat(seat), Some(participant)).await?;
+        let actor = actor.clone();
+        let at = SeatRef::Seat(seat);
+        self.seat_command(at, Some(participant), None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
-            self.authorize(
-                actor,
+            tx.svc.authorize(
+                &actor,
                 Permission::PlaceMember {
                     team: s.slot.team,
                     work_location: s.slot.work_location,
                 },
             )?;
-            let b = load_seat(&mut tx, s).await?;
+            let b = load_seat(tx, s).await?;
             let p = tx.get::<Participant>(participant).await?;
-            let bookings = bookings_of(&mut tx, participant).await?;
+            let bookings = bookings_of(tx, participant).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
             };
-            (lifecycle::place_member(&ctx, &b.facts(), &person)?, ())
-        });
-        Ok(())
+            Ok((lifecycle::place_member(&ctx, &b.facts(), &person)?, ()))
+        })
+        .await
     }
 
     /// T4: a logged-in participant takes a vacant seat, through a link (`Some(token)`) or from
@@ -501,11 +513,14 @@ impl Valghalla {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
         let ctx = self.ctx(actor);
-        Ok(transact!(self, |tx| {
-            prefetch_seat(&mut tx, seat, Some(me)).await?;
-            let b = self.seat_for(&mut tx, seat, me).await?;
+        let link = link.cloned();
+        let link_read = link
+            .clone()
+            .map(|token| Read::Query(Query::LinkByToken(token)));
+        self.seat_command(seat, Some(me), link_read, async move |tx| {
+            let b = tx.svc.seat_for(tx, seat, me).await?;
             let mut p = tx.get::<Participant>(me).await?;
-            let access = match link {
+            let access = match &link {
                 Some(token) => {
                     let link = tx
                         .query::<Link>(&Query::LinkByToken(token.clone()))
@@ -521,7 +536,7 @@ impl Valghalla {
                     include_trusted: false,
                 },
             };
-            let bookings = bookings_of(&mut tx, me).await?;
+            let bookings = bookings_of(tx, me).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
@@ -531,8 +546,9 @@ impl Valghalla {
                 d.ops.retain(|op| op.key() != RecordKey::Participant(me));
                 d.ops.push(Op::Put(Record::Participant(p.clone())));
             }
-            (d, b.seat.id)
-        }))
+            Ok((d, b.seat.id))
+        })
+        .await
     }
 
     /// A logged-in participant joins the team of a team link (joining twice changes nothing).

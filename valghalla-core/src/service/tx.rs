@@ -1,23 +1,34 @@
 //! One attempt of a command: loads records (remembering their versions), and turns the rule's
 //! decision into a change set whose preconditions are exactly those versions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, mpsc};
+
+use futures_util::FutureExt;
 
 use crate::ids::MessageId;
 use crate::model::{Entity, Municipality, Op, Record, RecordKey, Versioned};
 use crate::rules::Decision;
-use crate::store::{Change, ChangeSet, DeliveryStatus, Expect, OutboxMessage, Query, Read};
+use crate::store::{
+    Change, ChangeSet, Decide, DeliveryStatus, Expect, OutboxMessage, Query, Read, StoreError,
+};
 
-use super::{Error, Result, Valghalla};
+use super::{Error, MAX_ATTEMPTS, Result, Valghalla, transact};
 
 pub(crate) struct Tx<'a> {
     pub(crate) svc: &'a Valghalla,
     loaded: BTreeMap<RecordKey, Versioned<Record>>,
+    /// Keys a prefetch found missing.
+    absent: BTreeSet<RecordKey>,
     /// Queries answered by a prefetch, with the keys they selected.
     prefetched: Vec<(Query, Vec<RecordKey>)>,
     /// Whether query results are remembered (a command needs their versions; a read-only
     /// query does not, and copying thousands of seats would only cost time).
     track_queries: bool,
+    /// Whether every read must be answered from what is loaded (see [`Tx::sealed`]).
+    sealed: bool,
+    /// Whether a sealed transaction was asked for something it had not loaded.
+    missed: bool,
 }
 
 impl<'a> Tx<'a> {
@@ -25,9 +36,41 @@ impl<'a> Tx<'a> {
         Tx {
             svc,
             loaded: BTreeMap::new(),
+            absent: BTreeSet::new(),
             prefetched: Vec::new(),
             track_queries: true,
+            sealed: false,
+            missed: false,
         }
+    }
+
+    /// A transaction that holds the answers to `reads` and never asks the store: anything else
+    /// it is asked for fails, and [`Tx::missed`] says so. Its futures never wait, so it can run
+    /// inside [`crate::store::Store::read_and_apply`]'s synchronous `decide`.
+    pub(crate) fn sealed(
+        svc: &'a Valghalla,
+        reads: &[Read],
+        answers: Vec<Vec<Versioned<Record>>>,
+    ) -> Self {
+        let mut tx = Tx::new(svc);
+        tx.absorb(reads, answers);
+        tx.sealed = true;
+        tx
+    }
+
+    /// Whether this sealed transaction needed a read it did not have: its result means nothing,
+    /// and the command must run again with the store at hand.
+    pub(crate) fn missed(&self) -> bool {
+        self.missed
+    }
+
+    /// What a sealed transaction answers when asked for something it has not loaded.
+    fn miss(&mut self) -> Error {
+        self.missed = true;
+        Error::Store(StoreError::Unavailable {
+            store: "sealed transaction",
+            message: "a read that was not loaded up front".into(),
+        })
     }
 
     /// A reader for queries that write nothing.
@@ -54,16 +97,26 @@ impl<'a> Tx<'a> {
             return Ok(());
         }
         let answers = self.svc.store.read_many(&wanted).await?;
-        for (read, records) in wanted.into_iter().zip(answers) {
+        self.absorb(&wanted, answers);
+        Ok(())
+    }
+
+    /// Remembers the answers to `reads`.
+    fn absorb(&mut self, reads: &[Read], answers: Vec<Vec<Versioned<Record>>>) {
+        for (read, records) in reads.iter().zip(answers) {
             for v in &records {
                 self.remember(v);
             }
-            if let Read::Query(q) = read {
-                self.prefetched
-                    .push((q, records.iter().map(|v| v.value.key()).collect()));
+            match read {
+                Read::Get(key) if records.is_empty() => {
+                    self.absent.insert(*key);
+                }
+                Read::Get(_) => {}
+                Read::Query(q) => self
+                    .prefetched
+                    .push((q.clone(), records.iter().map(|v| v.value.key()).collect())),
             }
         }
-        Ok(())
     }
 
     /// Records that the loaded records `selects` picks out are the whole answer to `query` (a
@@ -79,11 +132,24 @@ impl<'a> Tx<'a> {
         self.prefetched.push((query, keys));
     }
 
+    /// The entity with `id` if it is loaded.
+    pub(crate) fn loaded<E: Entity>(&self, id: E::Id) -> Option<E> {
+        self.loaded
+            .get(&E::key_of(id))
+            .and_then(|v| E::from_record(v.value.clone()))
+    }
+
     /// The entity with `id`, or `None`.
     pub(crate) async fn find<E: Entity>(&mut self, id: E::Id) -> Result<Option<E>> {
         let key = E::key_of(id);
         if let Some(v) = self.loaded.get(&key) {
             return Ok(E::from_record(v.value.clone()));
+        }
+        if self.absent.contains(&key) {
+            return Ok(None);
+        }
+        if self.sealed {
+            return Err(self.miss());
         }
         match self.svc.store.get(key).await? {
             Some(v) => {
@@ -110,6 +176,9 @@ impl<'a> Tx<'a> {
                 .filter_map(|v| E::from_record(v.value.clone()))
                 .collect());
         }
+        if self.sealed {
+            return Err(self.miss());
+        }
         let found = self.svc.store.query(query).await?;
         let mut out = Vec::with_capacity(found.len());
         for v in found {
@@ -135,6 +204,12 @@ impl<'a> Tx<'a> {
         {
             return Ok(m.clone());
         }
+        if self.absent.contains(&RecordKey::Municipality) {
+            return Err(Error::NotConfigured);
+        }
+        if self.sealed {
+            return Err(self.miss());
+        }
         match self.svc.store.get(RecordKey::Municipality).await? {
             Some(v) => {
                 self.remember(&v);
@@ -153,6 +228,12 @@ impl<'a> Tx<'a> {
             && let Record::Communication(c) = &v.value
         {
             return Ok(c.clone());
+        }
+        if self.absent.contains(&RecordKey::Communication) {
+            return Ok(Default::default());
+        }
+        if self.sealed {
+            return Err(self.miss());
         }
         match self.svc.store.get(RecordKey::Communication).await? {
             Some(v) => {
@@ -178,6 +259,7 @@ impl<'a> Tx<'a> {
                 (_, Some(v)) => Expect::Version(v),
                 (Op::Put(_), None) => Expect::Absent,
                 (Op::Delete(_), None) => Expect::Any,
+                (Op::Touch(_), None) if self.sealed => return Err(self.miss()),
                 (Op::Touch(_), None) => {
                     // A touch needs the version it guards; load it now.
                     match self.svc.store.get(key).await? {
@@ -225,5 +307,161 @@ impl<'a> Tx<'a> {
             audit: decision.audit,
             messages,
         })
+    }
+}
+
+impl Valghalla {
+    /// Runs a command whose reads are all known up front: the store reads them, the command
+    /// decides on the answers, and the store applies the change set, all in one
+    /// [`Store::read_and_apply`](crate::store::Store::read_and_apply) (for SQLite: one round
+    /// trip and one transaction instead of two of each).
+    ///
+    /// `prepare` remembers what the answers imply (e.g. that a query's answer is among them);
+    /// `body` is the command's decision, written against a [`Tx`] like any other command. If
+    /// `body` asks for something the reads did not load, the command runs again the ordinary
+    /// way — a prefetch of `reads`, then [`transact!`](super::transact) — which is slower, never
+    /// wrong.
+    pub(crate) async fn read_decide_write<T, P, F>(
+        &self,
+        reads: Vec<Read>,
+        prepare: P,
+        body: F,
+    ) -> Result<T>
+    where
+        T: Send + 'static,
+        P: Fn(&mut Tx<'_>) + Send + Sync + 'static,
+        F: AsyncFn(&mut Tx<'_>) -> Result<(Decision, T)> + Send + Sync + 'static,
+    {
+        let reads = Arc::new(reads);
+        let steps = Arc::new((prepare, body));
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (report, outcome) = mpsc::sync_channel(1);
+            let decide: Decide = {
+                let (svc, reads, steps) = (self.clone(), Arc::clone(&reads), Arc::clone(&steps));
+                Box::new(move |answers| {
+                    let mut tx = Tx::sealed(&svc, &reads, answers);
+                    let (prepare, body) = &*steps;
+                    let decided = async {
+                        prepare(&mut tx);
+                        let (decision, out) = body(&mut tx).await?;
+                        Ok((tx.finish(decision).await?, out))
+                    }
+                    .now_or_never();
+                    let (result, changes) = match decided {
+                        // Nothing of a missed attempt counts; and a sealed `Tx` never waits.
+                        _ if tx.missed() => return None,
+                        None => return None,
+                        Some(Err(e)) => (Err(e), None),
+                        Some(Ok((changes, out))) => (Ok(out), Some(changes)),
+                    };
+                    let _ = report.send(result);
+                    changes.filter(|c| !c.is_empty())
+                })
+            };
+            match self.store.read_and_apply(&reads, decide).await {
+                Ok(()) => match outcome.try_recv() {
+                    Ok(result) => return result,
+                    Err(_) => break,
+                },
+                Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => {
+                    tracing::debug!(attempt, "conflict; retrying");
+                }
+                Err(e) if e.is_conflict() => return Err(Error::Busy),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tracing::debug!("the command read more than it loaded up front; running it again");
+        let (prepare, body) = &*steps;
+        Ok(transact!(self, |tx| {
+            tx.prefetch(&reads).await?;
+            prepare(&mut tx);
+            body(&mut tx).await?
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
+
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::memory::MemoryStore;
+    use crate::model::{Area, Municipality, RecordKind};
+    use crate::rules::{Refused, Violation};
+    use crate::testkit::scenario::Scenario;
+    use crate::values::Name;
+
+    fn area_op(area: &Area) -> Decision {
+        Decision {
+            ops: vec![Op::Put(Record::Area(area.clone()))],
+            ..Decision::default()
+        }
+    }
+
+    fn new_area() -> Area {
+        Area {
+            id: crate::ids::AreaId::new(),
+            name: Name::parse("Vest").expect("name"),
+            description: String::new(),
+        }
+    }
+
+    /// A command that reads more than it loaded up front runs again the ordinary way, and its
+    /// change set is written exactly once (the area is new: a second write would conflict).
+    #[tokio::test]
+    async fn a_read_that_was_not_loaded_up_front_runs_the_command_again_the_ordinary_way() {
+        let s = Scenario::new(Arc::new(MemoryStore::new())).await;
+        let area = new_area();
+        let wanted = area.clone();
+        let name = s
+            .svc
+            .read_decide_write(
+                vec![Read::Query(Query::All(RecordKind::Team))],
+                |_| {},
+                async move |tx| {
+                    let m: Municipality = tx.municipality().await?;
+                    Ok((area_op(&wanted), m.name.to_string()))
+                },
+            )
+            .await
+            .expect("the command succeeds");
+        assert_eq!(name, "Korsbæk Kommune");
+        let stored = s.svc.store.get(RecordKey::Area(area.id)).await.unwrap();
+        assert_eq!(stored.map(|v| v.version), Some(1));
+    }
+
+    /// What the command decides from the reads it loaded up front is its answer, refusals
+    /// included. (That it takes one read and one write is `tests/round_trips.rs`.)
+    #[tokio::test]
+    async fn a_command_answered_from_its_reads_returns_its_result_or_its_refusal() {
+        let s = Scenario::new(Arc::new(MemoryStore::new())).await;
+        let teams = s
+            .svc
+            .read_decide_write(
+                vec![Read::Query(Query::All(RecordKind::Team))],
+                |_| {},
+                async |tx| {
+                    let teams = tx.all::<crate::model::Team>().await?;
+                    Ok((Decision::default(), teams.len()))
+                },
+            )
+            .await
+            .expect("the command succeeds");
+        assert_eq!(teams, s.teams.len());
+
+        let err = s
+            .svc
+            .read_decide_write(
+                vec![],
+                |_| {},
+                async |_| Err::<(Decision, ()), _>(Refused::one(Violation::NoVacantSeat).into()),
+            )
+            .await
+            .expect_err("refused");
+        assert!(err.is_refused(Violation::NoVacantSeat.code()), "{err}");
     }
 }

@@ -119,6 +119,10 @@ pub enum Read {
     Query(Query),
 }
 
+/// What a command makes of the records it read (the answers to its reads, in order): the change
+/// set to apply, or `None` to write nothing (see [`Store::read_and_apply`]).
+pub type Decide = Box<dyn FnOnce(Vec<Vec<Versioned<Record>>>) -> Option<ChangeSet> + Send>;
+
 /// Which audit entries to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
@@ -208,6 +212,24 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     /// Applies a change set atomically (see [`ChangeSet`]).
     async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError>;
+
+    /// Reads, lets `decide` turn the answers into a change set, and applies it: a command's
+    /// whole work in one call. The change set is applied as by [`Store::apply`], preconditions
+    /// included.
+    ///
+    /// The default reads with [`Store::read_many`] and applies with [`Store::apply`], so another
+    /// writer may come in between; the change set's preconditions then conflict and the caller
+    /// tries again. A store whose round trips cost more than holding its write lock (SQLite's
+    /// connection thread) may instead read, decide and write in one transaction and one round
+    /// trip; `decide` then runs on the store's thread. `decide` is pure computation: it must not
+    /// block or wait.
+    async fn read_and_apply(&self, reads: &[Read], decide: Decide) -> Result<(), StoreError> {
+        let answers = self.read_many(reads).await?;
+        match decide(answers) {
+            Some(changes) => self.apply(changes).await,
+            None => Ok(()),
+        }
+    }
 
     /// Audit entries, newest first.
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;

@@ -22,7 +22,7 @@ use crate::rules::lifecycle::Answer;
 use crate::service::{Error, OverviewFilter, ParticipantFilter, SeatRef};
 use crate::store::{
     AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
-    OutboxMessage, Query, Store,
+    OutboxMessage, Query, Read, Store,
 };
 use crate::values::Name;
 
@@ -241,6 +241,124 @@ pub async fn preconditions_are_all_or_nothing(store: DynStore) {
         .await
         .expect_err("missing record");
     assert!(err.is_conflict());
+}
+
+/// `read_and_apply` hands `decide` the answers `read_many` would give, applies the change set it
+/// returns with its preconditions, and writes nothing when it returns `None` or a precondition
+/// fails.
+pub async fn read_and_apply_reads_decides_and_writes(store: DynStore) {
+    let a = area("Nord");
+    store
+        .apply(one(put(Record::Area(a.clone()), Expect::Absent)))
+        .await
+        .expect("insert");
+    let (ka, b) = (RecordKey::Area(a.id), area("Syd"));
+    let reads = vec![
+        Read::Get(ka),
+        Read::Get(RecordKey::Area(b.id)),
+        Read::Query(Query::All(RecordKind::Area)),
+    ];
+    let expected = store.read_many(&reads).await.expect("read_many");
+    // Whatever `decide` saw, passed out for the assertions below.
+    let seen = |answers: &Vec<Vec<Versioned<Record>>>| {
+        answers
+            .iter()
+            .map(|found| found.iter().map(|v| (v.value.key(), v.version)).collect())
+            .collect::<Vec<Vec<_>>>()
+    };
+    let (tell, heard) = std::sync::mpsc::channel();
+
+    let renamed = Area {
+        name: Name::parse("Nord-Vest").expect("name"),
+        ..a.clone()
+    };
+    let (tell_1, b_1, renamed_1) = (tell.clone(), b.clone(), renamed.clone());
+    store
+        .read_and_apply(
+            &reads,
+            Box::new(move |answers| {
+                let _ = tell_1.send(seen(&answers));
+                let version = answers.first()?.first()?.version;
+                Some(ChangeSet {
+                    changes: vec![
+                        put(Record::Area(renamed_1), Expect::Version(version)),
+                        put(Record::Area(b_1), Expect::Absent),
+                    ],
+                    audit: vec![audit(0, None)],
+                    messages: vec![],
+                })
+            }),
+        )
+        .await
+        .expect("read_and_apply");
+    assert_eq!(heard.recv().expect("decide ran"), seen(&expected));
+    assert_eq!(
+        store.get(ka).await.expect("get"),
+        Some(Versioned {
+            value: Record::Area(renamed),
+            version: 2
+        })
+    );
+    assert_eq!(version(&store, RecordKey::Area(b.id)).await, Some(1));
+    let audit_entries = || async {
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .expect("audit")
+            .len()
+    };
+    assert_eq!(audit_entries().await, 1);
+
+    // `None`: nothing is written.
+    let tell_2 = tell.clone();
+    store
+        .read_and_apply(
+            &reads,
+            Box::new(move |answers| {
+                let _ = tell_2.send(seen(&answers));
+                None
+            }),
+        )
+        .await
+        .expect("read_and_apply");
+    let now = heard.recv().expect("decide ran");
+    assert_eq!(
+        now,
+        seen(&store.read_many(&reads).await.expect("read_many"))
+    );
+    assert_eq!(now[0], vec![(ka, 2)], "decide sees the last change set");
+    assert_eq!(version(&store, ka).await, Some(2));
+
+    // A failed precondition: a conflict, and nothing of the change set is written.
+    let c = area("Øst");
+    let c_key = RecordKey::Area(c.id);
+    let err = store
+        .read_and_apply(
+            &reads,
+            Box::new(move |_| {
+                Some(ChangeSet {
+                    changes: vec![
+                        put(Record::Area(c), Expect::Absent),
+                        Change {
+                            op: Op::Touch(ka),
+                            expect: Expect::Version(7),
+                        },
+                    ],
+                    audit: vec![audit(1, None)],
+                    messages: vec![],
+                })
+            }),
+        )
+        .await
+        .expect_err("stale version");
+    assert!(err.is_conflict(), "{err}");
+    assert_eq!(
+        store.get(c_key).await.expect("get"),
+        None,
+        "no partial write"
+    );
+    assert_eq!(version(&store, ka).await, Some(2));
+    assert_eq!(audit_entries().await, 1);
 }
 
 /// Touch bumps a version without changing the record; Delete removes; both honour their

@@ -52,6 +52,7 @@ macro_rules! conformance_tests {
             puts_get_versions,
             communication_settings_round_trip,
             preconditions_are_all_or_nothing,
+            read_and_apply_reads_decides_and_writes,
             touch_and_delete,
             one_participant_per_cpr_and_one_link_per_token,
             queries_select_what_the_memory_store_selects,

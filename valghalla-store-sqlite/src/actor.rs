@@ -114,8 +114,6 @@ fn run_jobs(db: &mut Db, queue: mpsc::Receiver<Job>) {
             if !db.conn.is_autocommit() {
                 let _ = db.conn.execute_batch("ROLLBACK");
             }
-            // What it decoded may be from the rolled-back transaction.
-            db.decoded = Decoded::default();
         }
     }
 }

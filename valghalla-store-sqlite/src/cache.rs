@@ -1,95 +1,103 @@
-//! Decoded master data, kept per connection.
+//! Decoded records, kept per connection and keyed by their stored JSON.
 //!
-//! A command reads the municipality, every election type and task type, and its seat's election,
-//! work location and team; decoding their JSON was about half of its reading time. Master data
-//! rarely changes, so each connection keeps what it decoded, keyed by row and checked against
-//! the row's version on every read: the statement still runs, only the decoding is skipped.
+//! Every command reads the municipality, the election and task types, its seat's election,
+//! station and team, the person and their seats; decoding their JSON was about half of its
+//! reading time. Most of those documents are the same from one command to the next (a touch
+//! changes a row's version, not its document), so each connection keeps, per row, the document
+//! it last decoded and the record it decoded to. A row whose document is byte for byte the one
+//! kept is answered with a copy of the kept record; any other is decoded and kept instead.
 //!
-//! A version names one content of a row except when a row is deleted and inserted again (it
-//! starts over at 1). This connection forgets the rows it deletes; when another connection has
-//! committed anything (`PRAGMA data_version` changed), everything is forgotten.
+//! A record is a pure function of its document, so this can never answer with a stale record,
+//! whoever wrote the row and however: there is nothing to invalidate. What it costs is memory,
+//! about twice the documents read; a kind with more than [`MAX_ROWS`] kept rows starts over.
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
-use valghalla_core::model::{Record, RecordKey, RecordKind, Versioned};
+use valghalla_core::model::{Record, RecordKind};
 use valghalla_core::store::StoreError;
 
-use crate::error::map_sqlite;
-use crate::rows::key_id;
+/// How many rows of one kind a connection keeps before it forgets them all (a large
+/// municipality has about 10,000 participants and seats).
+const MAX_ROWS: usize = 50_000;
 
-/// The decoded records of one connection.
+/// The decoded records of one connection, by kind and row id.
 #[derive(Debug, Default)]
 pub(crate) struct Decoded {
-    /// `PRAGMA data_version` when the records were last known to be current.
-    data_version: Option<i64>,
-    records: HashMap<RecordKind, HashMap<String, Versioned<Record>>>,
+    rows: HashMap<RecordKind, HashMap<String, (String, Record)>>,
 }
 
 impl Decoded {
-    /// Whether records of `kind` are kept: master data, which commands read all the time and
-    /// which changes seldom (not seats, participants, rejections or links).
-    pub(crate) fn keeps(kind: RecordKind) -> bool {
-        match kind {
-            RecordKind::Municipality
-            | RecordKind::Area
-            | RecordKind::WorkLocation
-            | RecordKind::TaskType
-            | RecordKind::Team
-            | RecordKind::SpecialDiet
-            | RecordKind::ElectionType
-            | RecordKind::Election
-            | RecordKind::Communication => true,
-            RecordKind::Seat
-            | RecordKind::Participant
-            | RecordKind::Rejection
-            | RecordKind::Link => false,
+    /// The record stored in row `id` of `kind` as `doc`: the one kept for that row if its
+    /// document is `doc`, else `decode(doc)`, which is then kept.
+    pub(crate) fn record(
+        &mut self,
+        kind: RecordKind,
+        id: &str,
+        doc: &str,
+        decode: impl FnOnce(&str) -> Result<Record, StoreError>,
+    ) -> Result<Record, StoreError> {
+        let rows = self.rows.entry(kind).or_default();
+        if let Some((kept, record)) = rows.get(id)
+            && kept == doc
+        {
+            return Ok(record.clone());
         }
-    }
-
-    /// Forgets everything if another connection has committed since the last call. Call it at
-    /// the start of every read transaction, inside it.
-    pub(crate) fn check(&mut self, conn: &Connection) -> Result<(), StoreError> {
-        let now: i64 = conn
-            .prepare_cached("PRAGMA data_version")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(|e| map_sqlite(e, None))?;
-        if self.data_version != Some(now) {
-            self.records.clear();
-            self.data_version = Some(now);
+        let record = decode(doc)?;
+        if rows.len() >= MAX_ROWS && !rows.contains_key(id) {
+            rows.clear();
         }
-        Ok(())
+        rows.insert(id.to_owned(), (doc.to_owned(), record.clone()));
+        Ok(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use valghalla_core::model::{Area, Record, RecordKind};
+
+    use super::*;
+
+    fn area(name: &str) -> Record {
+        Record::Area(Area {
+            id: valghalla_core::ids::AreaId::from_uuid(uuid::Uuid::from_u128(1)),
+            name: valghalla_core::values::Name::parse(name).unwrap(),
+            description: String::new(),
+        })
     }
 
-    /// The record of `kind` in row `id` at `version`, if it was decoded before.
-    pub(crate) fn get(&self, kind: RecordKind, id: &str, version: u64) -> Option<Record> {
-        self.records
-            .get(&kind)?
-            .get(id)
-            .filter(|v| v.version == version)
-            .map(|v| v.value.clone())
+    fn decode(doc: &str) -> Result<Record, StoreError> {
+        Ok(area(doc))
     }
 
-    /// Keeps a record just decoded from row `id`, if its kind is kept.
-    pub(crate) fn keep(&mut self, id: &str, record: &Versioned<Record>) {
-        let kind = record.value.key().kind();
-        if Decoded::keeps(kind) {
-            self.records
-                .entry(kind)
-                .or_default()
-                .insert(id.to_owned(), record.clone());
-        }
-    }
-
-    /// Forgets the row of `key` (it is being deleted).
-    pub(crate) fn forget(&mut self, key: &RecordKey) {
-        let id = match key_id(key) {
-            rusqlite::types::Value::Text(s) => s,
-            rusqlite::types::Value::Integer(i) => i.to_string(),
-            _ => return,
+    #[test]
+    fn the_same_document_is_decoded_once_and_another_document_again() {
+        let mut decoded = Decoded::default();
+        let mut calls = 0;
+        let mut read = |doc: &str| {
+            decoded
+                .record(RecordKind::Area, "a", doc, |d| {
+                    calls += 1;
+                    decode(d)
+                })
+                .unwrap()
         };
-        if let Some(rows) = self.records.get_mut(&key.kind()) {
-            rows.remove(&id);
+        assert_eq!(read("Nord"), area("Nord"));
+        assert_eq!(read("Nord"), area("Nord"));
+        assert_eq!(read("Syd"), area("Syd"));
+        assert_eq!(read("Nord"), area("Nord"));
+        assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn a_kind_with_too_many_rows_starts_over() {
+        let mut decoded = Decoded::default();
+        for i in 0..=MAX_ROWS {
+            decoded
+                .record(RecordKind::Area, &i.to_string(), "Nord", decode)
+                .unwrap();
         }
+        assert_eq!(decoded.rows[&RecordKind::Area].len(), 1);
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
@@ -32,31 +32,25 @@ fn version_from(v: i64, kind: RecordKind) -> Result<u64> {
     })
 }
 
-/// Decodes a `(id, doc, version)` row of `kind`, or takes it from what was decoded before.
+/// Decodes a `(id, doc, version)` row of `kind`, or takes it from what the connection decoded
+/// before (see [`Decoded`]).
 fn versioned(kind: RecordKind, row: &Row<'_>, decoded: &mut Decoded) -> Result<Versioned<Record>> {
-    let id = || match row.get::<_, Value>(0) {
-        Ok(Value::Text(s)) => s,
-        Ok(Value::Integer(i)) => i.to_string(),
-        _ => "?".into(),
-    };
     let version = version_from(row.get(2).map_err(sql_err)?, kind)?;
-    let doc = || {
-        row.get_ref(1)
-            .and_then(|v| Ok(v.as_str()?))
-            .map_err(sql_err)
+    let doc = row
+        .get_ref(1)
+        .and_then(|v| Ok(v.as_str()?))
+        .map_err(sql_err)?;
+    let number;
+    let id = match row.get_ref(0).map_err(sql_err)? {
+        ValueRef::Text(t) => std::str::from_utf8(t).unwrap_or("?"),
+        ValueRef::Integer(i) => {
+            number = i.to_string();
+            &number
+        }
+        _ => "?",
     };
-    if !Decoded::keeps(kind) {
-        let value = decode(kind, &id, doc()?)?;
-        return Ok(Versioned { value, version });
-    }
-    let id = id();
-    if let Some(value) = decoded.get(kind, &id, version) {
-        return Ok(Versioned { value, version });
-    }
-    let value = decode(kind, &|| id.clone(), doc()?)?;
-    let found = Versioned { value, version };
-    decoded.keep(&id, &found);
-    Ok(found)
+    let value = decoded.record(kind, id, doc, |doc| decode(kind, &|| id.to_owned(), doc))?;
+    Ok(Versioned { value, version })
 }
 
 fn select(
@@ -76,22 +70,9 @@ fn select(
     Ok(out)
 }
 
-/// Runs `read` in one read transaction, after checking what the connection decoded before is
-/// still current.
-fn in_read_transaction<T>(
-    db: &mut Db,
-    read: impl FnOnce(&Connection, &mut Decoded) -> Result<T>,
-) -> Result<T> {
-    let tx = db.conn.transaction().map_err(sql_err)?;
-    db.decoded.check(&tx)?;
-    let found = read(&tx, &mut db.decoded)?;
-    tx.commit().map_err(sql_err)?;
-    Ok(found)
-}
-
 /// One record.
 pub(crate) fn get(db: &mut Db, key: RecordKey) -> Result<Option<Versioned<Record>>> {
-    in_read_transaction(db, |conn, decoded| get_in(conn, decoded, key))
+    get_in(&db.conn, &mut db.decoded, key)
 }
 
 fn get_in(
@@ -111,7 +92,7 @@ fn get_in(
 
 /// The records a query selects.
 pub(crate) fn query(db: &mut Db, query: &Query) -> Result<Vec<Versioned<Record>>> {
-    in_read_transaction(db, |conn, decoded| query_in(conn, decoded, query))
+    query_in(&db.conn, &mut db.decoded, query)
 }
 
 fn query_in(
@@ -207,7 +188,10 @@ fn seat_context(
 
 /// Several reads in one read transaction: one snapshot, one lock.
 pub(crate) fn read_many(db: &mut Db, reads: &[Read]) -> Result<Vec<Vec<Versioned<Record>>>> {
-    in_read_transaction(db, |conn, decoded| read_all(conn, decoded, reads))
+    let tx = db.conn.transaction().map_err(sql_err)?;
+    let found = read_all(&tx, &mut db.decoded, reads)?;
+    tx.commit().map_err(sql_err)?;
+    Ok(found)
 }
 
 fn read_all(
@@ -233,7 +217,6 @@ pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Res
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err)?;
-    db.decoded.check(&tx)?;
     let answers = read_all(&tx, &mut db.decoded, reads)?;
     let mut known = Known::new();
     for (read, found) in reads.iter().zip(&answers) {
@@ -248,7 +231,7 @@ pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Res
     let Some(changes) = decide(answers) else {
         return Ok(false);
     };
-    write(&tx, &mut db.decoded, &changes, &known)?;
+    write(&tx, &changes, &known)?;
     tx.commit().map_err(sql_err)?;
     Ok(true)
 }
@@ -292,7 +275,7 @@ pub(crate) fn apply(db: &mut Db, changes: ChangeSet) -> Result<()> {
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(sql_err)?;
-    write(&tx, &mut db.decoded, &changes, &Known::new())?;
+    write(&tx, &changes, &Known::new())?;
     tx.commit().map_err(sql_err)
 }
 
@@ -308,7 +291,7 @@ pub(crate) fn apply(db: &mut Db, changes: ChangeSet) -> Result<()> {
 /// Why not always defer: `PRAGMA defer_foreign_keys` expires every prepared statement of the
 /// connection (SQLite recompiles statements after a flag pragma), and it resets at each
 /// `COMMIT`, so setting it in every transaction re-prepared every statement of every command.
-fn write(tx: &Connection, decoded: &mut Decoded, changes: &ChangeSet, known: &Known) -> Result<()> {
+fn write(tx: &Connection, changes: &ChangeSet, known: &Known) -> Result<()> {
     if let Some(key) = duplicate_keys(changes).first() {
         return Err(StoreError::Backend {
             store: STORE,
@@ -351,7 +334,6 @@ fn write(tx: &Connection, decoded: &mut Decoded, changes: &ChangeSet, known: &Kn
     // 2. Deletes (participant_team rows go with their participant: ON DELETE CASCADE).
     for change in &changes.changes {
         if let Op::Delete(key) = &change.op {
-            decoded.forget(key);
             let sql = format!("DELETE FROM {} WHERE id = ?1", table(key.kind()));
             tx.prepare_cached(&sql)
                 .and_then(|mut s| s.execute([key_id(key)]))

@@ -703,11 +703,11 @@ async fn commits_reach_the_database_file_shortly_without_closing() {
     store.close().await;
 }
 
-/// Each connection keeps the master data it decoded, keyed by row and version (see
-/// `cache.rs`). A row deleted and inserted again starts over at version 1; neither this store
-/// nor one writing the same file from elsewhere may then be answered from the old record.
+/// Each connection keeps the records it decoded (see `cache.rs`). A row deleted and inserted
+/// again starts over at version 1: neither this store nor one writing the same file from
+/// elsewhere may then be answered with the old record of that row and version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn decoded_master_data_is_never_stale_after_a_delete_and_insert_again() {
+async fn a_record_read_again_is_never_stale_after_a_delete_and_insert_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("valghalla.db");
     let here = SqliteStore::open(&path).unwrap();

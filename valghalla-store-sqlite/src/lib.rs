@@ -30,9 +30,9 @@
 //! `BEGIN IMMEDIATE` transaction. One thread hand-off instead of two, no separate read
 //! transaction, and no second look at the preconditions of records it has just read under the
 //! write lock. The writer's page cache holds what the last commands wrote, where the reader's is
-//! dropped whenever another connection has written. Each connection also keeps the master data
-//! it has decoded (`cache.rs`): the municipality, election and task types, elections, stations
-//! and teams that every command reads are decoded from JSON once, not on every read.
+//! dropped whenever another connection has written. Each connection also keeps the records it
+//! has decoded, keyed by their stored JSON (`cache.rs`): the municipality, types, station, team
+//! and person that every command reads are decoded once, not on every read.
 //!
 //! # Atomicity and durability
 //!

@@ -130,94 +130,145 @@ mod sqlite {
         let store = SqliteStore::open(&path).unwrap();
         let svc = rt.block_on(service(Arc::new(store), &data));
         bench_service(c, &rt, "sqlite", &svc, &data);
-        raw_invite(c, &rt, &svc, &path, &data);
-    }
-
-    /// The same writes as an invite — the seat's new state (version-checked), the participant
-    /// touched (version-checked), one audit row, one outbox row, with the very documents and
-    /// election ids the service wrote for this invitation — by hand, in one transaction.
-    fn raw_invite(
-        c: &mut Criterion,
-        rt: &Runtime,
-        svc: &Valghalla,
-        path: &std::path::Path,
-        data: &Dataset,
-    ) {
-        let conn = Connection::open(path).unwrap();
-        conn.pragma_update(None, "journal_mode", "wal").unwrap();
-        conn.pragma_update(None, "synchronous", "normal").unwrap();
-        // The same constraints as the store's connection: a like-for-like baseline.
-        conn.pragma_update(None, "foreign_keys", "on").unwrap();
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)
-            .unwrap();
-        let (seat_id, person_id) = pairs(data, 2)[1];
-        let (seat, person) = (seat_id.to_string(), person_id.to_string());
-        rt.block_on(svc.invite(&admin(), seat_id, person_id))
-            .unwrap();
-        let doc = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        let invited_doc = doc(&format!("SELECT doc FROM seat WHERE id = '{seat}'"));
-        let audit_doc = doc("SELECT doc FROM audit ORDER BY seq DESC LIMIT 1");
-        let outbox_doc = doc("SELECT doc FROM outbox ORDER BY created_at DESC LIMIT 1");
-        // And the same indexed columns (an election id adds an index entry to the audit row).
-        let column =
-            |sql: &str| -> Option<String> { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        let audit_election = column("SELECT election_id FROM audit ORDER BY seq DESC LIMIT 1");
-        let outbox_election =
-            column("SELECT election_id FROM outbox ORDER BY created_at DESC LIMIT 1");
-        rt.block_on(svc.remove_from_seat(&admin(), seat_id))
-            .unwrap();
+        let raw = Raw::new(&rt, &svc, &path, &data);
         let mut group = c.benchmark_group("sqlite_raw");
         group
             .sample_size(30)
             .measurement_time(Duration::from_secs(4));
         group.bench_function("invite_writes", |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for i in 0..iters {
-                    let (sv, pv): (i64, i64) = conn
-                        .query_row(
-                            "SELECT s.version, p.version FROM seat s, participant p WHERE s.id = ?1 AND p.id = ?2",
-                            params![seat, person],
-                            |r| Ok((r.get(0)?, r.get(1)?)),
-                        )
-                        .unwrap();
-                    let start = Instant::now();
-                    let mut conn_tx = conn.unchecked_transaction().unwrap();
-                    conn_tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
-                    let n = conn_tx
-                        .prepare_cached("UPDATE seat SET state = 'invited', participant_id = ?1, doc = ?2, version = version + 1 WHERE id = ?3 AND version = ?4")
-                        .unwrap()
-                        .execute(params![person, invited_doc, seat, sv])
-                        .unwrap();
-                    assert_eq!(n, 1);
-                    let n = conn_tx
-                        .prepare_cached("UPDATE participant SET version = version + 1 WHERE id = ?1 AND version = ?2")
-                        .unwrap()
-                        .execute(params![person, pv])
-                        .unwrap();
-                    assert_eq!(n, 1);
-                    conn_tx
-                        .prepare_cached("INSERT INTO audit (id, at, participant_id, election_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
-                        .unwrap()
-                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, audit_election, audit_doc])
-                        .unwrap();
-                    conn_tx
-                        .prepare_cached("INSERT INTO outbox (id, created_at, participant_id, election_id, status, attempts, next_attempt_at, doc) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?2, ?5)")
-                        .unwrap()
-                        .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, outbox_election, outbox_doc])
-                        .unwrap();
-                    conn_tx.commit().unwrap();
-                    total += start.elapsed();
-                    conn.execute(
-                        "UPDATE seat SET state = 'vacant', participant_id = NULL, version = version + 1 WHERE id = ?1",
-                        params![seat],
-                    )
-                    .unwrap();
-                }
-                total
-            })
+            b.iter_custom(|iters| (0..iters).map(|i| raw.invite(i)).sum())
         });
         group.finish();
+        spread(&rt, &svc, &raw, &data);
+    }
+
+    /// The same writes as an invite — the seat's new state (version-checked), the participant
+    /// touched (version-checked), one audit row, one outbox row, with the very documents and
+    /// election ids the service wrote for this invitation — by hand, in one transaction.
+    struct Raw {
+        conn: Connection,
+        seat: String,
+        person: String,
+        invited_doc: String,
+        audit_doc: String,
+        outbox_doc: String,
+        audit_election: Option<String>,
+        outbox_election: Option<String>,
+    }
+
+    impl Raw {
+        fn new(rt: &Runtime, svc: &Valghalla, path: &std::path::Path, data: &Dataset) -> Raw {
+            let conn = Connection::open(path).unwrap();
+            conn.pragma_update(None, "journal_mode", "wal").unwrap();
+            conn.pragma_update(None, "synchronous", "normal").unwrap();
+            // The same constraints as the store's connection: a like-for-like baseline.
+            conn.pragma_update(None, "foreign_keys", "on").unwrap();
+            conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+                .unwrap();
+            let (seat_id, person_id) = pairs(data, 2)[1];
+            let (seat, person) = (seat_id.to_string(), person_id.to_string());
+            rt.block_on(svc.invite(&admin(), seat_id, person_id))
+                .unwrap();
+            let doc = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+            let invited_doc = doc(&format!("SELECT doc FROM seat WHERE id = '{seat}'"));
+            let audit_doc = doc("SELECT doc FROM audit ORDER BY seq DESC LIMIT 1");
+            let outbox_doc = doc("SELECT doc FROM outbox ORDER BY created_at DESC LIMIT 1");
+            // And the same indexed columns (an election id adds an index entry to the audit row).
+            let column =
+                |sql: &str| -> Option<String> { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+            let audit_election = column("SELECT election_id FROM audit ORDER BY seq DESC LIMIT 1");
+            let outbox_election =
+                column("SELECT election_id FROM outbox ORDER BY created_at DESC LIMIT 1");
+            rt.block_on(svc.remove_from_seat(&admin(), seat_id))
+                .unwrap();
+            Raw {
+                conn,
+                seat,
+                person,
+                invited_doc,
+                audit_doc,
+                outbox_doc,
+                audit_election,
+                outbox_election,
+            }
+        }
+
+        /// One invite's writes, timed (the versions it checks are read before the timer), and
+        /// the seat made vacant again after it.
+        fn invite(&self, i: u64) -> Duration {
+            let Raw {
+                conn, seat, person, ..
+            } = self;
+            let (sv, pv): (i64, i64) = conn
+                .query_row(
+                    "SELECT s.version, p.version FROM seat s, participant p WHERE s.id = ?1 AND p.id = ?2",
+                    params![seat, person],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            let start = Instant::now();
+            let tx = conn.unchecked_transaction().unwrap();
+            let n = tx
+                .prepare_cached("UPDATE seat SET state = 'invited', participant_id = ?1, doc = ?2, version = version + 1 WHERE id = ?3 AND version = ?4")
+                .unwrap()
+                .execute(params![person, self.invited_doc, seat, sv])
+                .unwrap();
+            assert_eq!(n, 1);
+            let n = tx
+                .prepare_cached(
+                    "UPDATE participant SET version = version + 1 WHERE id = ?1 AND version = ?2",
+                )
+                .unwrap()
+                .execute(params![person, pv])
+                .unwrap();
+            assert_eq!(n, 1);
+            tx.prepare_cached("INSERT INTO audit (id, at, participant_id, election_id, doc) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .unwrap()
+                .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, self.audit_election, self.audit_doc])
+                .unwrap();
+            tx.prepare_cached("INSERT INTO outbox (id, created_at, participant_id, election_id, status, attempts, next_attempt_at, doc) VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?2, ?5)")
+                .unwrap()
+                .execute(params![uuid::Uuid::new_v4().to_string(), i as i64, person, self.outbox_election, self.outbox_doc])
+                .unwrap();
+            tx.commit().unwrap();
+            let took = start.elapsed();
+            conn.execute(
+                "UPDATE seat SET state = 'vacant', participant_id = NULL, version = version + 1 WHERE id = ?1",
+                params![seat],
+            )
+            .unwrap();
+            took
+        }
+    }
+
+    /// Criterion reports means, which include the rare slow commit (a checkpoint, the WAL
+    /// growing); the typical command is the median. Prints both for 3,000 invites through the
+    /// service and 3,000 raw transactions, alternating in blocks of 500.
+    fn spread(rt: &Runtime, svc: &Valghalla, raw: &Raw, data: &Dataset) {
+        let (seat, person) = pairs(data, 1)[0];
+        let (mut commands, mut raws) = (Vec::new(), Vec::new());
+        for block in 0..6u64 {
+            for _ in 0..500 {
+                let start = Instant::now();
+                rt.block_on(svc.invite(&admin(), seat, person)).unwrap();
+                commands.push(start.elapsed());
+                rt.block_on(svc.remove_from_seat(&admin(), seat)).unwrap();
+            }
+            raws.extend((0..500).map(|i| raw.invite(block * 500 + i)));
+        }
+        let summary = |mut v: Vec<Duration>| {
+            let mean = v.iter().sum::<Duration>() / v.len() as u32;
+            v.sort();
+            (mean, v[v.len() / 2])
+        };
+        let ((cm, cmed), (rm, rmed)) = (summary(commands), summary(raws));
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+        println!(
+            "sqlite per iteration (3,000 each): invite mean {cm:.0?} median {cmed:.0?}; raw mean \
+             {rm:.0?} median {rmed:.0?}; ratio of means {:.2}, of medians {:.2}",
+            ratio(cm, rm),
+            ratio(cmed, rmed)
+        );
     }
 }
 

@@ -87,7 +87,7 @@ use valghalla_core::store::{
     Store, StoreError,
 };
 
-use crate::actor::Actor;
+use crate::actor::{Actor, Db};
 use crate::checkpoint::Checkpointer;
 pub use crate::error::OpenError;
 pub use crate::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
@@ -207,10 +207,16 @@ impl SqliteStore {
         writer.close().await;
     }
 
-    fn after_write(&self) {
+    /// Runs a job that writes on the writer, then tells the checkpointer.
+    async fn write<R: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Db) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let done = self.writer.call(job).await?;
         if let Some(c) = &self.checkpointer {
             c.after_write();
         }
+        Ok(done)
     }
 
     fn reader(&self) -> &Actor {
@@ -258,22 +264,14 @@ impl Store for SqliteStore {
         if changes.is_empty() {
             return Ok(());
         }
-        self.writer.call(move |c| ops::apply(c, changes)).await?;
-        self.after_write();
-        Ok(())
+        self.write(move |c| ops::apply(c, changes)).await
     }
 
     async fn read_and_apply(&self, reads: &[Read], decide: Decide) -> Result<(), StoreError> {
         // One job on the writer (see "Threads" above).
         let reads = reads.to_vec();
-        let wrote = self
-            .writer
-            .call(move |c| ops::read_and_apply(c, &reads, decide))
-            .await?;
-        if wrote {
-            self.after_write();
-        }
-        Ok(())
+        self.write(move |c| ops::read_and_apply(c, &reads, decide))
+            .await
     }
 
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
@@ -291,28 +289,16 @@ impl Store for SqliteStore {
     }
 
     async fn record_delivery(&self, update: DeliveryUpdate) -> Result<(), StoreError> {
-        self.writer
-            .call(move |c| ops::record_delivery(&mut c.conn, update))
-            .await?;
-        self.after_write();
-        Ok(())
+        self.write(move |c| ops::record_delivery(&mut c.conn, update))
+            .await
     }
 
     async fn purge_audit(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let n = self
-            .writer
-            .call(move |c| ops::purge_audit(&c.conn, before))
-            .await?;
-        self.after_write();
-        Ok(n)
+        self.write(move |c| ops::purge_audit(&c.conn, before)).await
     }
 
     async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let n = self
-            .writer
-            .call(move |c| ops::purge_outbox(&c.conn, before))
-            .await?;
-        self.after_write();
-        Ok(n)
+        self.write(move |c| ops::purge_outbox(&c.conn, before))
+            .await
     }
 }

@@ -211,8 +211,8 @@ fn read_all(
 /// [`Store::read_and_apply`](valghalla_core::store::Store::read_and_apply) in one
 /// `BEGIN IMMEDIATE` transaction: nothing can be written between the reads and the change set
 /// `decide` makes of them, so the versions just read are the current ones and their
-/// preconditions need no second look. Returns whether anything was written.
-pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Result<bool> {
+/// preconditions need no second look.
+pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Result<()> {
     let tx = db
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -229,11 +229,10 @@ pub(crate) fn read_and_apply(db: &mut Db, reads: &[Read], decide: Decide) -> Res
     }
     // Dropping the transaction rolls it back; it wrote nothing.
     let Some(changes) = decide(answers) else {
-        return Ok(false);
+        return Ok(());
     };
     write(&tx, &changes, &known)?;
-    tx.commit().map_err(sql_err)?;
-    Ok(true)
+    tx.commit().map_err(sql_err)
 }
 
 /// Current versions known without asking (`None`: the record does not exist), read earlier in

@@ -1,6 +1,7 @@
 //! The connection threads: each owns one `rusqlite::Connection` (with what it has decoded) and
-//! runs the closures sent to it, one at a time, answering through a oneshot channel. No SQLite call ever runs on an async
-//! executor's thread, and no connection or transaction lives across an `.await`.
+//! runs the closures sent to it, one at a time, answering through a oneshot channel. No SQLite
+//! call ever runs on an async executor's thread, and no connection or transaction lives across
+//! an `.await`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;

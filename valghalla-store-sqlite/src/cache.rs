@@ -21,9 +21,21 @@ use valghalla_core::store::StoreError;
 const MAX_ROWS: usize = 50_000;
 
 /// The decoded records of one connection, by kind and row id.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Decoded {
     rows: HashMap<RecordKind, HashMap<String, (String, Record)>>,
+}
+
+/// Counts only: a participant's stored JSON holds the full CPR number, which must never reach
+/// Debug output.
+impl std::fmt::Debug for Decoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rows = f.debug_map();
+        for (kind, kept) in &self.rows {
+            rows.entry(&kind.name(), &kept.len());
+        }
+        rows.finish()
+    }
 }
 
 impl Decoded {
@@ -88,6 +100,15 @@ mod tests {
         assert_eq!(read("Syd"), area("Syd"));
         assert_eq!(read("Nord"), area("Nord"));
         assert_eq!(calls, 3);
+    }
+
+    #[test]
+    fn debug_output_shows_counts_not_documents() {
+        let mut decoded = Decoded::default();
+        decoded
+            .record(RecordKind::Area, "a", "Nord", decode)
+            .unwrap();
+        assert_eq!(format!("{decoded:?}"), r#"{"area": 1}"#);
     }
 
     #[test]

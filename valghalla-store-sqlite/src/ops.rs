@@ -439,24 +439,19 @@ impl From<rusqlite::Error> for Write {
 fn put(conn: &Connection, record: &Record, existed: bool) -> std::result::Result<(), Write> {
     let key = record.key();
     let kind = key.kind();
-    let cols = columns(record);
-    let update = existed.then(|| update_sql(kind, &cols));
-    let upsert = upsert_sql(kind, &cols);
+    let (names, cols): (Vec<&str>, Vec<Value>) = columns(record).into_iter().unzip();
     let doc = encode(record).map_err(Write::Store)?;
     let mut values = Vec::with_capacity(cols.len() + 2);
     values.push(key_id(&key));
-    values.extend(cols.into_iter().map(|(_, v)| v));
+    values.extend(cols);
     values.push(Value::Text(doc));
-    let updated = match update {
-        Some(sql) => {
-            conn.prepare_cached(&sql)?
-                .execute(params_from_iter(&values))?
-                == 1
-        }
-        None => false,
-    };
+    let updated = existed
+        && conn
+            .prepare_cached(&update_sql(kind, &names))?
+            .execute(params_from_iter(&values))?
+            == 1;
     if !updated {
-        conn.prepare_cached(&upsert)?
+        conn.prepare_cached(&upsert_sql(kind, &names))?
             .execute(params_from_iter(values))?;
     }
     if let Record::Participant(p) = record {

@@ -117,12 +117,12 @@ fn place_columns(kind: RecordKind) -> usize {
 /// Why not always the upsert: its `DO UPDATE` sets every column, and SQLite rewrites every index
 /// entry of a column it sets, equal or not. A seat's state change through the upsert rewrote the
 /// entries of all five seat indexes (about 4 more WAL pages per command: 18 instead of 14).
-pub(crate) fn update_sql(kind: RecordKind, columns: &[(&'static str, Value)]) -> String {
+pub(crate) fn update_sql(kind: RecordKind, columns: &[&str]) -> String {
     let t = table(kind);
     let fixed = place_columns(kind).min(columns.len());
     let mut sets = String::new();
     let mut place = String::new();
-    for (i, (n, _)) in columns.iter().enumerate() {
+    for (i, n) in columns.iter().enumerate() {
         if i < fixed {
             place.push_str(&format!(" AND {n} = ?{}", i + 2));
         } else {
@@ -135,19 +135,18 @@ pub(crate) fn update_sql(kind: RecordKind, columns: &[(&'static str, Value)]) ->
 
 /// `INSERT … ON CONFLICT (id) DO UPDATE …` for a record with these columns: inserts at
 /// version 1 or replaces and adds one to the version.
-pub(crate) fn upsert_sql(kind: RecordKind, columns: &[(&'static str, Value)]) -> String {
+pub(crate) fn upsert_sql(kind: RecordKind, columns: &[&str]) -> String {
     let t = table(kind);
-    let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
     let mut cols = String::from("id");
     let mut params = String::from("?1");
     let mut sets = String::new();
-    for (i, n) in names.iter().enumerate() {
+    for (i, n) in columns.iter().enumerate() {
         cols.push_str(", ");
         cols.push_str(n);
         params.push_str(&format!(", ?{}", i + 2));
         sets.push_str(&format!("{n} = excluded.{n}, "));
     }
-    let doc = names.len() + 2;
+    let doc = columns.len() + 2;
     format!(
         "INSERT INTO {t} ({cols}, doc, version) VALUES ({params}, ?{doc}, 1) \
          ON CONFLICT (id) DO UPDATE SET {sets}doc = excluded.doc, version = {t}.version + 1"

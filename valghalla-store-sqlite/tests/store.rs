@@ -177,19 +177,27 @@ async fn a_seat_put_again_is_found_by_its_new_state_and_its_new_slot() {
         found.into_iter().map(|v| v.value.key()).collect()
     };
 
+    // Puts `seat` over `version` and reads it back.
+    let put_again = async |seat: &Seat, version| {
+        store
+            .apply(change(
+                Op::Put(Record::Seat(seat.clone())),
+                Expect::Version(version),
+            ))
+            .await
+            .unwrap();
+        let v = store.get(key).await.unwrap().unwrap();
+        (v.version, v.value)
+    };
+
     let invited = Seat {
         state: invited(p.id),
         ..seat.clone()
     };
-    store
-        .apply(change(
-            Op::Put(Record::Seat(invited.clone())),
-            Expect::Version(1),
-        ))
-        .await
-        .unwrap();
-    let v = store.get(key).await.unwrap().unwrap();
-    assert_eq!((v.version, v.value), (2, Record::Seat(invited.clone())));
+    assert_eq!(
+        put_again(&invited, 1).await,
+        (2, Record::Seat(invited.clone()))
+    );
     let held = store.query(&Query::SeatsOfParticipant(p.id)).await.unwrap();
     assert_eq!(ids(held), vec![key]);
 
@@ -197,15 +205,7 @@ async fn a_seat_put_again_is_found_by_its_new_state_and_its_new_slot() {
         slot: world.slot(1),
         ..invited
     };
-    store
-        .apply(change(
-            Op::Put(Record::Seat(moved.clone())),
-            Expect::Version(2),
-        ))
-        .await
-        .unwrap();
-    let v = store.get(key).await.unwrap().unwrap();
-    assert_eq!((v.version, v.value), (3, Record::Seat(moved)));
+    assert_eq!(put_again(&moved, 2).await, (3, Record::Seat(moved.clone())));
     assert!(!ids(store.query(&of_slot(world.slot(0))).await.unwrap()).contains(&key));
     assert!(ids(store.query(&of_slot(world.slot(1))).await.unwrap()).contains(&key));
     let held = store.query(&Query::SeatsOfParticipant(p.id)).await.unwrap();

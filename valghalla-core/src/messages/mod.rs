@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod calendar;
 pub mod channel;
 pub mod defaults;
 pub mod dispatch;

@@ -4,7 +4,9 @@
 //! reduced to text) and an HTML part, its `Message-ID` is `<outbox message id@domain>`, so a
 //! resend after a crash carries the same id, and it is marked `Auto-Submitted: auto-generated`
 //! (RFC 3834), so vacation responders do not answer it. Failures are sorted into temporary and
-//! permanent as described in [`failure`](self) (see `SmtpSender::send`).
+//! permanent by whose problem they are (see [`SmtpSender::send`](MessageSender::send)): a
+//! refusal of the message is permanent, a refusal of the setup or a server that is down, slow or
+//! busy is temporary.
 
 mod failure;
 

@@ -406,7 +406,9 @@ impl Dispatcher {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Pending,
-                next_attempt_at: now + self.config.backoff(attempts),
+                next_attempt_at: now
+                    .checked_add_signed(self.config.backoff(attempts))
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
                 error: Some(reason),
             },
         };

@@ -15,6 +15,7 @@ mod seat;
 pub use audit::{AuditAction, AuditEntry};
 pub use election::{
     DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
+    MAX_LOCK_PERIOD_DAYS, MAX_WORKING_PERIOD_DAYS, PLAUSIBLE_YEARS, shift_date,
 };
 pub use link::{Link, LinkKind, LinkToken, VacancyFilter};
 pub use master::{

@@ -419,7 +419,7 @@ impl Valghalla {
             short_name: ShortName::parse_field(&d.short_name, "short name", "kort navn")?,
             description: d.description.trim().to_owned(),
             window: d.window,
-            payment: d.payment,
+            payment: d.payment.map(Ore::check_payment).transpose()?,
             trust: d.trust,
             check_eligibility: d.check_eligibility,
             reminders: d.reminders,

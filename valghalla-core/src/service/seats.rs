@@ -194,7 +194,8 @@ impl Valghalla {
     }
 
     /// Sets the number of seats for several (date, team, task type) cells of one work location
-    /// in one atomic change — the distribution grid. Decreases remove only vacant seats.
+    /// in one atomic change — the distribution grid. Decreases remove only vacant seats; a count
+    /// above [`MAX_SEATS_PER_SLOT`](distribution::MAX_SEATS_PER_SLOT) is refused.
     #[tracing::instrument(skip_all, fields(%election, %work_location, cells = cells.len()))]
     pub async fn set_seat_counts(
         &self,
@@ -204,6 +205,23 @@ impl Valghalla {
         cells: &[(NaiveDate, TeamId, TaskTypeId, u32)],
     ) -> Result<Vec<DistributionReport>> {
         self.authorize(actor, Permission::DistributeSeats)?;
+        if cells
+            .iter()
+            .any(|&(.., count)| count > distribution::MAX_SEATS_PER_SLOT)
+        {
+            return Err(Error::Invalid(crate::values::FieldError::new(
+                "seats",
+                "pladser",
+                format!(
+                    "a slot may have at most {} seats",
+                    distribution::MAX_SEATS_PER_SLOT
+                ),
+                format!(
+                    "en opgave må højst have {} pladser pr. team, sted og dag",
+                    distribution::MAX_SEATS_PER_SLOT
+                ),
+            )));
+        }
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let e = tx.get::<Election>(election).await?;

@@ -266,7 +266,7 @@ impl Dataset {
                 short_name: short(sn),
                 description: format!("<p>{title} på valgdagen.</p>"),
                 window: DailyWindow::new(t(s.0, s.1), t(e.0, e.1)),
-                payment: Some(Ore::kroner(1320)),
+                payment: Ore::kroner(1320),
                 trust: if *trusted {
                     Trust::Trusted
                 } else {

@@ -330,6 +330,14 @@ pub fn take_vacant(
 
 /// A team responsible places a member of their team directly into a vacant seat of the team
 /// (whether the responsible may act at that location is the access policy's job).
+///
+/// Of the checks of the other routes onto a seat it applies: the election must be **active**
+/// (`election-inactive`: team responsibles work in active elections, as the team views show
+/// only those), the task must **not have taken place** (`task-in-the-past`), the seat must be
+/// vacant and the person a member of the seat's team, and the checks every route shares
+/// (the slot fits the election and location, eligibility, double booking). **Trusted task
+/// types are allowed**: placing known members as valgstyrere is what party secretaries do;
+/// only the open routes (links, vacancy lists) keep trusted seats from the public.
 pub fn place_member(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
@@ -337,12 +345,20 @@ pub fn place_member(
 ) -> Result<Decision, Refused> {
     let p = person.participant;
     let mut v = Vec::new();
+    if !seat.election.active {
+        v.push(Violation::ElectionInactive);
+    }
     if seat.seat.state != SeatState::Vacant {
         v.push(Violation::SeatNotVacant);
     }
     if !p.teams.contains(&seat.seat.slot.team) {
         v.push(Violation::NotTeamMember {
             team: seat.seat.slot.team,
+        });
+    }
+    if seat.seat.slot.date < ctx.today() {
+        v.push(Violation::TaskInThePast {
+            date: seat.seat.slot.date,
         });
     }
     v.extend(placement_violations(seat, person));

@@ -177,6 +177,9 @@ pub enum Violation {
         /// The task type.
         task_type: TaskTypeId,
     },
+    /// A team responsible's link may not offer trusted task types: the secretariat has not
+    /// allowed it for the team.
+    TrustedLinkNotAllowed,
     /// The election is not active.
     ElectionInactive,
     /// The date is outside the election's working period.
@@ -234,7 +237,7 @@ impl Violation {
             Violation::Locked { .. } => "locked",
             Violation::TaskInThePast { .. } => "task-in-the-past",
             Violation::NotTeamMember { .. } => "not-team-member",
-            Violation::TrustedTask { .. } => "trusted-task",
+            Violation::TrustedTask { .. } | Violation::TrustedLinkNotAllowed => "trusted-task",
             Violation::ElectionInactive => "election-inactive",
             Violation::DateOutsidePeriod { .. } => "date-outside-period",
             Violation::LocationNotInElection { .. } => "location-not-in-election",
@@ -289,6 +292,9 @@ impl Violation {
             }
             Violation::TrustedTask { .. } => {
                 "This is a position of trust; it is filled by invitation only.".into()
+            }
+            Violation::TrustedLinkNotAllowed => {
+                "The election secretariat has not allowed this team's links to offer positions of trust (such as valgstyrer); leave them out or ask the secretariat.".into()
             }
             Violation::ElectionInactive => "The election is not active.".into(),
             Violation::DateOutsidePeriod { date } => {
@@ -359,6 +365,9 @@ impl DanishMessage for Violation {
             Violation::NotTeamMember { .. } => "Personen er ikke medlem af pladsens team.".into(),
             Violation::TrustedTask { .. } => {
                 "Det er en betroet opgave; den besættes kun ved invitation.".into()
+            }
+            Violation::TrustedLinkNotAllowed => {
+                "Valgsekretariatet har ikke tilladt, at teamets links tilbyder betroede opgaver (som valgstyrer); udelad dem, eller spørg sekretariatet.".into()
             }
             Violation::ElectionInactive => "Valget er ikke aktivt.".into(),
             Violation::DateOutsidePeriod { date } => {

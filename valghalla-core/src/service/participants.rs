@@ -129,7 +129,9 @@ impl Valghalla {
     }
 
     /// Changes a participant's contact details, special diets, teams and preferred location.
-    /// Leaving a team is refused while the participant holds an accepted seat of it.
+    /// Each team joined needs [`Permission::JoinTeam`] (a person joins only through a team's
+    /// link, so never here) and each team left [`Permission::LeaveTeam`]; leaving is refused
+    /// while the participant holds an accepted seat of the team.
     pub async fn edit_participant(
         &self,
         actor: &Actor,
@@ -152,6 +154,25 @@ impl Valghalla {
         Ok(transact!(self, |tx| {
             let mut p = tx.get::<Participant>(id).await?;
             let new_teams = teams.clone().unwrap_or_else(|| p.teams.clone());
+            for team in new_teams.difference(&p.teams) {
+                self.authorize(
+                    actor,
+                    Permission::JoinTeam {
+                        participant: id,
+                        team: *team,
+                        by_link: false,
+                    },
+                )?;
+            }
+            for team in p.teams.difference(&new_teams) {
+                self.authorize(
+                    actor,
+                    Permission::LeaveTeam {
+                        participant: id,
+                        team: *team,
+                    },
+                )?;
+            }
             check_refs(&mut tx, &new_teams, &special_diets, preferred_work_location).await?;
             let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
             let blocked: Vec<Violation> = seats

@@ -299,6 +299,7 @@ impl Dataset {
                     kind: TeamKind::Party,
                     description: String::new(),
                     responsibles: BTreeMap::new(),
+                    responsibles_may_link_trusted: false,
                 }
             })
             .collect();
@@ -309,6 +310,7 @@ impl Dataset {
             kind: TeamKind::Volunteers,
             description: String::new(),
             responsibles: BTreeMap::new(),
+            responsibles_may_link_trusted: false,
         });
 
         let work_locations: Vec<WorkLocation> = (0..spec.stations)

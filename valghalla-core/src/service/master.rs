@@ -698,6 +698,31 @@ impl Valghalla {
         Ok(diet)
     }
 
+    /// Renames a special diet (names are unique, ignoring case).
+    pub async fn edit_special_diet(
+        &self,
+        actor: &Actor,
+        id: SpecialDietId,
+        title: &str,
+    ) -> Result<SpecialDiet> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let title = Name::parse_field(title, "special diet", "specialkost")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut diet = tx.get::<SpecialDiet>(id).await?;
+            ensure_unique_name::<SpecialDiet>(&mut tx, SpecialDiet::key_of(id), title.as_str())
+                .await?;
+            diet.title = title.clone();
+            (
+                put(
+                    diet.clone(),
+                    audit_put(&ctx, &diet, AuditAction::Edit, "special diet edited"),
+                ),
+                diet,
+            )
+        }))
+    }
+
     /// Deletes a special diet and removes it from every participant.
     pub async fn delete_special_diet(&self, actor: &Actor, id: SpecialDietId) -> Result<()> {
         self.authorize(actor, Permission::EditMasterData)?;

@@ -256,7 +256,10 @@ mod tests {
             "10.06.2026 07:30–22:00"
         );
         assert_eq!(w.display(Lang::Da), "07:30–22:00");
-        assert_eq!(format_local(w.on(d(2026, 11, 17)).start), "17.11.2026 07:30");
+        assert_eq!(
+            format_local(w.on(d(2026, 11, 17)).start),
+            "17.11.2026 07:30"
+        );
     }
 
     #[test]
@@ -283,7 +286,10 @@ mod tests {
             start: count.on(d(2026, 11, 17)).start,
             end: count.on(d(2026, 11, 19)).end,
         };
-        assert_eq!(long.display(Lang::En), "17.11.2026 17:00 – 20.11.2026 02:00");
+        assert_eq!(
+            long.display(Lang::En),
+            "17.11.2026 17:00 – 20.11.2026 02:00"
+        );
     }
 
     #[test]

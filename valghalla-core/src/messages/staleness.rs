@@ -139,7 +139,10 @@ mod tests {
         let token = InvitationToken::generate();
         let link = format!("https://valg.example/invitation/x/{}", token.as_str());
         let m = msg(MessageKind::Invitation, p, Some(&link));
-        assert_eq!(stale_reason(&m, now(Some(&seat(invited(p, &token))), false)), None);
+        assert_eq!(
+            stale_reason(&m, now(Some(&seat(invited(p, &token))), false)),
+            None
+        );
         let newer = InvitationToken::generate();
         assert!(stale_reason(&m, now(Some(&seat(invited(p, &newer))), false)).is_some());
         assert!(stale_reason(&m, now(Some(&seat(invited(q, &token))), false)).is_some());

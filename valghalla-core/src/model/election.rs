@@ -437,7 +437,13 @@ mod tests {
         let far = NaiveDate::from_ymd_opt(262_142, 1, 1).unwrap();
         let period = DateRange::new(far, far).unwrap();
         let err = Election::new(name.clone(), ElectionTypeId::new(), far, period, 4).unwrap_err();
-        assert!(matches!(err, ElectionError::ImplausibleDate { field: "election day", .. }));
+        assert!(matches!(
+            err,
+            ElectionError::ImplausibleDate {
+                field: "election day",
+                ..
+            }
+        ));
         assert!(err.to_string().contains("1900 to 2200"), "{err}");
         assert!(err.message_da().starts_with("Valgdato"));
         let long = DateRange::new(d(2026, 1, 1), d(2026, 12, 31)).unwrap();

@@ -389,7 +389,11 @@ mod tests {
             p.clone()
                 .prop_map(|participant| Permission::DeleteParticipant { participant }),
             (p.clone(), t.clone(), any::<bool>()).prop_map(|(participant, team, by_link)| {
-                Permission::JoinTeam { participant, team, by_link }
+                Permission::JoinTeam {
+                    participant,
+                    team,
+                    by_link,
+                }
             }),
             (p.clone(), t.clone())
                 .prop_map(|(participant, team)| Permission::LeaveTeam { participant, team }),

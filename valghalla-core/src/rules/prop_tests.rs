@@ -18,9 +18,9 @@ use proptest::prelude::*;
 
 use crate::ids::{ParticipantId, RejectionId, SeatId, TeamId};
 use crate::model::{
-    AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, InvitationToken, Op, Participant,
-    Record, RecordKey, Rejection, Seat, SeatState, SeatStatus, SlotKey, TaskType, Trust,
-    WorkLocation,
+    AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, InvitationToken, Op,
+    Participant, Record, RecordKey, Rejection, Seat, SeatState, SeatStatus, SlotKey, TaskType,
+    Trust, WorkLocation,
 };
 use crate::rules::booking::{Booking, overlaps_after_window_change};
 use crate::rules::distribution::{move_vacant, set_seat_count};

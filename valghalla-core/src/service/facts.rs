@@ -57,10 +57,7 @@ pub(crate) async fn collect(
         "task_start".into(),
         task_type.window.start().format("%H:%M").to_string(),
     );
-    facts.insert(
-        "task_end".into(),
-        task_type.window.end_display(Lang::Da),
-    );
+    facts.insert("task_end".into(), task_type.window.end_display(Lang::Da));
     facts.insert(
         "payment".into(),
         task_type.payment.map(|p| p.to_string()).unwrap_or_default(),

@@ -837,7 +837,10 @@ impl Valghalla {
 async fn window_change_conflicts(tx: &mut Tx<'_>, changed: &TaskType) -> Result<Vec<Violation>> {
     let mut holders = BTreeSet::new();
     for election in tx.all::<Election>().await? {
-        for seat in tx.query::<Seat>(&Query::SeatsOfElection(election.id)).await? {
+        for seat in tx
+            .query::<Seat>(&Query::SeatsOfElection(election.id))
+            .await?
+        {
             if seat.slot.task_type == changed.id
                 && let Some(p) = seat.state.participant()
             {
@@ -863,7 +866,10 @@ async fn window_change_conflicts(tx: &mut Tx<'_>, changed: &TaskType) -> Result<
     let overlaps = booking::overlaps_after_window_change(changed.id, changed.window, &held);
     let mut violations = Vec::with_capacity(overlaps.len());
     for overlap in overlaps {
-        let name = tx.get::<Participant>(overlap.participant).await?.full_name();
+        let name = tx
+            .get::<Participant>(overlap.participant)
+            .await?
+            .full_name();
         let mut labels = Vec::with_capacity(2);
         for id in overlap.seats {
             let Some(seat) = seats.iter().find(|s| s.id == id) else {

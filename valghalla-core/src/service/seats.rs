@@ -205,7 +205,11 @@ impl Valghalla {
         let actor = actor.clone();
         let told = async move |tx: &mut Tx<'_>| match body(tx).await {
             Err(Error::Refused(refused)) => Err(Error::Refused(visible_refusal(
-                tx, &actor, seat, participant, refused,
+                tx,
+                &actor,
+                seat,
+                participant,
+                refused,
             ))),
             decided => decided,
         };

@@ -15,8 +15,7 @@ use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{
     Area, AuditAction, AuditEntry, Link, LinkAuthor, LinkKind, LinkToken, Op, Record, RecordKey,
-    RecordKind,
-    Seat, SeatState, SeatStatus, Versioned,
+    RecordKind, Seat, SeatState, SeatStatus, Versioned,
 };
 use crate::rules::access::{Actor, PersonActor, StaffRole};
 use crate::rules::lifecycle::Answer;

@@ -148,7 +148,12 @@ fn cmd() -> impl Strategy<Value = Cmd> {
             .prop_map(|(a, b, c, d)| Cmd::CreateLocation(a, b, c, d)),
         (i(), i(), t(), t()).prop_map(|(a, b, c, d)| Cmd::EditLocation(a, b, c, d)),
         i().prop_map(Cmd::DeleteLocation),
-        (t(), any_window(), prop::option::of(any_u64()), any::<bool>())
+        (
+            t(),
+            any_window(),
+            prop::option::of(any_u64()),
+            any::<bool>()
+        )
             .prop_map(|(a, b, c, d)| Cmd::CreateTaskType(a, b, c, d)),
         (i(), any_window(), prop::option::of(any_u64()))
             .prop_map(|(a, b, c)| Cmd::EditTaskType(a, b, c)),
@@ -190,7 +195,8 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         (i(), i()).prop_map(|(a, b)| Cmd::PlaceMember(a, b)),
         (i(), any::<bool>()).prop_map(|(a, b)| Cmd::TakeSeat(a, b)),
         any::<bool>().prop_map(Cmd::JoinTeam),
-        (0u8..3, i(), any::<bool>(), any_date()).prop_map(|(a, b, c, d)| Cmd::CreateLink(a, b, c, d)),
+        (0u8..3, i(), any::<bool>(), any_date())
+            .prop_map(|(a, b, c, d)| Cmd::CreateLink(a, b, c, d)),
         i().prop_map(Cmd::RevokeLink),
         (i(), i()).prop_map(|(a, b)| Cmd::RemoveFromTeam(a, b)),
         i().prop_map(Cmd::Revalidate),
@@ -235,11 +241,25 @@ async fn world() -> (Scenario, Pools) {
         .unwrap();
     let invited = s.person("Ib", "Inviteret", 0).await;
     let holder = s.person("Hanne", "Holder", 1).await;
-    let mut seats = s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2).await;
-    seats.extend(s.seats(s.slot(1, &s.valgstyrer, 1, election_day()), 2).await);
-    seats.extend(s.seats(s.slot(2, &s.fintaeller, 0, election_day()), 1).await);
-    s.svc.invite(&s.admin, seats[0].id, invited.id).await.unwrap();
-    s.svc.invite(&s.admin, seats[2].id, holder.id).await.unwrap();
+    let mut seats = s
+        .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2)
+        .await;
+    seats.extend(
+        s.seats(s.slot(1, &s.valgstyrer, 1, election_day()), 2)
+            .await,
+    );
+    seats.extend(
+        s.seats(s.slot(2, &s.fintaeller, 0, election_day()), 1)
+            .await,
+    );
+    s.svc
+        .invite(&s.admin, seats[0].id, invited.id)
+        .await
+        .unwrap();
+    s.svc
+        .invite(&s.admin, seats[2].id, holder.id)
+        .await
+        .unwrap();
     s.svc
         .accept(&Scenario::citizen(&holder), seats[2].id, None)
         .await
@@ -251,10 +271,19 @@ async fn world() -> (Scenario, Pools) {
         .unwrap();
     let team_link = s
         .svc
-        .create_link(&s.admin, LinkKind::Team { team: s.teams[1].id })
+        .create_link(
+            &s.admin,
+            LinkKind::Team {
+                team: s.teams[1].id,
+            },
+        )
         .await
         .unwrap();
-    let diet = s.svc.create_special_diet(&s.admin, "Vegetar").await.unwrap();
+    let diet = s
+        .svc
+        .create_special_diet(&s.admin, "Vegetar")
+        .await
+        .unwrap();
     let pools = Pools {
         areas: vec![s.stations[0].area],
         locations: s.stations.iter().map(|l| l.id).collect(),
@@ -405,7 +434,9 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
                 work_locations: w.locations.iter().copied().collect(),
             }
         )),
-        Cmd::DuplicateElection(i, title, day) => unit!(svc.duplicate_election(a, el(i), &title, day)),
+        Cmd::DuplicateElection(i, title, day) => {
+            unit!(svc.duplicate_election(a, el(i), &title, day))
+        }
         Cmd::SetActive(i, on) => unit!(svc.set_election_active(a, el(i), on)),
         Cmd::DeleteElection(i) => unit!(svc.delete_election(a, el(i))),
         Cmd::CreateParticipant(text, t) => unit!(svc.create_participant(
@@ -435,12 +466,9 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
         Cmd::DeleteParticipant(p) => unit!(svc.delete_participant(a, person(p))),
         Cmd::AnonymiseParticipant(p) => unit!(svc.anonymise_participant(a, person(p))),
         Cmd::ViewParticipant(p) => unit!(svc.participant(a, person(p))),
-        Cmd::SetSeatCounts(e_, l, date, t, ty, n) => unit!(svc.set_seat_counts(
-            a,
-            el(e_),
-            loc(l),
-            &[(date, team(t), tt(ty), n)]
-        )),
+        Cmd::SetSeatCounts(e_, l, date, t, ty, n) => {
+            unit!(svc.set_seat_counts(a, el(e_), loc(l), &[(date, team(t), tt(ty), n)]))
+        }
         Cmd::MoveVacant(l, date, t, n) => {
             let from = SlotKey {
                 election: el(0),

@@ -34,9 +34,16 @@ async fn edit_election_changes_title_dates_and_lock_period() {
     edit.title = "Folketingsvalg 2026 (flyttet)".into();
     edit.last_day = election_day() + Duration::days(3);
     edit.lock_period_days = 7;
-    let e = s.svc.edit_election(&s.admin, s.election.id, edit).await.unwrap();
+    let e = s
+        .svc
+        .edit_election(&s.admin, s.election.id, edit)
+        .await
+        .unwrap();
     assert_eq!(e.title.as_str(), "Folketingsvalg 2026 (flyttet)");
-    assert_eq!(e.working_period().last(), election_day() + Duration::days(3));
+    assert_eq!(
+        e.working_period().last(),
+        election_day() + Duration::days(3)
+    );
     assert_eq!(e.lock_period_days, 7);
     assert_eq!(s.svc.election(&s.admin, e.id).await.unwrap(), e);
 }
@@ -64,7 +71,9 @@ async fn edit_election_refuses_a_period_that_would_strand_seats() {
 #[tokio::test]
 async fn edit_election_drops_a_location_with_only_vacant_seats_but_refuses_one_with_taken_seats() {
     let s = scenario().await;
-    let vacant = s.seats(s.slot(1, &s.tilforordnet, 0, election_day()), 2).await;
+    let vacant = s
+        .seats(s.slot(1, &s.tilforordnet, 0, election_day()), 2)
+        .await;
     let taken = s
         .seats(s.slot(2, &s.tilforordnet, 0, election_day()), 1)
         .await
@@ -81,9 +90,16 @@ async fn edit_election_drops_a_location_with_only_vacant_seats_but_refuses_one_w
     assert!(err.is_refused("location-not-in-election"), "{err}");
     let mut edit = edit_of(&s);
     edit.work_locations.remove(&s.stations[1].id);
-    let e = s.svc.edit_election(&s.admin, s.election.id, edit).await.unwrap();
+    let e = s
+        .svc
+        .edit_election(&s.admin, s.election.id, edit)
+        .await
+        .unwrap();
     assert!(!e.work_locations.contains(&s.stations[1].id));
-    assert!(s.slot_seats(vacant[0].slot).await.is_empty(), "vacant seats went with it");
+    assert!(
+        s.slot_seats(vacant[0].slot).await.is_empty(),
+        "vacant seats went with it"
+    );
 }
 
 #[tokio::test]
@@ -110,7 +126,10 @@ async fn edit_election_refuses_implausible_dates_and_overlong_lock_periods_by_fi
         .edit_election(&s.admin, s.election.id, edit)
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Invalid(f) if f.field == "lock period"), "{err}");
+    assert!(
+        matches!(&err, Error::Invalid(f) if f.field == "lock period"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -128,10 +147,15 @@ async fn delete_election_is_refused_while_active() {
 #[tokio::test]
 async fn delete_election_takes_its_seats_rejections_links_and_template_choices() {
     let s = scenario().await;
-    let seats = s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2).await;
+    let seats = s
+        .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2)
+        .await;
     let p = s.person("Anna", "Holm", 0).await;
     s.svc.invite(&s.admin, seats[0].id, p.id).await.unwrap();
-    s.svc.decline(&citizen(&p), seats[0].id, None).await.unwrap();
+    s.svc
+        .decline(&citizen(&p), seats[0].id, None)
+        .await
+        .unwrap();
     let link = s
         .svc
         .create_link(&s.admin, LinkKind::Seat { seat: seats[1].id })
@@ -153,9 +177,18 @@ async fn delete_election_takes_its_seats_rejections_links_and_template_choices()
         .set_election_active(&s.admin, s.election.id, false)
         .await
         .unwrap();
-    s.svc.delete_election(&s.admin, s.election.id).await.unwrap();
+    s.svc
+        .delete_election(&s.admin, s.election.id)
+        .await
+        .unwrap();
     let store = s.svc.store();
-    assert!(store.query(&Query::SeatsOfElection(s.election.id)).await.unwrap().is_empty());
+    assert!(
+        store
+            .query(&Query::SeatsOfElection(s.election.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         store
             .query(&Query::RejectionsOfElection(s.election.id))
@@ -163,7 +196,13 @@ async fn delete_election_takes_its_seats_rejections_links_and_template_choices()
             .unwrap()
             .is_empty()
     );
-    assert!(store.query(&Query::LinkByToken(link.token)).await.unwrap().is_empty());
+    assert!(
+        store
+            .query(&Query::LinkByToken(link.token))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         s.svc.election(&s.admin, s.election.id).await,
         Err(Error::NotFound { .. })
@@ -190,7 +229,9 @@ async fn delete_election_takes_its_seats_rejections_links_and_template_choices()
 #[tokio::test]
 async fn duplicate_election_copies_seats_vacant_and_moved_and_the_template_choices() {
     let s = scenario().await;
-    let seats = s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2).await;
+    let seats = s
+        .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2)
+        .await;
     s.seats(
         s.slot(1, &s.fintaeller, 1, election_day() + Duration::days(1)),
         1,
@@ -214,11 +255,7 @@ async fn duplicate_election_copies_seats_vacant_and_moved_and_the_template_choic
         .unwrap();
     let choices = ElectionTemplates {
         per_kind: [(MessageKind::Invitation, own)].into(),
-        per_task_type: [(
-            s.fintaeller.id,
-            [(MessageKind::Registration, own)].into(),
-        )]
-        .into(),
+        per_task_type: [(s.fintaeller.id, [(MessageKind::Registration, own)].into())].into(),
     };
     s.svc
         .set_election_templates(&s.admin, s.election.id, choices.clone())
@@ -258,9 +295,15 @@ async fn duplicate_election_copies_seats_vacant_and_moved_and_the_template_choic
 #[tokio::test]
 async fn duplicate_election_to_an_absurd_day_is_refused_and_changes_nothing() {
     let s = scenario().await;
-    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1).await;
+    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1)
+        .await;
     let before = dump(&s).await;
-    for day in [NaiveDate::MAX, NaiveDate::MIN, d(2201, 1, 1), d(1899, 12, 31)] {
+    for day in [
+        NaiveDate::MAX,
+        NaiveDate::MIN,
+        d(2201, 1, 1),
+        d(1899, 12, 31),
+    ] {
         let err = s
             .svc
             .duplicate_election(&s.admin, s.election.id, "Kopi", day)

@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use valghalla_core::messages::{
-    Channel, DispatchConfig, Dispatcher, MessageKind, RecordingSender,
-};
+use valghalla_core::messages::{Channel, DispatchConfig, Dispatcher, MessageKind, RecordingSender};
 use valghalla_core::service::{CommunicationFilter, LogStatus};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 
@@ -112,7 +110,10 @@ async fn a_re_invitation_sends_only_the_invitation_that_stands() {
         valghalla_core::model::SeatState::Invited { token, .. } => token,
         other => panic!("{other:?}"),
     };
-    assert!(delivered[0].body.contains(token.as_str()), "the standing invitation went out");
+    assert!(
+        delivered[0].body.contains(token.as_str()),
+        "the standing invitation went out"
+    );
 }
 
 #[tokio::test]
@@ -130,10 +131,7 @@ async fn a_removal_after_a_delivered_invitation_is_sent() {
     let report = dispatcher.run_once(&s.svc).await.unwrap();
     assert_eq!((report.sent, report.cancelled), (1, 0));
     assert_eq!(
-        dp.delivered()
-            .iter()
-            .map(|m| m.kind)
-            .collect::<Vec<_>>(),
+        dp.delivered().iter().map(|m| m.kind).collect::<Vec<_>>(),
         vec![MessageKind::Invitation, MessageKind::InvitationRetracted]
     );
 }

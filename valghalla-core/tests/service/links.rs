@@ -46,7 +46,12 @@ async fn a_party_secretary_cannot_offer_trusted_tasks_by_link_unless_allowed() {
         .remove(0);
     let err = s
         .svc
-        .create_link(&sec, LinkKind::Seat { seat: valgstyrer.id })
+        .create_link(
+            &sec,
+            LinkKind::Seat {
+                seat: valgstyrer.id,
+            },
+        )
         .await
         .unwrap_err();
     assert!(err.is_refused("trusted-task"), "{err}");
@@ -69,7 +74,9 @@ async fn a_citizen_takes_a_trusted_seat_through_a_secretarys_link_only_while_all
         .allow_trusted_links(&s.admin, s.teams[0].id, true)
         .await
         .unwrap();
-    let seats = s.seats(s.slot(0, &s.valgstyrer, 0, election_day()), 2).await;
+    let seats = s
+        .seats(s.slot(0, &s.valgstyrer, 0, election_day()), 2)
+        .await;
     let link = s
         .svc
         .create_link(&sec, LinkKind::Seat { seat: seats[0].id })
@@ -94,7 +101,11 @@ async fn a_citizen_takes_a_trusted_seat_through_a_secretarys_link_only_while_all
     let q = s.person("Dorte", "Lund", 2).await;
     let err = s
         .svc
-        .take_seat(&citizen(&q), SeatRef::Seat(seats[1].id), Some(&other_link.token))
+        .take_seat(
+            &citizen(&q),
+            SeatRef::Seat(seats[1].id),
+            Some(&other_link.token),
+        )
         .await
         .unwrap_err();
     assert!(err.is_refused("trusted-task"), "{err}");
@@ -149,7 +160,12 @@ async fn place_member_is_refused_for_a_task_in_the_past() {
     let member = s.person("Mette", "Mo", 0).await;
     let seat_ = s
         .seats(
-            s.slot(0, &s.tilforordnet, 0, election_day() - chrono::Duration::days(1)),
+            s.slot(
+                0,
+                &s.tilforordnet,
+                0,
+                election_day() - chrono::Duration::days(1),
+            ),
             1,
         )
         .await

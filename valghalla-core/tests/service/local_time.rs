@@ -42,11 +42,13 @@ async fn an_overnight_booking_is_shown_ending_the_next_day() {
     s.svc.invite(&s.admin, count.id, p.id).await.unwrap();
     let err = s.svc.invite(&s.admin, evening.id, p.id).await.unwrap_err();
     assert!(
-        err.to_string().contains("17.11.2026 17:00–02:00 (next day)"),
+        err.to_string()
+            .contains("17.11.2026 17:00–02:00 (next day)"),
         "{err}"
     );
     assert!(
-        err.message_da().contains("17.11.2026 17:00–02:00 (næste dag)"),
+        err.message_da()
+            .contains("17.11.2026 17:00–02:00 (næste dag)"),
         "{}",
         err.message_da()
     );
@@ -64,12 +66,7 @@ async fn messages_show_an_overnight_end_as_the_next_day() {
         .await
         .remove(0);
     s.svc.invite(&s.admin, count.id, p.id).await.unwrap();
-    let outbox = s
-        .svc
-        .store()
-        .outbox(&Default::default())
-        .await
-        .unwrap();
+    let outbox = s.svc.store().outbox(&Default::default()).await.unwrap();
     let invitation = outbox.last().unwrap();
     assert_eq!(invitation.facts["task_start"], "17:00");
     assert_eq!(invitation.facts["task_end"], "02:00 (næste dag)");

@@ -49,10 +49,19 @@ async fn self_deletion_inside_the_lock_period_is_refused_naming_the_locked_seat(
         "{refused:?}"
     );
     let en = err.to_string();
-    assert!(en.contains("Tilforordnet") && en.contains("Korsbæk Skole"), "{en}");
-    assert!(en.contains("17.11.2026") && en.contains("12.11.2026"), "{en}");
+    assert!(
+        en.contains("Tilforordnet") && en.contains("Korsbæk Skole"),
+        "{en}"
+    );
+    assert!(
+        en.contains("17.11.2026") && en.contains("12.11.2026"),
+        "{en}"
+    );
     let da = err.message_da();
-    assert!(da.contains("Tilforordnet") && da.contains("melde fra"), "{da}");
+    assert!(
+        da.contains("Tilforordnet") && da.contains("melde fra"),
+        "{da}"
+    );
     // Nothing changed: the person and their seat are still there.
     assert!(participant(&s, p.id).await.is_some());
     assert!(matches!(
@@ -70,7 +79,10 @@ async fn self_anonymisation_inside_the_lock_period_is_refused_as_locked() {
         .await
         .unwrap_err();
     assert!(err.is_refused("locked"), "{err}");
-    assert_eq!(participant(&s, p.id).await.unwrap().full_name(), p.full_name());
+    assert_eq!(
+        participant(&s, p.id).await.unwrap().full_name(),
+        p.full_name()
+    );
     assert!(matches!(
         seat(&s, held.id).await.state,
         SeatState::Accepted { .. }
@@ -80,7 +92,8 @@ async fn self_anonymisation_inside_the_lock_period_is_refused_as_locked() {
 #[tokio::test]
 async fn self_deletion_before_the_lock_period_frees_the_seat() {
     let (s, p, held) = locked_holder().await;
-    s.clock.set(Utc.with_ymd_and_hms(2026, 11, 7, 9, 0, 0).unwrap());
+    s.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 7, 9, 0, 0).unwrap());
     let freed = s.svc.delete_participant(&citizen(&p), p.id).await.unwrap();
     assert_eq!(freed, vec![held.id]);
     assert!(participant(&s, p.id).await.is_none());
@@ -95,7 +108,11 @@ async fn the_secretariat_may_delete_a_locked_holder_and_is_told_the_freed_seats(
     assert!(participant(&s, p.id).await.is_none());
     assert_eq!(seat(&s, held.id).await.state, SeatState::Vacant);
     // The seat was vacated by the ordinary removal: the audit log has the seat change.
-    let audit = s.svc.audit_log(&s.admin, &AuditFilter::default()).await.unwrap();
+    let audit = s
+        .svc
+        .audit_log(&s.admin, &AuditFilter::default())
+        .await
+        .unwrap();
     assert!(
         audit
             .iter()

@@ -40,7 +40,11 @@ async fn areas_are_renamed_uniquely_and_deleted_only_when_empty_and_not_last() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
-    let renamed = s.svc.edit_area(&s.admin, nord.id, "Nordby", "ny").await.unwrap();
+    let renamed = s
+        .svc
+        .edit_area(&s.admin, nord.id, "Nordby", "ny")
+        .await
+        .unwrap();
     assert_eq!(renamed.name.as_str(), "Nordby");
     assert!(matches!(
         s.svc.delete_area(&s.admin, midtby).await,
@@ -65,7 +69,10 @@ async fn the_last_area_cannot_be_deleted() {
             .await
             .unwrap();
     }
-    s.svc.delete_area(&s.admin, s.stations[0].area).await.unwrap();
+    s.svc
+        .delete_area(&s.admin, s.stations[0].area)
+        .await
+        .unwrap();
     let err = s.svc.delete_area(&s.admin, syd.id).await.unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
 }
@@ -73,7 +80,9 @@ async fn the_last_area_cannot_be_deleted() {
 #[tokio::test]
 async fn a_work_location_edit_that_drops_a_team_deletes_its_vacant_seats_but_not_taken_ones() {
     let s = scenario().await;
-    let vacant = s.seats(s.slot(0, &s.tilforordnet, 1, election_day()), 2).await;
+    let vacant = s
+        .seats(s.slot(0, &s.tilforordnet, 1, election_day()), 2)
+        .await;
     let mut d = draft_of(&s, 0);
     d.teams.remove(&s.teams[1].id);
     s.svc
@@ -103,7 +112,8 @@ async fn a_work_location_edit_that_drops_a_team_deletes_its_vacant_seats_but_not
 #[tokio::test]
 async fn a_work_location_in_an_active_election_cannot_be_deleted_but_may_be_once_inactive() {
     let s = scenario().await;
-    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2).await;
+    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2)
+        .await;
     let err = s
         .svc
         .delete_work_location(&s.admin, s.stations[0].id)
@@ -142,7 +152,8 @@ async fn a_task_type_with_taken_seats_cannot_be_deleted_and_an_unused_one_leaves
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
-    s.seats(s.slot(1, &s.valgstyrer, 0, election_day()), 2).await;
+    s.seats(s.slot(1, &s.valgstyrer, 0, election_day()), 2)
+        .await;
     s.svc
         .delete_task_type(&s.admin, s.valgstyrer.id)
         .await
@@ -175,7 +186,10 @@ async fn a_task_type_payment_above_the_limit_is_refused_by_field() {
         .edit_task_type(&s.admin, s.tilforordnet.id, d.clone())
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Invalid(f) if f.field == "payment"), "{err}");
+    assert!(
+        matches!(&err, Error::Invalid(f) if f.field == "payment"),
+        "{err}"
+    );
     d.payment = valghalla_core::values::Ore::kroner(1500);
     let tt = s
         .svc
@@ -196,12 +210,23 @@ async fn teams_are_renamed_uniquely_and_deleted_only_when_no_member_is_left_team
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     let t = s
         .svc
-        .edit_team(&s.admin, s.teams[0].id, "Socialdemokraterne", "A", TeamKind::Party, "x")
+        .edit_team(
+            &s.admin,
+            s.teams[0].id,
+            "Socialdemokraterne",
+            "A",
+            TeamKind::Party,
+            "x",
+        )
         .await
         .unwrap();
     assert_eq!(t.name.as_str(), "Socialdemokraterne");
     let only = s.person("Bo", "Dam", 1).await;
-    let err = s.svc.delete_team(&s.admin, s.teams[1].id).await.unwrap_err();
+    let err = s
+        .svc
+        .delete_team(&s.admin, s.teams[1].id)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     s.svc
         .edit_participant(
@@ -214,7 +239,8 @@ async fn teams_are_renamed_uniquely_and_deleted_only_when_no_member_is_left_team
         )
         .await
         .unwrap();
-    s.seats(s.slot(0, &s.tilforordnet, 1, election_day()), 1).await;
+    s.seats(s.slot(0, &s.tilforordnet, 1, election_day()), 1)
+        .await;
     s.svc.delete_team(&s.admin, s.teams[1].id).await.unwrap();
     assert_eq!(
         super::participant(&s, only.id).await.unwrap().teams,
@@ -230,8 +256,16 @@ async fn teams_are_renamed_uniquely_and_deleted_only_when_no_member_is_left_team
 #[tokio::test]
 async fn special_diets_are_renamed_uniquely_and_deleted_from_every_participant() {
     let s = scenario().await;
-    let veg = s.svc.create_special_diet(&s.admin, "Vegetar").await.unwrap();
-    let gluten = s.svc.create_special_diet(&s.admin, "Glutenfri").await.unwrap();
+    let veg = s
+        .svc
+        .create_special_diet(&s.admin, "Vegetar")
+        .await
+        .unwrap();
+    let gluten = s
+        .svc
+        .create_special_diet(&s.admin, "Glutenfri")
+        .await
+        .unwrap();
     let err = s
         .svc
         .edit_special_diet(&s.admin, gluten.id, "vegetar")
@@ -257,7 +291,13 @@ async fn special_diets_are_renamed_uniquely_and_deleted_from_every_participant()
         .await
         .unwrap();
     s.svc.delete_special_diet(&s.admin, veg.id).await.unwrap();
-    assert!(super::participant(&s, p.id).await.unwrap().special_diets.is_empty());
+    assert!(
+        super::participant(&s, p.id)
+            .await
+            .unwrap()
+            .special_diets
+            .is_empty()
+    );
     let err = s
         .svc
         .edit_special_diet(&citizen(&p), gluten.id, "X")
@@ -281,14 +321,21 @@ async fn election_types_change_rules_and_are_deleted_only_when_unused() {
         .await
         .unwrap();
     assert_eq!(edited.rules, [EligibilityRule::Age18OnElectionDay].into());
-    let err = s.svc.delete_election_type(&s.admin, used).await.unwrap_err();
+    let err = s
+        .svc
+        .delete_election_type(&s.admin, used)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     let spare = s
         .svc
         .create_election_type(&s.admin, "Folkeafstemning", ElectionKind::Custom, None)
         .await
         .unwrap();
-    s.svc.delete_election_type(&s.admin, spare.id).await.unwrap();
+    s.svc
+        .delete_election_type(&s.admin, spare.id)
+        .await
+        .unwrap();
     assert_eq!(s.svc.election_types(&s.admin).await.unwrap().len(), 1);
 }
 
@@ -321,7 +368,12 @@ async fn move_vacant_seats_moves_only_vacant_seats_to_a_team_at_the_location() {
         .unwrap();
     let err = s
         .svc
-        .move_vacant_seats(&s.admin, s.slot(0, &s.tilforordnet, 1, election_day()), s.teams[2].id, 1)
+        .move_vacant_seats(
+            &s.admin,
+            s.slot(0, &s.tilforordnet, 1, election_day()),
+            s.teams[2].id,
+            1,
+        )
         .await
         .unwrap_err();
     assert!(err.is_refused("team-not-at-location"), "{err}");
@@ -337,9 +389,12 @@ async fn move_vacant_seats_moves_only_vacant_seats_to_a_team_at_the_location() {
 async fn my_vacancies_lists_open_future_seats_of_my_teams_in_active_elections() {
     let s = scenario().await;
     let p = s.person("Anna", "Holm", 0).await;
-    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2).await;
-    s.seats(s.slot(0, &s.valgstyrer, 0, election_day()), 1).await; // trusted
-    s.seats(s.slot(1, &s.tilforordnet, 1, election_day()), 1).await; // other team
+    s.seats(s.slot(0, &s.tilforordnet, 0, election_day()), 2)
+        .await;
+    s.seats(s.slot(0, &s.valgstyrer, 0, election_day()), 1)
+        .await; // trusted
+    s.seats(s.slot(1, &s.tilforordnet, 1, election_day()), 1)
+        .await; // other team
     s.seats(
         s.slot(2, &s.tilforordnet, 0, election_day() - Duration::days(1)),
         1,
@@ -353,12 +408,18 @@ async fn my_vacancies_lists_open_future_seats_of_my_teams_in_active_elections() 
     assert_eq!(
         summary,
         vec![
-            (s.stations[2].id, s.tilforordnet.id, election_day() - Duration::days(1), 1),
+            (
+                s.stations[2].id,
+                s.tilforordnet.id,
+                election_day() - Duration::days(1),
+                1
+            ),
             (s.stations[0].id, s.tilforordnet.id, election_day(), 2),
         ]
     );
     // The day after the eve, that task is past; taking a listed seat works.
-    s.clock.set(Utc.with_ymd_and_hms(2026, 11, 17, 6, 0, 0).unwrap());
+    s.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 17, 6, 0, 0).unwrap());
     let mine = s.svc.my_vacancies(&citizen(&p)).await.unwrap();
     assert_eq!(mine.len(), 1);
     let taken = s
@@ -366,14 +427,20 @@ async fn my_vacancies_lists_open_future_seats_of_my_teams_in_active_elections() 
         .take_seat(&citizen(&p), SeatRef::AnyIn(mine[0].slot), None)
         .await
         .unwrap();
-    assert!(matches!(seat(&s, taken).await.state, SeatState::Accepted { .. }));
+    assert!(matches!(
+        seat(&s, taken).await.state,
+        SeatState::Accepted { .. }
+    ));
     // An inactive election lists nothing; staff have no vacancy list.
     s.svc
         .set_election_active(&s.admin, s.election.id, false)
         .await
         .unwrap();
     assert!(s.svc.my_vacancies(&citizen(&p)).await.unwrap().is_empty());
-    assert!(matches!(s.svc.my_vacancies(&s.admin).await, Err(Error::Denied(_))));
+    assert!(matches!(
+        s.svc.my_vacancies(&s.admin).await,
+        Err(Error::Denied(_))
+    ));
 }
 
 #[tokio::test]
@@ -405,7 +472,10 @@ async fn set_team_responsible_grants_and_revokes_a_party_secretarys_scope() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Denied(_)), "outside the scope: {err}");
-    s.svc.place_member(&actor, here.id, member.id).await.unwrap();
+    s.svc
+        .place_member(&actor, here.id, member.id)
+        .await
+        .unwrap();
     s.svc
         .set_team_responsible(&s.admin, s.teams[0].id, sec.id, None)
         .await

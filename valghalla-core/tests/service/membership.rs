@@ -39,7 +39,14 @@ async fn a_citizen_may_leave_a_team_on_their_own() {
     let p = s.person("Bo", "Dam", 2).await;
     let both: BTreeSet<_> = [s.teams[2].id, s.teams[0].id].into();
     s.svc
-        .edit_participant(&s.admin, p.id, Contact::default(), BTreeSet::new(), Some(both), None)
+        .edit_participant(
+            &s.admin,
+            p.id,
+            Contact::default(),
+            BTreeSet::new(),
+            Some(both),
+            None,
+        )
         .await
         .unwrap();
     let after = s
@@ -63,7 +70,14 @@ async fn leaving_a_team_with_an_accepted_seat_in_it_is_refused() {
     let p = s.person("Bo", "Dam", 0).await;
     let both: BTreeSet<_> = [s.teams[2].id, s.teams[0].id].into();
     s.svc
-        .edit_participant(&s.admin, p.id, Contact::default(), BTreeSet::new(), Some(both), None)
+        .edit_participant(
+            &s.admin,
+            p.id,
+            Contact::default(),
+            BTreeSet::new(),
+            Some(both),
+            None,
+        )
         .await
         .unwrap();
     let seat = s
@@ -93,9 +107,20 @@ async fn a_citizen_joins_a_team_through_its_link() {
     let p = s.person("Bo", "Dam", 2).await;
     let link = s
         .svc
-        .create_link(&s.admin, LinkKind::Team { team: s.teams[1].id })
+        .create_link(
+            &s.admin,
+            LinkKind::Team {
+                team: s.teams[1].id,
+            },
+        )
         .await
         .unwrap();
     s.svc.join_team(&citizen(&p), &link.token).await.unwrap();
-    assert!(participant(&s, p.id).await.unwrap().teams.contains(&s.teams[1].id));
+    assert!(
+        participant(&s, p.id)
+            .await
+            .unwrap()
+            .teams
+            .contains(&s.teams[1].id)
+    );
 }

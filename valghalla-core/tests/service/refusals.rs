@@ -18,7 +18,12 @@ async fn outsider() -> (Scenario, Actor, Participant) {
     let s = scenario().await;
     let secretary = s.person("Sara", "Sekretær", 0).await;
     s.svc
-        .set_team_responsible(&s.admin, s.teams[0].id, secretary.id, Some(LocationScope::All))
+        .set_team_responsible(
+            &s.admin,
+            s.teams[0].id,
+            secretary.id,
+            Some(LocationScope::All),
+        )
         .await
         .unwrap();
     let actor = s.actor_for(&secretary).await;
@@ -64,7 +69,10 @@ async fn a_party_secretary_naming_an_outsider_hears_only_not_a_member_of_your_te
             .windows(3)
             .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
         assert!(!has_time, "no times: {text}");
-        assert!(!text.contains("opgave fra") && !text.contains("task from"), "{text}");
+        assert!(
+            !text.contains("opgave fra") && !text.contains("task from"),
+            "{text}"
+        );
     }
 }
 
@@ -75,7 +83,12 @@ async fn a_secretary_who_may_read_the_person_hears_every_reason() {
     let both = s.person("Bent", "Begge", 0).await;
     for team in [0, 1] {
         s.svc
-            .set_team_responsible(&s.admin, s.teams[team].id, both.id, Some(LocationScope::All))
+            .set_team_responsible(
+                &s.admin,
+                s.teams[team].id,
+                both.id,
+                Some(LocationScope::All),
+            )
             .await
             .unwrap();
     }
@@ -84,7 +97,11 @@ async fn a_secretary_who_may_read_the_person_hears_every_reason() {
         .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1)
         .await
         .remove(0);
-    let err = s.svc.place_member(&actor, seat.id, young.id).await.unwrap_err();
+    let err = s
+        .svc
+        .place_member(&actor, seat.id, young.id)
+        .await
+        .unwrap_err();
     assert!(err.is_refused("not-team-member"), "{err}");
     assert!(err.is_refused("double-booked"), "{err}");
     assert!(err.is_refused("age18"), "{err}");

@@ -67,7 +67,10 @@ async fn a_window_edit_that_would_double_book_someone_is_refused_naming_them() {
     )));
     let en = err.to_string();
     assert!(en.contains("Anna Holm"), "{en}");
-    assert!(en.contains("Fintæller") && en.contains("Tilforordnet"), "{en}");
+    assert!(
+        en.contains("Fintæller") && en.contains("Tilforordnet"),
+        "{en}"
+    );
     assert!(err.message_da().contains("Anna Holm"));
     // Nothing changed.
     let stored = s.svc.task_types(&s.admin).await.unwrap();

@@ -15,8 +15,8 @@ use valghalla_core::ids::{
 use valghalla_core::messages::MessageKind;
 use valghalla_core::model::{
     Area, AuditAction, AuditEntry, Contact, DateRange, Election, Link, LinkAuthor, LinkKind,
-    LinkToken,
-    Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState, SlotKey, Versioned,
+    LinkToken, Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState, SlotKey,
+    Versioned,
 };
 use valghalla_core::store::{DeliveryStatus, OutboxMessage, Store};
 use valghalla_core::values::Name;

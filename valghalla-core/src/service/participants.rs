@@ -292,13 +292,23 @@ impl Valghalla {
     pub async fn participant(&self, actor: &Actor, id: ParticipantId) -> Result<ParticipantView> {
         let mut tx = Tx::new(self);
         let p = tx.get::<Participant>(id).await?;
+        // The person's teams decide; a denial must not tell them to whom they were denied.
         self.authorize(
             actor,
             Permission::ReadParticipant {
                 participant: id,
                 teams: p.teams.clone(),
             },
-        )?;
+        )
+        .map_err(|_| {
+            Error::Denied(crate::rules::access::Denied {
+                actor: actor.label(),
+                permission: Permission::ReadParticipant {
+                    participant: id,
+                    teams: BTreeSet::new(),
+                },
+            })
+        })?;
         let full_cpr = if crate::rules::access::authorize(actor, &Permission::ReadFullCpr).is_ok() {
             let ctx = self.ctx(actor);
             let audit = ctx.audit(

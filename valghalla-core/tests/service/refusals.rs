@@ -106,3 +106,20 @@ async fn a_secretary_who_may_read_the_person_hears_every_reason() {
     assert!(err.is_refused("double-booked"), "{err}");
     assert!(err.is_refused("age18"), "{err}");
 }
+
+#[tokio::test]
+async fn a_denied_profile_view_does_not_name_the_persons_teams() {
+    let (s, secretary, young) = outsider().await;
+    let err = s.svc.participant(&secretary, young.id).await.unwrap_err();
+    let Error::Denied(denied) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(
+        denied.permission,
+        valghalla_core::rules::access::Permission::ReadParticipant {
+            participant: young.id,
+            teams: Default::default(),
+        }
+    );
+    assert!(!err.to_string().contains(&s.teams[1].id.to_string()));
+}

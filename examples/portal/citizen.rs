@@ -465,7 +465,7 @@ pub async fn delete_profile(State(state): State<Shared>, me: Me) -> Result<Respo
         return Err(AppError::NotFound);
     };
     match state.svc.delete_participant(&me.0.actor, pid).await {
-        Ok(()) => {
+        Ok(_freed) => {
             state
                 .sessions
                 .update(me.0.session_id(), |s| s.participant = None)

@@ -103,11 +103,12 @@ async fn page(
                 LogStatus::Pending => "Venter",
                 LogStatus::Sent => "Sendt",
                 LogStatus::Failed => "Fejlet",
+                LogStatus::Cancelled => "Annulleret",
             },
             class: match l.status {
                 LogStatus::Pending => "invited",
                 LogStatus::Sent => "accepted",
-                LogStatus::Failed => "vacant",
+                LogStatus::Failed | LogStatus::Cancelled => "vacant",
             },
             channel: l.channel.unwrap_or_default(),
             error: l.error.unwrap_or_default(),

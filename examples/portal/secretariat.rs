@@ -1539,10 +1539,10 @@ pub async fn create_master(
             let end = time("opgavetype-slut", &mut errors);
             let payment = match form.get("opgavetype-honorar") {
                 "" => None,
-                v => match v.parse::<u64>() {
-                    Ok(kr) => Some(Ore::kroner(kr)),
-                    Err(_) => {
-                        errors.add("opgavetype-honorar", "Honorar: angiv et helt antal kroner.");
+                v => match Ore::parse_payment(v) {
+                    Ok(ore) => Some(ore),
+                    Err(e) => {
+                        errors.add("opgavetype-honorar", e.message_da());
                         None
                     }
                 },

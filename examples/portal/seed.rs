@@ -56,7 +56,11 @@ pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::er
         day += Duration::days(1);
     }
     let delta = day - ds.election.election_day();
-    let period = ds.election.working_period().shifted(delta.num_days());
+    let period = ds
+        .election
+        .working_period()
+        .shifted(delta.num_days())
+        .ok_or("the demo election cannot move to that day")?;
     ds.election.reschedule(day, period)?;
     for s in &mut ds.seats {
         s.slot.date += delta;

@@ -1,6 +1,11 @@
 //! Task times. A task type has a daily window of local times; on a given date that becomes a
 //! [`TimeWindow`] of real instants in Europe/Copenhagen, so a window that crosses midnight or a
 //! daylight-saving change has its true length.
+//!
+//! Every time shown to a person — refusals, messages, lists, exports, pages — is written here,
+//! in Danish local time, with "(næste dag)" / "(next day)" when a window ends after midnight:
+//! [`format_local`], [`TimeWindow::display`], [`DailyWindow::display`] and
+//! [`DailyWindow::end_display`]. Instants are stored and compared in UTC; they are never shown so.
 
 use chrono::{
     DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
@@ -43,6 +48,20 @@ impl DailyWindow {
     /// Whether the task ends on the day after its date.
     pub fn ends_next_day(&self) -> bool {
         self.end <= self.start
+    }
+
+    /// The window as a person reads it: `07:30–22:00`, or `17:00–02:00 (næste dag)`.
+    pub fn display(&self, lang: Lang) -> String {
+        format!("{}–{}", hm(self.start), self.end_display(lang))
+    }
+
+    /// The end as a person reads it: `22:00`, or `02:00 (næste dag)` when it is the next day.
+    pub fn end_display(&self, lang: Lang) -> String {
+        if self.ends_next_day() {
+            format!("{} {}", hm(self.end), lang.next_day())
+        } else {
+            hm(self.end)
+        }
     }
 
     /// The real window on `date` in Europe/Copenhagen.
@@ -115,6 +134,55 @@ impl TimeWindow {
     pub fn duration(&self) -> Duration {
         self.end - self.start
     }
+
+    /// The window in Danish local time: `17.11.2026 07:30–22:00`, `17.11.2026 17:00–02:00
+    /// (næste dag)`, or both dates in full when it spans more than one midnight.
+    pub fn display(&self, lang: Lang) -> String {
+        let (start, end) = (local(self.start), local(self.end));
+        let first = start.format("%d.%m.%Y %H:%M");
+        let days = (end.date() - start.date()).num_days();
+        match days {
+            0 => format!("{first}–{}", hm(end.time())),
+            1 => format!("{first}–{} {}", hm(end.time()), lang.next_day()),
+            _ => format!("{first} – {}", end.format("%d.%m.%Y %H:%M")),
+        }
+    }
+}
+
+/// The language a time is written in for a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// Danish.
+    Da,
+    /// English.
+    En,
+}
+
+impl Lang {
+    fn next_day(self) -> &'static str {
+        match self {
+            Lang::Da => "(næste dag)",
+            Lang::En => "(next day)",
+        }
+    }
+}
+
+fn hm(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+fn local(at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&Copenhagen).naive_local()
+}
+
+/// An instant as a person reads it, in Danish local time: `17.11.2026 07:30`.
+pub fn format_local(at: DateTime<Utc>) -> String {
+    local(at).format("%d.%m.%Y %H:%M").to_string()
+}
+
+/// A date as a person reads it: `17.11.2026`.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
 }
 
 /// Today's date in Danish local time.
@@ -173,6 +241,55 @@ mod tests {
         // An ambiguous end takes the later instant: 01:00 -> 02:30 spans the repeated hour.
         let w = DailyWindow::new(t(1, 0), t(2, 30)).on(d(2026, 10, 25));
         assert_eq!(w.duration(), Duration::minutes(150));
+    }
+
+    #[test]
+    fn windows_are_shown_in_danish_local_time() {
+        // 07:30–22:00 in November is 06:30–21:00 UTC; in June 05:30–20:00 UTC.
+        let w = DailyWindow::new(t(7, 30), t(22, 0));
+        assert_eq!(
+            w.on(d(2026, 11, 17)).display(Lang::Da),
+            "17.11.2026 07:30–22:00"
+        );
+        assert_eq!(
+            w.on(d(2026, 6, 10)).display(Lang::En),
+            "10.06.2026 07:30–22:00"
+        );
+        assert_eq!(w.display(Lang::Da), "07:30–22:00");
+        assert_eq!(
+            format_local(w.on(d(2026, 11, 17)).start),
+            "17.11.2026 07:30"
+        );
+    }
+
+    #[test]
+    fn windows_ending_after_midnight_say_next_day() {
+        let count = DailyWindow::new(t(17, 0), t(2, 0));
+        assert_eq!(count.display(Lang::Da), "17:00–02:00 (næste dag)");
+        assert_eq!(count.end_display(Lang::En), "02:00 (next day)");
+        assert_eq!(
+            count.on(d(2026, 11, 17)).display(Lang::Da),
+            "17.11.2026 17:00–02:00 (næste dag)"
+        );
+        assert_eq!(
+            count.on(d(2026, 11, 17)).display(Lang::En),
+            "17.11.2026 17:00–02:00 (next day)"
+        );
+        // Across the autumn change the local times are still the wall-clock ones.
+        assert_eq!(
+            DailyWindow::new(t(20, 0), t(8, 0))
+                .on(d(2026, 10, 24))
+                .display(Lang::Da),
+            "24.10.2026 20:00–08:00 (næste dag)"
+        );
+        let long = TimeWindow {
+            start: count.on(d(2026, 11, 17)).start,
+            end: count.on(d(2026, 11, 19)).end,
+        };
+        assert_eq!(
+            long.display(Lang::En),
+            "17.11.2026 17:00 – 20.11.2026 02:00"
+        );
     }
 
     #[test]

@@ -402,9 +402,53 @@ deserialize_via_parse!(PostalCode, PostalCode::parse);
 pub struct Ore(pub u64);
 
 impl Ore {
-    /// From whole kroner.
-    pub const fn kroner(kr: u64) -> Self {
-        Ore(kr * 100)
+    /// The largest payment a task type may carry: 100.000 kr. (a task pays some hundreds to a
+    /// few thousand kroner; anything near this is a typing error).
+    pub const MAX_PAYMENT: Ore = Ore(100_000 * 100);
+
+    /// From whole kroner; `None` when the amount does not fit.
+    pub const fn kroner(kr: u64) -> Option<Self> {
+        match kr.checked_mul(100) {
+            Some(ore) => Some(Ore(ore)),
+            None => None,
+        }
+    }
+
+    /// A payment as typed: whole kroner (`1320`, `1.320`), at most [`Ore::MAX_PAYMENT`].
+    pub fn parse_payment(input: &str) -> Result<Ore, FieldError> {
+        let digits: String = input.trim().chars().filter(|c| *c != '.').collect();
+        let invalid = |en: &str, da: &str| FieldError::new("payment", "honorar", en, da);
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid(
+                "give a whole number of kroner",
+                "angiv et helt antal kroner",
+            ));
+        }
+        digits
+            .parse::<u64>()
+            .ok()
+            .and_then(Ore::kroner)
+            .filter(|ore| *ore <= Ore::MAX_PAYMENT)
+            .ok_or_else(|| {
+                invalid(
+                    "the payment may be at most 100.000 kr.",
+                    "honoraret må højst være 100.000 kr.",
+                )
+            })
+    }
+
+    /// Refuses a payment above [`Ore::MAX_PAYMENT`].
+    pub fn check_payment(self) -> Result<Ore, FieldError> {
+        if self <= Ore::MAX_PAYMENT {
+            Ok(self)
+        } else {
+            Err(FieldError::new(
+                "payment",
+                "honorar",
+                "the payment may be at most 100.000 kr.",
+                "honoraret må højst være 100.000 kr.",
+            ))
+        }
     }
 }
 
@@ -432,6 +476,19 @@ impl std::fmt::Display for Ore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_payments_are_refused_without_overflow() {
+        assert_eq!(Ore::kroner(u64::MAX), None);
+        assert_eq!(Ore::parse_payment("1.320"), Ok(Ore(132_000)));
+        let e = Ore::parse_payment("18446744073709551615").unwrap_err();
+        assert_eq!(e.field, "payment");
+        assert!(e.message_da().contains("100.000"), "{}", e.message_da());
+        assert!(Ore::parse_payment("12,5").is_err());
+        assert!(Ore::parse_payment("-3").is_err());
+        assert!(Ore(u64::MAX).check_payment().is_err());
+        assert_eq!(Ore::MAX_PAYMENT.check_payment(), Ok(Ore::MAX_PAYMENT));
+    }
 
     #[test]
     fn text_trims_and_bounds() {
@@ -530,9 +587,10 @@ mod tests {
 
     #[test]
     fn money_prints_in_danish_form() {
-        assert_eq!(Ore::kroner(800).to_string(), "800 kr.");
-        assert_eq!(Ore::kroner(1320).to_string(), "1.320 kr.");
+        assert_eq!(Ore::kroner(800).unwrap().to_string(), "800 kr.");
+        assert_eq!(Ore::kroner(1320).unwrap().to_string(), "1.320 kr.");
         assert_eq!(Ore(132050).to_string(), "1.320,50 kr.");
-        assert_eq!(Ore::kroner(1_000_000).to_string(), "1.000.000 kr.");
+        assert_eq!(Ore::kroner(1_000_000).unwrap().to_string(), "1.000.000 kr.");
+        assert_eq!(Ore(u64::MAX).to_string(), "184.467.440.737.095.516,15 kr.");
     }
 }

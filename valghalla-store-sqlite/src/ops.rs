@@ -254,6 +254,7 @@ fn status_name(status: &DeliveryStatus) -> &'static str {
         DeliveryStatus::Pending => "pending",
         DeliveryStatus::Sent { .. } => "sent",
         DeliveryStatus::Failed { .. } => "failed",
+        DeliveryStatus::Cancelled { .. } => "cancelled",
     }
 }
 

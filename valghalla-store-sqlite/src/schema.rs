@@ -23,10 +23,11 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0002_indexes_and_team_members.sql"),
     ),
     (3, include_str!("../migrations/0003_communication.sql")),
+    (4, include_str!("../migrations/0004_cancelled_messages.sql")),
 ];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// How long a statement waits for another connection's lock before it gives up with
 /// `StoreError::Unavailable`.

@@ -123,6 +123,64 @@ async fn a_version_1_database_is_migrated_and_keeps_its_data() {
 }
 
 #[tokio::test]
+async fn a_version_3_outbox_is_migrated_with_its_messages_and_takes_cancellations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let pending = message(10, valghalla_core::ids::ParticipantId::new(), None);
+    {
+        let c = Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..3] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.pragma_update(None, "user_version", 3).unwrap();
+        c.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        c.execute(
+            "INSERT INTO outbox (id, created_at, participant_id, election_id, status, attempts, \
+             next_attempt_at, doc) VALUES (?1, 10, ?2, NULL, 'pending', 0, 10, ?3)",
+            rusqlite::params![
+                pending.id.to_string(),
+                pending.participant.to_string(),
+                serde_json::to_string(&pending).unwrap()
+            ],
+        )
+        .unwrap();
+        // Version 3 could not store a cancelled message.
+        assert!(
+            c.execute("UPDATE outbox SET status = 'cancelled'", [])
+                .is_err()
+        );
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let all = store
+        .outbox(&valghalla_core::store::OutboxFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all, vec![pending.clone()]);
+    let cancelled = valghalla_core::store::DeliveryStatus::Cancelled {
+        at: at(20),
+        reason: "pladsen er ikke længere tilbudt modtageren".into(),
+    };
+    store
+        .record_delivery(valghalla_core::store::DeliveryUpdate {
+            id: pending.id,
+            expected_attempts: 0,
+            status: cancelled.clone(),
+            next_attempt_at: at(20),
+            error: None,
+        })
+        .await
+        .unwrap();
+    let all = store
+        .outbox(&valghalla_core::store::OutboxFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all[0].status, cancelled);
+    store.close().await;
+    assert_eq!(pragma(&path, "user_version"), SCHEMA_VERSION);
+}
+
+#[tokio::test]
 async fn a_database_from_a_newer_valghalla_is_refused_and_left_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.db");

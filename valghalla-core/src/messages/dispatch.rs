@@ -6,12 +6,16 @@
 //!
 //! 1. **holds** it (leaves it pending, untouched) while its election is inactive — except a
 //!    cancellation confirmation, which the participant gets whatever the election's state;
-//! 2. resolves the template: the election's per-task-type override → the election's choice →
+//! 2. **cancels** it when its reason no longer holds ([`staleness::stale_reason`]: an invitation
+//!    to a seat the person was removed from since, a removal notice about an invitation they
+//!    never received, a message about a deleted election, …); it is never delivered and the
+//!    communication log shows it as cancelled;
+//! 3. resolves the template: the election's per-task-type override → the election's choice →
 //!    the default for the kind ([`TemplateLibrary::resolve_for`]); a group message uses the text
 //!    the secretariat wrote;
-//! 3. picks the channel from the participant's [`Reachability`] (and the channels a sender is
+//! 4. picks the channel from the participant's [`Reachability`] (and the channels a sender is
 //!    configured for) with the configured [`FallbackOrder`];
-//! 4. renders it from the facts snapshotted when the change happened (only `!days` is counted
+//! 5. renders it from the facts snapshotted when the change happened (only `!days` is counted
 //!    again from the day of delivery), sends it, and records the outcome with [`Store::record_delivery`](crate::store::Store::record_delivery).
 //!
 //! Delivery is **at least once**: a dispatcher that crashes between sending and recording sends
@@ -30,10 +34,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::MessageKind;
 use super::channel::{Channel, FallbackOrder, Reachability, choose_channel};
 use super::library::{ElectionTemplates, TemplateLibrary};
 use super::template::{Template, Token, TokenValues, render_as};
+use super::{MessageKind, staleness};
 use crate::cpr::Cpr;
 use crate::ids::{ElectionId, MessageId, ParticipantId};
 use crate::model::{Election, Participant, Record, RecordKey, Seat};
@@ -164,6 +168,8 @@ pub struct DispatchReport {
     pub failed: usize,
     /// Left waiting because their election is inactive.
     pub held: usize,
+    /// Cancelled: their reason no longer held.
+    pub cancelled: usize,
     /// Recorded first by another dispatcher; skipped.
     pub lost_race: usize,
 }
@@ -255,6 +261,7 @@ impl Dispatcher {
             let outcome = match &update.status {
                 DeliveryStatus::Sent { .. } => &mut report.sent,
                 DeliveryStatus::Failed { .. } => &mut report.failed,
+                DeliveryStatus::Cancelled { .. } => &mut report.cancelled,
                 DeliveryStatus::Pending => &mut report.retried,
             };
             match svc.store().record_delivery(update).await {
@@ -301,6 +308,18 @@ impl Dispatcher {
                 error: None,
             })
         };
+        let cancel = |reason: &str| {
+            Disposition::Record(DeliveryUpdate {
+                id: msg.id,
+                expected_attempts: msg.attempts,
+                status: DeliveryStatus::Cancelled {
+                    at: now,
+                    reason: reason.to_owned(),
+                },
+                next_attempt_at: now,
+                error: None,
+            })
+        };
         // 1. The election gate.
         if let Some(election_id) = msg.election {
             let election = cached_election(svc, cache, election_id).await?;
@@ -309,20 +328,24 @@ impl Dispatcher {
                     return Ok(Disposition::Hold);
                 }
                 None if msg.kind != MessageKind::Cancellation => {
-                    return Ok(fail("valget findes ikke længere".into()));
+                    return Ok(cancel("valget findes ikke længere"));
                 }
                 _ => {}
             }
         }
+        // 2. Does it still hold? (Checked once it would go out, so held messages cost nothing.)
+        if let Some(reason) = self.stale(svc, msg).await? {
+            return Ok(cancel(reason));
+        }
         let Some(participant) = cached_participant(svc, cache, msg.participant).await? else {
             return Ok(fail("deltageren findes ikke længere".into()));
         };
-        // 2. The template.
+        // 3. The template.
         let template = match self.template_for(svc, cache, msg).await? {
             Ok(t) => t,
             Err(reason) => return Ok(fail(reason)),
         };
-        // 3. The channel.
+        // 4. The channel.
         let reachability = Reachability {
             exempt_from_digital_post: participant.person.exempt_from_digital_post
                 || !self.senders.contains_key(&Channel::DigitalPost),
@@ -347,7 +370,7 @@ impl Dispatcher {
                 choice.channel.name_da()
             )));
         };
-        // 4. Render and send.
+        // 5. Render and send.
         let mut values = token_values(&msg.facts);
         // `!days` counts from delivery, not from when the message was queued (it may have been
         // held while its election was inactive, or retried).
@@ -406,11 +429,56 @@ impl Dispatcher {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Pending,
-                next_attempt_at: now + self.config.backoff(attempts),
+                next_attempt_at: now
+                    .checked_add_signed(self.config.backoff(attempts))
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
                 error: Some(reason),
             },
         };
         Ok(Disposition::Record(update))
+    }
+
+    /// Why `msg` no longer holds, if it does not (see [`staleness::stale_reason`]).
+    async fn stale(
+        &self,
+        svc: &Valghalla,
+        msg: &OutboxMessage,
+    ) -> Result<Option<&'static str>, StoreError> {
+        let Some(seat_id) = msg.seat else {
+            return Ok(None);
+        };
+        if msg.custom.is_some() || msg.kind == MessageKind::Cancellation {
+            return Ok(None);
+        }
+        let seat = match svc.store().get(RecordKey::Seat(seat_id)).await? {
+            Some(v) => match v.value {
+                Record::Seat(s) => Some(s),
+                _ => None,
+            },
+            None => None,
+        };
+        let retracts = !staleness::tells_of_seat(msg.kind);
+        let told_of_seat = retracts
+            && svc
+                .store()
+                .outbox(&OutboxFilter {
+                    participant: Some(msg.participant),
+                    ..OutboxFilter::default()
+                })
+                .await?
+                .iter()
+                .any(|m| {
+                    m.seat == Some(seat_id)
+                        && staleness::tells_of_seat(m.kind)
+                        && matches!(m.status, DeliveryStatus::Sent { .. })
+                });
+        Ok(staleness::stale_reason(
+            msg,
+            staleness::SeatNow {
+                seat: seat.as_ref(),
+                told_of_seat,
+            },
+        ))
     }
 
     /// The template for `msg`, or why there is none.

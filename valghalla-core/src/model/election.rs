@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ElectionId, ElectionTypeId, WorkLocationId};
@@ -90,6 +90,18 @@ impl ElectionType {
     }
 }
 
+/// The years an election's dates may lie in. Anything outside is a typing error (a year 20026,
+/// a two-digit year), and bounding them keeps every date computation far from the calendar's
+/// limits.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// The longest working period, in days (first to last day, both included): tasks lie from some
+/// weeks before election day (postal-vote review) to the final count after it.
+pub const MAX_WORKING_PERIOD_DAYS: u64 = 92;
+
+/// The longest lock period, in days.
+pub const MAX_LOCK_PERIOD_DAYS: u16 = 60;
+
 /// An inclusive range of dates, first ≤ last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "(NaiveDate, NaiveDate)", into = "(NaiveDate, NaiveDate)")]
@@ -128,12 +140,27 @@ impl DateRange {
         first.iter_days().take_while(move |d| *d <= last)
     }
 
-    /// The range moved by `days`.
-    pub fn shifted(&self, days: i64) -> DateRange {
-        DateRange {
-            first: self.first + Duration::days(days),
-            last: self.last + Duration::days(days),
-        }
+    /// The range moved by `days`; `None` past the calendar's limits.
+    pub fn shifted(&self, days: i64) -> Option<DateRange> {
+        Some(DateRange {
+            first: shift_date(self.first, days)?,
+            last: shift_date(self.last, days)?,
+        })
+    }
+
+    /// How many days the range holds (both ends included).
+    pub fn len_days(&self) -> u64 {
+        u64::try_from((self.last - self.first).num_days()).map_or(0, |d| d + 1)
+    }
+}
+
+/// `date` moved by `days` (negative: earlier); `None` past the calendar's limits.
+pub fn shift_date(date: NaiveDate, days: i64) -> Option<NaiveDate> {
+    let n = Days::new(days.unsigned_abs());
+    if days >= 0 {
+        date.checked_add_days(n)
+    } else {
+        date.checked_sub_days(n)
     }
 }
 
@@ -153,6 +180,30 @@ impl From<DateRange> for (NaiveDate, NaiveDate) {
 /// Why an election's dates are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ElectionError {
+    /// A date outside [`PLAUSIBLE_YEARS`].
+    #[error("{field}: {date} is not a plausible date; use a year from 1900 to 2200")]
+    ImplausibleDate {
+        /// Which date (`election day`, `first day`, `last day`).
+        field: &'static str,
+        /// The date.
+        date: NaiveDate,
+    },
+    /// The working period is longer than [`MAX_WORKING_PERIOD_DAYS`].
+    #[error(
+        "working period: {days} days is too long; a working period may be at most {MAX_WORKING_PERIOD_DAYS} days"
+    )]
+    PeriodTooLong {
+        /// Its length.
+        days: u64,
+    },
+    /// The lock period is longer than [`MAX_LOCK_PERIOD_DAYS`].
+    #[error(
+        "lock period: {days} days is too long; the lock period may be at most {MAX_LOCK_PERIOD_DAYS} days"
+    )]
+    LockPeriodTooLong {
+        /// Its length.
+        days: u16,
+    },
     /// The working period ends before it starts.
     #[error("working period: the last day {last} is before the first day {first}")]
     PeriodReversed {
@@ -188,6 +239,20 @@ pub enum ElectionError {
 impl DanishMessage for ElectionError {
     fn message_da(&self) -> String {
         match self {
+            ElectionError::ImplausibleDate { field, date } => format!(
+                "{}: {date} er ikke en mulig dato; brug et årstal fra 1900 til 2200",
+                match *field {
+                    "election day" => "Valgdato",
+                    "first day" => "Første dag",
+                    _ => "Sidste dag",
+                }
+            ),
+            ElectionError::PeriodTooLong { days } => format!(
+                "Arbejdsperiode: {days} dage er for lang; en arbejdsperiode må højst være {MAX_WORKING_PERIOD_DAYS} dage"
+            ),
+            ElectionError::LockPeriodTooLong { days } => format!(
+                "Låseperiode: {days} dage er for lang; låseperioden må højst være {MAX_LOCK_PERIOD_DAYS} dage"
+            ),
             ElectionError::PeriodReversed { first, last } => {
                 format!("Arbejdsperiode: sidste dag {last} ligger før første dag {first}")
             }
@@ -224,7 +289,9 @@ pub struct Election {
 }
 
 impl Election {
-    /// A new, inactive election. The working period must contain the election day.
+    /// A new, inactive election. Its dates must be plausible ([`PLAUSIBLE_YEARS`]), the
+    /// working period at most [`MAX_WORKING_PERIOD_DAYS`] long and contain the election day, and
+    /// the lock period at most [`MAX_LOCK_PERIOD_DAYS`].
     pub fn new(
         title: Name,
         election_type: ElectionTypeId,
@@ -232,7 +299,8 @@ impl Election {
         working_period: DateRange,
         lock_period_days: u16,
     ) -> Result<Self, ElectionError> {
-        check_day_in_period(election_day, working_period)?;
+        check_dates(election_day, working_period)?;
+        check_lock_period(lock_period_days)?;
         Ok(Election {
             id: ElectionId::new(),
             title,
@@ -261,7 +329,7 @@ impl Election {
         election_day: NaiveDate,
         working_period: DateRange,
     ) -> Result<(), ElectionError> {
-        check_day_in_period(election_day, working_period)?;
+        check_dates(election_day, working_period)?;
         self.election_day = election_day;
         self.working_period = working_period;
         Ok(())
@@ -280,10 +348,46 @@ impl Election {
         }
     }
 
-    /// The last day a participant may withdraw from a task on `task_date`.
-    pub fn last_day_to_withdraw(&self, task_date: NaiveDate) -> NaiveDate {
-        task_date - Duration::days(i64::from(self.lock_period_days) + 1)
+    /// Sets the lock period, at most [`MAX_LOCK_PERIOD_DAYS`].
+    pub fn set_lock_period(&mut self, days: u16) -> Result<(), ElectionError> {
+        check_lock_period(days)?;
+        self.lock_period_days = days;
+        Ok(())
     }
+
+    /// The last day a participant may withdraw from a task on `task_date` (the earliest date
+    /// there is, should that lie before the calendar's start: then it is always locked).
+    pub fn last_day_to_withdraw(&self, task_date: NaiveDate) -> NaiveDate {
+        task_date
+            .checked_sub_days(Days::new(u64::from(self.lock_period_days) + 1))
+            .unwrap_or(NaiveDate::MIN)
+    }
+}
+
+fn check_lock_period(days: u16) -> Result<(), ElectionError> {
+    if days > MAX_LOCK_PERIOD_DAYS {
+        return Err(ElectionError::LockPeriodTooLong { days });
+    }
+    Ok(())
+}
+
+/// Plausible dates, a working period of bounded length, containing election day.
+fn check_dates(day: NaiveDate, period: DateRange) -> Result<(), ElectionError> {
+    for (field, date) in [
+        ("election day", day),
+        ("first day", period.first()),
+        ("last day", period.last()),
+    ] {
+        if !PLAUSIBLE_YEARS.contains(&date.year()) {
+            return Err(ElectionError::ImplausibleDate { field, date });
+        }
+    }
+    if period.len_days() > MAX_WORKING_PERIOD_DAYS {
+        return Err(ElectionError::PeriodTooLong {
+            days: period.len_days(),
+        });
+    }
+    check_day_in_period(day, period)
 }
 
 fn check_day_in_period(day: NaiveDate, period: DateRange) -> Result<(), ElectionError> {
@@ -325,6 +429,53 @@ mod tests {
         assert!(matches!(err, ElectionError::DayOutsidePeriod { .. }));
         assert!(err.message_da().starts_with("Valgdato"));
         assert!(DateRange::new(d(2026, 6, 11), d(2026, 6, 9)).is_err());
+    }
+
+    #[test]
+    fn implausible_dates_and_overlong_periods_are_refused() {
+        let name = Name::parse("FV").unwrap();
+        let far = NaiveDate::from_ymd_opt(262_142, 1, 1).unwrap();
+        let period = DateRange::new(far, far).unwrap();
+        let err = Election::new(name.clone(), ElectionTypeId::new(), far, period, 4).unwrap_err();
+        assert!(matches!(
+            err,
+            ElectionError::ImplausibleDate {
+                field: "election day",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("1900 to 2200"), "{err}");
+        assert!(err.message_da().starts_with("Valgdato"));
+        let long = DateRange::new(d(2026, 1, 1), d(2026, 12, 31)).unwrap();
+        let err =
+            Election::new(name.clone(), ElectionTypeId::new(), d(2026, 6, 1), long, 4).unwrap_err();
+        assert_eq!(err, ElectionError::PeriodTooLong { days: 365 });
+        let short = DateRange::new(d(2026, 6, 1), d(2026, 6, 1)).unwrap();
+        let err = Election::new(name, ElectionTypeId::new(), d(2026, 6, 1), short, 61).unwrap_err();
+        assert_eq!(err, ElectionError::LockPeriodTooLong { days: 61 });
+    }
+
+    #[test]
+    fn date_arithmetic_at_the_calendars_edges_does_not_panic() {
+        let edge = DateRange::new(NaiveDate::MAX, NaiveDate::MAX).unwrap();
+        assert_eq!(edge.shifted(1), None);
+        assert_eq!(edge.shifted(i64::MIN), None);
+        assert_eq!(
+            DateRange::new(d(2026, 6, 9), d(2026, 6, 11))
+                .unwrap()
+                .shifted(-7),
+            Some(DateRange::new(d(2026, 6, 2), d(2026, 6, 4)).unwrap())
+        );
+        let mut e = Election::new(
+            Name::parse("FV").unwrap(),
+            ElectionTypeId::new(),
+            d(2026, 6, 10),
+            DateRange::new(d(2026, 6, 10), d(2026, 6, 10)).unwrap(),
+            4,
+        )
+        .unwrap();
+        e.lock_period_days = u16::MAX;
+        assert_eq!(e.last_day_to_withdraw(NaiveDate::MIN), NaiveDate::MIN);
     }
 
     #[test]

@@ -94,6 +94,23 @@ pub struct Link {
     pub created_at: DateTime<Utc>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Who made it: a team responsible's link offers trusted task types only while the
+    /// secretariat allows it for the team ([`Team::responsibles_may_link_trusted`]). Links stored
+    /// before this was recorded count as a team responsible's (they fail closed).
+    ///
+    /// [`Team::responsibles_may_link_trusted`]: crate::model::Team::responsibles_may_link_trusted
+    #[serde(default)]
+    pub made_by: LinkAuthor,
+}
+
+/// Who made a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum LinkAuthor {
+    /// The election secretariat.
+    Secretariat,
+    /// A team responsible (party secretary).
+    #[default]
+    TeamResponsible,
 }
 
 impl Link {

@@ -144,6 +144,10 @@ pub struct Team {
     pub description: String,
     /// Team responsibles (*teamansvarlige*, party secretaries) and where they may act.
     pub responsibles: BTreeMap<ParticipantId, LocationScope>,
+    /// Whether the secretariat allows the team's responsibles to offer trusted task types
+    /// (valgstyrer) through the links they make. Off unless the secretariat turns it on.
+    #[serde(default)]
+    pub responsibles_may_link_trusted: bool,
 }
 
 /// A special diet a participant can ask for (vegetarian, gluten-free, …).

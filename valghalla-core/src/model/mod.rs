@@ -15,8 +15,9 @@ mod seat;
 pub use audit::{AuditAction, AuditEntry};
 pub use election::{
     DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
+    MAX_LOCK_PERIOD_DAYS, MAX_WORKING_PERIOD_DAYS, PLAUSIBLE_YEARS, shift_date,
 };
-pub use link::{Link, LinkKind, LinkToken, VacancyFilter};
+pub use link::{Link, LinkAuthor, LinkKind, LinkToken, VacancyFilter};
 pub use master::{
     Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };

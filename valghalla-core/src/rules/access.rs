@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ParticipantId, TeamId, WorkLocationId};
 use crate::model::LocationScope;
+use crate::rules::{Refused, Violation};
 
 /// A staff member's role in the secretariat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,10 +113,29 @@ pub enum Permission {
     ReadFullCpr,
     /// Look a CPR number up in the registry and create a participant.
     CreateParticipant,
-    /// Change a participant's contact details, diets and teams.
+    /// Change a participant's contact details, diets and preferred work location. Joining or
+    /// leaving a team is its own permission ([`Permission::JoinTeam`], [`Permission::LeaveTeam`]).
     EditParticipant {
         /// The participant.
         participant: ParticipantId,
+    },
+    /// Make `participant` a member of `team`. A person joins only through the team's link
+    /// (which its responsible or the secretariat makes); the secretariat adds anyone.
+    JoinTeam {
+        /// The participant.
+        participant: ParticipantId,
+        /// The team.
+        team: TeamId,
+        /// Whether it happens through a live link of the team.
+        by_link: bool,
+    },
+    /// `participant` leaves `team` on their own (or the secretariat takes them out). A team
+    /// responsible removing a member is [`Permission::RemoveTeamMember`].
+    LeaveTeam {
+        /// The participant.
+        participant: ParticipantId,
+        /// The team.
+        team: TeamId,
     },
     /// Delete or anonymise a participant.
     DeleteParticipant {
@@ -170,6 +190,31 @@ fn team_scope_allows(p: &PersonActor, team: TeamId, location: Option<WorkLocatio
     }
 }
 
+/// What a refused command may tell `actor` when it names `person` (a member of `person_teams`)
+/// for a seat of `team`: every reason when the actor may read the person, otherwise only that
+/// the person is not a member of the team — never their age, eligibility or bookings.
+pub fn refusal_for(
+    actor: &Actor,
+    person: ParticipantId,
+    person_teams: &BTreeSet<TeamId>,
+    team: TeamId,
+    refused: Refused,
+) -> Refused {
+    let readable = authorize(
+        actor,
+        &Permission::ReadParticipant {
+            participant: person,
+            teams: person_teams.clone(),
+        },
+    )
+    .is_ok();
+    if readable {
+        refused
+    } else {
+        Refused::one(Violation::NotTeamMember { team })
+    }
+}
+
 /// Decides whether `actor` may do `permission`. Deny by default.
 pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
     use Permission as P;
@@ -199,7 +244,13 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             P::AnswerOwnSeat { participant }
             | P::TakeVacantSeat { participant }
             | P::EditParticipant { participant }
-            | P::DeleteParticipant { participant } => *participant == p.participant,
+            | P::DeleteParticipant { participant }
+            | P::LeaveTeam { participant, .. } => *participant == p.participant,
+            P::JoinTeam {
+                participant,
+                by_link,
+                ..
+            } => *by_link && *participant == p.participant,
             P::ReadParticipant { participant, teams } => {
                 *participant == p.participant
                     || teams
@@ -337,6 +388,15 @@ mod tests {
                 .prop_map(|participant| Permission::EditParticipant { participant }),
             p.clone()
                 .prop_map(|participant| Permission::DeleteParticipant { participant }),
+            (p.clone(), t.clone(), any::<bool>()).prop_map(|(participant, team, by_link)| {
+                Permission::JoinTeam {
+                    participant,
+                    team,
+                    by_link,
+                }
+            }),
+            (p.clone(), t.clone())
+                .prop_map(|(participant, team)| Permission::LeaveTeam { participant, team }),
             (p, prop::collection::btree_set(t.clone(), 0..3)).prop_map(|(participant, teams)| {
                 Permission::ReadParticipant { participant, teams }
             }),
@@ -377,7 +437,14 @@ mod tests {
             Permission::AnswerOwnSeat { participant }
             | Permission::TakeVacantSeat { participant }
             | Permission::EditParticipant { participant }
-            | Permission::DeleteParticipant { participant } => *participant == p.participant,
+            | Permission::DeleteParticipant { participant }
+            | Permission::LeaveTeam { participant, .. } => *participant == p.participant,
+            // Joining a team takes its link: never by editing one's own profile.
+            Permission::JoinTeam {
+                participant,
+                by_link,
+                ..
+            } => *by_link && *participant == p.participant,
             Permission::ReadParticipant { participant, teams } => {
                 *participant == p.participant || teams.iter().any(|t| in_team(t, None))
             }
@@ -404,7 +471,8 @@ mod tests {
                         | Permission::DistributeSeats | Permission::ManageSeatHolders | Permission::PlaceMember { .. }
                         | Permission::EditParticipant { .. } | Permission::DeleteParticipant { .. }
                         | Permission::RemoveTeamMember { .. } | Permission::ManageLinks { .. }
-                        | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr);
+                        | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr
+                        | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
                 }
                 _ => {}
@@ -504,6 +572,39 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn a_person_joins_a_team_only_through_its_link_but_leaves_on_their_own() {
+        let (me, team) = (ParticipantId::new(), TeamId::new());
+        let actor = Actor::Person(PersonActor {
+            participant: me,
+            ..Default::default()
+        });
+        let join = |by_link| Permission::JoinTeam {
+            participant: me,
+            team,
+            by_link,
+        };
+        assert!(authorize(&actor, &join(false)).is_err());
+        assert!(authorize(&actor, &join(true)).is_ok());
+        let leave = Permission::LeaveTeam {
+            participant: me,
+            team,
+        };
+        assert!(authorize(&actor, &leave).is_ok());
+        // Nobody else's membership, not even by link.
+        let other = Permission::JoinTeam {
+            participant: ParticipantId::new(),
+            team,
+            by_link: true,
+        };
+        assert!(authorize(&actor, &other).is_err());
+        let admin = Actor::Secretariat {
+            user: "a".into(),
+            role: StaffRole::Administrator,
+        };
+        assert!(authorize(&admin, &join(false)).is_ok());
     }
 
     #[test]

@@ -12,6 +12,10 @@ use crate::model::{
 };
 use crate::rules::{Ctx, Decision, Refused, Violation};
 
+/// The most seats one slot (one team's seats of one task type at one location on one day) may
+/// have. A polling station has some tens of helpers; anything near this is a typing error.
+pub const MAX_SEATS_PER_SLOT: u32 = 1000;
+
 /// What a distribution change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DistributionReport {

@@ -23,7 +23,7 @@ use crate::model::{
 };
 use crate::rules::booking::{self, Booking};
 use crate::rules::eligibility::{self, EligibilityInput};
-use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
+use crate::rules::{Ctx, Decision, MessageIntent, Refused, SeatLabel, Violation};
 use crate::values::MunicipalityCode;
 
 /// The facts about a seat a transition needs.
@@ -330,6 +330,14 @@ pub fn take_vacant(
 
 /// A team responsible places a member of their team directly into a vacant seat of the team
 /// (whether the responsible may act at that location is the access policy's job).
+///
+/// Of the checks of the other routes onto a seat it applies: the election must be **active**
+/// (`election-inactive`: team responsibles work in active elections, as the team views show
+/// only those), the task must **not have taken place** (`task-in-the-past`), the seat must be
+/// vacant and the person a member of the seat's team, and the checks every route shares
+/// (the slot fits the election and location, eligibility, double booking). **Trusted task
+/// types are allowed**: placing known members as valgstyrere is what party secretaries do;
+/// only the open routes (links, vacancy lists) keep trusted seats from the public.
 pub fn place_member(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
@@ -337,12 +345,20 @@ pub fn place_member(
 ) -> Result<Decision, Refused> {
     let p = person.participant;
     let mut v = Vec::new();
+    if !seat.election.active {
+        v.push(Violation::ElectionInactive);
+    }
     if seat.seat.state != SeatState::Vacant {
         v.push(Violation::SeatNotVacant);
     }
     if !p.teams.contains(&seat.seat.slot.team) {
         v.push(Violation::NotTeamMember {
             team: seat.seat.slot.team,
+        });
+    }
+    if seat.seat.slot.date < ctx.today() {
+        v.push(Violation::TaskInThePast {
+            date: seat.seat.slot.date,
         });
     }
     v.extend(placement_violations(seat, person));
@@ -432,6 +448,48 @@ pub fn lock(election: &Election, task_date: NaiveDate, today: NaiveDate) -> Opti
     (today > last_day).then_some(last_day)
 }
 
+/// A seat as a refusal names it: task type, location and its window on the seat's date.
+pub fn seat_label(seat: &Seat, task_type: &TaskType, work_location: &WorkLocation) -> SeatLabel {
+    SeatLabel {
+        seat: seat.id,
+        task_type: task_type.title.to_string(),
+        work_location: work_location.title.to_string(),
+        window: task_type.window.on(seat.slot.date),
+    }
+}
+
+/// A seat a participant holds or is invited to, with what the lock period and a refusal need.
+#[derive(Debug, Clone, Copy)]
+pub struct HeldSeat<'a> {
+    /// The seat.
+    pub seat: &'a Seat,
+    /// Its election (for the lock period).
+    pub election: &'a Election,
+    /// Its task type.
+    pub task_type: &'a TaskType,
+    /// Its work location.
+    pub work_location: &'a WorkLocation,
+}
+
+/// The lock period binds a participant who deletes or anonymises their own profile, as it binds
+/// one who withdraws: refused with [`Violation::Locked`] for every accepted seat that has not
+/// yet taken place and whose lock period has started, naming each. (Deleting by the
+/// secretariat is not bound; see [`delete_participant`].)
+pub fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refused> {
+    let today = ctx.today();
+    let violations = held
+        .iter()
+        .filter(|h| matches!(h.seat.state, SeatState::Accepted { .. }) && h.seat.slot.date >= today)
+        .filter_map(|h| {
+            lock(h.election, h.seat.slot.date, today).map(|last_day| Violation::Locked {
+                last_day,
+                seat: Some(seat_label(h.seat, h.task_type, h.work_location)),
+            })
+        })
+        .collect();
+    Refused::check(violations)
+}
+
 /// T8: the participant withdraws (*afmelder*) from a seat they hold or are invited to. Refused
 /// inside the lock period, with the last day it was possible.
 pub fn withdraw(
@@ -444,7 +502,10 @@ pub fn withdraw(
         return Err(Refused::one(Violation::NotYourSeat));
     }
     if let Some(last_day) = lock(seat.election, seat.seat.slot.date, ctx.today()) {
-        return Err(Refused::one(Violation::Locked { last_day }));
+        return Err(Refused::one(Violation::Locked {
+            last_day,
+            seat: None,
+        }));
     }
     Ok(Decision {
         ops: vec![
@@ -497,42 +558,54 @@ pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Ref
     )
 }
 
-/// T11: a participant is deleted. Every seat they hold is vacated (without messages: they are
-/// gone), their rejections are deleted with them, and they are removed as responsible.
+/// T11: a participant is deleted. Every seat they hold or are invited to is vacated by the
+/// ordinary removal (T9), with an audit entry per seat; the removal messages are dropped, as
+/// their recipient is deleted in the same change and could never be reached. Their rejections
+/// are deleted with them. (The caller removes them as responsible, and checks
+/// [`check_own_deletion`] when they delete themselves.)
 pub fn delete_participant(
     ctx: &Ctx,
     participant: &Participant,
     seats: &[Seat],
     rejections: &[Rejection],
 ) -> Decision {
-    let mut ops: Vec<Op> = seats
+    let mut d = Decision::default();
+    let mut vacated = 0usize;
+    for seat in seats
         .iter()
         .filter(|s| s.state.participant() == Some(participant.id))
-        .map(|s| put_seat(s, SeatState::Vacant))
-        .collect();
-    let vacated = ops.len();
-    ops.extend(
+    {
+        if let Ok(removed) = vacate(
+            ctx,
+            seat,
+            MessageKind::RemovedFromTask,
+            "removed: participant deleted",
+        ) {
+            d.merge(removed);
+            vacated += 1;
+        }
+    }
+    d.messages.clear();
+    d.ops.extend(
         rejections
             .iter()
             .filter(|r| r.participant == participant.id)
             .map(|r| Op::Delete(RecordKey::Rejection(r.id))),
     );
-    ops.push(Op::Delete(RecordKey::Participant(participant.id)));
-    Decision {
-        ops,
-        messages: vec![],
-        audit: vec![ctx.audit(
-            AuditAction::Delete,
-            "participant",
-            participant.id,
-            Some(participant.id),
-            None,
-            format!(
-                "participant {} deleted; {} seat(s) vacated",
-                participant.id, vacated
-            ),
-        )],
-    }
+    d.ops
+        .push(Op::Delete(RecordKey::Participant(participant.id)));
+    d.audit.push(ctx.audit(
+        AuditAction::Delete,
+        "participant",
+        participant.id,
+        Some(participant.id),
+        None,
+        format!(
+            "participant {} deleted; {vacated} seat(s) vacated",
+            participant.id
+        ),
+    ));
+    d
 }
 
 /// T12: a team responsible removes a member from their team. Refused when the member has an

@@ -1002,7 +1002,8 @@ fn t8_withdraw_inside_lock_period_is_refused_with_last_day_reference_bug_11() {
         assert_eq!(
             r.violations,
             vec![Violation::Locked {
-                last_day: d(2026, 6, 5)
+                last_day: d(2026, 6, 5),
+                seat: None,
             }],
             "{now}"
         );
@@ -1018,7 +1019,8 @@ fn t8_withdraw_inside_lock_period_is_refused_with_last_day_reference_bug_11() {
     assert_eq!(
         r.violations,
         vec![Violation::Locked {
-            last_day: d(2026, 6, 4)
+            last_day: d(2026, 6, 4),
+            seat: None,
         }]
     );
 }
@@ -1333,6 +1335,7 @@ fn refusals_have_messages_in_both_languages() {
     use crate::values::DanishMessage;
     let r = Refused::one(Violation::Locked {
         last_day: d(2026, 6, 5),
+        seat: None,
     });
     assert!(r.to_string().contains("05.06.2026"));
     assert!(r.message_da().contains("05.06.2026"));

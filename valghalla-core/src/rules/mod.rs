@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AuditId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::messages::MessageKind;
 use crate::model::{AuditAction, AuditEntry, Op};
-use crate::time::{TimeWindow, local_date};
+use crate::time::{Lang, TimeWindow, format_date, local_date};
 use crate::values::DanishMessage;
 
 pub use eligibility::{Compared, RuleFailure, RuleId};
@@ -102,6 +102,36 @@ impl Decision {
     }
 }
 
+/// A seat as a refusal names it to a person: the task, where, and when (shown in Danish local
+/// time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatLabel {
+    /// The seat.
+    pub seat: SeatId,
+    /// Its task type's title.
+    pub task_type: String,
+    /// Its work location's title.
+    pub work_location: String,
+    /// When it is.
+    pub window: TimeWindow,
+}
+
+impl SeatLabel {
+    /// "Tilforordnet at Korsbæk Skole, 17.11.2026 07:30–22:00" (or "på" in Danish).
+    pub fn describe(&self, lang: Lang) -> String {
+        let at = match lang {
+            Lang::Da => "på",
+            Lang::En => "at",
+        };
+        format!(
+            "{} {at} {}, {}",
+            self.task_type,
+            self.work_location,
+            self.window.display(lang)
+        )
+    }
+}
+
 /// One reason a command was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Violation {
@@ -124,10 +154,13 @@ pub enum Violation {
     WrongInvitationToken,
     /// The seat is not held by or offered to this participant.
     NotYourSeat,
-    /// Inside the lock period: too late to withdraw.
+    /// Inside the lock period: too late to withdraw (or to delete one's profile, which would
+    /// withdraw from the seat).
     Locked {
         /// The last day withdrawing was possible.
         last_day: NaiveDate,
+        /// The locked seat, when the refusal must say which one.
+        seat: Option<SeatLabel>,
     },
     /// The task has already taken place.
     TaskInThePast {
@@ -144,6 +177,9 @@ pub enum Violation {
         /// The task type.
         task_type: TaskTypeId,
     },
+    /// A team responsible's link may not offer trusted task types: the secretariat has not
+    /// allowed it for the team.
+    TrustedLinkNotAllowed,
     /// The election is not active.
     ElectionInactive,
     /// The date is outside the election's working period.
@@ -174,6 +210,16 @@ pub enum Violation {
     LinkDoesNotCoverSeat,
     /// The election is active and must be deactivated first.
     ElectionActive,
+    /// A change of times (a task type's window) would make a participant hold two seats whose
+    /// times overlap.
+    EditCreatesDoubleBooking {
+        /// The participant.
+        participant: ParticipantId,
+        /// Their name (the refusal goes to the secretariat, who may read it).
+        name: String,
+        /// The two seats, with their times after the change.
+        seats: Box<[SeatLabel; 2]>,
+    },
 }
 
 impl Violation {
@@ -181,7 +227,9 @@ impl Violation {
     pub fn code(&self) -> &'static str {
         match self {
             Violation::Ineligible(f) => f.rule.code(),
-            Violation::DoubleBooked { .. } => "double-booked",
+            Violation::DoubleBooked { .. } | Violation::EditCreatesDoubleBooking { .. } => {
+                "double-booked"
+            }
             Violation::SeatNotVacant => "seat-not-vacant",
             Violation::NotInvited => "not-invited",
             Violation::WrongInvitationToken => "wrong-invitation-token",
@@ -189,7 +237,7 @@ impl Violation {
             Violation::Locked { .. } => "locked",
             Violation::TaskInThePast { .. } => "task-in-the-past",
             Violation::NotTeamMember { .. } => "not-team-member",
-            Violation::TrustedTask { .. } => "trusted-task",
+            Violation::TrustedTask { .. } | Violation::TrustedLinkNotAllowed => "trusted-task",
             Violation::ElectionInactive => "election-inactive",
             Violation::DateOutsidePeriod { .. } => "date-outside-period",
             Violation::LocationNotInElection { .. } => "location-not-in-election",
@@ -207,9 +255,8 @@ impl Violation {
         match self {
             Violation::Ineligible(f) => f.message_en(),
             Violation::DoubleBooked { window, .. } => format!(
-                "The person already has a task from {} to {} (UTC) that overlaps this one.",
-                window.start.format("%d.%m.%Y %H:%M"),
-                window.end.format("%d.%m.%Y %H:%M")
+                "The person already has a task on {} that overlaps this one.",
+                window.display(Lang::En)
             ),
             Violation::SeatNotVacant => {
                 "The seat is already taken or offered to someone else.".into()
@@ -219,14 +266,25 @@ impl Violation {
             }
             Violation::WrongInvitationToken => "The invitation link is no longer valid.".into(),
             Violation::NotYourSeat => "The seat is not yours.".into(),
-            Violation::Locked { last_day } => format!(
+            Violation::Locked {
+                last_day,
+                seat: None,
+            } => format!(
                 "It is too late to withdraw: the last day was {}. Contact the election secretariat.",
-                last_day.format("%d.%m.%Y")
+                format_date(*last_day)
+            ),
+            Violation::Locked {
+                last_day,
+                seat: Some(seat),
+            } => format!(
+                "It is too late to withdraw from {}: the last day was {}. Contact the election secretariat.",
+                seat.describe(Lang::En),
+                format_date(*last_day)
             ),
             Violation::TaskInThePast { date } => {
                 format!(
                     "The task on {} has already taken place.",
-                    date.format("%d.%m.%Y")
+                    format_date(*date)
                 )
             }
             Violation::NotTeamMember { .. } => {
@@ -235,11 +293,14 @@ impl Violation {
             Violation::TrustedTask { .. } => {
                 "This is a position of trust; it is filled by invitation only.".into()
             }
+            Violation::TrustedLinkNotAllowed => {
+                "The election secretariat has not allowed this team's links to offer positions of trust (such as valgstyrer); leave them out or ask the secretariat.".into()
+            }
             Violation::ElectionInactive => "The election is not active.".into(),
             Violation::DateOutsidePeriod { date } => {
                 format!(
                     "{} is outside the election's working period.",
-                    date.format("%d.%m.%Y")
+                    format_date(*date)
                 )
             }
             Violation::LocationNotInElection { .. } => {
@@ -257,6 +318,11 @@ impl Violation {
             }
             Violation::LinkDoesNotCoverSeat => "The link is not valid for this seat.".into(),
             Violation::ElectionActive => "The election is active; deactivate it first.".into(),
+            Violation::EditCreatesDoubleBooking { name, seats, .. } => format!(
+                "{name} would hold two tasks at the same time: {} and {}. Move or remove one of them first.",
+                seats[0].describe(Lang::En),
+                seats[1].describe(Lang::En)
+            ),
         }
     }
 }
@@ -266,9 +332,8 @@ impl DanishMessage for Violation {
         match self {
             Violation::Ineligible(f) => f.message_da(),
             Violation::DoubleBooked { window, .. } => format!(
-                "Personen har allerede en opgave fra {} til {} (UTC), som overlapper denne.",
-                window.start.format("%d.%m.%Y %H:%M"),
-                window.end.format("%d.%m.%Y %H:%M")
+                "Personen har allerede en opgave den {}, som overlapper denne.",
+                window.display(Lang::Da)
             ),
             Violation::SeatNotVacant => "Pladsen er allerede besat eller tilbudt en anden.".into(),
             Violation::NotInvited => {
@@ -276,25 +341,39 @@ impl DanishMessage for Violation {
             }
             Violation::WrongInvitationToken => "Invitationslinket er ikke længere gyldigt.".into(),
             Violation::NotYourSeat => "Pladsen er ikke din.".into(),
-            Violation::Locked { last_day } => format!(
+            Violation::Locked {
+                last_day,
+                seat: None,
+            } => format!(
                 "Det er for sent at melde fra: sidste dag var {}. Kontakt valgsekretariatet.",
-                last_day.format("%d.%m.%Y")
+                format_date(*last_day)
+            ),
+            Violation::Locked {
+                last_day,
+                seat: Some(seat),
+            } => format!(
+                "Det er for sent at melde fra {}: sidste dag var {}. Kontakt valgsekretariatet.",
+                seat.describe(Lang::Da),
+                format_date(*last_day)
             ),
             Violation::TaskInThePast { date } => {
                 format!(
                     "Opgaven den {} har allerede fundet sted.",
-                    date.format("%d.%m.%Y")
+                    format_date(*date)
                 )
             }
             Violation::NotTeamMember { .. } => "Personen er ikke medlem af pladsens team.".into(),
             Violation::TrustedTask { .. } => {
                 "Det er en betroet opgave; den besættes kun ved invitation.".into()
             }
+            Violation::TrustedLinkNotAllowed => {
+                "Valgsekretariatet har ikke tilladt, at teamets links tilbyder betroede opgaver (som valgstyrer); udelad dem, eller spørg sekretariatet.".into()
+            }
             Violation::ElectionInactive => "Valget er ikke aktivt.".into(),
             Violation::DateOutsidePeriod { date } => {
                 format!(
                     "{} ligger uden for valgets arbejdsperiode.",
-                    date.format("%d.%m.%Y")
+                    format_date(*date)
                 )
             }
             Violation::LocationNotInElection { .. } => "Arbejdsstedet er ikke med i valget.".into(),
@@ -308,6 +387,11 @@ impl DanishMessage for Violation {
             }
             Violation::LinkDoesNotCoverSeat => "Linket gælder ikke for denne plads.".into(),
             Violation::ElectionActive => "Valget er aktivt; deaktivér det først.".into(),
+            Violation::EditCreatesDoubleBooking { name, seats, .. } => format!(
+                "{name} ville få to opgaver på samme tid: {} og {}. Flyt eller fjern den ene først.",
+                seats[0].describe(Lang::Da),
+                seats[1].describe(Lang::Da)
+            ),
         }
     }
 }

@@ -18,11 +18,11 @@ use proptest::prelude::*;
 
 use crate::ids::{ParticipantId, RejectionId, SeatId, TeamId};
 use crate::model::{
-    Election, ElectionKind, ElectionType, EligibilityRule, InvitationToken, Op, Participant,
-    Record, RecordKey, Rejection, Seat, SeatState, SeatStatus, SlotKey, TaskType, Trust,
-    WorkLocation,
+    AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, InvitationToken, Op,
+    Participant, Record, RecordKey, Rejection, Seat, SeatState, SeatStatus, SlotKey, TaskType,
+    Trust, WorkLocation,
 };
-use crate::rules::booking::Booking;
+use crate::rules::booking::{Booking, overlaps_after_window_change};
 use crate::rules::distribution::{move_vacant, set_seat_count};
 use crate::rules::lifecycle::{
     Answer, OpenAccess, PersonFacts, SeatFacts, accept_invitation, answer_on_behalf, decline,
@@ -30,7 +30,8 @@ use crate::rules::lifecycle::{
     take_vacant, withdraw,
 };
 use crate::rules::lifecycle_tests::{Fx, adult, ctx_at, d, election, kolding, t, task_type, utc};
-use crate::rules::{Decision, Refused};
+use crate::rules::{Decision, Refused, Violation};
+use crate::time::DailyWindow;
 use crate::values::{MunicipalityCode, Name};
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +261,11 @@ enum Cmd {
         to_team: usize,
         count: u32,
     },
+    /// A master-data edit: task type `tt` gets window `window` (an index into [`WINDOWS`]).
+    EditWindow {
+        tt: usize,
+        window: usize,
+    },
 }
 
 fn arb_tok() -> impl Strategy<Value = Tok> {
@@ -283,6 +289,7 @@ fn arb_cmd() -> impl Strategy<Value = (Cmd, usize)> {
         3 => ([i(), i(), i(), i(), 0usize..5], 0u32..5)
             .prop_map(|(slot, desired)| Cmd::SetSeatCount { slot, desired }),
         2 => (i(), i(), 0u32..3).prop_map(|(seat, to_team, count)| Cmd::MoveVacant { seat, to_team, count }),
+        2 => (i(), 0usize..WINDOWS.len()).prop_map(|(tt, window)| Cmd::EditWindow { tt, window }),
     ];
     (cmd, 0usize..6)
 }
@@ -509,6 +516,10 @@ impl World {
                 Op::Touch(RecordKey::Participant(id)) => {
                     assert!(self.participants.contains_key(id), "touched a ghost");
                 }
+                Op::Put(Record::TaskType(tt)) => {
+                    let known = self.types.iter_mut().find(|x| x.id == tt.id);
+                    *known.expect("an edit of a known task type") = tt.clone();
+                }
                 other => panic!("unexpected op {other:?}"),
             }
         }
@@ -626,6 +637,37 @@ impl World {
                     .map(|(d, _)| d),
                 )
             }
+            Cmd::EditWindow { tt, window } => {
+                let mut edited = self.types[tt % self.types.len()].clone();
+                let (a, b) = WINDOWS[window];
+                edited.window = DailyWindow::new(t(a, 0), t(b, 0));
+                let held: Vec<(&Seat, &TaskType)> = self
+                    .seats
+                    .values()
+                    .filter(|s| s.state.participant().is_some())
+                    .map(|s| (s, self.task_type(s)))
+                    .collect();
+                let overlaps = overlaps_after_window_change(edited.id, edited.window, &held);
+                Some(match overlaps.first() {
+                    Some(o) => Err(Refused::one(Violation::DoubleBooked {
+                        seat: o.seats[1],
+                        election: self.seats[&o.seats[1]].slot.election,
+                        window: edited.window.on(self.seats[&o.seats[0]].slot.date),
+                    })),
+                    None => Ok(Decision {
+                        audit: vec![ctx.audit(
+                            AuditAction::Edit,
+                            "task_type",
+                            edited.id,
+                            None,
+                            None,
+                            "window edited",
+                        )],
+                        ops: vec![Op::Put(Record::TaskType(edited))],
+                        messages: vec![],
+                    }),
+                })
+            }
         }
     }
 
@@ -723,8 +765,8 @@ fn simple_eligible(s: &Setup, p: usize, e: usize, tt: usize) -> bool {
     !(r[0] && g.birth == 2 || r[1] && !g.resident || r[2] && !g.danish || r[3] && g.guardianship)
 }
 
-fn simple_window(s: &Setup, tt: usize, date: usize) -> (NaiveDateTime, NaiveDateTime) {
-    let (a, b) = WINDOWS[s.types[tt].window];
+fn simple_window(window: usize, date: usize) -> (NaiveDateTime, NaiveDateTime) {
+    let (a, b) = WINDOWS[window];
     let day = dates()[date];
     let start = day.and_time(NaiveTime::MIN) + Duration::hours(i64::from(a));
     let end_day = if b <= a { day + Duration::days(1) } else { day };
@@ -736,6 +778,8 @@ fn simple_window(s: &Setup, tt: usize, date: usize) -> (NaiveDateTime, NaiveDate
 
 struct Model<'s> {
     s: &'s Setup,
+    /// Each task type's window (an index into [`WINDOWS`]); master-data edits change them.
+    windows: Vec<usize>,
     active: Vec<bool>,
     seats: BTreeMap<SeatId, ([usize; 5], Holder)>,
     people: Vec<Option<(BTreeSet<usize>, usize)>>,
@@ -745,6 +789,7 @@ impl<'s> Model<'s> {
     fn new(s: &'s Setup, start: &Observed) -> Self {
         Model {
             s,
+            windows: s.types.iter().map(|t| t.window).collect(),
             active: (0..s.n_elections)
                 .map(|_| s.n_elections == 2 || s.single_active)
                 .collect(),
@@ -761,9 +806,9 @@ impl<'s> Model<'s> {
     }
 
     fn overlaps(&self, p: usize, except: SeatId, slot: [usize; 5]) -> bool {
-        let (s1, e1) = simple_window(self.s, slot[2], slot[4]);
+        let (s1, e1) = simple_window(self.windows[slot[2]], slot[4]);
         self.seats.iter().any(|(id, (sl, h))| {
-            let (s2, e2) = simple_window(self.s, sl[2], sl[4]);
+            let (s2, e2) = simple_window(self.windows[sl[2]], sl[4]);
             *id != except && h.is_some_and(|(q, _)| q == p) && s1 < e2 && s2 < e1
         })
     }
@@ -851,7 +896,11 @@ impl<'s> Model<'s> {
             Cmd::PlaceMember { seat, p } => {
                 let p = p % n_people;
                 let (id, slot, h) = get(self, seat);
-                let ok = h.is_none() && self.member(p, slot[3]) && self.can_place(p, id, slot);
+                let ok = self.active[slot[0]]
+                    && date_of(slot) >= today
+                    && h.is_none()
+                    && self.member(p, slot[3])
+                    && self.can_place(p, id, slot);
                 if ok {
                     self.set(id, Some((p, Accepted)));
                 }
@@ -1001,6 +1050,27 @@ impl<'s> Model<'s> {
                     }
                 }
                 true
+            }
+            Cmd::EditWindow { tt, window } => {
+                let tt = tt % self.windows.len();
+                let mut windows = self.windows.clone();
+                windows[tt] = window;
+                let held: Vec<([usize; 5], usize)> = self
+                    .seats
+                    .values()
+                    .filter_map(|(slot, h)| h.map(|(p, _)| (*slot, p)))
+                    .collect();
+                let clash = held.iter().enumerate().any(|(i, (a, p))| {
+                    held[i + 1..].iter().any(|(b, q)| {
+                        let (s1, e1) = simple_window(windows[a[2]], a[4]);
+                        let (s2, e2) = simple_window(windows[b[2]], b[4]);
+                        p == q && (a[2] == tt || b[2] == tt) && s1 < e2 && s2 < e1
+                    })
+                });
+                if !clash {
+                    self.windows = windows;
+                }
+                !clash
             }
         }
     }
@@ -1197,8 +1267,8 @@ fn simple_windows_match_the_engine_in_summer() {
     for a in 0..WINDOWS.len() {
         for b in 0..WINDOWS.len() {
             for (da, db) in [(2, 2), (1, 2), (2, 1)] {
-                let (s1, e1) = simple_window(&s, a, da);
-                let (s2, e2) = simple_window(&s, b, db);
+                let (s1, e1) = simple_window(a, da);
+                let (s2, e2) = simple_window(b, db);
                 let simple = s1 < e2 && s2 < e1;
                 let wa = w.types[a].window.on(dates()[da]);
                 let wb = w.types[b].window.on(dates()[db]);

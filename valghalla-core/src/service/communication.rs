@@ -114,6 +114,9 @@ pub enum LogStatus {
     Sent,
     /// Given up.
     Failed,
+    /// Never delivered: its reason no longer held when it was due (e.g. an invitation held
+    /// while the election was inactive, to a seat the person was removed from since).
+    Cancelled,
 }
 
 /// Which messages the communication log shows.
@@ -146,9 +149,9 @@ pub struct LogEntry {
     pub status: LogStatus,
     /// The channel it went out on (`digital_post`, `email`, `sms`), once sent.
     pub channel: Option<String>,
-    /// When it was sent or given up.
+    /// When it was sent, given up or cancelled.
     pub at: Option<DateTime<Utc>>,
-    /// The failure reason, or the last error of a pending retry.
+    /// The failure or cancellation reason, or the last error of a pending retry.
     pub error: Option<String>,
     /// Delivery attempts so far.
     pub attempts: u32,
@@ -163,6 +166,9 @@ impl LogEntry {
             }
             DeliveryStatus::Failed { at, reason } => {
                 (LogStatus::Failed, None, Some(at), Some(reason))
+            }
+            DeliveryStatus::Cancelled { at, reason } => {
+                (LogStatus::Cancelled, None, Some(at), Some(reason))
             }
         };
         LogEntry {

@@ -59,9 +59,21 @@ pub struct ElectionEdit {
 }
 
 fn invalid(e: crate::model::ElectionError) -> Error {
+    use crate::model::ElectionError as E;
     let field = match e {
-        crate::model::ElectionError::DayOutsidePeriod { .. } => ("election day", "valgdato"),
-        _ => ("working period", "arbejdsperiode"),
+        E::DayOutsidePeriod { .. }
+        | E::ImplausibleDate {
+            field: "election day",
+            ..
+        } => ("election day", "valgdato"),
+        E::ImplausibleDate {
+            field: "first day", ..
+        } => ("first day", "første dag"),
+        E::ImplausibleDate { .. } => ("last day", "sidste dag"),
+        E::LockPeriodTooLong { .. } => ("lock period", "låseperiode"),
+        E::PeriodTooLong { .. } | E::PeriodReversed { .. } | E::DateOutsidePeriod { .. } => {
+            ("working period", "arbejdsperiode")
+        }
     };
     Error::Invalid(FieldError::new(
         field.0,
@@ -156,7 +168,9 @@ impl Valghalla {
                 .reschedule(edit.election_day, period)
                 .map_err(invalid)?;
             election.title = title.clone();
-            election.lock_period_days = edit.lock_period_days;
+            election
+                .set_lock_period(edit.lock_period_days)
+                .map_err(invalid)?;
             for l in &edit.work_locations {
                 tx.get::<WorkLocation>(*l).await?;
             }
@@ -200,9 +214,10 @@ impl Valghalla {
         }))
     }
 
-    /// Duplicates an election to a new election day: same type, locations and lock period, and
-    /// every seat of the source moved by the same number of days relative to election day, as a
-    /// vacant seat. Participants and answers are not copied.
+    /// Duplicates an election to a new election day: same type, locations, lock period and
+    /// message-template choices, and every seat of the source moved by the same number of days
+    /// relative to election day, as a vacant seat. Participants and answers are not copied. The
+    /// new dates are checked like a new election's.
     pub async fn duplicate_election(
         &self,
         actor: &Actor,
@@ -216,11 +231,17 @@ impl Valghalla {
         Ok(transact!(self, |tx| {
             let src = tx.get::<Election>(source).await?;
             let shift = (new_election_day - src.election_day()).num_days();
+            let period = src.working_period().shifted(shift).ok_or_else(|| {
+                invalid(crate::model::ElectionError::ImplausibleDate {
+                    field: "election day",
+                    date: new_election_day,
+                })
+            })?;
             let mut copy = Election::new(
                 title.clone(),
                 src.election_type,
                 new_election_day,
-                src.working_period().shifted(shift),
+                period,
                 src.lock_period_days,
             )
             .map_err(invalid)?;
@@ -230,8 +251,15 @@ impl Valghalla {
             for s in tx.query::<Seat>(&Query::SeatsOfElection(source)).await? {
                 let mut slot = s.slot;
                 slot.election = copy.id;
-                slot.date += chrono::Duration::days(shift);
+                // Inside the new working period, which was checked above: this cannot fail.
+                slot.date = crate::model::shift_date(slot.date, shift).unwrap_or(slot.date);
                 ops.push(Op::Put(Record::Seat(Seat::vacant(slot))));
+            }
+            let seats = ops.len() - 1;
+            let mut settings = tx.communication().await?;
+            if let Some(choices) = settings.elections.get(&source).cloned() {
+                settings.elections.insert(copy.id, choices);
+                ops.push(Op::Put(Record::Communication(settings)));
             }
             let audit = ctx.audit(
                 AuditAction::Create,
@@ -239,10 +267,7 @@ impl Valghalla {
                 copy.id,
                 None,
                 Some(copy.id),
-                format!(
-                    "duplicated from election {source} with {} seat(s)",
-                    ops.len() - 1
-                ),
+                format!("duplicated from election {source} with {seats} seat(s)"),
             );
             (
                 Decision {
@@ -290,7 +315,8 @@ impl Valghalla {
         Ok(())
     }
 
-    /// Deletes an inactive election with its seats, rejections and links.
+    /// Deletes an inactive election with its seats, rejections, links and message-template
+    /// choices.
     pub async fn delete_election(&self, actor: &Actor, id: ElectionId) -> Result<()> {
         self.authorize(actor, Permission::ManageElections)?;
         let ctx = self.ctx(actor);
@@ -322,6 +348,10 @@ impl Valghalla {
                 }
             }
             ops.push(Op::Delete(RecordKey::Election(id)));
+            let mut settings = tx.communication().await?;
+            if settings.elections.remove(&id).is_some() {
+                ops.push(Op::Put(Record::Communication(settings)));
+            }
             let audit = ctx.audit(
                 AuditAction::Delete,
                 "election",

@@ -8,7 +8,7 @@ use chrono::Duration;
 use crate::ids::ElectionId;
 use crate::model::{Election, Participant, Seat, SeatState, TaskType, Team, WorkLocation};
 use crate::rules::MessageIntent;
-use crate::time::local_date;
+use crate::time::{Lang, format_date, local_date};
 
 use super::Result;
 use super::tx::Tx;
@@ -52,15 +52,12 @@ pub(crate) async fn collect(
         "task_type_description".into(),
         task_type.description.clone(),
     );
-    facts.insert("task_date".into(), slot.date.format("%d.%m.%Y").to_string());
+    facts.insert("task_date".into(), format_date(slot.date));
     facts.insert(
         "task_start".into(),
         task_type.window.start().format("%H:%M").to_string(),
     );
-    facts.insert(
-        "task_end".into(),
-        task_type.window.end().format("%H:%M").to_string(),
-    );
+    facts.insert("task_end".into(), task_type.window.end_display(Lang::Da));
     facts.insert(
         "payment".into(),
         task_type.payment.map(|p| p.to_string()).unwrap_or_default(),

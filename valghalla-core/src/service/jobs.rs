@@ -231,7 +231,7 @@ impl Valghalla {
                 continue;
             }
             let outcome = match config.retirement {
-                Retirement::Delete => self.delete_participant(actor, p.id).await,
+                Retirement::Delete => self.delete_participant(actor, p.id).await.map(drop),
                 Retirement::Anonymise => self.anonymise_participant(actor, p.id).await,
             };
             match outcome {

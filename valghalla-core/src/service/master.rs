@@ -5,7 +5,7 @@
 //! team, a task type being deleted) is refused with the seats that block it; vacant seats that no
 //! longer fit go with the change.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::collation::sort_danish_by;
 use crate::ids::{
@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::distribution::seats_affected_by_location_edit;
-use crate::rules::{Ctx, Decision};
+use crate::rules::{Ctx, Decision, Refused, SeatLabel, Violation, booking, lifecycle};
 use crate::store::Query;
 use crate::time::DailyWindow;
 use crate::values::{Name, Ore, PostalCode, ShortName};
@@ -419,7 +419,7 @@ impl Valghalla {
             short_name: ShortName::parse_field(&d.short_name, "short name", "kort navn")?,
             description: d.description.trim().to_owned(),
             window: d.window,
-            payment: d.payment,
+            payment: d.payment.map(Ore::check_payment).transpose()?,
             trust: d.trust,
             check_eligibility: d.check_eligibility,
             reminders: d.reminders,
@@ -449,7 +449,9 @@ impl Valghalla {
         Ok(tt)
     }
 
-    /// Edits a task type (its times move every seat's window; no seat is deleted).
+    /// Edits a task type. Its times move every seat's window (no seat is deleted); a change of
+    /// times that would make anyone hold two overlapping seats is refused with every such person
+    /// and pair of seats (`double-booked`), and changes nothing.
     pub async fn edit_task_type(
         &self,
         actor: &Actor,
@@ -460,7 +462,10 @@ impl Valghalla {
         let tt = Self::parse_task_type(id, &draft)?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
-            tx.get::<TaskType>(id).await?;
+            let old = tx.get::<TaskType>(id).await?;
+            if old.window != tt.window {
+                Refused::check(window_change_conflicts(&mut tx, &tt).await?)?;
+            }
             (
                 put(
                     tt.clone(),
@@ -549,6 +554,7 @@ impl Valghalla {
             kind,
             description: description.trim().to_owned(),
             responsibles: Default::default(),
+            responsibles_may_link_trusted: false,
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
@@ -692,6 +698,31 @@ impl Valghalla {
         Ok(diet)
     }
 
+    /// Renames a special diet (names are unique, ignoring case).
+    pub async fn edit_special_diet(
+        &self,
+        actor: &Actor,
+        id: SpecialDietId,
+        title: &str,
+    ) -> Result<SpecialDiet> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let title = Name::parse_field(title, "special diet", "specialkost")?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut diet = tx.get::<SpecialDiet>(id).await?;
+            ensure_unique_name::<SpecialDiet>(&mut tx, SpecialDiet::key_of(id), title.as_str())
+                .await?;
+            diet.title = title.clone();
+            (
+                put(
+                    diet.clone(),
+                    audit_put(&ctx, &diet, AuditAction::Edit, "special diet edited"),
+                ),
+                diet,
+            )
+        }))
+    }
+
     /// Deletes a special diet and removes it from every participant.
     pub async fn delete_special_diet(&self, actor: &Actor, id: SpecialDietId) -> Result<()> {
         self.authorize(actor, Permission::EditMasterData)?;
@@ -799,6 +830,65 @@ impl Valghalla {
         sort_danish_by(&mut all, |t| t.title.as_str());
         Ok(all)
     }
+}
+
+/// The double bookings giving `changed` its (new) window would create, as refusals naming the
+/// people and seats: the seats of everyone holding a seat of the task type, in every election.
+async fn window_change_conflicts(tx: &mut Tx<'_>, changed: &TaskType) -> Result<Vec<Violation>> {
+    let mut holders = BTreeSet::new();
+    for election in tx.all::<Election>().await? {
+        for seat in tx
+            .query::<Seat>(&Query::SeatsOfElection(election.id))
+            .await?
+        {
+            if seat.slot.task_type == changed.id
+                && let Some(p) = seat.state.participant()
+            {
+                holders.insert(p);
+            }
+        }
+    }
+    let mut seats = Vec::new();
+    for p in &holders {
+        seats.extend(tx.query::<Seat>(&Query::SeatsOfParticipant(*p)).await?);
+    }
+    let mut task_types: BTreeMap<TaskTypeId, TaskType> = tx
+        .all::<TaskType>()
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    task_types.insert(changed.id, changed.clone());
+    let held: Vec<(&Seat, &TaskType)> = seats
+        .iter()
+        .filter_map(|s| task_types.get(&s.slot.task_type).map(|t| (s, t)))
+        .collect();
+    let overlaps = booking::overlaps_after_window_change(changed.id, changed.window, &held);
+    let mut violations = Vec::with_capacity(overlaps.len());
+    for overlap in overlaps {
+        let name = tx
+            .get::<Participant>(overlap.participant)
+            .await?
+            .full_name();
+        let mut labels = Vec::with_capacity(2);
+        for id in overlap.seats {
+            let Some(seat) = seats.iter().find(|s| s.id == id) else {
+                continue;
+            };
+            let location = tx.get::<WorkLocation>(seat.slot.work_location).await?;
+            if let Some(tt) = task_types.get(&seat.slot.task_type) {
+                labels.push(lifecycle::seat_label(seat, tt, &location));
+            }
+        }
+        if let Ok(seats) = <[SeatLabel; 2]>::try_from(labels) {
+            violations.push(Violation::EditCreatesDoubleBooking {
+                participant: overlap.participant,
+                name,
+                seats: Box::new(seats),
+            });
+        }
+    }
+    Ok(violations)
 }
 
 fn put<E: Entity>(e: E, audit: crate::model::AuditEntry) -> Decision {

@@ -3,14 +3,14 @@
 use std::collections::BTreeSet;
 
 use crate::cpr::Cpr;
-use crate::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
+use crate::ids::{ParticipantId, SeatId, SpecialDietId, TeamId, WorkLocationId};
 use crate::model::{
-    AuditAction, Contact, Op, Participant, PersonRecord, Record, Rejection, Seat, SeatState,
-    SpecialDiet, Team, WorkLocation,
+    AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, Rejection, Seat,
+    SeatState, SpecialDiet, TaskType, Team, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
-use crate::rules::lifecycle::delete_participant;
-use crate::rules::{Decision, Refused, Violation};
+use crate::rules::lifecycle::{self, HeldSeat};
+use crate::rules::{Ctx, Decision, Refused, Violation};
 use crate::store::Query;
 
 use super::tx::Tx;
@@ -129,7 +129,9 @@ impl Valghalla {
     }
 
     /// Changes a participant's contact details, special diets, teams and preferred location.
-    /// Leaving a team is refused while the participant holds an accepted seat of it.
+    /// Each team joined needs [`Permission::JoinTeam`] (a person joins only through a team's
+    /// link, so never here) and each team left [`Permission::LeaveTeam`]; leaving is refused
+    /// while the participant holds an accepted seat of the team.
     pub async fn edit_participant(
         &self,
         actor: &Actor,
@@ -152,6 +154,25 @@ impl Valghalla {
         Ok(transact!(self, |tx| {
             let mut p = tx.get::<Participant>(id).await?;
             let new_teams = teams.clone().unwrap_or_else(|| p.teams.clone());
+            for team in new_teams.difference(&p.teams) {
+                self.authorize(
+                    actor,
+                    Permission::JoinTeam {
+                        participant: id,
+                        team: *team,
+                        by_link: false,
+                    },
+                )?;
+            }
+            for team in p.teams.difference(&new_teams) {
+                self.authorize(
+                    actor,
+                    Permission::LeaveTeam {
+                        participant: id,
+                        team: *team,
+                    },
+                )?;
+            }
             check_refs(&mut tx, &new_teams, &special_diets, preferred_work_location).await?;
             let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
             let blocked: Vec<Violation> = seats
@@ -186,33 +207,54 @@ impl Valghalla {
         }))
     }
 
-    /// Deletes a participant (T11): their seats become vacant, their rejections go with them,
-    /// and they stop being responsible for anything.
-    pub async fn delete_participant(&self, actor: &Actor, id: ParticipantId) -> Result<()> {
+    /// Deletes a participant (T11) and returns the seats it freed. Every seat they held or were
+    /// invited to is vacated by the ordinary removal (an audit entry per seat); their rejections
+    /// go with them, and they stop being responsible for anything.
+    ///
+    /// A person deleting their own profile is bound by the lock period: refused with
+    /// `locked`, naming every locked seat, while they hold an accepted seat whose lock period
+    /// has started ([`lifecycle::check_own_deletion`]). The secretariat is not bound.
+    pub async fn delete_participant(
+        &self,
+        actor: &Actor,
+        id: ParticipantId,
+    ) -> Result<Vec<SeatId>> {
         self.authorize(actor, Permission::DeleteParticipant { participant: id })?;
         let ctx = self.ctx(actor);
-        transact!(self, |tx| {
+        Ok(transact!(self, |tx| {
             let p = tx.get::<Participant>(id).await?;
             let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
+            if deletes_own_profile(actor, id) {
+                check_own_deletion(&mut tx, &ctx, &seats).await?;
+            }
             let rejections = tx
                 .query::<Rejection>(&Query::RejectionsOfParticipant(id))
                 .await?;
-            let mut d = delete_participant(&ctx, &p, &seats, &rejections);
+            let mut d = lifecycle::delete_participant(&ctx, &p, &seats, &rejections);
             d.ops.extend(drop_responsibilities(&mut tx, id).await?);
-            (d, ())
-        });
-        Ok(())
+            let freed = seats
+                .iter()
+                .filter(|s| s.state.participant() == Some(id))
+                .map(|s| s.id)
+                .collect::<Vec<_>>();
+            (d, freed)
+        }))
     }
 
     /// Replaces a participant's personal data with placeholders, keeping the row (and so the
     /// history of seats and rejections) but nothing that identifies the person. The CPR number
-    /// is replaced by a replacement-style number that encodes only the birth year.
+    /// is replaced by a replacement-style number that encodes only the birth year. Refused while
+    /// they hold or are invited to an upcoming seat; a person anonymising their own profile
+    /// inside a seat's lock period is refused with `locked`, naming the seat.
     pub async fn anonymise_participant(&self, actor: &Actor, id: ParticipantId) -> Result<()> {
         self.authorize(actor, Permission::DeleteParticipant { participant: id })?;
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
             let p = tx.get::<Participant>(id).await?;
             let seats = tx.query::<Seat>(&Query::SeatsOfParticipant(id)).await?;
+            if deletes_own_profile(actor, id) {
+                check_own_deletion(&mut tx, &ctx, &seats).await?;
+            }
             if seats
                 .iter()
                 .any(|s| s.state != SeatState::Vacant && s.slot.date >= ctx.today())
@@ -250,13 +292,23 @@ impl Valghalla {
     pub async fn participant(&self, actor: &Actor, id: ParticipantId) -> Result<ParticipantView> {
         let mut tx = Tx::new(self);
         let p = tx.get::<Participant>(id).await?;
+        // The person's teams decide; a denial must not tell them to whom they were denied.
         self.authorize(
             actor,
             Permission::ReadParticipant {
                 participant: id,
                 teams: p.teams.clone(),
             },
-        )?;
+        )
+        .map_err(|_| {
+            Error::Denied(crate::rules::access::Denied {
+                actor: actor.label(),
+                permission: Permission::ReadParticipant {
+                    participant: id,
+                    teams: BTreeSet::new(),
+                },
+            })
+        })?;
         let full_cpr = if crate::rules::access::authorize(actor, &Permission::ReadFullCpr).is_ok() {
             let ctx = self.ctx(actor);
             let audit = ctx.audit(
@@ -296,6 +348,33 @@ impl Valghalla {
             .await?;
         Ok(found.into_iter().next())
     }
+}
+
+/// Whether `actor` is the participant `id` acting on their own profile (and so bound by the
+/// lock period).
+fn deletes_own_profile(actor: &Actor, id: ParticipantId) -> bool {
+    matches!(actor, Actor::Person(p) if p.participant == id)
+}
+
+/// Loads what the lock period needs for each of `seats` and checks it.
+async fn check_own_deletion(tx: &mut Tx<'_>, ctx: &Ctx, seats: &[Seat]) -> Result<()> {
+    let mut loaded = Vec::with_capacity(seats.len());
+    for seat in seats {
+        let election = tx.get::<Election>(seat.slot.election).await?;
+        let task_type = tx.get::<TaskType>(seat.slot.task_type).await?;
+        let location = tx.get::<WorkLocation>(seat.slot.work_location).await?;
+        loaded.push((seat, election, task_type, location));
+    }
+    let held: Vec<HeldSeat<'_>> = loaded
+        .iter()
+        .map(|(seat, election, task_type, work_location)| HeldSeat {
+            seat,
+            election,
+            task_type,
+            work_location,
+        })
+        .collect();
+    Ok(lifecycle::check_own_deletion(ctx, &held)?)
 }
 
 async fn check_refs(

@@ -16,7 +16,7 @@ use crate::model::{
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::rules::{Refused, Violation, lifecycle, links};
 use crate::store::{AuditFilter, Query};
-use crate::time::local_date;
+use crate::time::{Lang, local_date};
 use crate::values::Ore;
 
 use super::tx::Tx;
@@ -192,7 +192,7 @@ pub struct ParticipantRow {
     pub date: NaiveDate,
     /// Start (local time, HH:MM).
     pub start: String,
-    /// End (local time, HH:MM).
+    /// End (local time, HH:MM, with "(næste dag)" when it is the next day).
     pub end: String,
     /// Payment.
     pub payment: Option<Ore>,
@@ -219,7 +219,7 @@ pub struct MyTask {
     pub date: NaiveDate,
     /// Start.
     pub start: String,
-    /// End.
+    /// End (local time, HH:MM, with "(næste dag)" when it is the next day).
     pub end: String,
     /// Payment.
     pub payment: Option<Ore>,
@@ -302,7 +302,7 @@ pub struct Vacancy {
     pub date: NaiveDate,
     /// Start.
     pub start: String,
-    /// End.
+    /// End (local time, HH:MM, with "(næste dag)" when it is the next day).
     pub end: String,
     /// Vacant seats.
     pub vacant: u32,
@@ -655,7 +655,7 @@ impl Valghalla {
                 description: tt.description.clone(),
                 date: s.slot.date,
                 start: tt.window.start().format("%H:%M").to_string(),
-                end: tt.window.end().format("%H:%M").to_string(),
+                end: tt.window.end_display(Lang::Da),
                 payment: tt.payment,
                 last_day_to_withdraw: e.last_day_to_withdraw(s.slot.date),
                 locked: lifecycle::lock(&e, s.slot.date, today).is_some(),
@@ -778,13 +778,20 @@ impl Valghalla {
         let catalog = Catalog::load(&mut tx).await?;
         let mut vacancies: BTreeMap<crate::model::SlotKey, Vacancy> = BTreeMap::new();
         for s in &seats {
-            let (Some(loc), Some(tt)) = (
+            let (Some(loc), Some(tt), Some(team)) = (
                 catalog.locations.get(&s.slot.work_location),
                 catalog.task_types.get(&s.slot.task_type),
+                catalog.teams.get(&s.slot.team),
             ) else {
                 continue;
             };
-            if !links::lists(&link, s, loc, tt) {
+            let at = links::LinkedSeat {
+                seat: s,
+                location: loc,
+                task_type: tt,
+                team,
+            };
+            if !links::lists(&link, &at) {
                 continue;
             }
             if !tx.get::<Election>(s.slot.election).await?.active {
@@ -877,7 +884,7 @@ fn vacancy(s: &Seat, loc: &WorkLocation, tt: &TaskType) -> Vacancy {
         task_type: tt.title.to_string(),
         date: s.slot.date,
         start: tt.window.start().format("%H:%M").to_string(),
-        end: tt.window.end().format("%H:%M").to_string(),
+        end: tt.window.end_display(Lang::Da),
         vacant: 0,
         trusted: tt.trust == Trust::Trusted,
     }
@@ -942,7 +949,7 @@ fn row(
         task_type: tt.title.to_string(),
         date: s.slot.date,
         start: tt.window.start().format("%H:%M").to_string(),
-        end: tt.window.end().format("%H:%M").to_string(),
+        end: tt.window.end_display(Lang::Da),
         payment: tt.payment,
     }
 }

@@ -6,10 +6,11 @@ use chrono::NaiveDate;
 use crate::ids::{ElectionId, LinkId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::RecordKind;
 use crate::model::{
-    AuditAction, Contact, Election, ElectionType, Link, LinkKind, LinkToken, Op, Participant,
-    Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, WorkLocation,
+    AuditAction, Contact, Election, ElectionType, Link, LinkAuthor, LinkKind, LinkToken, Op,
+    Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, Trust,
+    WorkLocation,
 };
-use crate::rules::access::{Actor, Permission, authorize};
+use crate::rules::access::{self, Actor, Permission, authorize};
 use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
 use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, SeatFacts};
@@ -152,12 +153,44 @@ fn pick_vacant(seats: &[Seat], who: ParticipantId) -> Option<Seat> {
     vacant.get(spread).map(|s| (*s).clone())
 }
 
+/// The refusal as `actor` may hear it ([`access::refusal_for`]), when the command names a
+/// person.
+fn visible_refusal(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    seat: SeatRef,
+    participant: Option<ParticipantId>,
+    refused: Refused,
+) -> Refused {
+    let Some(person) = participant else {
+        return refused;
+    };
+    let teams = tx
+        .loaded::<Participant>(person)
+        .map(|p| p.teams)
+        .unwrap_or_default();
+    let team = match seat {
+        SeatRef::Seat(id) => tx.loaded::<Seat>(id).map(|s| s.slot.team),
+        SeatRef::AnyIn(slot) => Some(slot.team),
+    };
+    match team {
+        Some(team) => access::refusal_for(actor, person, &teams, team, refused),
+        // Without a seat there is nothing the refusal could be about but the seat itself.
+        None => refused,
+    }
+}
+
 impl Valghalla {
     /// Runs a seat command: everything [`seat_reads`] names (and `extra`) is read, `body`
     /// decides, and the change set is written, in one
     /// [`read_decide_write`](Valghalla::read_decide_write).
+    ///
+    /// A refusal is decided here, once for every seat command, to hold only what `actor` may
+    /// read ([`access::refusal_for`]): naming a person the actor may not read, they hear only
+    /// that the person is not a member of the seat's team.
     async fn seat_command<T, F>(
         &self,
+        actor: &Actor,
         seat: SeatRef,
         participant: Option<ParticipantId>,
         extra: Option<Read>,
@@ -169,10 +202,21 @@ impl Valghalla {
     {
         let mut reads = seat_reads(seat, participant);
         reads.extend(extra);
+        let actor = actor.clone();
+        let told = async move |tx: &mut Tx<'_>| match body(tx).await {
+            Err(Error::Refused(refused)) => Err(Error::Refused(visible_refusal(
+                tx,
+                &actor,
+                seat,
+                participant,
+                refused,
+            ))),
+            decided => decided,
+        };
         self.read_decide_write(
             reads,
             move |tx| remember_holder_bookings(tx, seat, participant),
-            body,
+            told,
         )
         .await
     }
@@ -194,7 +238,8 @@ impl Valghalla {
     }
 
     /// Sets the number of seats for several (date, team, task type) cells of one work location
-    /// in one atomic change — the distribution grid. Decreases remove only vacant seats.
+    /// in one atomic change — the distribution grid. Decreases remove only vacant seats; a count
+    /// above [`MAX_SEATS_PER_SLOT`](distribution::MAX_SEATS_PER_SLOT) is refused.
     #[tracing::instrument(skip_all, fields(%election, %work_location, cells = cells.len()))]
     pub async fn set_seat_counts(
         &self,
@@ -204,6 +249,23 @@ impl Valghalla {
         cells: &[(NaiveDate, TeamId, TaskTypeId, u32)],
     ) -> Result<Vec<DistributionReport>> {
         self.authorize(actor, Permission::DistributeSeats)?;
+        if cells
+            .iter()
+            .any(|&(.., count)| count > distribution::MAX_SEATS_PER_SLOT)
+        {
+            return Err(Error::Invalid(crate::values::FieldError::new(
+                "seats",
+                "pladser",
+                format!(
+                    "a slot may have at most {} seats",
+                    distribution::MAX_SEATS_PER_SLOT
+                ),
+                format!(
+                    "en opgave må højst have {} pladser pr. team, sted og dag",
+                    distribution::MAX_SEATS_PER_SLOT
+                ),
+            )));
+        }
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let e = tx.get::<Election>(election).await?;
@@ -283,7 +345,7 @@ impl Valghalla {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
-        self.seat_command(seat, Some(participant), None, async move |tx| {
+        self.seat_command(actor, seat, Some(participant), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
             let bookings = bookings_of(tx, participant).await?;
@@ -363,7 +425,7 @@ impl Valghalla {
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
-        self.seat_command(seat, Some(me), None, async move |tx| {
+        self.seat_command(actor, seat, Some(me), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
             let bookings = bookings_of(tx, me).await?;
@@ -385,7 +447,7 @@ impl Valghalla {
         let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
-        self.seat_command(seat, Some(me), None, async move |tx| {
+        self.seat_command(actor, seat, Some(me), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
@@ -405,7 +467,7 @@ impl Valghalla {
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
-        self.seat_command(seat, Some(me), None, async move |tx| {
+        self.seat_command(actor, seat, Some(me), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, me).await?;
             let p = tx.get::<Participant>(me).await?;
             let person = PersonFacts {
@@ -429,7 +491,7 @@ impl Valghalla {
     ) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        self.seat_command(SeatRef::Seat(seat), None, None, async move |tx| {
+        self.seat_command(actor, SeatRef::Seat(seat), None, None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
             let holder = s
                 .state
@@ -460,7 +522,7 @@ impl Valghalla {
     pub async fn remove_from_seat(&self, actor: &Actor, seat: SeatId) -> Result<()> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        self.seat_command(SeatRef::Seat(seat), None, None, async move |tx| {
+        self.seat_command(actor, SeatRef::Seat(seat), None, None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
             Ok((lifecycle::remove(&ctx, &s)?, ()))
         })
@@ -477,12 +539,12 @@ impl Valghalla {
         participant: ParticipantId,
     ) -> Result<()> {
         let ctx = self.ctx(actor);
-        let actor = actor.clone();
+        let acting = actor.clone();
         let at = SeatRef::Seat(seat);
-        self.seat_command(at, Some(participant), None, async move |tx| {
+        self.seat_command(actor, at, Some(participant), None, async move |tx| {
             let s = tx.get::<Seat>(seat).await?;
             tx.svc.authorize(
-                &actor,
+                &acting,
                 Permission::PlaceMember {
                     team: s.slot.team,
                     work_location: s.slot.work_location,
@@ -513,11 +575,12 @@ impl Valghalla {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
         let ctx = self.ctx(actor);
+        let acting = actor.clone();
         let link = link.cloned();
         let link_read = link
             .clone()
             .map(|token| Read::Query(Query::LinkByToken(token)));
-        self.seat_command(seat, Some(me), link_read, async move |tx| {
+        self.seat_command(actor, seat, Some(me), link_read, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, me).await?;
             let mut p = tx.get::<Participant>(me).await?;
             let access = match &link {
@@ -528,8 +591,27 @@ impl Valghalla {
                         .into_iter()
                         .next()
                         .ok_or_else(|| Refused::one(Violation::LinkDoesNotCoverSeat))?;
-                    let access = links::access_through(&link, &b.seat, &b.location, &b.task_type)?;
-                    p.teams.insert(b.seat.slot.team);
+                    let team = tx.get::<Team>(b.seat.slot.team).await?;
+                    let access = links::access_through(
+                        &link,
+                        &links::LinkedSeat {
+                            seat: &b.seat,
+                            location: &b.location,
+                            task_type: &b.task_type,
+                            team: &team,
+                        },
+                    )?;
+                    if !p.teams.contains(&b.seat.slot.team) {
+                        tx.svc.authorize(
+                            &acting,
+                            Permission::JoinTeam {
+                                participant: me,
+                                team: b.seat.slot.team,
+                                by_link: true,
+                            },
+                        )?;
+                        p.teams.insert(b.seat.slot.team);
+                    }
                     access
                 }
                 None => OpenAccess::Vacancies {
@@ -554,7 +636,6 @@ impl Valghalla {
     /// A logged-in participant joins the team of a team link (joining twice changes nothing).
     pub async fn join_team(&self, actor: &Actor, token: &LinkToken) -> Result<TeamId> {
         let me = person_of(actor)?;
-        self.authorize(actor, Permission::EditParticipant { participant: me })?;
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let link = tx
@@ -568,6 +649,14 @@ impl Valghalla {
                 LinkKind::Team { team } => team,
                 _ => return Err(Refused::one(Violation::LinkDoesNotCoverSeat).into()),
             };
+            self.authorize(
+                actor,
+                Permission::JoinTeam {
+                    participant: me,
+                    team,
+                    by_link: true,
+                },
+            )?;
             match links::join_team(&link, &p)? {
                 None => (Decision::default(), team),
                 Some(joined) => {
@@ -592,28 +681,52 @@ impl Valghalla {
         }))
     }
 
-    /// Creates a link. Team responsibles may create links for their own teams only.
+    /// Creates a link. Team responsibles may create links for their own teams only, and a link
+    /// of theirs may offer trusted task types (a vacancy link including them, a link to a
+    /// trusted seat) only while the secretariat allows it for the team
+    /// ([`allow_trusted_links`](Valghalla::allow_trusted_links)); otherwise refused with
+    /// `trusted-task`.
     pub async fn create_link(&self, actor: &Actor, kind: LinkKind) -> Result<Link> {
         let ctx = self.ctx(actor);
+        let made_by = match actor {
+            Actor::Secretariat { .. } => LinkAuthor::Secretariat,
+            _ => LinkAuthor::TeamResponsible,
+        };
         Ok(transact!(self, |tx| {
-            let team = match &kind {
-                LinkKind::Team { team } => Some(*team),
+            // Read to learn the team the link is for; nothing read reaches the caller or a
+            // write before the actor is authorized for that team.
+            let (team, seat) = match &kind {
+                LinkKind::Team { team } => (Some(*team), None),
                 LinkKind::Vacancies(f) => {
                     tx.get::<Election>(f.election).await?;
-                    Some(f.team)
+                    (Some(f.team), None)
                 }
-                LinkKind::Seat { seat } => Some(tx.get::<Seat>(*seat).await?.slot.team),
+                LinkKind::Seat { seat } => {
+                    let seat = tx.get::<Seat>(*seat).await?;
+                    (Some(seat.slot.team), Some(seat))
+                }
             };
-            if let Some(t) = team {
-                tx.get::<Team>(t).await?;
-            }
             self.authorize(actor, Permission::ManageLinks { team })?;
+            if let Some(t) = team {
+                let team = tx.get::<Team>(t).await?;
+                let offers_trusted = match (&kind, &seat) {
+                    (LinkKind::Vacancies(f), _) => f.include_trusted,
+                    (_, Some(seat)) => {
+                        tx.get::<TaskType>(seat.slot.task_type).await?.trust == Trust::Trusted
+                    }
+                    _ => false,
+                };
+                if offers_trusted && !links::may_offer_trusted(made_by, &team) {
+                    return Err(Refused::one(Violation::TrustedLinkNotAllowed).into());
+                }
+            }
             let link = Link {
                 id: LinkId::new(),
                 token: LinkToken::generate(),
                 kind: kind.clone(),
                 created_at: ctx.now,
                 revoked_at: None,
+                made_by,
             };
             let audit = ctx.audit(
                 AuditAction::Create,
@@ -630,6 +743,43 @@ impl Valghalla {
                     audit: vec![audit],
                 },
                 link,
+            )
+        }))
+    }
+
+    /// Lets the responsibles of `team` offer trusted task types (valgstyrer) through their links,
+    /// or stops it (`false`, the default): their existing links stop offering trusted seats at
+    /// once. Secretariat only.
+    pub async fn allow_trusted_links(
+        &self,
+        actor: &Actor,
+        team: TeamId,
+        allowed: bool,
+    ) -> Result<Team> {
+        self.authorize(actor, Permission::EditMasterData)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let mut t = tx.get::<Team>(team).await?;
+            t.responsibles_may_link_trusted = allowed;
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                "team",
+                team,
+                None,
+                None,
+                if allowed {
+                    "team responsibles may offer trusted task types by link"
+                } else {
+                    "team responsibles may not offer trusted task types by link"
+                },
+            );
+            (
+                Decision {
+                    ops: vec![Op::Put(Record::Team(t.clone()))],
+                    messages: vec![],
+                    audit: vec![audit],
+                },
+                t,
             )
         }))
     }

@@ -28,6 +28,14 @@ pub enum DeliveryStatus {
         /// Why, without personal data.
         reason: String,
     },
+    /// Never delivered: by the time it was due its reason no longer held (the seat is no longer
+    /// offered to or held by the recipient, …); see [`crate::messages::staleness`].
+    Cancelled {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why, without personal data.
+        reason: String,
+    },
 }
 
 /// A message waiting in, or delivered from, the outbox.

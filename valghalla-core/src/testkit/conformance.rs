@@ -14,8 +14,8 @@ use crate::ids::{LinkId, MessageId, ParticipantId, SeatId};
 use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{
-    Area, AuditAction, AuditEntry, Link, LinkKind, LinkToken, Op, Record, RecordKey, RecordKind,
-    Seat, SeatState, SeatStatus, Versioned,
+    Area, AuditAction, AuditEntry, Link, LinkAuthor, LinkKind, LinkToken, Op, Record, RecordKey,
+    RecordKind, Seat, SeatState, SeatStatus, Versioned,
 };
 use crate::rules::access::{Actor, PersonActor, StaffRole};
 use crate::rules::lifecycle::Answer;
@@ -478,6 +478,7 @@ pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
         },
         created_at: data.now,
         revoked_at: None,
+        made_by: LinkAuthor::Secretariat,
     };
     store
         .apply(one(put(Record::Link(link.clone()), Expect::Absent)))
@@ -534,6 +535,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         kind: LinkKind::Seat { seat: seat.id },
         created_at: data.now,
         revoked_at: None,
+        made_by: LinkAuthor::Secretariat,
     };
     for s in [&*store, &reference as &dyn Store] {
         s.apply(one(put(Record::Link(link.clone()), Expect::Absent)))
@@ -630,7 +632,8 @@ pub async fn audit_and_outbox_are_written_with_the_change(store: DynStore) {
     );
 }
 
-/// Delivery updates are optimistic on the attempt count; due filters and purges behave.
+/// Delivery updates are optimistic on the attempt count; due filters and purges behave; a
+/// cancelled message keeps its status and is never due.
 pub async fn outbox_delivery_is_optimistic_and_purgeable(store: DynStore) {
     let p = ParticipantId::new();
     let (first, second) = (message(p, 1), message(ParticipantId::new(), 2));
@@ -724,12 +727,58 @@ pub async fn outbox_delivery_is_optimistic_and_purgeable(store: DynStore) {
         vec![second.id],
         "sent messages are not due"
     );
-    // Purge removes only delivered or failed messages older than the cut-off.
+    // A cancelled message keeps its status and reason, and is never due again.
+    let third = message(p, 3);
+    store
+        .apply(ChangeSet {
+            messages: vec![third.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("apply");
+    let cancelled = DeliveryStatus::Cancelled {
+        at: retry_at,
+        reason: "pladsen er ikke længere tilbudt modtageren".into(),
+    };
+    store
+        .record_delivery(DeliveryUpdate {
+            id: third.id,
+            expected_attempts: 0,
+            status: cancelled.clone(),
+            next_attempt_at: retry_at,
+            error: None,
+        })
+        .await
+        .expect("cancel");
+    let stored = store
+        .outbox(&OutboxFilter {
+            participant: Some(p),
+            ..Default::default()
+        })
+        .await
+        .expect("outbox");
+    assert_eq!(
+        stored.iter().map(|m| &m.status).collect::<Vec<_>>(),
+        vec![&sent, &cancelled]
+    );
+    let due = store
+        .outbox(&OutboxFilter {
+            due_at: Some(retry_at + Duration::days(1)),
+            ..Default::default()
+        })
+        .await
+        .expect("due");
+    assert_eq!(
+        due.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![second.id],
+        "cancelled messages are not due"
+    );
+    // Purge removes only delivered, failed or cancelled messages older than the cut-off.
     let purged = store
         .purge_outbox(retry_at + Duration::days(1))
         .await
         .expect("purge");
-    assert_eq!(purged, 1);
+    assert_eq!(purged, 2);
     let left = store
         .outbox(&OutboxFilter::default())
         .await
@@ -1189,7 +1238,7 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
             ),
             (
                 "delete participant",
-                s.svc.delete_participant(actor, p.id).await,
+                s.svc.delete_participant(actor, p.id).await.map(drop),
             ),
             (
                 "remove from team",

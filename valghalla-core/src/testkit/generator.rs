@@ -266,7 +266,7 @@ impl Dataset {
                 short_name: short(sn),
                 description: format!("<p>{title} på valgdagen.</p>"),
                 window: DailyWindow::new(t(s.0, s.1), t(e.0, e.1)),
-                payment: Some(Ore::kroner(1320)),
+                payment: Ore::kroner(1320),
                 trust: if *trusted {
                     Trust::Trusted
                 } else {
@@ -299,6 +299,7 @@ impl Dataset {
                     kind: TeamKind::Party,
                     description: String::new(),
                     responsibles: BTreeMap::new(),
+                    responsibles_may_link_trusted: false,
                 }
             })
             .collect();
@@ -309,6 +310,7 @@ impl Dataset {
             kind: TeamKind::Volunteers,
             description: String::new(),
             responsibles: BTreeMap::new(),
+            responsibles_may_link_trusted: false,
         });
 
         let work_locations: Vec<WorkLocation> = (0..spec.stations)

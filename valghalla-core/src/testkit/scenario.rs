@@ -102,7 +102,7 @@ impl Scenario {
             short_name: short.into(),
             description: format!("<p>{title}</p>"),
             window,
-            payment: Some(Ore::kroner(1320)),
+            payment: Ore::kroner(1320),
             trust,
             check_eligibility: checks,
             reminders: true,

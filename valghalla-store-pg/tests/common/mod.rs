@@ -14,8 +14,9 @@ use valghalla_core::ids::{
 };
 use valghalla_core::messages::MessageKind;
 use valghalla_core::model::{
-    Area, AuditAction, AuditEntry, Contact, DateRange, Election, Link, LinkKind, LinkToken,
-    Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState, SlotKey, Versioned,
+    Area, AuditAction, AuditEntry, Contact, DateRange, Election, Link, LinkAuthor, LinkKind,
+    LinkToken, Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState, SlotKey,
+    Versioned,
 };
 use valghalla_core::store::{DeliveryStatus, OutboxMessage, Store};
 use valghalla_core::values::Name;
@@ -243,6 +244,7 @@ pub fn link(id: valghalla_core::ids::LinkId, token: &str) -> Record {
         },
         created_at: at(0),
         revoked_at: None,
+        made_by: LinkAuthor::Secretariat,
     })
 }
 

@@ -102,6 +102,7 @@ impl World {
                 kind: TeamKind::Party,
                 description: String::new(),
                 responsibles: BTreeMap::new(),
+                responsibles_may_link_trusted: false,
             })
             .collect();
         World {
@@ -228,6 +229,7 @@ pub fn link(token: &str, team: TeamId) -> Link {
         kind: LinkKind::Team { team },
         created_at: at(0),
         revoked_at: None,
+        made_by: LinkAuthor::Secretariat,
     }
 }
 

@@ -1,46 +1,14 @@
-//! A bounded load test of the portal over loopback HTTP, on København-size data in SQLite:
+//! A bounded load test of the portal over loopback HTTP, on København-size data in SQLite
+//! (data and sessions in one file), served by the crate's own `serve`:
 //!
 //! 1. the staffing overview page under 32 concurrent clients (target: p99 ≤ 50 ms);
 //! 2. 200 simultaneous sign-ups through a link for 50 open seats (target: exactly 50 accepted,
 //!    nobody booked twice).
 //!
-//! Run with `cargo bench --bench portal`; numbers are recorded in `BENCHMARKS.md`.
+//! Everyone logs in through the login page, as a browser would. Run with
+//! `cargo bench -p valghalla-portal --bench portal`; numbers are recorded in `BENCHMARKS.md`.
 
-#![allow(
-    dead_code,
-    reason = "the portal's modules are shared with the example; the bench uses part of them"
-)]
-
-#[path = "../examples/portal/app.rs"]
-mod app;
-#[path = "../examples/portal/auth.rs"]
-mod auth;
-#[path = "../examples/portal/autofill.rs"]
-mod autofill;
-#[path = "../examples/portal/citizen.rs"]
-mod citizen;
-#[path = "../examples/portal/communication.rs"]
-mod communication;
-#[path = "../examples/portal/csrf.rs"]
-mod csrf;
-#[path = "../examples/portal/distribution.rs"]
-mod distribution;
-#[path = "../examples/portal/exports.rs"]
-mod exports;
-#[path = "../examples/portal/location.rs"]
-mod location;
-#[path = "../examples/portal/message_templates.rs"]
-mod message_templates;
-#[path = "../examples/portal/party.rs"]
-mod party;
-#[path = "../examples/portal/secretariat.rs"]
-mod secretariat;
-#[path = "../examples/portal/seed.rs"]
-mod seed;
-#[path = "../examples/portal/web.rs"]
-mod web;
-
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,6 +22,10 @@ use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{ElectionEdit, FakeRegistry, WorkLocationDraft};
 use valghalla::core::testkit::generator::Spec;
 use valghalla::core::{Cpr, MobileNumber};
+use valghalla_portal::{
+    DemoAuthenticator, Identity, LoginLimits, LoginOption, PortalConfig, PortalState, Sessions,
+    Tenant, demo,
+};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Http = Client<HttpConnector, Body>;
@@ -70,18 +42,87 @@ fn main() -> Result<(), Error> {
     rt.block_on(run())
 }
 
-fn cookie(session: &web::Session) -> String {
-    format!("{}={}", web::SESSION_COOKIE, session.id)
+/// A browser's cookies and the last CSRF token it saw.
+#[derive(Clone, Default)]
+struct Browser {
+    cookies: BTreeMap<String, String>,
+    csrf: String,
 }
 
-async fn get(http: &Http, url: &str, cookie: &str) -> Result<(StatusCode, usize), Error> {
-    let req = Request::get(url)
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())?;
-    let res = http.request(req).await?;
-    let status = res.status();
-    let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
-    Ok((status, body.len()))
+impl Browser {
+    fn header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(
+        &mut self,
+        http: &Http,
+        req: Request<Body>,
+    ) -> Result<(StatusCode, String), Error> {
+        let res = http.request(req).await?;
+        let status = res.status();
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let Some((k, v)) = c
+                .to_str()?
+                .split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+            else {
+                continue;
+            };
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
+        let body = String::from_utf8_lossy(&body).into_owned();
+        if let Some(t) = body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        {
+            self.csrf = t.to_owned();
+        }
+        Ok((status, body))
+    }
+
+    async fn get(&mut self, http: &Http, url: &str) -> Result<(StatusCode, String), Error> {
+        let req = Request::get(url)
+            .header(header::COOKIE, self.header())
+            .body(Body::empty())?;
+        self.send(http, req).await
+    }
+
+    fn post_request(&self, url: &str, pairs: &[(&str, &str)]) -> Result<Request<Body>, Error> {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        Ok(Request::post(url)
+            .header(header::COOKIE, self.header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&all)?))?)
+    }
+
+    /// Logs in as the demo identity `who` through the login page.
+    async fn login(http: &Http, base: &str, who: &str, then: &str) -> Result<Browser, Error> {
+        let mut b = Browser::default();
+        b.get(http, &format!("{base}/login")).await?;
+        let req = b.post_request(
+            &format!("{base}/login"),
+            &[("identitet", who), ("next", "/")],
+        )?;
+        let (status, _) = b.send(http, req).await?;
+        if status != StatusCode::SEE_OTHER {
+            return Err(format!("login as {who}: {status}").into());
+        }
+        b.get(http, &format!("{base}{then}")).await?;
+        Ok(b)
+    }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -93,18 +134,87 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// 200 people who are not participants yet, known to the registry.
+fn newcomers(
+    ds: &valghalla::core::testkit::generator::Dataset,
+    registry: &FakeRegistry,
+) -> Vec<Cpr> {
+    let taken: BTreeSet<String> = ds.participants.iter().map(|p| p.cpr.reveal()).collect();
+    let mut people = Vec::new();
+    for i in 0..2000usize {
+        if people.len() == SIGNUPS {
+            break;
+        }
+        let text = format!(
+            "{:02}{:02}85{}{:03}",
+            1 + i % 28,
+            1 + (i / 28) % 12,
+            1 + (i / 336) % 3,
+            700 + i % 300
+        );
+        let Ok(cpr) = Cpr::parse(&text) else { continue };
+        if taken.contains(&cpr.reveal()) {
+            continue;
+        }
+        registry.insert(
+            cpr,
+            FakeRegistry::resident(&cpr, "Bench", &format!("Borger {i}"), ds.municipality.code),
+        );
+        people.push(cpr);
+    }
+    people
+}
+
 async fn run() -> Result<(), Error> {
     let dir = tempfile::tempdir()?;
-    let today = seed::today();
+    let db = dir.path().join("bench.db");
+    let today = demo::today();
     let started = Instant::now();
-    let ds = seed::dataset(&Spec::kobenhavn(), today).map_err(|e| e.to_string())?;
-    let store = Arc::new(valghalla::sqlite::SqliteStore::open(
-        dir.path().join("bench.db"),
-    )?);
+    let ds = demo::dataset(&Spec::kobenhavn(), today)?;
+    let store = Arc::new(valghalla::sqlite::SqliteStore::open(&db)?);
     valghalla::core::store::Store::apply(store.as_ref(), ds.change_set()).await?;
-    let registry = seed::registry(&ds).map_err(|e| e.to_string())?;
-    let state = app::state_with(store, &ds, registry.clone(), "http://127.0.0.1")
-        .map_err(|e| e.to_string())?;
+    let registry = demo::registry(&ds)?;
+    let people = newcomers(&ds, &registry);
+    let mut identities = vec![(
+        LoginOption {
+            key: "admin".into(),
+            label: "Bench".into(),
+            description: String::new(),
+        },
+        Identity::Staff {
+            user: "bench".into(),
+            name: "Bench".into(),
+            role: StaffRole::Administrator,
+        },
+    )];
+    for (i, cpr) in people.iter().enumerate() {
+        identities.push((
+            LoginOption {
+                key: format!("b{i}"),
+                label: String::new(),
+                description: String::new(),
+            },
+            Identity::Citizen {
+                cpr: *cpr,
+                name: format!("Borger {i}"),
+            },
+        ));
+    }
+    let svc = demo::service(store, registry, "http://127.0.0.1");
+    let tenant = Tenant::new(
+        "bench",
+        svc.clone(),
+        Arc::new(DemoAuthenticator::new(identities)),
+    );
+    let config = PortalConfig {
+        // Everyone logs in from 127.0.0.1.
+        login_limits: LoginLimits {
+            per_address_burst: 10_000,
+            ..LoginLimits::default()
+        },
+        ..PortalConfig::default()
+    };
+    let state = PortalState::single(config, tenant.clone(), Sessions::sqlite(&db).await?);
     println!(
         "København: {} stations, {} seats, {} participants loaded into SQLite in {:.1} s",
         ds.work_locations.len(),
@@ -114,38 +224,31 @@ async fn run() -> Result<(), Error> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let router = app::router(state.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    tokio::spawn(valghalla_portal::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let http: Http = Client::builder(TokioExecutor::new()).build_http();
 
     // 1. The overview under 32 concurrent clients.
-    let admin_session = state
-        .sessions
-        .create(Some(auth::Identity::Staff {
-            user: "bench".into(),
-            name: "Bench".into(),
-            role: StaffRole::Administrator,
-        }))
-        .await;
-    let admin_cookie = cookie(&admin_session);
+    let admin = Browser::login(&http, &base, "admin", "/sekretariat").await?;
     let url = format!("{base}/sekretariat/valg/{}/oversigt", ds.election.id);
     let mut size = 0;
     for _ in 0..10 {
-        let (status, len) = get(&http, &url, &admin_cookie).await?;
+        let (status, body) = admin.clone().get(&http, &url).await?;
         if status != StatusCode::OK {
             return Err(format!("overview answered {status}").into());
         }
-        size = len;
+        size = body.len();
     }
     println!("overview page: {:.0} kB", size as f64 / 1024.0);
     // Cold: the content computed from the store (after a change), one request at a time.
     let mut cold = Vec::new();
     for _ in 0..20 {
-        state.cache.invalidate();
+        tenant.forget_rendered_pages();
         let t = Instant::now();
-        get(&http, &url, &admin_cookie).await?;
+        admin.clone().get(&http, &url).await?;
         cold.push(t.elapsed());
     }
     cold.sort();
@@ -157,12 +260,12 @@ async fn run() -> Result<(), Error> {
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CLIENTS {
-        let (http, url, c) = (http.clone(), url.clone(), admin_cookie.clone());
+        let (http, url, mut b) = (http.clone(), url.clone(), admin.clone());
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::with_capacity(REQUESTS_PER_CLIENT);
             for _ in 0..REQUESTS_PER_CLIENT {
                 let t = Instant::now();
-                let (status, _) = get(&http, &url, &c).await?;
+                let (status, _) = b.get(&http, &url).await?;
                 if status != StatusCode::OK {
                     return Err::<Vec<Duration>, Error>(format!("status {status}").into());
                 }
@@ -195,17 +298,16 @@ async fn run() -> Result<(), Error> {
     );
 
     // 2. 200 simultaneous sign-ups for 50 open seats.
-    let admin = Actor::Secretariat {
+    let actor = Actor::Secretariat {
         user: "bench".into(),
         role: StaffRole::Administrator,
     };
-    let svc = &state.svc;
     let team = ds.teams[0].id;
     let task_type = ds.task_types[0].id; // Tilforordnet: open, on election day
     let day = ds.election.election_day();
     let hall = svc
         .create_work_location(
-            &admin,
+            &actor,
             WorkLocationDraft {
                 area: ds.areas[0].id,
                 title: "Bellahøj Bench-hallen".into(),
@@ -219,11 +321,11 @@ async fn run() -> Result<(), Error> {
             },
         )
         .await?;
-    let e = svc.election(&admin, ds.election.id).await?;
+    let e = svc.election(&actor, ds.election.id).await?;
     let mut locations = e.work_locations.clone();
     locations.insert(hall.id);
     svc.edit_election(
-        &admin,
+        &actor,
         e.id,
         ElectionEdit {
             title: e.title.to_string(),
@@ -235,11 +337,11 @@ async fn run() -> Result<(), Error> {
         },
     )
     .await?;
-    svc.set_seat_counts(&admin, e.id, hall.id, &[(day, team, task_type, SEATS)])
+    svc.set_seat_counts(&actor, e.id, hall.id, &[(day, team, task_type, SEATS)])
         .await?;
     let link = svc
         .create_link(
-            &admin,
+            &actor,
             LinkKind::Vacancies(VacancyFilter {
                 election: e.id,
                 team,
@@ -251,50 +353,20 @@ async fn run() -> Result<(), Error> {
             }),
         )
         .await?;
-    let taken: BTreeSet<String> = ds.participants.iter().map(|p| p.cpr.reveal()).collect();
-    let mut people = Vec::new();
-    for i in 0..2000usize {
-        if people.len() == SIGNUPS {
-            break;
-        }
-        let text = format!(
-            "{:02}{:02}85{}{:03}",
-            1 + i % 28,
-            1 + (i / 28) % 12,
-            1 + (i / 336) % 3,
-            700 + i % 300
-        );
-        let Ok(cpr) = Cpr::parse(&text) else { continue };
-        if taken.contains(&cpr.reveal()) {
-            continue;
-        }
-        registry.insert(
-            cpr,
-            FakeRegistry::resident(&cpr, "Bench", &format!("Borger {i}"), ds.municipality.code),
-        );
-        let p = svc
-            .register_through_link(
-                cpr,
-                valghalla::core::model::Contact {
-                    mobile: MobileNumber::parse(&format!("5{:07}", i)).ok(),
-                    email: None,
-                },
-                BTreeSet::new(),
-                &link.token,
-            )
-            .await?;
-        let session = state
-            .sessions
-            .create(Some(auth::Identity::Citizen {
-                cpr,
-                name: p.full_name(),
-            }))
-            .await;
-        state
-            .sessions
-            .update(&session.id, |s| s.participant = Some(p.id))
-            .await;
-        people.push(session);
+    let link_path = format!("/link/{}", link.token.as_str());
+    let mut browsers = Vec::new();
+    for (i, cpr) in people.iter().enumerate() {
+        svc.register_through_link(
+            *cpr,
+            valghalla::core::model::Contact {
+                mobile: MobileNumber::parse(&format!("5{i:07}")).ok(),
+                email: None,
+            },
+            BTreeSet::new(),
+            &link.token,
+        )
+        .await?;
+        browsers.push(Browser::login(&http, &base, &format!("b{i}"), &link_path).await?);
     }
     let slot = SlotKey {
         election: e.id,
@@ -303,21 +375,19 @@ async fn run() -> Result<(), Error> {
         team,
         date: day,
     };
-    let slot_value = secretariat::slot_value(&slot);
-    let take_url = format!("{base}/link/{}/tag", link.token.as_str());
-    let barrier = Arc::new(tokio::sync::Barrier::new(people.len()));
+    let slot_value = format!(
+        "{}|{}|{}|{}|{}",
+        slot.election, slot.work_location, slot.task_type, slot.team, slot.date
+    );
+    let take_url = format!("{base}{link_path}/tag");
+    let barrier = Arc::new(tokio::sync::Barrier::new(browsers.len()));
     let t0 = Instant::now();
     let mut tasks = Vec::new();
-    for s in &people {
-        let body =
-            serde_urlencoded::to_string([("csrf", s.csrf.as_str()), ("plads", &slot_value)])?;
-        let (http, url, c, barrier) = (http.clone(), take_url.clone(), cookie(s), barrier.clone());
+    for b in &browsers {
+        let req = b.post_request(&take_url, &[("plads", &slot_value)])?;
+        let (http, barrier) = (http.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            let req = Request::post(&url)
-                .header(header::COOKIE, c)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))?;
             let res = http.request(req).await?;
             let status = res.status();
             let location = res
@@ -339,7 +409,7 @@ async fn run() -> Result<(), Error> {
         }
     }
     let wall = t0.elapsed();
-    let seats = svc.slot_seats(&admin, slot).await?;
+    let seats = svc.slot_seats(&actor, slot).await?;
     let accepted: Vec<_> = seats
         .iter()
         .filter_map(|s| match s.state {
@@ -351,7 +421,7 @@ async fn run() -> Result<(), Error> {
     let ok = accepted.len() == SEATS as usize && distinct.len() == accepted.len() && won == SEATS;
     println!(
         "sign-ups: {} simultaneous for {SEATS} seats in {:.2} s: {won} got a seat, {refused} were told it was taken, {other} other; seats accepted {}, distinct holders {} ({})",
-        people.len(),
+        browsers.len(),
         wall.as_secs_f64(),
         accepted.len(),
         distinct.len(),

@@ -1,19 +1,14 @@
 //! Logging in: the [`Authenticator`] a municipality plugs in (SAML/OIDC: MitID for citizens,
-//! its own directory for staff), the demo authenticator, and the login and logout pages.
+//! its own directory for staff) and the demo authenticator. The pages are in `pages::login`.
 
-use askama::Template;
-use axum::Form;
-use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
-use valghalla::core::Cpr;
-use valghalla::core::rules::access::StaffRole;
+use serde::{Deserialize, Serialize};
+use valghalla_core::Cpr;
+use valghalla_core::rules::access::StaffRole;
 
-use crate::web::{AppError, FormData, Layout, Shared, Viewer, render, session_cookie};
+use crate::web::FormData;
 
 /// Who logged in, as the identity provider vouches for them.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Identity {
     /// Someone in the election secretariat (from the municipality's directory).
     Staff {
@@ -73,6 +68,10 @@ pub trait Authenticator: Send + Sync {
     /// Completes a login from the posted form (a real provider: the SAML response or the OIDC
     /// callback) and says who it is.
     async fn complete(&self, form: &FormData) -> Result<Identity, AuthError>;
+
+    /// What identifies the person trying to log in with `form`, for the per-identity limit on
+    /// login attempts ("" when the form names nobody).
+    fn attempt_key(&self, form: &FormData) -> String;
 }
 
 /// The demo authenticator: pick one of a few fictional identities. Only used on demo data.
@@ -98,6 +97,10 @@ impl Authenticator for DemoAuthenticator {
         self.identities.iter().map(|(o, _)| o.clone()).collect()
     }
 
+    fn attempt_key(&self, form: &FormData) -> String {
+        form.get("identitet").to_owned()
+    }
+
     async fn complete(&self, form: &FormData) -> Result<Identity, AuthError> {
         let key = form.get("identitet");
         self.identities
@@ -106,113 +109,4 @@ impl Authenticator for DemoAuthenticator {
             .map(|(_, i)| i.clone())
             .ok_or_else(|| AuthError("Vælg en identitet.".into()))
     }
-}
-
-/// `?next=` on the login page.
-#[derive(Debug, Deserialize)]
-pub struct Next {
-    next: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    layout: Layout,
-    options: Vec<LoginOption>,
-    next: String,
-    error: Option<String>,
-}
-
-/// Only local paths are followed after login.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
-}
-
-/// GET /login: the login page (a session is started so the form carries a CSRF token).
-pub async fn login_page(
-    State(state): State<Shared>,
-    viewer: Viewer,
-    Query(q): Query<Next>,
-) -> Result<Response, AppError> {
-    let (viewer, cookie) = match &viewer.session {
-        Some(_) => (viewer, None),
-        None => {
-            let s = state.sessions.create(None).await;
-            let cookie = session_cookie(&s.id);
-            (
-                Viewer {
-                    session: Some(s),
-                    ..viewer
-                },
-                Some(cookie),
-            )
-        }
-    };
-    let page = LoginPage {
-        layout: viewer.layout("Log ind"),
-        options: state.auth.options(),
-        next: safe_next(q.next.as_deref()),
-        error: None,
-    };
-    let mut res = render(&page)?;
-    if let Some(c) = cookie
-        && let Ok(v) = c.parse()
-    {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(res)
-}
-
-/// POST /login: completes the login and starts a new session (a fresh id: no fixation).
-pub async fn login(
-    State(state): State<Shared>,
-    viewer: Viewer,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let next = safe_next(Some(form.get("next")));
-    let identity = match state.auth.complete(&form).await {
-        Ok(i) => i,
-        Err(e) => {
-            let page = LoginPage {
-                layout: viewer.layout("Log ind"),
-                options: state.auth.options(),
-                next,
-                error: Some(e.0),
-            };
-            return render(&page);
-        }
-    };
-    let participant = match &identity {
-        Identity::Citizen { cpr, .. } => state.svc.participant_for_login(cpr).await?,
-        Identity::Staff { .. } => None,
-    };
-    state.sessions.remove(viewer.session_id()).await;
-    let s = state.sessions.create(Some(identity)).await;
-    state
-        .sessions
-        .update(&s.id, |s| s.participant = participant)
-        .await;
-    let mut res = Redirect::to(&next).into_response();
-    if let Ok(v) = session_cookie(&s.id).parse() {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    Ok(res)
-}
-
-/// POST /logout: ends the session.
-pub async fn logout(State(state): State<Shared>, viewer: Viewer) -> Response {
-    state.sessions.remove(viewer.session_id()).await;
-    let mut res = Redirect::to("/login").into_response();
-    if let Ok(v) = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        crate::web::SESSION_COOKIE
-    )
-    .parse()
-    {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
 }

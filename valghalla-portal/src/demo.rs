@@ -1,19 +1,27 @@
 //! Demo data: the fictional Korsbæk Kommune (4 areas, 12 stations, 10 parties, 6 task types,
 //! 400 participants), moved so that election day lies a few weeks ahead, and the demo
-//! identities of the login page.
+//! identities of the login page. The demo's invitations are made through the service, so
+//! their messages wait in the outbox like real ones.
+
+use std::sync::Arc;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use uuid::Uuid;
+use valghalla::Valghalla;
 use valghalla::core::Cpr;
 use valghalla::core::ids::AreaId;
-use valghalla::core::model::{Area, LocationScope};
-use valghalla::core::rules::access::StaffRole;
-use valghalla::core::service::FakeRegistry;
+use valghalla::core::model::{Area, LocationScope, Record, SeatState};
+use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::service::{Config, FakeRegistry};
 use valghalla::core::store::DynStore;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::values::Name;
 
-use crate::auth::{DemoAuthenticator, Identity, LoginOption};
+use crate::auth::{Authenticator, DemoAuthenticator, Identity, LoginOption};
+use crate::state::{SecretariatContact, Tenant};
+
+/// A demo failure (the data could not be built or stored).
+pub type DemoError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The demo municipality's code.
 pub const DEMO_CODE: u16 = 999;
@@ -29,7 +37,7 @@ pub const NEW_CITIZENS: [(&str, &str, &str); 2] = [
 
 /// A generated municipality of `spec`, with `areas` areas, its election day moved to the first
 /// Tuesday at least four weeks after `today`.
-pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::error::Error>> {
+pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, DemoError> {
     let mut ds = Dataset::generate(spec, 2026);
     // Four areas, stations spread over them and named after them.
     let mut areas = Vec::new();
@@ -106,12 +114,12 @@ pub fn dataset(spec: &Spec, today: NaiveDate) -> Result<Dataset, Box<dyn std::er
 }
 
 /// Korsbæk, as the demo uses it.
-pub fn korsbaek(today: NaiveDate) -> Result<Dataset, Box<dyn std::error::Error>> {
+pub fn korsbaek(today: NaiveDate) -> Result<Dataset, DemoError> {
     dataset(&Spec::korsbaek(), today)
 }
 
 /// A registry knowing every participant and the people who may sign up.
-pub fn registry(ds: &Dataset) -> Result<FakeRegistry, Box<dyn std::error::Error>> {
+pub fn registry(ds: &Dataset) -> Result<FakeRegistry, DemoError> {
     let registry = ds.registry();
     for (cpr, first, last) in NEW_CITIZENS {
         let cpr = Cpr::parse(cpr)?;
@@ -124,22 +132,46 @@ pub fn registry(ds: &Dataset) -> Result<FakeRegistry, Box<dyn std::error::Error>
 }
 
 /// Loads the dataset into an empty store. Returns whether it did (false: already seeded).
-pub async fn seed_if_empty(
-    store: &DynStore,
-    ds: &Dataset,
-) -> Result<bool, Box<dyn std::error::Error>> {
+///
+/// The dataset's invitations are made through `svc` (the seats are stored vacant, then each
+/// holder is invited), so each has its message in the outbox and a working link.
+pub async fn seed_if_empty(svc: &Valghalla, ds: &Dataset) -> Result<bool, DemoError> {
+    let store = svc.store();
     let existing = store
         .get(valghalla::core::model::RecordKey::Municipality)
         .await?;
     if existing.is_some() {
         return Ok(false);
     }
-    store.apply(ds.change_set()).await?;
+    let mut changes = ds.change_set();
+    let mut invitations = Vec::new();
+    for change in &mut changes.changes {
+        if let valghalla::core::model::Op::Put(Record::Seat(seat)) = &mut change.op
+            && let SeatState::Invited { participant, .. } = seat.state
+        {
+            invitations.push((seat.id, participant));
+            seat.state = SeatState::Vacant;
+        }
+    }
+    store.apply(changes).await?;
+    let admin = Actor::Secretariat {
+        user: "demo".into(),
+        role: StaffRole::Administrator,
+    };
+    let mut refused = 0;
+    for (seat, participant) in invitations {
+        if svc.invite(&admin, seat, participant).await.is_err() {
+            refused += 1;
+        }
+    }
+    if refused > 0 {
+        tracing::warn!(refused, "some demo invitations were refused by the rules");
+    }
     Ok(true)
 }
 
 /// Whether the store holds the demo municipality.
-pub async fn is_demo(store: &DynStore) -> Result<bool, Box<dyn std::error::Error>> {
+pub async fn is_demo(store: &DynStore) -> Result<bool, DemoError> {
     let m = store
         .get(valghalla::core::model::RecordKey::Municipality)
         .await?;
@@ -160,7 +192,7 @@ fn option(key: &str, label: &str, description: &str) -> LoginOption {
 
 /// The demo identities: staff, the party secretary of party A, a work-location responsible,
 /// two participants and two citizens who are not participants yet.
-pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, Box<dyn std::error::Error>> {
+pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, DemoError> {
     let mut ids = vec![
         (
             option(
@@ -265,6 +297,44 @@ pub fn demo_authenticator(ds: &Dataset) -> Result<DemoAuthenticator, Box<dyn std
         ));
     }
     Ok(DemoAuthenticator::new(ids))
+}
+
+/// Korsbæk as a tenant of the portal: seeded into `store` if it is empty (election day moved
+/// to a few weeks after `today`), with the demo login and links starting with
+/// `public_base_url`. Refuses a store holding another municipality: that one must plug in its
+/// own [`Authenticator`] (the demo login exists only on demo data).
+pub async fn tenant(
+    store: DynStore,
+    today: NaiveDate,
+    public_base_url: &str,
+) -> Result<Tenant, DemoError> {
+    let ds = korsbaek(today)?;
+    let registry = registry(&ds)?;
+    let svc = service(store.clone(), registry, public_base_url);
+    seed_if_empty(&svc, &ds).await?;
+    if !is_demo(&store).await? {
+        return Err("the database holds a real municipality: the demo login is only available on demo data; embed the portal with your own Authenticator".into());
+    }
+    tenant_with(svc, &ds)
+}
+
+/// The service over `store` with `registry`, its links starting with `public_base_url`.
+pub fn service(store: DynStore, registry: FakeRegistry, public_base_url: &str) -> Valghalla {
+    Valghalla::new(store, Arc::new(registry)).with_config(Config {
+        public_base_url: public_base_url.to_owned(),
+    })
+}
+
+/// The tenant for `svc`, whose store already holds `ds`, with the demo login of `ds`.
+pub fn tenant_with(svc: Valghalla, ds: &Dataset) -> Result<Tenant, DemoError> {
+    let auth: Arc<dyn Authenticator> = Arc::new(demo_authenticator(ds)?);
+    Ok(
+        Tenant::new("korsbaek", svc, auth).with_contact(SecretariatContact {
+            email: Some("valg@korsbaek.example".into()),
+            phone: Some("99 99 12 34".into()),
+            hours: Some("Hverdage kl. 9–15".into()),
+        }),
+    )
 }
 
 /// Today in Denmark.

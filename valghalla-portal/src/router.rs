@@ -1,185 +1,85 @@
-//! The router and the application state: every page and command of the portal.
-
-use std::sync::Arc;
+//! The router: every page area's routes, merged in the order a reader would read them, and the
+//! layers every request passes, in one place.
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
-use chrono::NaiveDate;
-use valghalla::Valghalla;
-use valghalla::core::service::Config;
-use valghalla::core::store::DynStore;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{Method, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::auth::Authenticator;
-use crate::web::{AppState, PageCache, Sessions, Shared};
-use crate::{
-    auth, autofill, citizen, communication, csrf, distribution, exports, location,
-    message_templates, party, secretariat, seed, web,
-};
+use crate::pages::{citizen, contact, location, login, party, secretariat, system};
+use crate::state::{PortalState, Tenant};
+use crate::web::error::error_pages;
+use crate::web::guard::{log_requests, security_headers};
+use crate::web::{AppError, csrf, session};
 
-/// The router over `state`.
-pub fn router(state: Shared) -> Router {
-    use secretariat as s;
+/// The portal as an axum router over `state`: mount it in a host's own application, or serve
+/// it with [`crate::serve`]. Give it the client's address (`into_make_service_with_connect_info`)
+/// so login attempts are limited per address.
+pub fn router(state: PortalState) -> Router {
+    let config = state.config();
+    let idle =
+        time::Duration::try_from(config.sessions.idle_timeout).unwrap_or(time::Duration::HOUR);
+    let sessions = SessionManagerLayer::new(state.sessions().clone())
+        .with_name(session::COOKIE)
+        .with_path("/")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(config.is_https())
+        .with_expiry(Expiry::OnInactivity(idle));
+    let max_body = config.max_body_bytes;
     Router::new()
-        .route("/", get(web::home))
-        .route("/static/portal.css", get(web::stylesheet))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        // The secretariat.
-        .route("/sekretariat", get(s::elections))
-        .route("/sekretariat/valg", post(s::create_election))
-        .route(
-            "/sekretariat/valg/{id}/dupliker",
-            post(s::duplicate_election),
-        )
-        .route("/sekretariat/valg/{id}/aktiv", post(s::set_active))
-        .route(
-            "/sekretariat/valg/{id}/autofyld",
-            get(autofill::start).post(autofill::propose),
-        )
-        .route(
-            "/sekretariat/valg/{id}/autofyld/bekraeft",
-            post(autofill::confirm),
-        )
-        .route("/sekretariat/valg/{id}/oversigt", get(s::overview))
-        .route(
-            "/sekretariat/valg/{id}/deltagerliste",
-            get(s::participant_list),
-        )
-        .route(
-            "/sekretariat/valg/{id}/fordeling/{location}",
-            get(s::grid).post(s::save_grid),
-        )
-        .route(
-            "/sekretariat/valg/{id}/fordelingsforslag",
-            get(distribution::start).post(distribution::propose),
-        )
-        .route(
-            "/sekretariat/valg/{id}/fordelingsforslag/bekraeft",
-            post(distribution::confirm),
-        )
-        .route(
-            "/sekretariat/valg/{id}/valgsted/{location}",
-            get(s::station),
-        )
-        .route(
-            "/sekretariat/valg/{id}/skabeloner",
-            get(message_templates::list).post(message_templates::choose),
-        )
-        .route(
-            "/sekretariat/valg/{id}/skabeloner/ny",
-            get(message_templates::new).post(message_templates::create),
-        )
-        .route(
-            "/sekretariat/valg/{id}/skabeloner/{template}",
-            get(message_templates::edit).post(message_templates::update),
-        )
-        .route(
-            "/sekretariat/valg/{id}/skabeloner/{template}/slet",
-            post(message_templates::delete),
-        )
-        .route(
-            "/sekretariat/valg/{id}/skabeloner/{template}/nulstil",
-            post(message_templates::reset),
-        )
-        .route(
-            "/sekretariat/valg/{id}/eksport/{kind}",
-            get(exports::election),
-        )
-        .route("/sekretariat/pladser/{seat}/inviter", post(s::invite))
-        .route("/sekretariat/pladser/{seat}/svar", post(s::answer))
-        .route("/sekretariat/pladser/{seat}/fjern", post(s::remove))
-        .route("/sekretariat/pladser/{seat}/link", post(s::seat_link))
-        .route(
-            "/sekretariat/deltagere",
-            get(s::participants).post(s::create_participant),
-        )
-        .route("/sekretariat/deltagere/ny", get(s::new_participant))
-        .route("/sekretariat/deltagere/eksport", get(exports::participants))
-        .route(
-            "/sekretariat/deltagere/{id}",
-            get(s::participant).post(s::edit_participant),
-        )
-        .route(
-            "/sekretariat/deltagere/{id}/slet",
-            post(s::delete_participant),
-        )
-        .route("/sekretariat/stamdata", get(s::master_data))
-        .route("/sekretariat/stamdata/{kind}", post(s::create_master))
-        .route("/sekretariat/links", get(s::links).post(s::create_link))
-        .route("/links/{id}/tilbagekald", post(s::revoke_link))
-        .route("/sekretariat/log", get(s::audit_log))
-        .route(
-            "/sekretariat/kommunikation",
-            get(communication::communication),
-        )
-        .route(
-            "/sekretariat/kommunikation/gruppe",
-            post(communication::group_message),
-        )
-        // Party secretaries.
-        .route("/parti", get(party::teams))
-        .route("/parti/{team}", get(party::team))
-        .route("/parti/{team}/placer", post(party::place))
-        .route("/parti/{team}/links", post(party::create_link))
-        // Work-location responsibles.
-        .route("/arbejdssted", get(location::locations))
-        .route("/arbejdssted/{location}", get(location::staff))
-        // Citizens.
-        .route("/link/{token}", get(citizen::link))
-        .route("/link/{token}/tag", post(citizen::take))
-        .route("/link/{token}/team", post(citizen::join))
-        .route(
-            "/link/{token}/tilmeld",
-            get(citizen::signup_form).post(citizen::signup),
-        )
-        .route("/mine-opgaver", get(citizen::tasks))
-        .route("/mine-opgaver/{seat}/{action}", post(citizen::answer))
-        .route(
-            "/min-profil",
-            get(citizen::profile).post(citizen::save_profile),
-        )
-        .route("/min-profil/slet", post(citizen::delete_profile))
-        .fallback(web::not_found)
-        .layer(from_fn_with_state(state.clone(), web::invalidate_on_post))
+        .merge(system::router())
+        .merge(login::router())
+        .merge(secretariat::router())
+        .merge(party::router())
+        .merge(location::router())
+        .merge(citizen::router())
+        .merge(contact::router())
+        .fallback(system::not_found)
+        // Innermost first: each layer below wraps the ones above it.
+        .layer(from_fn(invalidate_on_post))
         .layer(from_fn_with_state(state.clone(), csrf::check))
-        .layer(from_fn_with_state(state.clone(), web::error_pages))
-        .layer(from_fn(web::security_headers))
+        .layer(from_fn_with_state(state.clone(), error_pages))
+        .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), resolve_tenant))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(log_requests))
         .with_state(state)
 }
 
-/// The state for a portal on `store`, seeded with the demo municipality (moved to `today`) if
-/// the store is empty. Refuses a store holding another municipality: that one must plug in its
-/// own [`Authenticator`] (the demo login exists only on demo data).
-pub async fn demo_state(
-    store: DynStore,
-    today: NaiveDate,
-    public_base_url: &str,
-) -> Result<Shared, Box<dyn std::error::Error>> {
-    let ds = seed::korsbaek(today)?;
-    seed::seed_if_empty(&store, &ds).await?;
-    if !seed::is_demo(&store).await? {
-        return Err("the database holds a real municipality: the demo login is only available on demo data; embed the portal with your own Authenticator".into());
-    }
-    let registry = seed::registry(&ds)?;
-    state_with(store, &ds, registry, public_base_url)
+/// Middleware: the municipality a request is for, chosen by its host name.
+async fn resolve_tenant(
+    State(portal): State<PortalState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let Some(tenant) = portal.tenant_for_host(host.as_deref()) else {
+        return AppError::UnknownHost.into_response();
+    };
+    req.extensions_mut().insert(tenant);
+    req.extensions_mut().insert(portal);
+    next.run(req).await
 }
 
-/// The state over a store already holding `ds`, with the demo login of `ds` and `registry`.
-pub fn state_with(
-    store: DynStore,
-    ds: &valghalla::core::testkit::generator::Dataset,
-    registry: valghalla::core::service::FakeRegistry,
-    public_base_url: &str,
-) -> Result<Shared, Box<dyn std::error::Error>> {
-    let auth: Arc<dyn Authenticator> = Arc::new(seed::demo_authenticator(ds)?);
-    let svc = Valghalla::new(store, Arc::new(registry)).with_config(Config {
-        public_base_url: public_base_url.to_owned(),
-    });
-    Ok(Arc::new(AppState {
-        svc,
-        auth,
-        sessions: Sessions::default(),
-        cache: PageCache::default(),
-    }))
+/// Middleware: any POST may change data, so it empties the municipality's page cache.
+async fn invalidate_on_post(req: Request, next: Next) -> Response {
+    let tenant = (req.method() == Method::POST)
+        .then(|| req.extensions().get::<Tenant>().cloned())
+        .flatten();
+    let res = next.run(req).await;
+    if let Some(t) = tenant {
+        t.forget_rendered_pages();
+    }
+    res
 }

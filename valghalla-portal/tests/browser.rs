@@ -13,9 +13,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use valghalla::core::ids::TeamId;
 use valghalla::core::testkit::generator::Dataset;
 
-use crate::{app, seed};
+use valghalla_portal::{PortalConfig, PortalState, Sessions, demo};
 
-type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// One browser at a time: the machine is small.
 static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
@@ -69,15 +69,21 @@ struct Session {
 }
 
 async fn start() -> E2eResult<Session> {
-    let today = seed::today();
+    let today = demo::today();
     let store = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
-    let state = app::demo_state(store, today, "http://127.0.0.1").await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let router = app::router(state);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let tenant = demo::tenant(store, today, &base).await?;
+    let config = PortalConfig {
+        public_base_url: base.clone(),
+        ..PortalConfig::default()
+    };
+    let state = PortalState::single(config, tenant, Sessions::memory());
+    tokio::spawn(valghalla_portal::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
     let port = free_port()?;
     let exe = chromedriver().ok_or("no chromedriver")?;
     let driver = Driver(
@@ -109,7 +115,7 @@ async fn start() -> E2eResult<Session> {
                 return Ok(Session {
                     client,
                     base,
-                    ds: seed::korsbaek(today)?,
+                    ds: demo::korsbaek(today)?,
                     _driver: driver,
                 });
             }
@@ -288,7 +294,7 @@ async fn e2e_secretary_creates_an_election_and_distributes_seats() {
         async |s| {
             s.login("admin").await?;
             s.open("/sekretariat").await?;
-            let day = seed::today() + chrono::Duration::days(70);
+            let day = demo::today() + chrono::Duration::days(70);
             s.fill("#titel", "Regionsrådsvalg E2E").await?;
             for (id, d) in [
                 ("#valgdag", day),

@@ -1,13 +1,24 @@
 //! Work-location responsibles: the staff of their stations with contact details.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::{Path, Query};
 use axum::response::Response;
+use axum::routing::get;
 use valghalla::core::ids::WorkLocationId;
 use valghalla::core::rules::access::Actor;
 
-use crate::party::ElectionQuery;
-use crate::web::{AppError, Layout, Me, Shared, da_date, pick_election, render};
+use crate::state::{PortalState, Tenant};
+use crate::web::forms::ElectionQuery;
+use crate::web::views::{CountsView, da_date, pick_election};
+use crate::web::{AppError, Layout, Me, render};
+
+/// The work-location area's routes.
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/arbejdssted", get(locations))
+        .route("/arbejdssted/{location}", get(staff))
+}
 
 struct LocationLink {
     id: WorkLocationId,
@@ -22,7 +33,7 @@ struct LocationsPage {
 }
 
 /// GET /arbejdssted: the stations the person is responsible for.
-pub async fn locations(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+pub async fn locations(state: Tenant, me: Me) -> Result<Response, AppError> {
     let mine = match &me.0.actor {
         Actor::Person(p) => p.responsible_for_locations.clone(),
         _ => Default::default(),
@@ -56,7 +67,7 @@ struct Person {
 
 struct Day {
     label: String,
-    counts: crate::secretariat::CountsView,
+    counts: CountsView,
     people: Vec<Person>,
 }
 
@@ -71,13 +82,13 @@ struct StaffPage {
 
 /// GET /arbejdssted/{location}: the accepted staff per day with contact details.
 pub async fn staff(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(location): Path<WorkLocationId>,
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
-    let wanted = q.valg().and_then(|v| v.parse().ok());
+    let wanted = q.election();
     let e = pick_election(&state.svc, actor, wanted)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -3,31 +3,28 @@
 //! The core decides what they may see and do; another party's pages are refused with 403.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, TeamId};
 use valghalla::core::model::{LinkKind, SeatState};
 use valghalla::core::rules::access::Actor;
 
-use crate::secretariat::{Choice, CountsView, link_kind, link_rows, parse_slot, slot_value};
-use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, done, pick_election, render, short_date,
-    status_class, status_da,
+use crate::state::{PortalState, Tenant};
+use crate::web::forms::{ElectionQuery, link_kind, parse_slot, slot_value};
+use crate::web::views::{
+    CountsView, LinkRow, done, link_rows, pick_election, short_date, status_class, status_da,
 };
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
-/// `?valg=`.
-#[derive(Debug, Deserialize)]
-pub struct ElectionQuery {
-    valg: Option<String>,
-}
-
-impl ElectionQuery {
-    /// The election asked for, as text.
-    pub fn valg(&self) -> Option<&str> {
-        self.valg.as_deref()
-    }
+/// The party area's routes.
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/parti", get(teams))
+        .route("/parti/{team}", get(team))
+        .route("/parti/{team}/placer", post(place))
+        .route("/parti/{team}/links", post(create_link))
 }
 
 struct TeamLink {
@@ -43,7 +40,7 @@ struct TeamsPage {
 }
 
 /// GET /parti: the teams the person is responsible for.
-pub async fn teams(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+pub async fn teams(state: Tenant, me: Me) -> Result<Response, AppError> {
     let Actor::Person(p) = &me.0.actor else {
         return Err(AppError::Service(valghalla::Error::Denied(
             valghalla::core::rules::access::Denied {
@@ -103,13 +100,13 @@ struct TeamPage {
     rows: Vec<SlotRow>,
     members: Vec<Choice>,
     member_rows: Vec<MemberRow>,
-    links: Vec<crate::secretariat::LinkRow>,
+    links: Vec<LinkRow>,
     back: String,
     errors: FormErrors,
 }
 
 async fn team_page(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     team: TeamId,
     wanted: Option<ElectionId>,
@@ -193,7 +190,7 @@ async fn team_page(
                     .collect(),
             })
             .collect(),
-        links: link_rows(state, actor, Some(team)).await?,
+        links: link_rows(&state.svc, actor, Some(team)).await?,
         back: format!("/parti/{team}"),
         errors,
         team_name,
@@ -203,18 +200,18 @@ async fn team_page(
 
 /// GET /parti/{team}: the team's seats, members and links.
 pub async fn team(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(team): Path<TeamId>,
     Query(q): Query<ElectionQuery>,
 ) -> Result<Response, AppError> {
-    let wanted = q.valg().and_then(|v| v.parse().ok());
+    let wanted = q.election();
     team_page(&state, &me, team, wanted, FormErrors::none()).await
 }
 
 /// A vacant seat of the slot posted in `plads`, as the actor may see it.
 async fn vacant_seat(
-    state: &Shared,
+    state: &Tenant,
     actor: &Actor,
     form: &FormData,
 ) -> Result<Option<valghalla::core::ids::SeatId>, AppError> {
@@ -230,7 +227,7 @@ async fn vacant_seat(
 
 /// POST /parti/{team}/placer: places a member of the team in a vacant seat.
 pub async fn place(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(team): Path<TeamId>,
     Form(form): Form<FormData>,
@@ -248,7 +245,7 @@ pub async fn place(
     match state.svc.place_member(actor, seat, participant).await {
         Ok(()) => {
             let to = format!("/parti/{team}");
-            Ok(done(&state, &me.0, &to, "Medlemmet er sat på pladsen.").await)
+            done(&me.0, &to, "Medlemmet er sat på pladsen.").await
         }
         Err(e @ valghalla::Error::Refused(_)) => {
             let errors = FormErrors::from_service("pladser", &e);
@@ -260,7 +257,7 @@ pub async fn place(
 
 /// POST /parti/{team}/links: a team link, a vacancy link or a link to one vacant seat.
 pub async fn create_link(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(team): Path<TeamId>,
     Form(form): Form<FormData>,
@@ -276,11 +273,10 @@ pub async fn create_link(
     };
     state.svc.create_link(actor, kind).await?;
     let to = format!("/parti/{team}#links");
-    Ok(done(
-        &state,
+    done(
         &me.0,
         &to,
         "Linket er oprettet. Del det med den, der skal melde sig.",
     )
-    .await)
+    .await
 }

@@ -3,18 +3,29 @@
 //! sent. The proposal waits in the server-side session between proposing and confirming.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use valghalla::core::autofill::FillOptions;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use valghalla::core::autofill::{FillOptions, FillProposal};
 use valghalla::core::ids::ElectionId;
 use valghalla::core::model::SlotKey;
 use valghalla::core::rules::access::Permission;
 
-use crate::web::{AppError, FormData, Layout, Me, Shared, render, require, short_date};
+use crate::state::{PortalState, Tenant};
+use crate::web::views::{require, short_date};
+use crate::web::{AppError, FormData, Layout, Me, render};
+
+/// The session draft holding the proposal between proposing and confirming.
+const DRAFT: &str = "autofyld";
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/sekretariat/valg/{id}/autofyld", get(start).post(propose))
+        .route("/sekretariat/valg/{id}/autofyld/bekraeft", post(confirm))
+}
 
 struct AssignmentRow {
     person: String,
@@ -43,7 +54,7 @@ struct FillPage {
     applied: Option<(usize, Vec<String>)>,
 }
 
-async fn labels(state: &Shared, me: &Me) -> Result<impl Fn(&SlotKey) -> String + use<>, AppError> {
+async fn labels(state: &Tenant, me: &Me) -> Result<impl Fn(&SlotKey) -> String + use<>, AppError> {
     let actor = &me.0.actor;
     let locs: BTreeMap<_, _> = state
         .svc
@@ -93,7 +104,7 @@ fn empty_page(me: &Me, election: ElectionId, title: String) -> FillPage {
 
 /// GET /sekretariat/valg/{id}/autofyld: start an auto-fill.
 pub async fn start(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(id): Path<ElectionId>,
 ) -> Result<Response, AppError> {
@@ -104,7 +115,7 @@ pub async fn start(
 
 /// POST /sekretariat/valg/{id}/autofyld: makes a proposal (nothing is sent yet).
 pub async fn propose(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(id): Path<ElectionId>,
     Form(form): Form<FormData>,
@@ -115,7 +126,7 @@ pub async fn propose(
         allow_volunteers_in_party_seats: form.get("frivillige") == "1",
         ..FillOptions::default()
     };
-    let proposal = Arc::new(state.svc.propose_fill(actor, id, &options).await?);
+    let proposal = state.svc.propose_fill(actor, id, &options).await?;
     let names: BTreeMap<_, _> = state
         .svc
         .search_participants(actor, "", usize::MAX)
@@ -152,36 +163,27 @@ pub async fn propose(
             reason: u.text_da.clone(),
         })
         .collect();
-    let kept = proposal.clone();
-    state
-        .sessions
-        .update(me.0.session_id(), |s| s.proposal = Some(kept))
-        .await;
+    me.0.set_draft(DRAFT, Some(&proposal)).await?;
     render(&page)
 }
 
 /// POST /sekretariat/valg/{id}/autofyld/bekraeft: sends the invitations of the reviewed
 /// proposal; those the data no longer allows are listed with the reasons.
 pub async fn confirm(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(id): Path<ElectionId>,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
     let e = state.svc.election(actor, id).await?;
     let Some(proposal) =
-        me.0.session
-            .as_ref()
-            .and_then(|s| s.proposal.clone())
+        me.0.draft::<FillProposal>(DRAFT)
             .filter(|p| p.election == id)
     else {
         return Err(AppError::NotFound);
     };
     let report = state.svc.apply_fill(actor, &proposal).await?;
-    state
-        .sessions
-        .update(me.0.session_id(), |s| s.proposal = None)
-        .await;
+    me.0.set_draft::<FillProposal>(DRAFT, None).await?;
     let mut page = empty_page(&me, id, e.title.to_string());
     page.applied = Some((
         report.invited.len(),

@@ -4,16 +4,23 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::State;
 use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::ElectionId;
-use valghalla::core::messages::MessageKind;
 use valghalla::core::service::{CommunicationFilter, GroupFilter, GroupStatus, LogStatus};
 
-use crate::secretariat::Choice;
-use crate::web::{AppError, FormData, FormErrors, Layout, Me, Shared, done, pick_election, render};
+use super::common::kind_da;
+use crate::state::{PortalState, Tenant};
+use crate::web::views::{done, local_time, pick_election};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/sekretariat/kommunikation", get(communication))
+        .route("/sekretariat/kommunikation/gruppe", post(group_message))
+}
 
 struct LogRow {
     at: String,
@@ -40,21 +47,6 @@ struct CommunicationPage {
     log: Vec<LogRow>,
 }
 
-/// The Danish name of a message kind.
-pub fn kind_da(k: MessageKind) -> &'static str {
-    match k {
-        MessageKind::Invitation => "Invitation",
-        MessageKind::InvitationReminder => "Påmindelse om invitation",
-        MessageKind::Registration => "Tilmelding",
-        MessageKind::Cancellation => "Afmelding",
-        MessageKind::InvitationRetracted => "Invitation trukket tilbage",
-        MessageKind::RemovedFromTask => "Fjernet fra opgave",
-        MessageKind::RemovedByValidation => "Fjernet efter validering",
-        MessageKind::TaskReminder => "Påmindelse om opgave",
-        MessageKind::Group => "Gruppebesked",
-    }
-}
-
 const STATUSES: [(GroupStatus, &str, &str); 3] = [
     (GroupStatus::Accepted, "accepteret", "Har accepteret"),
     (GroupStatus::Unanswered, "ubesvaret", "Har ikke svaret"),
@@ -62,7 +54,7 @@ const STATUSES: [(GroupStatus, &str, &str); 3] = [
 ];
 
 async fn page(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     form: Option<&FormData>,
     recipients: Option<Vec<String>>,
@@ -92,11 +84,7 @@ async fn page(
         .await?
         .into_iter()
         .map(|l| LogRow {
-            at: l
-                .created_at
-                .with_timezone(&chrono_tz::Europe::Copenhagen)
-                .format("%d.%m.%Y %H:%M")
-                .to_string(),
+            at: local_time(l.created_at),
             kind: kind_da(l.kind),
             recipient: names.get(&l.participant).cloned().unwrap_or_default(),
             status: match l.status {
@@ -152,7 +140,7 @@ async fn page(
 }
 
 /// GET /sekretariat/kommunikation: the group message form and the communication log.
-pub async fn communication(State(state): State<Shared>, me: Me) -> Result<Response, AppError> {
+pub async fn communication(state: Tenant, me: Me) -> Result<Response, AppError> {
     page(&state, &me, None, None, FormErrors::none()).await
 }
 
@@ -170,7 +158,7 @@ fn filter(form: &FormData) -> Result<GroupFilter, AppError> {
 /// POST /sekretariat/kommunikation/gruppe: previews the recipients (`handling=vis`) or sends
 /// the group message (`handling=send`).
 pub async fn group_message(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Form(form): Form<FormData>,
 ) -> Result<Response, AppError> {
@@ -211,7 +199,7 @@ pub async fn group_message(
         {
             Ok(ids) => {
                 let msg = format!("{} beskeder er sat i kø til afsendelse.", ids.len());
-                return Ok(done(&state, &me.0, "/sekretariat/kommunikation", &msg).await);
+                return done(&me.0, "/sekretariat/kommunikation", &msg).await;
             }
             Err(
                 e @ (valghalla::Error::Invalid(_)

@@ -7,16 +7,26 @@
 //! party secretary's file never has them. No CPR number is ever in a URL: the query names
 //! columns and formats only.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::Router;
+use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use valghalla::core::exchange::{CsvOptions, ListColumn, RoleMapping, Table};
 use valghalla::core::ids::ElectionId;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::ParticipantFilter;
 
-use crate::secretariat::chosen_columns;
-use crate::web::{AppError, FormData, Me, Shared, require};
+use super::common::chosen_columns;
+use crate::state::{PortalState, Tenant};
+use crate::web::views::require;
+use crate::web::{AppError, FormData, Me};
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/sekretariat/valg/{id}/eksport/{kind}", get(election))
+        .route("/sekretariat/deltagere/eksport", get(participants))
+}
 
 /// A file format the portal writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +131,7 @@ fn may_see_cpr(me: &Me) -> bool {
 /// `kolonne=…` as on the list page), `loenliste` (`cpr=1` adds CPR numbers for those who may
 /// see them), `valgcentral` or `partistatus`.
 pub async fn election(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path((id, kind)): Path<(ElectionId, String)>,
     RawQuery(raw): RawQuery,
@@ -170,7 +180,7 @@ pub async fn election(
 /// (with full CPR numbers, so only for those the policy lets see them), e.g. to move them to
 /// another system.
 pub async fn participants(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {

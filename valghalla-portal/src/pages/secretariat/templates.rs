@@ -10,9 +10,10 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::{ElectionId, TemplateId};
 use valghalla::core::messages::template::html_to_text;
@@ -23,9 +24,31 @@ use valghalla::core::messages::{
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::TemplateEntry;
 
-use crate::communication::kind_da;
-use crate::secretariat::Choice;
-use crate::web::{AppError, FormData, FormErrors, Layout, Me, Shared, done, render, require};
+use super::common::kind_da;
+use crate::state::{PortalState, Tenant};
+use crate::web::views::{done, require};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route("/sekretariat/valg/{id}/skabeloner", get(list).post(choose))
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/ny",
+            get(new).post(create),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}",
+            get(edit).post(update),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}/slet",
+            post(delete),
+        )
+        .route(
+            "/sekretariat/valg/{id}/skabeloner/{template}/nulstil",
+            post(reset),
+        )
+}
 
 /// The form value of each kind (stable, readable in the HTML).
 fn kind_key(k: MessageKind) -> &'static str {
@@ -90,7 +113,7 @@ struct ListPage {
 }
 
 async fn list_page(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     election: ElectionId,
     posted: Option<&FormData>,
@@ -170,7 +193,7 @@ async fn list_page(
 
 /// GET /sekretariat/valg/{id}/skabeloner: the templates and the election's choices.
 pub async fn list(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(election): Path<ElectionId>,
 ) -> Result<Response, AppError> {
@@ -180,7 +203,7 @@ pub async fn list(
 /// POST /sekretariat/valg/{id}/skabeloner: sets the template the election uses for each kind
 /// (empty: the default); the per-task-type overrides are kept as they are.
 pub async fn choose(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(election): Path<ElectionId>,
     Form(form): Form<FormData>,
@@ -205,7 +228,7 @@ pub async fn choose(
     {
         Ok(()) => {
             let to = format!("/sekretariat/valg/{election}/skabeloner");
-            Ok(done(&state, &me.0, &to, "Valgets skabeloner er gemt.").await)
+            done(&me.0, &to, "Valgets skabeloner er gemt.").await
         }
         Err(e @ valghalla::Error::Library(LibraryError::NotFound { id })) => {
             let mut errors = FormErrors::none();
@@ -285,7 +308,7 @@ fn channel_choices(chosen: Channel) -> Vec<Choice> {
 }
 
 async fn edit_page(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     election: ElectionId,
     entry: Option<&TemplateEntry>,
@@ -316,7 +339,7 @@ async fn edit_page(
 
 /// GET /sekretariat/valg/{id}/skabeloner/ny: the editor for a new template.
 pub async fn new(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(election): Path<ElectionId>,
 ) -> Result<Response, AppError> {
@@ -333,7 +356,7 @@ pub async fn new(
 /// GET /sekretariat/valg/{id}/skabeloner/{template}: the editor with a preview of the saved
 /// template for a sample participant.
 pub async fn edit(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path((election, id)): Path<(ElectionId, TemplateId)>,
 ) -> Result<Response, AppError> {
@@ -354,7 +377,7 @@ pub async fn edit(
 }
 
 async fn template_entry(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     id: TemplateId,
 ) -> Result<TemplateEntry, AppError> {
@@ -440,7 +463,7 @@ fn template_errors(e: &valghalla::Error, errors: &mut FormErrors) -> bool {
 }
 
 async fn save(
-    state: &Shared,
+    state: &Tenant,
     me: &Me,
     election: ElectionId,
     id: Option<TemplateId>,
@@ -460,7 +483,7 @@ async fn save(
             match state.svc.save_template(actor, id, draft.clone()).await {
                 Ok(saved) => {
                     let to = format!("/sekretariat/valg/{election}/skabeloner/{saved}");
-                    return Ok(done(state, &me.0, &to, "Skabelonen er gemt.").await);
+                    return done(&me.0, &to, "Skabelonen er gemt.").await;
                 }
                 Err(e) if template_errors(&e, &mut errors) => {}
                 Err(e) => return Err(e.into()),
@@ -479,7 +502,7 @@ async fn save(
 /// POST /sekretariat/valg/{id}/skabeloner/ny: previews (`handling=vis`) or saves
 /// (`handling=gem`) a new template.
 pub async fn create(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path(election): Path<ElectionId>,
     Form(form): Form<FormData>,
@@ -489,7 +512,7 @@ pub async fn create(
 
 /// POST /sekretariat/valg/{id}/skabeloner/{template}: previews or saves a template.
 pub async fn update(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path((election, id)): Path<(ElectionId, TemplateId)>,
     Form(form): Form<FormData>,
@@ -500,15 +523,15 @@ pub async fn update(
 /// POST /sekretariat/valg/{id}/skabeloner/{template}/slet: deletes one of the secretariat's
 /// own templates (elections that used it fall back to the default).
 pub async fn delete(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path((election, id)): Path<(ElectionId, TemplateId)>,
 ) -> Result<Response, AppError> {
     let to = format!("/sekretariat/valg/{election}/skabeloner");
     match state.svc.delete_template(&me.0.actor, id).await {
-        Ok(()) => Ok(done(&state, &me.0, &to, "Skabelonen er slettet.").await),
+        Ok(()) => done(&me.0, &to, "Skabelonen er slettet.").await,
         Err(valghalla::Error::Library(l @ LibraryError::DefaultCannotBeDeleted { .. })) => {
-            Ok(done(&state, &me.0, &to, &l.message_da()).await)
+            done(&me.0, &to, &l.message_da()).await
         }
         Err(valghalla::Error::Library(LibraryError::NotFound { .. })) => Err(AppError::NotFound),
         Err(e) => Err(e.into()),
@@ -518,7 +541,7 @@ pub async fn delete(
 /// POST /sekretariat/valg/{id}/skabeloner/{template}/nulstil: puts the built-in text back into
 /// a default template.
 pub async fn reset(
-    State(state): State<Shared>,
+    state: Tenant,
     me: Me,
     Path((election, id)): Path<(ElectionId, TemplateId)>,
 ) -> Result<Response, AppError> {
@@ -528,11 +551,5 @@ pub async fn reset(
     };
     state.svc.reset_default_template(&me.0.actor, kind).await?;
     let to = format!("/sekretariat/valg/{election}/skabeloner/{id}");
-    Ok(done(
-        &state,
-        &me.0,
-        &to,
-        "Standardteksten er sat ind i skabelonen igen.",
-    )
-    .await)
+    done(&me.0, &to, "Standardteksten er sat ind i skabelonen igen.").await
 }

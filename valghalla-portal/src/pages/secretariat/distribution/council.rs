@@ -1,47 +1,23 @@
-//! A seat distribution proposed from the council's composition: the secretariat enters each
-//! party's members in the kommunalbestyrelse (and the stations' numbers), the core apportions
-//! the valgstyrere, formænd and tilforordnede "under ét" and spreads them over the stations, and
-//! the portal shows the proposal against the current grid. Nothing is saved until the secretary
-//! confirms; the proposal waits in the server-side session in between, under a random key the
-//! confirm form carries, so an older tab cannot confirm a newer proposal it never showed.
+//! The council form: each party's members in the kommunalbestyrelse, the roles' task types and
+//! the stations' numbers, with every error next to its field; and what the form and the
+//! proposal are about ([`Facts`]).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use valghalla::core::DanishMessage;
+use valghalla::core::apportion::Method;
 use valghalla::core::apportion::staffing::{
-    CouncilGroup, CouncilInput, Proposal, Role, Roles, StaffingError, StationInput, TieBreak,
+    self, CouncilGroup, CouncilInput, Role, Roles, StaffingError, StationInput, TieBreak,
 };
-use valghalla::core::apportion::{Contender, Method, TieRule};
 use valghalla::core::exchange::NationalRole;
 use valghalla::core::ids::{ElectionId, TaskTypeId, TeamId, WorkLocationId};
 use valghalla::core::model::{Election, TaskType, Team, TeamKind, WorkLocation};
-use valghalla::core::rules::access::Permission;
 use valghalla::core::service::OverviewFilter;
-use valghalla::core::{DanishMessage, apportion::staffing};
 
-use crate::secretariat::Choice;
-use crate::web::{
-    AppError, FormData, FormErrors, Layout, Me, Shared, da_date, done, random_token, render,
-    require,
-};
-
-/// A proposal waiting for the secretary's confirmation, and the form it came from (which also
-/// prefills the form next time: the core keeps no council composition).
-#[derive(Debug, Clone)]
-pub struct PendingDistribution {
-    /// The election.
-    pub election: ElectionId,
-    /// What the secretary entered.
-    pub form: FormData,
-    /// The proposal, its date and the key its confirm form must carry; `None` once applied.
-    pub proposal: Option<(String, NaiveDate, Proposal)>,
-}
+use crate::state::Tenant;
+use crate::web::views::da_date;
+use crate::web::{AppError, Choice, FormData, FormErrors, Me};
 
 /// The valgstyrere per station when the current grid suggests nothing lawful.
 const DEFAULT_VALGSTYRERE: u32 = staffing::MIN_VALGSTYRERE;
@@ -122,7 +98,7 @@ pub struct CouncilForm {
     pub errors: FormErrors,
 }
 
-fn method_da(m: Method) -> &'static str {
+pub fn method_da(m: Method) -> &'static str {
     match m {
         Method::DHondt => "d'Hondt (lovens udgangspunkt)",
         Method::SainteLague => "Sainte-Laguë",
@@ -138,7 +114,7 @@ const TIES: [(&str, &str); 2] = [
 ];
 
 /// The roles in the order the proposal lists them, with their field names and labels.
-const ROLE_FIELDS: [(Role, &str, &str, NationalRole); 3] = [
+pub const ROLE_FIELDS: [(Role, &str, &str, NationalRole); 3] = [
     (
         Role::Formand,
         "formand",
@@ -173,17 +149,17 @@ fn tf_field(l: WorkLocationId) -> String {
 }
 
 /// What the form and the proposal are about, loaded once per request.
-struct Facts {
-    election: Election,
-    parties: Vec<Team>,
-    task_types: Vec<TaskType>,
-    stations: Vec<WorkLocation>,
+pub struct Facts {
+    pub election: Election,
+    pub parties: Vec<Team>,
+    pub task_types: Vec<TaskType>,
+    pub stations: Vec<WorkLocation>,
     /// (station, team, task type, date) → (seats, invited or accepted).
-    current: BTreeMap<(WorkLocationId, TeamId, TaskTypeId, NaiveDate), (u32, u32)>,
+    pub current: BTreeMap<(WorkLocationId, TeamId, TaskTypeId, NaiveDate), (u32, u32)>,
 }
 
 impl Facts {
-    async fn load(state: &Shared, me: &Me, election: ElectionId) -> Result<Facts, AppError> {
+    pub async fn load(state: &Tenant, me: &Me, election: ElectionId) -> Result<Facts, AppError> {
         let actor = &me.0.actor;
         let e = state.svc.election(actor, election).await?;
         let parties = state
@@ -243,7 +219,7 @@ impl Facts {
 
 /// The form with `posted` values (or defaults: roles guessed from the task types' titles,
 /// station numbers from the current grid on election day).
-fn council_form(
+pub fn council_form(
     facts: &Facts,
     from: Option<WorkLocationId>,
     posted: Option<&FormData>,
@@ -362,31 +338,6 @@ fn council_form(
     }
 }
 
-/// The council form for the grid page of `location`, prefilled from the secretary's last
-/// input for this election; `None` for those who may not distribute seats.
-pub async fn grid_form(
-    state: &Shared,
-    me: &Me,
-    election: ElectionId,
-    location: WorkLocationId,
-) -> Result<Option<CouncilForm>, AppError> {
-    if require(&me.0.actor, Permission::DistributeSeats).is_err() {
-        return Ok(None);
-    }
-    let facts = Facts::load(state, me, election).await?;
-    let last = pending(me).filter(|p| p.election == election);
-    Ok(Some(council_form(
-        &facts,
-        Some(location),
-        last.as_ref().map(|p| &p.form),
-        FormErrors::none(),
-    )))
-}
-
-fn pending(me: &Me) -> Option<Arc<PendingDistribution>> {
-    me.0.session.as_ref().and_then(|s| s.distribution.clone())
-}
-
 /// Parses a whole number in `min..=max` from field `name`, or puts `message` next to it (and a
 /// plainer one for a negative number, which is the likeliest slip), naming `what` the field is
 /// about so the error summary says which of the many fields is wrong.
@@ -417,7 +368,10 @@ fn whole(
 }
 
 /// The council's input from the form, or the errors next to their fields.
-fn council_input(facts: &Facts, form: &FormData) -> Result<(CouncilInput, NaiveDate), FormErrors> {
+pub fn council_input(
+    facts: &Facts,
+    form: &FormData,
+) -> Result<(CouncilInput, NaiveDate), FormErrors> {
     let mut errors = FormErrors::none();
     let mut groups = Vec::new();
     for t in &facts.parties {
@@ -553,7 +507,7 @@ fn council_input(facts: &Facts, form: &FormData) -> Result<(CouncilInput, NaiveD
 }
 
 /// A staffing refusal, next to the field it is about.
-fn staffing_error(facts: &Facts, e: &StaffingError) -> FormErrors {
+pub fn staffing_error(facts: &Facts, e: &StaffingError) -> FormErrors {
     let mut errors = FormErrors::none();
     let field = match e {
         StaffingError::ValgstyrereOutOfRange { work_location, .. }
@@ -566,345 +520,4 @@ fn staffing_error(facts: &Facts, e: &StaffingError) -> FormErrors {
     };
     errors.add(&field, e.message_da());
     errors
-}
-
-// ---------------------------------------------------------------- the proposal page
-
-struct ProposalCell {
-    proposed: u32,
-    change: String,
-    class: &'static str,
-    kept: u32,
-}
-
-struct ProposalRow {
-    team: String,
-    cells: Vec<ProposalCell>,
-}
-
-struct ProposalStation {
-    title: String,
-    here: bool,
-    rows: Vec<ProposalRow>,
-}
-
-struct TotalRow {
-    name: String,
-    members: u32,
-    alliance: String,
-    valgstyrere: u32,
-    formaend: u32,
-    tilforordnede: u32,
-}
-
-struct ProposalView {
-    key: String,
-    date: String,
-    method: &'static str,
-    totals: Vec<TotalRow>,
-    ties: Vec<String>,
-    stations: Vec<ProposalStation>,
-    created: u32,
-    removed: u32,
-    kept: u32,
-    changed_stations: usize,
-}
-
-#[derive(Template)]
-#[template(path = "sekretariat/fordelingsforslag.html")]
-struct ProposalPage {
-    layout: Layout,
-    election_title: String,
-    council: CouncilForm,
-    proposal: Option<ProposalView>,
-    role_labels: Vec<&'static str>,
-}
-
-fn tie_da(input: &CouncilInput, t: &staffing::RoleTie) -> String {
-    let name = |c: &Contender| match c {
-        Contender::Group(i) => input
-            .groups
-            .get(*i)
-            .map_or_else(String::new, |g| g.name.clone()),
-        Contender::Alliance(a) => format!("valgforbundet {a}"),
-    };
-    let list = |cs: &[Contender]| cs.iter().map(name).collect::<Vec<_>>().join(", ");
-    let seats = if t.tie.seats == 1 {
-        format!("plads nr. {}", t.tie.first_seat)
-    } else {
-        format!(
-            "pladserne nr. {}–{}",
-            t.tie.first_seat,
-            t.tie.first_seat + t.tie.seats - 1
-        )
-    };
-    let within = t
-        .tie
-        .within
-        .as_ref()
-        .map(|a| format!(" inden for valgforbundet {a}"))
-        .unwrap_or_default();
-    let how = match t.tie.rule {
-        TieRule::Lot => "ved lodtrækning",
-        TieRule::Decided => "efter rækkefølgen i listen",
-    };
-    format!(
-        "{}: stemmelighed om {seats}{within} mellem {}; afgjort {how} til {}.",
-        capitalised(t.role.name_da()),
-        list(&t.tie.candidates),
-        list(&t.tie.winners)
-    )
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
-fn proposal_view(
-    facts: &Facts,
-    input: &CouncilInput,
-    proposal: &Proposal,
-    date: NaiveDate,
-    key: String,
-    from: Option<WorkLocationId>,
-) -> ProposalView {
-    let proposed: BTreeMap<(WorkLocationId, TeamId, TaskTypeId), u32> = proposal
-        .cells
-        .iter()
-        .map(|c| ((c.work_location, c.team, c.task_type), c.count))
-        .collect();
-    let roles = [
-        input.roles.formand,
-        input.roles.valgstyrer,
-        input.roles.tilforordnet,
-    ];
-    let (mut created, mut removed, mut kept, mut changed_stations) = (0, 0, 0, 0);
-    let stations = input
-        .stations
-        .iter()
-        .filter_map(|s| {
-            let loc = facts.stations.iter().find(|l| l.id == s.work_location)?;
-            let mut changed = false;
-            let rows = input
-                .groups
-                .iter()
-                .map(|g| ProposalRow {
-                    team: g.name.clone(),
-                    cells: roles
-                        .iter()
-                        .map(|tt| {
-                            let n = proposed.get(&(loc.id, g.team, *tt)).copied().unwrap_or(0);
-                            let (now, taken) = facts
-                                .current
-                                .get(&(loc.id, g.team, *tt, date))
-                                .copied()
-                                .unwrap_or((0, 0));
-                            // Taken seats are never deleted, so the grid ends at max(n, taken).
-                            let after = n.max(taken);
-                            let cell_kept = taken.saturating_sub(n).min(now);
-                            kept += cell_kept;
-                            if after > now {
-                                created += after - now;
-                            } else {
-                                removed += now - after;
-                            }
-                            changed |= after != now;
-                            let (change, class) = match after.cmp(&now) {
-                                std::cmp::Ordering::Greater => (format!("+{}", after - now), "up"),
-                                std::cmp::Ordering::Less => (format!("−{}", now - after), "down"),
-                                std::cmp::Ordering::Equal => (String::new(), ""),
-                            };
-                            ProposalCell {
-                                proposed: n,
-                                change,
-                                class,
-                                kept: cell_kept,
-                            }
-                        })
-                        .collect(),
-                })
-                .collect();
-            changed_stations += usize::from(changed);
-            Some(ProposalStation {
-                title: loc.title.to_string(),
-                here: Some(loc.id) == from,
-                rows,
-            })
-        })
-        .collect();
-    ProposalView {
-        key,
-        date: da_date(date),
-        method: method_da(input.method),
-        totals: proposal
-            .totals
-            .iter()
-            .zip(&input.groups)
-            .map(|(t, g)| TotalRow {
-                name: t.name.clone(),
-                members: g.members,
-                alliance: g.alliance.clone().unwrap_or_default(),
-                valgstyrere: t.valgstyrere,
-                formaend: t.formaend,
-                tilforordnede: t.tilforordnede,
-            })
-            .collect(),
-        ties: proposal.ties.iter().map(|t| tie_da(input, t)).collect(),
-        stations,
-        created,
-        removed,
-        kept,
-        changed_stations,
-    }
-}
-
-fn page(
-    me: &Me,
-    facts: &Facts,
-    council: CouncilForm,
-    proposal: Option<ProposalView>,
-) -> Result<Response, AppError> {
-    render(&ProposalPage {
-        layout: me
-            .0
-            .layout(format!("Fordelingsforslag – {}", facts.election.title)),
-        election_title: facts.election.title.to_string(),
-        council,
-        proposal,
-        role_labels: ROLE_FIELDS.iter().map(|r| r.2).collect(),
-    })
-}
-
-/// `?fra=` on the proposal page: the grid page the secretary came from.
-#[derive(Debug, Deserialize)]
-pub struct FromQuery {
-    fra: Option<String>,
-}
-
-/// GET /sekretariat/valg/{id}/fordelingsforslag: the council form on its own page.
-pub async fn start(
-    State(state): State<Shared>,
-    me: Me,
-    Path(election): Path<ElectionId>,
-    Query(q): Query<FromQuery>,
-) -> Result<Response, AppError> {
-    require(&me.0.actor, Permission::DistributeSeats)?;
-    let facts = Facts::load(&state, &me, election).await?;
-    let from = q.fra.as_deref().and_then(|f| f.parse().ok());
-    let last = pending(&me).filter(|p| p.election == election);
-    let council = council_form(
-        &facts,
-        from,
-        last.as_ref().map(|p| &p.form),
-        FormErrors::none(),
-    );
-    page(&me, &facts, council, None)
-}
-
-/// POST /sekretariat/valg/{id}/fordelingsforslag: proposes a distribution (nothing is saved).
-pub async fn propose(
-    State(state): State<Shared>,
-    me: Me,
-    Path(election): Path<ElectionId>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::DistributeSeats)?;
-    let facts = Facts::load(&state, &me, election).await?;
-    let from: Option<WorkLocationId> = form.get("fra").parse().ok();
-    let (input, date) = match council_input(&facts, &form) {
-        Ok(x) => x,
-        Err(errors) => {
-            let council = council_form(&facts, from, Some(&form), errors);
-            return page(&me, &facts, council, None);
-        }
-    };
-    let proposal = match state
-        .svc
-        .propose_distribution(actor, election, &input)
-        .await
-    {
-        Ok(p) => p,
-        Err(valghalla::Error::Staffing(e)) => {
-            let council = council_form(&facts, from, Some(&form), staffing_error(&facts, &e));
-            return page(&me, &facts, council, None);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let key = random_token();
-    let view = proposal_view(&facts, &input, &proposal, date, key.clone(), from);
-    let kept = Arc::new(PendingDistribution {
-        election,
-        form: form.clone(),
-        proposal: Some((key, date, proposal)),
-    });
-    state
-        .sessions
-        .update(me.0.session_id(), |s| s.distribution = Some(kept))
-        .await;
-    let council = council_form(&facts, from, Some(&form), FormErrors::none());
-    page(&me, &facts, council, Some(view))
-}
-
-/// POST /sekretariat/valg/{id}/fordelingsforslag/bekraeft: applies the proposal the page
-/// showed (its key must match the one waiting in the session), then shows the grid.
-pub async fn confirm(
-    State(state): State<Shared>,
-    me: Me,
-    Path(election): Path<ElectionId>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::DistributeSeats)?;
-    let Some(p) = pending(&me).filter(|p| p.election == election) else {
-        return Err(AppError::NotFound);
-    };
-    let Some((key, date, proposal)) = &p.proposal else {
-        return Err(AppError::NotFound);
-    };
-    if form.get("noegle") != key.as_str() {
-        let facts = Facts::load(&state, &me, election).await?;
-        let mut errors = FormErrors::none();
-        errors.add(
-            "formand",
-            "Forslaget er erstattet af et nyere forslag; se det nye forslag igennem, før du bekræfter.",
-        );
-        let council = council_form(&facts, None, Some(&p.form), errors);
-        return page(&me, &facts, council, None);
-    }
-    let reports = state
-        .svc
-        .apply_distribution(actor, election, *date, proposal)
-        .await?;
-    let applied = Arc::new(PendingDistribution {
-        election,
-        form: p.form.clone(),
-        proposal: None,
-    });
-    state
-        .sessions
-        .update(me.0.session_id(), |s| s.distribution = Some(applied))
-        .await;
-    let kept: u32 = reports
-        .iter()
-        .flat_map(|(_, r)| r)
-        .map(|r| r.kept_taken)
-        .sum();
-    let mut msg = format!(
-        "Fordelingsforslaget er anvendt på {} valgsteder.",
-        reports.len()
-    );
-    if kept > 0 {
-        msg.push_str(&format!(
-            " {kept} plads(er) blev ikke fjernet, fordi nogen er inviteret til eller har accepteret dem."
-        ));
-    }
-    let to = match form.get("fra").parse::<WorkLocationId>() {
-        Ok(l) => format!("/sekretariat/valg/{election}/fordeling/{l}"),
-        Err(_) => format!("/sekretariat/valg/{election}/oversigt"),
-    };
-    Ok(done(&state, &me.0, &to, &msg).await)
 }

@@ -1,0 +1,11 @@
+//! HTTP-level tests of the portal, through `tower::ServiceExt::oneshot` on the router over the
+//! memory store: every page's authorization, CSRF, security headers, CPR privacy, form errors,
+//! the seat flows, distribution, templates, downloads, sessions, hardening and the links in
+//! messages.
+
+mod access;
+mod common;
+mod distribution;
+mod exports;
+mod seats;
+mod templates;

@@ -42,7 +42,7 @@ mod web;
 
 pub use auth::{AuthError, Authenticator, DemoAuthenticator, Identity, LoginOption};
 pub use config::{LoginLimits, PortalConfig, ScheduleConfig, SessionConfig};
-pub use host::{HostOptions, run, serve};
+pub use host::{HostOptions, run, serve, serve_router};
 pub use router::router;
 pub use scheduler::Scheduler;
 pub use sessions::Sessions;

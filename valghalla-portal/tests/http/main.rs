@@ -7,5 +7,8 @@ mod access;
 mod common;
 mod distribution;
 mod exports;
+mod hardening;
+mod links;
 mod seats;
+mod sessions;
 mod templates;

@@ -21,7 +21,10 @@ fn urls(text: &str) -> Vec<String> {
             .collect();
         rest = &rest[at + url.len()..];
         // A sentence's full stop after a link is not part of it (as mail and SMS apps read it).
-        out.push(url.trim_end_matches(['.', ',', ';', ':', ')', '!', '?']).to_owned());
+        out.push(
+            url.trim_end_matches(['.', ',', ';', ':', ')', '!', '?'])
+                .to_owned(),
+        );
     }
     out
 }

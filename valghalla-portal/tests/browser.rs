@@ -2,6 +2,8 @@
 //! test starts the portal in-process on a free port with fresh demo data. Without a
 //! chromedriver they say so on stderr and pass, unless `VALGHALLA_REQUIRE_BROWSER=1`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 use std::io::Write;
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,8 @@
 //! message again; shutdown finishes the requests it accepted and the dispatch in progress; and
 //! the binary starts on demo data, delivers, and stops on SIGTERM.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
 mod common;
@@ -451,9 +453,9 @@ async fn the_binary_runs_the_demo_delivers_and_stops_on_sigterm() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    if exited.is_none() {
-        let _ = child.kill();
-    }
+    // Whatever happened, the child does not outlive the test.
+    let _ = child.kill();
+    let _ = child.wait();
     assert!(healthy, "the host answered /healthz");
     assert!(
         delivered,

@@ -2,6 +2,8 @@
 //! server nothing that outlives the request (no stored session, no map entry). Measured as the
 //! resident set size (Linux `/proc/self/status`) after a warm-up and after the 20,000.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
 mod common;
@@ -45,7 +47,7 @@ async fn twenty_thousand_anonymous_requests_leave_memory_flat() {
         "/static/portal.css".into(),
     ];
     // Every request from a new browser: no cookies, as a crawler or a flood would come.
-    let mut round = async |n: usize| {
+    let round = async |n: usize| {
         for i in 0..n {
             let mut b = Browser::new(&p);
             let r = b.get(&pages[i % pages.len()]).await;

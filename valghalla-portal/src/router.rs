@@ -42,11 +42,11 @@ pub fn router(state: PortalState) -> Router {
         // Innermost first: each layer below wraps the ones above it.
         .layer(from_fn(invalidate_on_post))
         .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), resolve_tenant))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(from_fn(security_headers))
         .layer(from_fn(log_requests))
         .with_state(state)

@@ -441,8 +441,9 @@ async fn the_binary_runs_the_demo_delivers_and_stops_on_sigterm() {
         Some(path) => get(addr, path).await.ok(),
         None => None,
     };
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    // The shell's own `kill` (always there, unlike /bin/kill).
+    let _ = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
         .status();
     let mut exited = None;
     let stop = Instant::now();

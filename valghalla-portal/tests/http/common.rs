@@ -192,6 +192,7 @@ impl Browser {
         let req = self
             .request("POST", path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len())
             .body(Body::from(body))
             .expect("request");
         self.send(req).await

@@ -11,6 +11,9 @@ use valghalla::core::messages::MessageKind;
 use crate::state::Tenant;
 use crate::web::{AppError, Choice, FormData, FormErrors, Me};
 
+/// Whether XLSX downloads are built in (the templates hide the buttons otherwise).
+pub const XLSX: bool = cfg!(feature = "xlsx");
+
 /// The special diets as checkboxes, `chosen` ticked.
 pub async fn diet_choices(
     state: &Tenant,

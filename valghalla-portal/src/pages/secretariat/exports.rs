@@ -64,9 +64,6 @@ impl FileFormat {
     }
 }
 
-/// Whether XLSX downloads are built in (the templates hide the buttons otherwise).
-pub const XLSX: bool = cfg!(feature = "xlsx");
-
 /// `text` as a file name part: lower-case ASCII letters, digits and dashes (æ, ø, å spelled
 /// out), so the `Content-Disposition` header needs no encoding.
 pub fn file_slug(text: &str) -> String {

@@ -11,8 +11,7 @@ use valghalla::core::ids::ElectionId;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::ParticipantFilter;
 
-use super::common::{chosen_columns, column_key};
-use super::exports::XLSX;
+use super::common::{XLSX, chosen_columns, column_key};
 use crate::state::{PortalState, Tenant};
 use crate::web::views::require;
 use crate::web::{AppError, Choice, FormData, Layout, Me, render};

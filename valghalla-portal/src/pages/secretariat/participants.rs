@@ -14,8 +14,7 @@ use valghalla::core::rules::access::Permission;
 use valghalla::core::service::NewParticipant;
 use valghalla::core::{Cpr, DanishMessage};
 
-use super::common::{diet_choices, team_choices};
-use super::exports::XLSX;
+use super::common::{XLSX, diet_choices, team_choices};
 use crate::state::{PortalState, Tenant};
 use crate::web::forms::{contact_values, parse_contact};
 use crate::web::views::{da_date, done, require, short_date};

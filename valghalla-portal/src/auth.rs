@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use valghalla_core::Cpr;
 use valghalla_core::rules::access::StaffRole;
 
-use crate::web::FormData;
+use crate::form::FormData;
 
 /// Who logged in, as the identity provider vouches for them.
 #[derive(Debug, Clone, Serialize, Deserialize)]

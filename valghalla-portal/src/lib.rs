@@ -29,10 +29,13 @@
 //! router is assembled in one place (`router.rs`).
 
 pub mod auth;
+mod board;
 pub mod channels;
 pub mod config;
 pub mod demo;
+mod form;
 pub mod host;
+mod limits;
 mod pages;
 mod router;
 pub mod scheduler;
@@ -42,9 +45,9 @@ mod web;
 
 pub use auth::{AuthError, Authenticator, DemoAuthenticator, Identity, LoginOption};
 pub use config::{LoginLimits, PortalConfig, ScheduleConfig, SessionConfig};
+pub use form::{BadInput, FormData};
 pub use host::{HostOptions, run, serve, serve_router};
 pub use router::router;
 pub use scheduler::Scheduler;
 pub use sessions::Sessions;
 pub use state::{PageCache, PortalState, SecretariatContact, StateError, Tenant, TenantState};
-pub use web::FormData;

@@ -11,7 +11,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::pages::{citizen, contact, location, login, party, secretariat, system};
 use crate::state::{PortalState, Tenant};
-use crate::web::error::error_pages;
+use crate::web::error_pages::error_pages;
 use crate::web::guard::{log_requests, security_headers};
 use crate::web::{AppError, csrf, session};
 

@@ -9,11 +9,10 @@ use tokio::sync::RwLock;
 use valghalla::Valghalla;
 
 use crate::auth::Authenticator;
+use crate::board::JobBoard;
 use crate::config::PortalConfig;
-use crate::scheduler::JobBoard;
+use crate::limits::LoginLimiter;
 use crate::sessions::Sessions;
-use crate::web::AppError;
-use crate::web::limits::LoginLimiter;
 
 /// One municipality the portal serves: its service (over its store), how its people log in,
 /// and what the portal keeps for it (rendered pages, the scheduler's board).
@@ -108,21 +107,6 @@ impl Tenant {
     /// changes data outside the portal calls it (pages live at most [`PageCache::TTL`] anyway).
     pub fn forget_rendered_pages(&self) {
         self.0.cache.invalidate();
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Tenant {
-    type Rejection = AppError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, AppError> {
-        parts
-            .extensions
-            .get::<Tenant>()
-            .cloned()
-            .ok_or(AppError::UnknownHost)
     }
 }
 
@@ -285,14 +269,14 @@ impl PageCache {
 
     /// The content under `key`, rendering it with `render` when missing or stale (one render
     /// at a time, so a burst of requests renders once).
-    pub async fn get_or_render<F, Fut>(
+    pub async fn get_or_render<F, Fut, E>(
         &self,
         key: String,
         render: F,
-    ) -> Result<Arc<(String, String)>, AppError>
+    ) -> Result<Arc<(String, String)>, E>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(String, String), AppError>>,
+        Fut: std::future::Future<Output = Result<(String, String), E>>,
     {
         if let Some(c) = self.fresh(&key).await {
             return Ok(c);

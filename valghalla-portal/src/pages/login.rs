@@ -11,9 +11,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::{Identity, LoginOption};
+use crate::limits::ClientAddress;
 use crate::state::{PortalState, Tenant};
 use crate::web::guard::safe_next;
-use crate::web::limits::ClientAddress;
 use crate::web::session::{SessionData, now_secs};
 use crate::web::{AppError, FormData, Layout, Viewer, render};
 

@@ -9,10 +9,9 @@
 //! [`Scheduler::shutdown`] stops the tasks between runs: a dispatch in progress is finished
 //! (and recorded) first.
 
-mod board;
 mod schedule;
 
-pub use board::{Job, JobBoard, JobStatus, RunOutcome};
+pub use crate::board::{Job, JobBoard, JobStatus, RunOutcome};
 pub use schedule::next_daily;
 
 use std::time::Duration;

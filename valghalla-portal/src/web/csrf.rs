@@ -37,7 +37,7 @@ pub fn anonymous_token(cookies: &Cookies, key: &Key, secure: bool) -> String {
     if let Some(c) = signed.get(COOKIE) {
         return c.value().to_owned();
     }
-    let token = crate::web::random_token();
+    let token = crate::web::session::random_token();
     let cookie = Cookie::build((COOKIE, token.clone()))
         .path("/")
         .http_only(true)

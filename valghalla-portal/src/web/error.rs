@@ -1,20 +1,13 @@
-//! Errors as Danish pages: [`AppError`] for what a handler refuses, and [`error_pages`], which
-//! gives every error response (also those axum makes itself: 405, 413, a form that does not
-//! parse) a Danish page with the viewer's menu and a way back.
+//! Errors as Danish pages: [`AppError`] for what a handler refuses, and the page every error
+//! response gets (see [`super::error_pages`]).
 
 use askama::Template;
-use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use tower_cookies::Cookies;
-use tower_sessions::Session;
 use valghalla_core::DanishMessage;
 
-use crate::state::{PortalState, Tenant};
-use crate::web::extract::Viewer;
 use crate::web::guard::encode_path;
-use crate::web::views::Layout;
+use crate::web::layout::Layout;
 
 /// Why a request failed; every variant becomes a Danish page.
 #[derive(Debug)]
@@ -47,6 +40,12 @@ impl From<valghalla::Error> for AppError {
     }
 }
 
+impl From<crate::form::BadInput> for AppError {
+    fn from(_: crate::form::BadInput) -> Self {
+        AppError::BadRequest
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Render(e)
@@ -56,18 +55,24 @@ impl From<askama::Error> for AppError {
 /// The error page.
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
-    layout: Layout,
-    heading: String,
-    message: String,
-    back: Option<String>,
+pub struct ErrorPage {
+    /// The layout.
+    pub layout: Layout,
+    /// What went wrong, briefly.
+    pub heading: String,
+    /// What went wrong, and what to do.
+    pub message: String,
+    /// A page to go back to, if there is a better one than the front page.
+    pub back: Option<String>,
 }
 
 /// What an error page says, so [`error_pages`] can render it with the viewer's menu.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
-    heading: String,
-    message: String,
+    /// The heading.
+    pub heading: String,
+    /// The text.
+    pub message: String,
 }
 
 impl ErrorInfo {
@@ -152,7 +157,7 @@ impl AppError {
 }
 
 /// The Danish heading and text for an error status nobody explained.
-fn status_info(status: StatusCode) -> ErrorInfo {
+pub fn status_info(status: StatusCode) -> ErrorInfo {
     match status {
         StatusCode::NOT_FOUND => ErrorInfo::new(
             "Siden findes ikke",
@@ -201,7 +206,7 @@ impl IntoResponse for AppError {
 }
 
 /// An error page without the viewer's menu (when there is no viewer to be had).
-fn bare_page(status: StatusCode, info: ErrorInfo, back: Option<String>) -> Response {
+pub fn bare_page(status: StatusCode, info: ErrorInfo, back: Option<String>) -> Response {
     let page = ErrorPage {
         layout: Layout::bare(&info.heading),
         heading: info.heading.clone(),
@@ -214,77 +219,4 @@ fn bare_page(status: StatusCode, info: ErrorInfo, back: Option<String>) -> Respo
     };
     res.extensions_mut().insert(info);
     res
-}
-
-/// Where "back" goes from a failed request for `path`: for a form's address opened as a page
-/// (405), the page above it; `None` otherwise (the page links to the front page).
-fn back_from(method: &Method, status: StatusCode, path: &str) -> Option<String> {
-    if status != StatusCode::METHOD_NOT_ALLOWED || method != Method::GET {
-        return None;
-    }
-    let parent = path.trim_end_matches('/').rsplit_once('/')?.0;
-    (!parent.is_empty()).then(|| parent.to_owned())
-}
-
-/// Middleware: every error response becomes a Danish page with the viewer's menu (demo banner,
-/// logout) and a way back.
-pub async fn error_pages(State(portal): State<PortalState>, req: Request, next: Next) -> Response {
-    let tenant = req.extensions().get::<Tenant>().cloned();
-    let session = req.extensions().get::<Session>().cloned();
-    let cookies = req.extensions().get::<Cookies>().cloned();
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let res = next.run(req).await;
-    let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return res;
-    }
-    let info = match res.extensions().get::<ErrorInfo>() {
-        Some(i) => i.clone(),
-        None => status_info(status),
-    };
-    let back = back_from(&method, status, &path);
-    let viewer = match (tenant, session) {
-        (Some(t), Some(s)) => Viewer::resolve(&portal, t, s, cookies.as_ref()).await.ok(),
-        _ => None,
-    };
-    let Some(viewer) = viewer else {
-        return bare_page(status, info, back);
-    };
-    let page = ErrorPage {
-        layout: viewer.layout(info.heading.clone()),
-        heading: info.heading,
-        message: info.message,
-        back,
-    };
-    let mut out = match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => return res,
-    };
-    // Keep what the handler said about the response (e.g. `Allow` on a 405).
-    for (name, value) in res.headers() {
-        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
-            out.headers_mut().append(name.clone(), value.clone());
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_form_address_opened_as_a_page_links_back_to_the_page_above() {
-        let get = Method::GET;
-        assert_eq!(
-            back_from(&get, StatusCode::METHOD_NOT_ALLOWED, "/link/abc/tag").as_deref(),
-            Some("/link/abc")
-        );
-        assert_eq!(
-            back_from(&get, StatusCode::METHOD_NOT_ALLOWED, "/logout"),
-            None
-        );
-        assert_eq!(back_from(&get, StatusCode::NOT_FOUND, "/a/b"), None);
-    }
 }

@@ -12,8 +12,8 @@ use crate::auth::Identity;
 use crate::state::{PortalState, Tenant};
 use crate::web::csrf;
 use crate::web::error::AppError;
+use crate::web::layout::{Layout, NavItem};
 use crate::web::session::{KEY, RENEW_AFTER_SECS, SessionData, now_secs};
-use crate::web::views::{Layout, NavItem};
 
 /// Whoever is looking at a page: their login (if any) and the actor the core sees.
 #[derive(Debug, Clone)]
@@ -228,6 +228,18 @@ async fn actor_for(tenant: &Tenant, session: Option<&SessionData>) -> Actor {
             None => Actor::Anonymous,
         },
         None => Actor::Anonymous,
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Tenant {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Tenant>()
+            .cloned()
+            .ok_or(AppError::UnknownHost)
     }
 }
 

@@ -1,57 +1,14 @@
 //! Posted forms and their errors, and the form values several page areas share.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use valghalla_core::ids::TeamId;
 use valghalla_core::model::{Contact, LinkKind, SlotKey, VacancyFilter};
 use valghalla_core::{DanishMessage, Email, MobileNumber};
 
+pub use crate::form::FormData;
 use crate::web::error::AppError;
-
-/// A posted form, as name–value pairs (repeated names allowed).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct FormData(pub Vec<(String, String)>);
-
-impl FormData {
-    /// The first value of `name`, trimmed ("" when missing).
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.trim())
-    }
-
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .collect()
-    }
-
-    /// The value of `name` parsed; a bad request when it does not parse (hidden fields).
-    pub fn parse<T: FromStr>(&self, name: &str) -> Result<T, AppError> {
-        self.get(name).parse().map_err(|_| AppError::BadRequest)
-    }
-
-    /// Every value of `name` parsed, skipping empty ones.
-    pub fn parse_all<T: FromStr + Ord>(&self, name: &str) -> Result<BTreeSet<T>, AppError> {
-        self.all(name)
-            .into_iter()
-            .filter(|v| !v.is_empty())
-            .map(|v| v.parse().map_err(|_| AppError::BadRequest))
-            .collect()
-    }
-
-    /// A query string as a form (empty when it does not parse).
-    pub fn from_query(raw: Option<&str>) -> FormData {
-        serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
-    }
-}
 
 /// Errors in a form: each message belongs to a field id (the summary links to it).
 #[derive(Debug, Clone, Default)]

@@ -51,7 +51,7 @@ impl SessionData {
     pub fn login(tenant: &str, identity: Identity, now: i64) -> Self {
         SessionData {
             tenant: tenant.to_owned(),
-            csrf: crate::web::random_token(),
+            csrf: random_token(),
             identity: Some(identity),
             participant: None,
             flash: None,
@@ -60,6 +60,16 @@ impl SessionData {
             drafts: BTreeMap::new(),
         }
     }
+}
+
+/// 256 random bits as hex (thread-local CSPRNG, seeded from the OS): session CSRF tokens and
+/// the keys of pending proposals.
+pub fn random_token() -> String {
+    format!(
+        "{:032x}{:032x}",
+        rand::random::<u128>(),
+        rand::random::<u128>()
+    )
 }
 
 /// Now, in Unix seconds.

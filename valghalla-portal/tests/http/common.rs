@@ -80,6 +80,8 @@ pub struct Browser {
     pub cookies: BTreeMap<String, String>,
     pub csrf: String,
     pub host: Option<String>,
+    /// The client's address, as a server with `ConnectInfo` would give it.
+    pub client: Option<std::net::SocketAddr>,
 }
 
 pub struct Reply {
@@ -127,10 +129,15 @@ impl Browser {
             cookies: BTreeMap::new(),
             csrf: String::new(),
             host: None,
+            client: None,
         }
     }
 
-    pub async fn send(&mut self, req: Request<Body>) -> Reply {
+    pub async fn send(&mut self, mut req: Request<Body>) -> Reply {
+        if let Some(addr) = self.client {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+        }
         let res = self.app.clone().oneshot(req).await.expect("infallible");
         let status = res.status();
         let headers = res.headers().clone();

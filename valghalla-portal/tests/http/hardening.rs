@@ -111,6 +111,37 @@ async fn login_attempts_are_limited_per_identity() {
 }
 
 #[tokio::test]
+async fn login_attempts_are_limited_per_address() {
+    let mut config = test_config();
+    config.login_limits = LoginLimits {
+        per_address_burst: 3,
+        per_address_every: std::time::Duration::from_secs(3600),
+        ..config.login_limits
+    };
+    let p = portal_with(config).await;
+    let from = |last: u8| {
+        let mut b = Browser::new(&p);
+        b.client = Some(([192, 0, 2, last], 40000).into());
+        b
+    };
+    for who in ["admin", "laeser", "borger1"] {
+        from(7).log_in(who).await;
+    }
+    let mut b = from(7);
+    b.get("/login").await;
+    let r = b
+        .post("/login", &[("identitet", "borger2"), ("next", "/")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a fourth identity from the same address"
+    );
+    // Another address is not held up by it.
+    from(8).log_in("borger2").await;
+}
+
+#[tokio::test]
 async fn errors_are_danish_pages_with_a_way_back() {
     let p = portal().await;
     let mut b = Browser::login(&p, "admin").await;

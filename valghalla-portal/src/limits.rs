@@ -88,7 +88,7 @@ mod tests {
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();
         assert!(l.allow(Some(a), "x"));
-        assert!(l.allow(Some(a), "y"));
+        assert!(l.allow(Some(a), "x"));
         assert!(
             !l.allow(Some(b), "x"),
             "x is out of attempts, whatever the address"

@@ -1,4 +1,4 @@
-//! What the scheduler did: per municipality and job, the last run, the next run, counts and
+//! What the scheduler did (see [`crate::scheduler`]): per municipality and job, the last run, the next run, counts and
 //! failures — what the secretariat's "Drift" page shows — and the "run now" requests it sends.
 
 use std::collections::BTreeMap;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use axum::http::StatusCode;
-use common::{Browser, Portal, portal_with, test_config};
+use common::{Browser, Portal, invited_seat, portal_with, test_config};
 use valghalla::core::messages::{
     Channel, DispatchConfig, Dispatcher, MessageSender, Outgoing, Receipt, SendError,
 };
@@ -33,16 +33,6 @@ fn files(dir: &Path) -> Vec<PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The seat of the first invitation on the viewer's task page.
-fn invited_seat(tasks_page: &str) -> String {
-    let end = tasks_page
-        .find("/accepter\"")
-        .expect("an invitation to answer");
-    let start =
-        tasks_page[..end].rfind("/mine-opgaver/").expect("its form") + "/mine-opgaver/".len();
-    tasks_page[start..end].to_owned()
 }
 
 /// The path of the invitation link for `seat` in any file of `dir`.

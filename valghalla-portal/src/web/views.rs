@@ -108,6 +108,24 @@ pub fn status_class(s: SeatStatus) -> &'static str {
     }
 }
 
+/// The special diets as checkboxes, `chosen` ticked.
+pub async fn diet_checkboxes(
+    svc: &Valghalla,
+    actor: &Actor,
+    chosen: &std::collections::BTreeSet<valghalla_core::ids::SpecialDietId>,
+) -> Result<Vec<crate::web::Choice>, AppError> {
+    Ok(svc
+        .special_diets(actor)
+        .await?
+        .into_iter()
+        .map(|d| crate::web::Choice {
+            value: d.id.to_string(),
+            label: d.title.to_string(),
+            selected: chosen.contains(&d.id),
+        })
+        .collect())
+}
+
 /// Asks the core's access policy whether the viewer may do `permission` (for pages that only
 /// read data everyone may read, but belong to one audience).
 pub fn require(actor: &Actor, permission: Permission) -> Result<(), AppError> {

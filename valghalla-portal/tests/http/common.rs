@@ -246,3 +246,28 @@ pub fn seat_of_team(p: &Portal, team_index: usize) -> (SlotKey, valghalla::core:
             .expect("a vacant seat of the team");
     (s.slot, s.id)
 }
+
+/// The seat of the first invitation on a person's task page ("mine opgaver").
+pub fn invited_seat(tasks_page: &str) -> String {
+    let end = tasks_page
+        .find("/accepter\"")
+        .expect("an invitation to answer");
+    let start =
+        tasks_page[..end].rfind("/mine-opgaver/").expect("its form") + "/mine-opgaver/".len();
+    tasks_page[start..end].to_owned()
+}
+
+/// The queued invitation of `seat` (the demo's invitations wait in the outbox).
+pub async fn invitation_of(p: &Portal, seat: &str) -> valghalla::core::store::OutboxMessage {
+    p.svc
+        .store()
+        .outbox(&Default::default())
+        .await
+        .expect("outbox")
+        .into_iter()
+        .find(|m| {
+            m.kind == valghalla::core::messages::MessageKind::Invitation
+                && m.seat.map(|s| s.to_string()).as_deref() == Some(seat)
+        })
+        .expect("the invitation is in the outbox")
+}

@@ -6,9 +6,8 @@ use axum::http::StatusCode;
 use valghalla::core::messages::dispatch::token_values;
 use valghalla::core::messages::{Channel, MessageKind, default_template, render_as};
 use valghalla::core::model::SeatState;
-use valghalla::core::store::OutboxFilter;
 
-use super::common::{Browser, portal};
+use super::common::{Browser, invitation_of, invited_seat, portal};
 
 /// Every `http://test…` URL in `text`.
 fn urls(text: &str) -> Vec<String> {
@@ -29,33 +28,12 @@ fn urls(text: &str) -> Vec<String> {
     out
 }
 
-/// The seat of the first invitation on the viewer's task page.
-fn invited_seat(tasks_page: &str) -> String {
-    let end = tasks_page
-        .find("/accepter\"")
-        .expect("an invitation to answer");
-    let start =
-        tasks_page[..end].rfind("/mine-opgaver/").expect("its form") + "/mine-opgaver/".len();
-    tasks_page[start..end].to_owned()
-}
-
 #[tokio::test]
 async fn every_url_in_every_default_template_is_served() {
     let p = portal().await;
     let mut person = Browser::login(&p, "borger2").await;
     let seat = invited_seat(&person.get("/mine-opgaver").await.body);
-    let outbox = p
-        .svc
-        .store()
-        .outbox(&OutboxFilter::default())
-        .await
-        .expect("outbox");
-    let invitation = outbox
-        .iter()
-        .find(|m| {
-            m.kind == MessageKind::Invitation && m.seat.map(|s| s.to_string()) == Some(seat.clone())
-        })
-        .expect("the seeded invitation is in the outbox");
+    let invitation = invitation_of(&p, &seat).await;
     let values = token_values(&invitation.facts);
     let mut seen = std::collections::BTreeSet::new();
     for kind in MessageKind::ALL {
@@ -102,18 +80,11 @@ async fn the_invitation_link_asks_for_login_then_accepts_with_contact_details() 
     let p = portal().await;
     let mut person = Browser::login(&p, "borger2").await;
     let seat = invited_seat(&person.get("/mine-opgaver").await.body);
-    let outbox = p
-        .svc
-        .store()
-        .outbox(&OutboxFilter::default())
+    let link = invitation_of(&p, &seat)
         .await
-        .expect("outbox");
-    let link = outbox
-        .iter()
-        .find(|m| {
-            m.kind == MessageKind::Invitation && m.seat.map(|s| s.to_string()) == Some(seat.clone())
-        })
-        .and_then(|m| m.facts.get("invitation").cloned())
+        .facts
+        .get("invitation")
+        .cloned()
         .expect("the invitation link");
     let path = link.trim_start_matches("http://test").to_owned();
     assert!(path.starts_with(&format!("/invitation/{seat}/")), "{path}");

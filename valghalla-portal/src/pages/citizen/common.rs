@@ -8,24 +8,15 @@ use valghalla::core::rules::access::Actor;
 
 use crate::auth::Identity;
 use crate::state::Tenant;
+use crate::web::views::diet_checkboxes;
 use crate::web::{AppError, Choice, Me};
 
-/// The special diets as checkboxes, `chosen` ticked.
+/// The special diets as checkboxes, `chosen` ticked (the list anyone may read).
 pub async fn diets(
     state: &Tenant,
     chosen: &BTreeSet<SpecialDietId>,
 ) -> Result<Vec<Choice>, AppError> {
-    Ok(state
-        .svc
-        .special_diets(&Actor::Anonymous)
-        .await?
-        .into_iter()
-        .map(|d| Choice {
-            value: d.id.to_string(),
-            label: d.title.to_string(),
-            selected: chosen.contains(&d.id),
-        })
-        .collect())
+    diet_checkboxes(&state.svc, &Actor::Anonymous, chosen).await
 }
 
 /// The logged-in citizen's CPR number and name (`None` for staff).

@@ -14,6 +14,7 @@ use valghalla::core::ids::ElectionId;
 use valghalla::core::model::SlotKey;
 use valghalla::core::rules::access::Permission;
 
+use super::common::participant_names;
 use crate::state::{PortalState, Tenant};
 use crate::web::views::{require, short_date};
 use crate::web::{AppError, FormData, Layout, Me, render};
@@ -127,13 +128,7 @@ pub async fn propose(
         ..FillOptions::default()
     };
     let proposal = state.svc.propose_fill(actor, id, &options).await?;
-    let names: BTreeMap<_, _> = state
-        .svc
-        .search_participants(actor, "", usize::MAX)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names = participant_names(&state, actor).await?;
     let label = labels(&state, &me).await?;
     let mut page = empty_page(&me, id, e.title.to_string());
     page.proposed = true;

@@ -1,14 +1,16 @@
 //! What several secretariat pages share: choice lists, dates from forms, the names of message
 //! kinds and the participant list's columns. A leaf below the secretariat's pages.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use valghalla::core::exchange::ListColumn;
-use valghalla::core::ids::{SpecialDietId, TeamId};
+use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
 use valghalla::core::messages::MessageKind;
+use valghalla::core::rules::access::Actor;
 
 use crate::state::Tenant;
+use crate::web::views::diet_checkboxes;
 use crate::web::{AppError, Choice, FormData, FormErrors, Me};
 
 /// Whether XLSX downloads are built in (the templates hide the buttons otherwise).
@@ -20,16 +22,20 @@ pub async fn diet_choices(
     me: &Me,
     chosen: &BTreeSet<SpecialDietId>,
 ) -> Result<Vec<Choice>, AppError> {
+    diet_checkboxes(&state.svc, &me.0.actor, chosen).await
+}
+
+/// Every participant's name by id (the secretariat's lists of messages and proposals).
+pub async fn participant_names(
+    state: &Tenant,
+    actor: &Actor,
+) -> Result<BTreeMap<ParticipantId, String>, AppError> {
     Ok(state
         .svc
-        .special_diets(&me.0.actor)
+        .search_participants(actor, "", usize::MAX)
         .await?
         .into_iter()
-        .map(|d| Choice {
-            value: d.id.to_string(),
-            label: d.title.to_string(),
-            selected: chosen.contains(&d.id),
-        })
+        .map(|p| (p.id, p.name))
         .collect())
 }
 

@@ -11,7 +11,7 @@ use valghalla::core::DanishMessage;
 use valghalla::core::ids::ElectionId;
 use valghalla::core::service::{CommunicationFilter, GroupFilter, GroupStatus, LogStatus};
 
-use super::common::kind_da;
+use super::common::{kind_da, participant_names};
 use crate::state::{PortalState, Tenant};
 use crate::web::views::{done, local_time, pick_election};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
@@ -65,13 +65,7 @@ async fn page(
     let e = pick_election(&state.svc, actor, wanted)
         .await?
         .ok_or(AppError::NotFound)?;
-    let names: std::collections::BTreeMap<_, _> = state
-        .svc
-        .search_participants(actor, "", usize::MAX)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names = participant_names(state, actor).await?;
     let log = state
         .svc
         .communication_log(

@@ -2,8 +2,6 @@
 //! the outbox by state, and the failed messages, which can be sent again. Administrators can
 //! ask for a job to run now.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
@@ -13,7 +11,7 @@ use valghalla::core::ids::MessageId;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::{CommunicationFilter, LogStatus};
 
-use super::common::kind_da;
+use super::common::{kind_da, participant_names};
 use crate::scheduler::Job;
 use crate::state::{PortalState, Tenant};
 use crate::web::views::{done, local_time, require};
@@ -74,13 +72,7 @@ async fn operations(state: Tenant, me: Me) -> Result<Response, AppError> {
         .await?;
     let count = |s: LogStatus| log.iter().filter(|l| l.status == s).count();
     let (pending, sent) = (count(LogStatus::Pending), count(LogStatus::Sent));
-    let names: BTreeMap<_, _> = state
-        .svc
-        .search_participants(actor, "", usize::MAX)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names = participant_names(&state, actor).await?;
     let failed = log
         .iter()
         .filter(|l| l.status == LogStatus::Failed)

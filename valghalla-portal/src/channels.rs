@@ -77,8 +77,7 @@ fn smtp_sender(
     if parsed.implicit_tls {
         config.security = SmtpSecurity::ImplicitTls;
     }
-    let sender = SmtpSender::new(&config)
-    .map_err(|e| ChannelError::Smtp(e.to_string()))?;
+    let sender = SmtpSender::new(&config).map_err(|e| ChannelError::Smtp(e.to_string()))?;
     Ok(Arc::new(sender))
 }
 

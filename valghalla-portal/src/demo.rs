@@ -191,6 +191,7 @@ fn option(key: &str, label: &str, description: &str) -> LoginOption {
         key: key.into(),
         label: label.into(),
         description: description.into(),
+        start: None,
     }
 }
 

@@ -1,11 +1,15 @@
 //! Logging in: the [`Authenticator`] a municipality plugs in (SAML/OIDC: MitID for citizens,
-//! its own directory for staff) and the demo authenticator. The pages are in `pages::login`.
+//! its own directory for staff), the demo authenticator and, behind feature `oidc`, the
+//! OpenID Connect login ([`oidc`]). The pages are in `pages::login` (and `pages::oidc`).
 
 use serde::{Deserialize, Serialize};
 use valghalla_core::Cpr;
 use valghalla_core::rules::access::StaffRole;
 
 use crate::form::FormData;
+
+#[cfg(feature = "oidc")]
+pub mod oidc;
 
 /// Who logged in, as the identity provider vouches for them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +51,10 @@ pub struct LoginOption {
     pub label: String,
     /// What it is.
     pub description: String,
+    /// Where the login starts when the option is a redirect to an identity provider (a path
+    /// on this site, e.g. `/auth/borger/login`): the login page links to it (with `?next=`)
+    /// instead of offering it in its form.
+    pub start: Option<String>,
 }
 
 /// Why a login failed.
@@ -72,6 +80,21 @@ pub trait Authenticator: Send + Sync {
     /// What identifies the person trying to log in with `form`, for the per-identity limit on
     /// login attempts ("" when the form names nobody).
     fn attempt_key(&self, form: &FormData) -> String;
+
+    /// Where the browser goes after the portal has ended the session of `identity`, to end
+    /// its login at the identity provider too (RP-initiated logout); `None` when there is
+    /// nothing to end there.
+    async fn end_session_url(&self, identity: &Identity) -> Option<String> {
+        let _ = identity;
+        None
+    }
+
+    /// The OpenID Connect login, when people log in through OpenID providers: its pages
+    /// (`/auth/…`) serve only a municipality whose authenticator answers here.
+    #[cfg(feature = "oidc")]
+    fn oidc(&self) -> Option<&oidc::OidcLogin> {
+        None
+    }
 }
 
 /// The demo authenticator: pick one of a few fictional identities. Only used on demo data.

@@ -60,8 +60,13 @@ fn required(var: &str) -> bool {
 
 /// Whether to skip (no browser or no provider here); fails the test when they are required.
 fn skip(test: &str) -> bool {
+    skip_without(test, true)
+}
+
+/// Whether to skip for want of the provider (and, when `browser`, of the browser).
+fn skip_without(test: &str, browser: bool) -> bool {
     let mut missing = Vec::new();
-    if on_path("chromedriver").is_none() || !Path::new(CHROMIUM).exists() {
+    if browser && (on_path("chromedriver").is_none() || !Path::new(CHROMIUM).exists()) {
         missing.push("chromium/chromedriver (apt-get install chromium chromium-driver)");
     }
     if on_path("node").is_none() {
@@ -807,4 +812,136 @@ async fn oidc_a_wrong_nonce_an_expired_token_and_another_audience_are_refused() 
         },
     )
     .await;
+}
+
+/// A GET over a plain TCP connection: (status, head and body).
+async fn get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await?;
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).await?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status in {text:?}")))?;
+    Ok((status, text))
+}
+
+/// The binary configured by flags and environment variables: the login page offers the two
+/// providers and no demo identities, a login starts at the provider with PKCE, state and
+/// nonce, and neither `--help` nor the log shows a client secret.
+#[tokio::test]
+async fn oidc_the_binary_takes_its_providers_from_flags_and_environment() {
+    let test = "oidc_the_binary_takes_its_providers_from_flags_and_environment";
+    if skip_without(test, false) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let users = serde_json::json!({"agnes": {"name": "Agnes", "cpr": "0101801234"}});
+    let users_file = dir.path().join("users.json");
+    std::fs::write(&users_file, users.to_string()).expect("users");
+    let provider = Provider::start(&users_file).expect("the provider starts");
+    let staff_secret = dir.path().join("staff-secret");
+    std::fs::write(&staff_secret, "valghalla-staff-secret\n").expect("secret file");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let log = std::fs::File::create(dir.path().join("log")).expect("log file");
+    let binary = env!("CARGO_BIN_EXE_valghalla-portal");
+    let help = Command::new(binary)
+        .arg("--help")
+        .env(
+            "VALGHALLA_OIDC_CITIZEN_CLIENT_SECRET",
+            "valghalla-citizen-secret",
+        )
+        .output()
+        .expect("--help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--oidc-citizen-issuer") && help.contains("--oidc-staff-admin-values"));
+    assert!(!help.contains("valghalla-citizen-secret"), "{help}");
+    let child = Command::new(binary)
+        .args(["--demo", "--no-scheduler", "--addr", &addr.to_string()])
+        .arg("--db")
+        .arg(dir.path().join("demo.db"))
+        .args(["--oidc-citizen-issuer", &provider.issuer])
+        .args(["--oidc-citizen-client-id", "valghalla-citizen"])
+        .args(["--oidc-citizen-scopes", "profile cpr"])
+        .env(
+            "VALGHALLA_OIDC_CITIZEN_CLIENT_SECRET",
+            "valghalla-citizen-secret",
+        )
+        .env("VALGHALLA_OIDC_STAFF_ISSUER", &provider.issuer)
+        .env("VALGHALLA_OIDC_STAFF_CLIENT_ID", "valghalla-staff")
+        .env("VALGHALLA_OIDC_STAFF_CLIENT_SECRET_FILE", &staff_secret)
+        .env("VALGHALLA_OIDC_STAFF_ADMIN_VALUES", "valg-administratorer")
+        .env("RUST_LOG", "debug")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the binary starts");
+    let host = Process(child);
+    let mut healthy = false;
+    for _ in 0..300 {
+        if get(addr, "/healthz").await.is_ok_and(|(s, _)| s == 200) {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let login_page = get(addr, "/login").await;
+    let start = get(addr, "/auth/personale/login?next=/sekretariat").await;
+    let issuer = provider.issuer.clone();
+    drop(host);
+    drop(provider);
+    let log = std::fs::read_to_string(dir.path().join("log")).unwrap_or_default();
+    assert!(healthy, "the host answered /healthz: {log}");
+    let (status, page) = login_page.expect("the login page");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Log ind med MitID") && page.contains("Medarbejderlogin"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("name=\"identitet\""),
+        "no demo identities: {page}"
+    );
+    let (status, head) = start.expect("a login starts");
+    assert_eq!(status, 303, "{head}");
+    let location = head
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("{issuer}/auth?")),
+        "{location}"
+    );
+    for part in [
+        "client_id=valghalla-staff",
+        "code_challenge_method=S256",
+        "code_challenge=",
+        "state=",
+        "nonce=",
+        "response_type=code",
+        "scope=openid+profile+email",
+    ] {
+        assert!(location.contains(part), "{part} in {location}");
+    }
+    assert!(
+        head.contains("set-cookie: vh_oidc="),
+        "the pending login's cookie: {head}"
+    );
+    assert!(
+        !head.contains("vh_session"),
+        "no session before the login: {head}"
+    );
+    assert!(!log.contains("-secret"), "a secret in the log: {log}");
 }

@@ -108,11 +108,13 @@ mod tests {
             recipient_name: "Ib Hansen".into(),
             subject: "Invitation".into(),
             body: "<p>Hej</p>".into(),
+            attachments: vec![],
             attempt: 1,
         };
         sender.send(&msg).await.unwrap();
         sender
             .send(&Outgoing {
+                attachments: vec![],
                 attempt: 2,
                 ..msg.clone()
             })

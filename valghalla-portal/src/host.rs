@@ -47,7 +47,8 @@ pub struct HostOptions {
     /// Write every message as a file in DIR (the demo's default: ./valghalla-post).
     #[arg(long, value_name = "DIR", env = "VALGHALLA_MAIL_DIR")]
     pub mail_dir: Option<PathBuf>,
-    /// Send e-mail through an SMTP server: `smtp://[user:password@]host[:port]` or `smtps://…`.
+    /// Send e-mail through an SMTP server: `smtp://[user:password@]host[:port]` (STARTTLS),
+    /// `smtps://…`, or `smtp://host[:port]?tls=none` for a relay on this host (no password).
     #[arg(
         long,
         value_name = "URL",

@@ -570,6 +570,7 @@ async fn audit_and_outbox_behave_as_in_memory() {
         status: DeliveryStatus::Sent {
             at: at(30),
             channel: "email".into(),
+            reference: None,
         },
         next_attempt_at: at(30),
         error: None,
@@ -678,6 +679,7 @@ async fn tenants_are_isolated() {
         status: DeliveryStatus::Sent {
             at: at(2),
             channel: "sms".into(),
+            reference: None,
         },
         next_attempt_at: at(2),
         error: None,

@@ -554,6 +554,7 @@ async fn the_outbox_delivers_optimistically_and_purges_what_is_done() {
         status: DeliveryStatus::Sent {
             at: at(4),
             channel: "email".into(),
+            reference: None,
         },
         next_attempt_at: at(4),
         error: None,

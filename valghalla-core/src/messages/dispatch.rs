@@ -57,6 +57,29 @@ pub enum Recipient {
     Sms(MobileNumber),
 }
 
+/// A file sent with a message (the task's calendar file). A channel that cannot carry files
+/// (SMS) leaves it out: the message's link leads to the same file in "Mine opgaver".
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name, e.g. `opgave.ics`.
+    pub file_name: String,
+    /// Its MIME type, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
+    pub content_type: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The content names the recipient: only its size is shown.
+        f.debug_struct("Attachment")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// One message ready for a channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
@@ -75,6 +98,9 @@ pub struct Outgoing {
     pub subject: String,
     /// Body: HTML for Digital Post and e-mail, plain text for SMS.
     pub body: String,
+    /// Files sent with it (the calendar file of an acceptance, a task reminder or a
+    /// cancellation).
+    pub attachments: Vec<Attachment>,
     /// The attempt this is, from 1.
     pub attempt: u32,
 }
@@ -95,6 +121,12 @@ pub enum SendError {
     /// Retrying will not help (address refused, message rejected).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The channel itself is down (the server refuses connections or does not answer, the
+    /// login is refused): no message on it can go now. The dispatcher counts it against this
+    /// message like a temporary failure and then pauses the channel (see [`Dispatcher`]), so an
+    /// outage does not use up every waiting message's attempts.
+    #[error("channel unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// A channel implementation: Digital Post, e-mail or SMS through a provider.
@@ -172,6 +204,9 @@ pub struct DispatchReport {
     pub cancelled: usize,
     /// Recorded first by another dispatcher; skipped.
     pub lost_race: usize,
+    /// Left waiting, untouched, because their channel is paused after an outage.
+    #[serde(default)]
+    pub paused: usize,
 }
 
 /// Why a run of the dispatcher stopped.
@@ -194,15 +229,32 @@ impl DanishMessage for DispatchError {
 pub enum Disposition {
     /// Leave it pending and untouched (its election is inactive).
     Hold,
+    /// Leave it pending and untouched: its channel is paused after an outage.
+    Paused,
     /// Record this outcome.
     Record(DeliveryUpdate),
 }
 
 /// Drains the outbox through the configured senders. See the module docs.
+///
+/// A channel whose sender reports it [`SendError::Unavailable`] is paused: for
+/// [`DispatchConfig::backoff`] of the number of outages in a row, its messages are left
+/// untouched (they keep their attempts); then one message probes it. A successful send ends the
+/// outage. Clones share the pauses.
 #[derive(Debug, Clone, Default)]
 pub struct Dispatcher {
     senders: BTreeMap<Channel, Arc<dyn MessageSender>>,
     config: DispatchConfig,
+    pauses: Arc<Mutex<BTreeMap<Channel, Pause>>>,
+}
+
+/// An outage of a channel.
+#[derive(Debug, Clone, Copy)]
+struct Pause {
+    /// Nothing is sent on the channel before this.
+    until: DateTime<Utc>,
+    /// Outages in a row.
+    outages: u32,
 }
 
 /// Per-run caches of what messages refer to.
@@ -219,7 +271,35 @@ impl Dispatcher {
         Dispatcher {
             senders: BTreeMap::new(),
             config,
+            pauses: Arc::default(),
         }
+    }
+
+    /// Whether `channel` is paused at `now`.
+    fn paused(&self, channel: Channel, now: DateTime<Utc>) -> bool {
+        self.pauses
+            .lock()
+            .map(|p| p.get(&channel).is_some_and(|p| now < p.until))
+            .unwrap_or(false)
+    }
+
+    /// Records how a send on `channel` went: an outage pauses it, a success ends the outage.
+    fn channel_answered(&self, channel: Channel, now: DateTime<Utc>, down: bool) {
+        let Ok(mut pauses) = self.pauses.lock() else {
+            return;
+        };
+        if !down {
+            pauses.remove(&channel);
+            return;
+        }
+        let outages = pauses
+            .get(&channel)
+            .map_or(0, |p| p.outages)
+            .saturating_add(1);
+        let until = now
+            .checked_add_signed(self.config.backoff(outages))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        pauses.insert(channel, Pause { until, outages });
     }
 
     /// Adds (or replaces) the sender for its channel.
@@ -253,6 +333,10 @@ impl Dispatcher {
             let update = match self.deliver_cached(svc, &msg, now, &mut cache).await? {
                 Disposition::Hold => {
                     report.held += 1;
+                    continue;
+                }
+                Disposition::Paused => {
+                    report.paused += 1;
                     continue;
                 }
                 Disposition::Record(u) => u,
@@ -370,6 +454,9 @@ impl Dispatcher {
                 choice.channel.name_da()
             )));
         };
+        if self.paused(choice.channel, now) {
+            return Ok(Disposition::Paused);
+        }
         // 5. Render and send.
         let mut values = token_values(&msg.facts);
         // `!days` counts from delivery, not from when the message was queued (it may have been
@@ -381,6 +468,9 @@ impl Dispatcher {
                 .to_string();
         }
         let rendered = render_as(&template, &values, choice.channel);
+        let attachments = calendar_attachment(svc, msg, &participant)
+            .into_iter()
+            .collect();
         let outgoing = Outgoing {
             idempotency_key: msg.id,
             kind: msg.kind,
@@ -389,16 +479,24 @@ impl Dispatcher {
             recipient_name: participant.full_name(),
             subject: rendered.subject,
             body: rendered.body,
+            attachments,
             attempt: msg.attempts + 1,
         };
         let attempts = msg.attempts + 1;
-        let update = match sender.send(&outgoing).await {
-            Ok(_) => DeliveryUpdate {
+        let sent = sender.send(&outgoing).await;
+        self.channel_answered(
+            choice.channel,
+            now,
+            matches!(sent, Err(SendError::Unavailable(_))),
+        );
+        let update = match sent {
+            Ok(receipt) => DeliveryUpdate {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Sent {
                     at: now,
                     channel: channel_code(choice.channel).into(),
+                    reference: receipt.provider_reference,
                 },
                 next_attempt_at: now,
                 error: None,
@@ -413,7 +511,9 @@ impl Dispatcher {
                 next_attempt_at: now,
                 error: Some(reason),
             },
-            Err(SendError::Temporary(reason)) if attempts >= self.config.max_attempts => {
+            Err(SendError::Temporary(reason) | SendError::Unavailable(reason))
+                if attempts >= self.config.max_attempts =>
+            {
                 DeliveryUpdate {
                     id: msg.id,
                     expected_attempts: msg.attempts,
@@ -425,7 +525,7 @@ impl Dispatcher {
                     error: Some(reason),
                 }
             }
-            Err(SendError::Temporary(reason)) => DeliveryUpdate {
+            Err(SendError::Temporary(reason) | SendError::Unavailable(reason)) => DeliveryUpdate {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Pending,
@@ -528,6 +628,32 @@ impl Dispatcher {
         Ok(Ok(library
             .resolve_for(msg.kind, &choices, task_type)
             .clone()))
+    }
+}
+
+/// The calendar file `msg` carries, for `participant`, if the host publishes calendars. A file
+/// that cannot be made is left out (and logged): the message still goes.
+fn calendar_attachment(
+    svc: &Valghalla,
+    msg: &OutboxMessage,
+    participant: &Participant,
+) -> Option<Attachment> {
+    let source = svc.config().calendar.as_ref()?;
+    let calendar = msg.calendar.as_ref()?;
+    match calendar.render(
+        source,
+        &participant.full_name(),
+        participant.contact.email.as_ref(),
+    )? {
+        Ok(file) => Some(Attachment {
+            file_name: file.file_name().to_owned(),
+            content_type: file.content_type(),
+            bytes: file.text.into_bytes(),
+        }),
+        Err(e) => {
+            tracing::warn!(message = %msg.id, error = %e, "calendar file left out");
+            None
+        }
     }
 }
 

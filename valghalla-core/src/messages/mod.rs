@@ -25,8 +25,8 @@ pub use channel::{
 };
 pub use defaults::{default_template, default_template_id};
 pub use dispatch::{
-    DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition, MessageSender,
-    Outgoing, Receipt, Recipient, RecordingSender, SendError,
+    Attachment, DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition,
+    MessageSender, Outgoing, Receipt, Recipient, RecordingSender, SendError,
 };
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
 pub use settings::CommunicationSettings;

@@ -52,12 +52,16 @@ pub const MAX_ATTEMPTS: u32 = 12;
 pub struct Config {
     /// The public portal's base URL, for links in messages (`https://valg.kolding.dk`).
     pub public_base_url: String,
+    /// Who publishes the calendar files (the UIDs' domain, the organiser). Without it messages
+    /// carry no calendar file and "Mine opgaver" offers none.
+    pub calendar: Option<crate::messages::calendar::CalendarSource>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             public_base_url: "http://127.0.0.1:8080".into(),
+            calendar: None,
         }
     }
 }
@@ -100,6 +104,9 @@ pub enum Error {
     /// A change to the template library was refused (default template, duplicate title, …).
     #[error(transparent)]
     Library(#[from] crate::messages::LibraryError),
+    /// A calendar file could not be made (the task's window or the configured domain).
+    #[error(transparent)]
+    Calendar(#[from] crate::messages::calendar::CalendarError),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -161,6 +168,7 @@ impl DanishMessage for Error {
             }
             Error::Template(e) => e.message_da(),
             Error::Library(e) => e.message_da(),
+            Error::Calendar(e) => e.message_da(),
             Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
             Error::Staffing(e) => e.message_da(),
             Error::AutoFill(_) => "Den automatiske udfyldning fejlede.".into(),

@@ -625,6 +625,41 @@ impl Valghalla {
         Ok(rows)
     }
 
+    /// The calendar file of the actor's own accepted task on `seat` (`METHOD:PUBLISH`, the
+    /// same entry as the messages' files: same UID, current `SEQUENCE`); `None` when the host
+    /// has no calendar configured. Any other seat is not found, whoever holds it.
+    pub async fn my_task_calendar(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+    ) -> Result<Option<crate::messages::calendar::IcsFile>> {
+        let Actor::Person(person) = actor else {
+            return Err(Error::Denied(crate::rules::access::Denied {
+                actor: actor.label(),
+                permission: Permission::ReadMasterData,
+            }));
+        };
+        let me = person.participant;
+        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let mut tx = Tx::reader(self);
+        let not_found = || Error::not_found(crate::model::RecordKey::Seat(seat));
+        let found = tx.find::<Seat>(seat).await?.ok_or_else(not_found)?;
+        if !matches!(found.state, SeatState::Accepted { participant, .. } if participant == me) {
+            return Err(not_found());
+        }
+        let Some(source) = &self.config.calendar else {
+            return Ok(None);
+        };
+        let event = super::facts::task_event(&mut tx, &found).await?;
+        crate::messages::calendar::render_ics(
+            &event,
+            source,
+            &crate::messages::calendar::CalendarMethod::Publish,
+        )
+        .map(Some)
+        .map_err(Error::Calendar)
+    }
+
     /// The participant's own tasks in active elections from today on.
     pub async fn my_tasks(&self, actor: &Actor) -> Result<Vec<MyTask>> {
         let Actor::Person(person) = actor else {

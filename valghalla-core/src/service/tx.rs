@@ -133,6 +133,11 @@ impl<'a> Tx<'a> {
     }
 
     /// The entity with `id` if it is loaded.
+    /// The version `key` was loaded with (0 when it was not loaded).
+    pub(crate) fn version_of(&self, key: RecordKey) -> u64 {
+        self.loaded.get(&key).map_or(0, |v| v.version)
+    }
+
     pub(crate) fn loaded<E: Entity>(&self, id: E::Id) -> Option<E> {
         self.loaded
             .get(&E::key_of(id))
@@ -270,6 +275,11 @@ impl<'a> Tx<'a> {
             };
             changes.push(Change { op, expect });
         }
+        // Calendar entries are decided on the seat as it was (whose accepted task it was).
+        let mut calendars = Vec::with_capacity(decision.messages.len());
+        for intent in &decision.messages {
+            calendars.push(super::facts::calendar(self, intent).await?);
+        }
         // Message facts describe the state after the change (e.g. the new invitation code).
         for change in &changes {
             if let Op::Put(record) = &change.op {
@@ -285,7 +295,7 @@ impl<'a> Tx<'a> {
         }
         let now = self.svc.clock.now();
         let mut messages = Vec::with_capacity(decision.messages.len());
-        for intent in decision.messages {
+        for (intent, calendar) in decision.messages.into_iter().zip(calendars) {
             let (facts, election) = super::facts::collect(self, &intent).await?;
             messages.push(OutboxMessage {
                 id: MessageId::new(),
@@ -295,6 +305,7 @@ impl<'a> Tx<'a> {
                 seat: intent.seat,
                 facts,
                 custom: None,
+                calendar,
                 created_at: now,
                 status: DeliveryStatus::Pending,
                 attempts: 0,

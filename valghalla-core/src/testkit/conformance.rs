@@ -84,6 +84,7 @@ fn message(participant: ParticipantId, minutes: i64) -> OutboxMessage {
         seat: None,
         facts: [("name".to_string(), "Karen".to_string())].into(),
         custom: None,
+        calendar: None,
         created_at: at,
         status: DeliveryStatus::Pending,
         attempts: 0,
@@ -704,6 +705,7 @@ pub async fn outbox_delivery_is_optimistic_and_purgeable(store: DynStore) {
     let sent = DeliveryStatus::Sent {
         at: retry_at,
         channel: "email".into(),
+        reference: Some("2.0.0 Ok: queued as 4ZxY".into()),
     };
     store
         .record_delivery(DeliveryUpdate {

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod access;
+mod calendar;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;

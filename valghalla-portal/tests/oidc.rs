@@ -621,7 +621,7 @@ async fn oidc_citizens_land_as_themselves_and_newcomers_in_sign_up() {
             t.expect_portal_path("/mine-opgaver").await?;
             t.wait_for(Locator::Css("nav a[href='/parti']")).await?;
             t.open("/parti").await?;
-            t.expect_text(&w.ds.teams[0].name.to_string()).await?;
+            t.expect_text(w.ds.teams[0].name.as_ref()).await?;
 
             // Not a participant yet, coming from a link: the sign-up form.
             t.forget_everything().await?;

@@ -25,7 +25,13 @@
 //!
 //! A temporary failure is retried after `retry_base × 2^(attempt − 1)` (capped at `retry_max`)
 //! until `max_attempts`, then the message fails with the last reason; a permanent failure (an
-//! unreachable participant, a provider's refusal) fails at once with its reason.
+//! unreachable participant, a provider's refusal) fails at once with its reason. A channel that
+//! is down ([`SendError::Unavailable`]) counts against the message that found it down, like a
+//! temporary failure, and is then paused (see [`Dispatcher`]): its other messages wait untouched.
+//!
+//! A message carrying a calendar entry ([`OutboxMessage::calendar`]) is sent with the entry's
+//! file ([`Attachment`]) when the service's [`Config::calendar`](crate::service::Config) says who
+//! publishes it.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -324,6 +330,16 @@ impl Dispatcher {
             })
             .await?;
         let mut report = DispatchReport::default();
+        if !self.senders.is_empty()
+            && self
+                .senders
+                .keys()
+                .all(|channel| self.paused(*channel, now))
+        {
+            // Every channel is down: nothing can go, so nothing is read further.
+            report.paused = due.len();
+            return Ok(report);
+        }
         let mut cache = RunCache::default();
         let mut handled = 0usize;
         for msg in due {

@@ -132,12 +132,12 @@ impl<'a> Tx<'a> {
         self.prefetched.push((query, keys));
     }
 
-    /// The entity with `id` if it is loaded.
     /// The version `key` was loaded with (0 when it was not loaded).
     pub(crate) fn version_of(&self, key: RecordKey) -> u64 {
         self.loaded.get(&key).map_or(0, |v| v.version)
     }
 
+    /// The entity with `id` if it is loaded.
     pub(crate) fn loaded<E: Entity>(&self, id: E::Id) -> Option<E> {
         self.loaded
             .get(&E::key_of(id))

@@ -11,16 +11,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+use support::{Chrome, Process, Sink, get, on_path};
 use valghalla::Valghalla;
 use valghalla::core::model::LinkKind;
 use valghalla::core::rules::access::{Actor, StaffRole};
@@ -38,20 +41,11 @@ type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
     LazyLock::new(|| tokio::sync::Mutex::new(()));
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const CITIZEN_BUTTON: &str = "Log ind med MitID";
 const STAFF_BUTTON: &str = "Medarbejderlogin";
 
 fn provider_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider")
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
-    })
 }
 
 fn required(var: &str) -> bool {
@@ -66,7 +60,7 @@ fn skip(test: &str) -> bool {
 /// Whether to skip for want of the provider (and, when `browser`, of the browser).
 fn skip_without(test: &str, browser: bool) -> bool {
     let mut missing = Vec::new();
-    if browser && (on_path("chromedriver").is_none() || !Path::new(CHROMIUM).exists()) {
+    if browser && !support::browser_available() {
         missing.push("chromium/chromedriver (apt-get install chromium chromium-driver)");
     }
     if on_path("node").is_none() {
@@ -92,28 +86,6 @@ fn skip_without(test: &str, browser: bool) -> bool {
 }
 
 /// What the portal logs, for the test to read (installed once for the whole binary).
-#[derive(Clone, Default)]
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Sink {
-    type Writer = Sink;
-    fn make_writer(&'a self) -> Sink {
-        self.clone()
-    }
-}
-
 static LOG: LazyLock<Sink> = LazyLock::new(|| {
     let sink = Sink::default();
     let subscriber = tracing_subscriber::fmt()
@@ -126,17 +98,7 @@ static LOG: LazyLock<Sink> = LazyLock::new(|| {
 });
 
 fn log_text() -> String {
-    String::from_utf8(LOG.0.lock().map(|b| b.clone()).unwrap_or_default()).unwrap_or_default()
-}
-
-/// A child process killed and reaped when dropped (also when a test fails).
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    LOG.text()
 }
 
 /// The test provider, with the demo's people as its users.
@@ -305,8 +267,8 @@ struct World {
     people: People,
     provider: Provider,
     catcher: Catcher,
-    _driver: Process,
-    _dirs: Vec<tempfile::TempDir>,
+    _chrome: Chrome,
+    _data: tempfile::TempDir,
 }
 
 async fn start() -> E2eResult<World> {
@@ -325,56 +287,20 @@ async fn start() -> E2eResult<World> {
     let catcher = Catcher::default();
     let base = serve_portal(&svc, &provider.issuer, "valghalla-citizen", &catcher).await?;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let driver = Process(
-        Command::new(on_path("chromedriver").ok_or("no chromedriver")?)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
-    let profile = tempfile::tempdir()?;
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--disable-quic",
-                     format!("--user-data-dir={}", profile.path().display()),
-                     "--window-size=1280,1000"],
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let mut last = None;
-    for _ in 0..100 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(client) => {
-                return Ok(World {
-                    tab: Tab { client, base },
-                    svc,
-                    ds,
-                    people,
-                    provider,
-                    catcher,
-                    _driver: driver,
-                    _dirs: vec![data_dir, profile],
-                });
-            }
-            Err(e) => {
-                last = Some(e);
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    Err(format!("chromedriver did not start: {last:?}").into())
+    let chrome = Chrome::start().await?;
+    Ok(World {
+        tab: Tab {
+            client: chrome.client.clone(),
+            base,
+        },
+        svc,
+        ds,
+        people,
+        provider,
+        catcher,
+        _chrome: chrome,
+        _data: data_dir,
+    })
 }
 
 /// Runs `scenario`; on failure saves a screenshot to `target/e2e-screenshots/<test>.png`.
@@ -812,25 +738,6 @@ async fn oidc_a_wrong_nonce_an_expired_token_and_another_audience_are_refused() 
         },
     )
     .await;
-}
-
-/// A GET over a plain TCP connection: (status, head and body).
-async fn get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("no status in {text:?}")))?;
-    Ok((status, text))
 }
 
 /// The binary configured by flags and environment variables: the login page offers the two

@@ -625,14 +625,8 @@ impl Valghalla {
         Ok(rows)
     }
 
-    /// The calendar file of the actor's own accepted task on `seat` (`METHOD:PUBLISH`, the
-    /// same entry as the messages' files: same UID, current `SEQUENCE`); `None` when the host
-    /// has no calendar configured. Any other seat is not found, whoever holds it.
-    pub async fn my_task_calendar(
-        &self,
-        actor: &Actor,
-        seat: SeatId,
-    ) -> Result<Option<crate::messages::calendar::IcsFile>> {
+    /// The participant a person acting on their own tasks is; anyone else is denied.
+    fn own_participant(&self, actor: &Actor) -> Result<crate::ids::ParticipantId> {
         let Actor::Person(person) = actor else {
             return Err(Error::Denied(crate::rules::access::Denied {
                 actor: actor.label(),
@@ -641,6 +635,18 @@ impl Valghalla {
         };
         let me = person.participant;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        Ok(me)
+    }
+
+    /// The calendar file of the actor's own accepted task on `seat` (`METHOD:PUBLISH`, the
+    /// same entry as the messages' files: same UID, current `SEQUENCE`); `None` when the host
+    /// has no calendar configured. Any other seat is not found, whoever holds it.
+    pub async fn my_task_calendar(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+    ) -> Result<Option<crate::messages::calendar::IcsFile>> {
+        let me = self.own_participant(actor)?;
         let mut tx = Tx::reader(self);
         let not_found = || Error::not_found(crate::model::RecordKey::Seat(seat));
         let found = tx.find::<Seat>(seat).await?.ok_or_else(not_found)?;
@@ -662,14 +668,7 @@ impl Valghalla {
 
     /// The participant's own tasks in active elections from today on.
     pub async fn my_tasks(&self, actor: &Actor) -> Result<Vec<MyTask>> {
-        let Actor::Person(person) = actor else {
-            return Err(Error::Denied(crate::rules::access::Denied {
-                actor: actor.label(),
-                permission: Permission::ReadMasterData,
-            }));
-        };
-        let me = person.participant;
-        self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        let me = self.own_participant(actor)?;
         let mut tx = Tx::reader(self);
         let today = local_date(self.clock.now());
         let mut out = Vec::new();

@@ -963,7 +963,7 @@ pub async fn calendar_entries_are_stored_with_their_messages(store: DynStore) {
         .decline(&karen_actor, seats[1].id, None)
         .await
         .expect("decline");
-    // Accepted, then removed by the secretariat.
+    // Accepted, reminded five days before, then removed by the secretariat.
     s.svc
         .invite(&s.admin, seats[2].id, karen.id)
         .await
@@ -972,6 +972,18 @@ pub async fn calendar_entries_are_stored_with_their_messages(store: DynStore) {
         .accept(&karen_actor, seats[2].id, None)
         .await
         .expect("accept");
+    s.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 12, 9, 0, 0)
+            .single()
+            .expect("t"),
+    );
+    let system = Actor::System {
+        job: "påmindelser".into(),
+    };
+    s.svc
+        .run_task_reminders(&system, &crate::jobs::JobsConfig::default())
+        .await
+        .expect("reminders");
     s.svc
         .remove_from_seat(&s.admin, seats[2].id)
         .await
@@ -1026,6 +1038,21 @@ pub async fn calendar_entries_are_stored_with_their_messages(store: DynStore) {
         assert_eq!(request.event.task_type, "Fintæller");
         assert_eq!(request.event.work_location, s.stations[0].title.to_string());
     }
+    // The task reminder carries the task again, newer than the acceptance's and older than
+    // the cancellation's.
+    let reminder = of(seats[2].id, MessageKind::TaskReminder)
+        .calendar
+        .clone()
+        .expect("the task reminder carries the task");
+    let sequence = |kind| {
+        of(seats[2].id, kind)
+            .calendar
+            .as_ref()
+            .map_or(0, |c| c.event.sequence)
+    };
+    assert_eq!(reminder.purpose, CalendarPurpose::Request);
+    assert!(sequence(MessageKind::Registration) < reminder.event.sequence);
+    assert!(reminder.event.sequence < sequence(MessageKind::RemovedFromTask));
 }
 
 /// The overview's counts equal counts made by hand, per cell, per location and per team.

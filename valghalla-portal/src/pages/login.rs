@@ -10,11 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::auth::{Identity, LoginOption};
+use crate::auth::LoginOption;
 use crate::limits::ClientAddress;
 use crate::state::{PortalState, Tenant};
 use crate::web::guard::{encode_path, safe_next};
-use crate::web::session::{SessionData, now_secs};
 use crate::web::{AppError, FormData, Layout, Viewer, render};
 
 /// The login area's routes.
@@ -111,13 +110,7 @@ async fn login(
             return render(&page);
         }
     };
-    let participant = match &identity {
-        Identity::Citizen { cpr, .. } => state.svc.participant_for_login(cpr).await?,
-        Identity::Staff { .. } => None,
-    };
-    let mut data = SessionData::login(&state.name, identity, now_secs());
-    data.participant = participant;
-    viewer.log_in(data).await?;
+    viewer.log_in_as(&state, identity).await?;
     Ok(Redirect::to(&next).into_response())
 }
 

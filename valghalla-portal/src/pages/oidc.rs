@@ -14,13 +14,12 @@ use axum::{Extension, Router};
 use serde::Deserialize;
 use tower_cookies::Cookies;
 
-use crate::auth::Identity;
 use crate::auth::oidc::{Kind, LOGGED_OUT_PATH, LoginRefused, OidcLogin, PendingLogins};
 use crate::limits::ClientAddress;
 use crate::state::{PortalState, Tenant};
 use crate::web::error::{ErrorInfo, bare_page};
 use crate::web::guard::safe_next;
-use crate::web::session::{SessionData, now_secs};
+use crate::web::session::now_secs;
 use crate::web::{AppError, Layout, Viewer, render};
 
 /// The OpenID Connect routes.
@@ -128,13 +127,7 @@ async fn callback(
         Ok(identity) => identity,
         Err(why) => return Ok(refused(&state, kind, why)),
     };
-    let participant = match &identity {
-        Identity::Citizen { cpr, .. } => state.svc.participant_for_login(cpr).await?,
-        Identity::Staff { .. } => None,
-    };
-    let mut data = SessionData::login(&state.name, identity, now_secs());
-    data.participant = participant;
-    viewer.log_in(data).await?;
+    viewer.log_in_as(&state, identity).await?;
     tracing::info!(tenant = %state.name, provider = kind.path(), "logged in");
     Ok(Redirect::to(&next).into_response())
 }

@@ -21,7 +21,7 @@ pub mod template;
 
 pub use channel::{
     Channel, ChannelChoice, FallbackOrder, FallbackOrderError, Reachability, Unreachable,
-    choose_channel, render_for_participant,
+    choose_channel,
 };
 pub use defaults::{default_template, default_template_id};
 pub use dispatch::{
@@ -32,7 +32,7 @@ pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
 pub use settings::CommunicationSettings;
 pub use template::{
     RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,
-    TokenValues, UnknownToken, preview, render, render_as,
+    TokenValues, UnknownToken, preview, render, render_as, render_for_participant,
 };
 
 /// Every kind of message the seat lifecycle and the jobs produce.

@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::channel::Channel;
+use super::channel::{Channel, FallbackOrder, Reachability, Unreachable, choose_channel};
 use crate::values::{DanishMessage, FieldError, Name};
 
 /// A placeholder that rendering replaces with a value from [`TokenValues`].
@@ -622,6 +622,19 @@ pub fn render_as(template: &Template, values: &TokenValues, channel: Channel) ->
     }
 }
 
+/// Picks the channel for `template` with [`choose_channel`] and renders it for that channel
+/// with [`render_as`] (the template's own escaping rules if it is its own channel, the fallback
+/// channel's otherwise).
+pub fn render_for_participant(
+    template: &Template,
+    values: &TokenValues,
+    reachability: &Reachability,
+    order: &FallbackOrder,
+) -> Result<RenderedMessage, Unreachable> {
+    let choice = choose_channel(template.channel(), reachability, order)?;
+    Ok(render_as(template, values, choice.channel))
+}
+
 fn render_subject(segments: &[Segment], values: &TokenValues) -> String {
     let mut out = String::new();
     for segment in segments {
@@ -827,6 +840,35 @@ fn tidy_text(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn reachable(exempt: bool, email: bool, mobile: bool) -> Reachability {
+        Reachability {
+            exempt_from_digital_post: exempt,
+            has_email: email,
+            has_mobile: mobile,
+        }
+    }
+
+    #[test]
+    fn fallback_renders_the_same_template_with_the_new_channels_rules() {
+        let t = Template::parse("T", Channel::DigitalPost, "Hej", "<p>Hej !name</p>").unwrap();
+        let v = TokenValues {
+            name: "Ib & Bo".into(),
+            ..TokenValues::default()
+        };
+        let order = FallbackOrder::default();
+        let dp = render_for_participant(&t, &v, &reachable(false, false, false), &order).unwrap();
+        assert_eq!(
+            (dp.channel, dp.body.as_str()),
+            (Channel::DigitalPost, "<p>Hej Ib &amp; Bo</p>")
+        );
+        let sms = render_for_participant(&t, &v, &reachable(true, false, true), &order).unwrap();
+        assert_eq!(
+            (sms.channel, sms.body.as_str()),
+            (Channel::Sms, "Hej Ib & Bo")
+        );
+        assert!(render_for_participant(&t, &v, &reachable(true, false, false), &order).is_err());
+    }
 
     fn body(channel: Channel, body: &str) -> Template {
         Template::parse("Test", channel, "Emne", body).unwrap()

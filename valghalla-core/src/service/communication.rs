@@ -446,7 +446,7 @@ impl Valghalla {
                 participant: r.participant,
                 seat,
             };
-            let (mut facts, _) = super::facts::collect(&mut tx, &intent).await?;
+            let (mut facts, _) = tx.message_facts(&intent).await?;
             facts
                 .entry("election".into())
                 .or_insert_with(|| election.title.to_string());

@@ -34,13 +34,14 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::MessageKind;
 use super::channel::{Channel, FallbackOrder, Reachability, choose_channel};
 use super::library::{ElectionTemplates, TemplateLibrary};
 use super::template::{Template, Token, TokenValues, render_as};
-use super::{MessageKind, staleness};
 use crate::cpr::Cpr;
 use crate::ids::{ElectionId, MessageId, ParticipantId};
 use crate::model::{Election, Participant, Record, RecordKey, Seat};
+use crate::rules::staleness;
 use crate::service::Valghalla;
 use crate::store::{DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, StoreError};
 use crate::values::{DanishMessage, Email, MobileNumber};

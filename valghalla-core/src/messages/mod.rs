@@ -6,7 +6,6 @@
 //! * [`settings`]: how the library and the election choices are stored.
 //! * [`channel`]: channels and the fallback when a participant cannot receive one.
 //! * [`dispatch`]: the sender port and the dispatcher that drains the outbox.
-//! * [`staleness`]: whether a queued message still holds when it is due (else it is cancelled).
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +15,6 @@ pub mod defaults;
 pub mod dispatch;
 pub mod library;
 pub mod settings;
-pub mod staleness;
 pub mod template;
 
 pub use channel::{

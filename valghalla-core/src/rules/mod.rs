@@ -11,6 +11,7 @@ pub mod distribution;
 pub mod eligibility;
 pub mod lifecycle;
 pub mod links;
+pub mod staleness;
 
 #[cfg(test)]
 mod distribution_tests;

@@ -3,10 +3,9 @@
 //! about may have changed. A message whose reason no longer holds is **cancelled** — shown as
 //! cancelled in the communication log, never delivered.
 
+use crate::messages::MessageKind;
 use crate::model::{Seat, SeatState};
 use crate::store::OutboxMessage;
-
-use super::MessageKind;
 
 /// What is known about a message's seat when it is due.
 #[derive(Debug, Clone, Copy)]

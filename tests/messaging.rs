@@ -14,13 +14,13 @@ use chrono::Duration;
 use valghalla::core::jobs::{JobsConfig, Retirement};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::messages::{
-    Channel, DispatchConfig, Dispatcher, Disposition, ElectionTemplates, MessageKind, Recipient,
-    RecordingSender, TemplateDraft,
+    Channel, ElectionTemplates, MessageKind, Recipient, RecordingSender, TemplateDraft,
 };
 use valghalla::core::model::{Contact, Participant};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::{
-    CommunicationFilter, FakeRegistry, GroupFilter, LogStatus, NewParticipant,
+    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, FakeRegistry, GroupFilter,
+    LogStatus, NewParticipant,
 };
 use valghalla::core::store::{AuditFilter, DeliveryStatus, DynStore, OutboxFilter, OutboxMessage};
 use valghalla::core::testkit::scenario::{Scenario, election_day, municipality_code};

@@ -22,11 +22,13 @@ use valghalla_core::Email;
 use valghalla_core::ids::MessageId;
 use valghalla_core::memory::MemoryStore;
 use valghalla_core::messages::{
-    Channel, DispatchConfig, Dispatcher, Disposition, MessageKind, MessageSender, Outgoing,
-    Recipient, SendError,
+    Channel, MessageKind, MessageSender, Outgoing, Recipient, SendError,
 };
 use valghalla_core::model::{Contact, Participant};
-use valghalla_core::service::{CommunicationFilter, FakeRegistry, LogStatus, NewParticipant};
+use valghalla_core::service::{
+    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, FakeRegistry, LogStatus,
+    NewParticipant,
+};
 use valghalla_core::store::{DeliveryStatus, OutboxFilter, OutboxMessage};
 use valghalla_core::testkit::scenario::{Scenario, election_day, municipality_code};
 

@@ -34,6 +34,17 @@ impl Channel {
         matches!(self, Channel::DigitalPost | Channel::Email)
     }
 
+    /// The code a delivery on this channel is recorded under
+    /// ([`DeliveryStatus::Sent`](crate::store::DeliveryStatus::Sent)): `digital_post`,
+    /// `email`, `sms`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Channel::DigitalPost => "digital_post",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+
     /// The channel's name in Danish, lower case where Danish writes it so.
     pub const fn name_da(self) -> &'static str {
         match self {

@@ -5,15 +5,17 @@
 //! * [`library`]: a municipality's templates and the template choice per election.
 //! * [`settings`]: how the library and the election choices are stored.
 //! * [`channel`]: channels and the fallback when a participant cannot receive one.
-//! * [`dispatch`]: the sender port and the dispatcher that drains the outbox.
+//! * [`sender`]: the port a channel implements to deliver messages (the dispatcher that drains
+//!   the outbox through it is [`crate::service::Dispatcher`]).
+//! * [`calendar`]: calendar files for a participant's task.
 
 use serde::{Deserialize, Serialize};
 
 pub mod calendar;
 pub mod channel;
 pub mod defaults;
-pub mod dispatch;
 pub mod library;
+pub mod sender;
 pub mod settings;
 pub mod template;
 
@@ -22,11 +24,8 @@ pub use channel::{
     choose_channel,
 };
 pub use defaults::{default_template, default_template_id};
-pub use dispatch::{
-    DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition, MessageSender,
-    Outgoing, Receipt, Recipient, RecordingSender, SendError,
-};
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
+pub use sender::{MessageSender, Outgoing, Receipt, Recipient, RecordingSender, SendError};
 pub use settings::CommunicationSettings;
 pub use template::{
     RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,

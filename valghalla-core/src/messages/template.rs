@@ -26,6 +26,8 @@
 //! (in the description, or in the body of an HTML template sent by SMS as a fallback) is reduced
 //! to text.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::channel::{Channel, FallbackOrder, Reachability, Unreachable, choose_channel};
@@ -535,6 +537,37 @@ pub struct TokenValues {
 }
 
 impl TokenValues {
+    /// The values in a message's snapshotted facts (token name without `!` → value); missing
+    /// ones are empty.
+    pub fn from_facts(facts: &BTreeMap<String, String>) -> TokenValues {
+        let mut v = TokenValues::default();
+        for token in Token::ALL {
+            let Some(value) = facts.get(token.name()) else {
+                continue;
+            };
+            let slot = match token {
+                Token::Name => &mut v.name,
+                Token::Election => &mut v.election,
+                Token::WorkLocation => &mut v.work_location,
+                Token::WorkLocationAddress => &mut v.work_location_address,
+                Token::TaskType => &mut v.task_type,
+                Token::TaskTypeDescription => &mut v.task_type_description,
+                Token::TaskDate => &mut v.task_date,
+                Token::TaskStart => &mut v.task_start,
+                Token::TaskEnd => &mut v.task_end,
+                Token::Payment => &mut v.payment,
+                Token::Days => &mut v.days,
+                Token::Municipality => &mut v.municipality,
+                Token::Invitation => &mut v.invitation,
+                Token::Contact => &mut v.contact,
+                Token::ExternalWeb => &mut v.external_web,
+                Token::Team => &mut v.team,
+            };
+            slot.clone_from(value);
+        }
+        v
+    }
+
     /// The value for `token`.
     pub fn get(&self, token: Token) -> &str {
         match token {
@@ -840,6 +873,20 @@ fn tidy_text(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn facts_become_token_values() {
+        let facts: BTreeMap<String, String> = [
+            ("name".to_owned(), "Ib".to_owned()),
+            ("work_location".to_owned(), "Skolen".to_owned()),
+            ("unknown".to_owned(), "x".to_owned()),
+        ]
+        .into();
+        let v = TokenValues::from_facts(&facts);
+        assert_eq!(v.name, "Ib");
+        assert_eq!(v.work_location, "Skolen");
+        assert_eq!(v.team, "");
+    }
 
     fn reachable(exempt: bool, email: bool, mobile: bool) -> Reachability {
         Reachability {

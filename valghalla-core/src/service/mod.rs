@@ -6,6 +6,7 @@
 
 mod autofill;
 mod communication;
+mod dispatch;
 mod distribution;
 mod elections;
 mod exchange;
@@ -32,6 +33,7 @@ pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
 };
+pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{TaskTypeDraft, WorkLocationDraft};

@@ -11,14 +11,14 @@ use std::sync::Arc;
 
 use valghalla::Valghalla;
 use valghalla::core::exchange::{
-    self, CsvOptions, ImportMode, ListColumn, RoleMapping, Table, read_table,
+    self, CsvOptions, ImportMode, ListColumn, ParticipantRow, RoleMapping, Table, read_table,
 };
 use valghalla::core::ids::{ParticipantId, SeatId};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{AuditAction, LocationScope};
 use valghalla::core::model::{Op, Participant, Record, SeatStatus, TeamKind};
 use valghalla::core::rules::access::{Actor, Permission, PersonActor, StaffRole};
-use valghalla::core::service::{FixedClock, ParticipantFilter, ParticipantRow, WorkLocationDraft};
+use valghalla::core::service::{FixedClock, ParticipantFilter, WorkLocationDraft};
 use valghalla::core::store::{AuditFilter, DynStore, Query};
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::{Error, model::RecordKind};

@@ -41,8 +41,7 @@ pub use participants::{NewParticipant, ParticipantView};
 pub use ports::{Clock, FakeRegistry, FixedClock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
-    OverviewFilter, OverviewRow, ParticipantFilter, ParticipantRow, StaffMember, TeamMember,
-    TeamShare, Vacancy,
+    OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
 };
 pub use seats::SeatRef;
 

@@ -26,8 +26,9 @@ mod common {
     pub use valghalla::core::memory::MemoryStore;
     pub use valghalla::core::model::{SeatState, Trust};
     pub use valghalla::core::rules::access::{Actor, StaffRole};
-    pub use valghalla::core::service::{FixedClock, OverviewFilter};
+    pub use valghalla::core::service::OverviewFilter;
     pub use valghalla::core::store::{DynStore, Query};
+    use valghalla::core::testkit::FixedClock;
     pub use valghalla::core::testkit::generator::{Dataset, Spec};
 
     pub fn admin() -> Actor {

@@ -23,7 +23,8 @@ use valghalla::Valghalla;
 use valghalla::core::exchange::{ImportMode, ImportProgress, read_table};
 use valghalla::core::model::{Municipality, PersonRecord, TeamKind};
 use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::{FakeRegistry, PersonRegistry, RegistryError};
+use valghalla::core::service::{PersonRegistry, RegistryError};
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::{Cpr, DanishMessage, MunicipalityCode, values::Name};
 use valghalla::sqlite::SqliteStore;
 

@@ -8,8 +8,9 @@ use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{ElectionKind, Municipality, SlotKey, TeamKind, Trust};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{
-    ElectionDraft, FakeRegistry, NewParticipant, OverviewFilter, TaskTypeDraft, WorkLocationDraft,
+    ElectionDraft, NewParticipant, OverviewFilter, TaskTypeDraft, WorkLocationDraft,
 };
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::{Cpr, MunicipalityCode, time::DailyWindow, values::Name};
 
 #[tokio::main(flavor = "current_thread")]

@@ -18,8 +18,9 @@ use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{AuditAction, LocationScope};
 use valghalla::core::model::{Op, Participant, Record, SeatStatus, TeamKind};
 use valghalla::core::rules::access::{Actor, Permission, PersonActor, StaffRole};
-use valghalla::core::service::{FixedClock, ParticipantFilter, WorkLocationDraft};
+use valghalla::core::service::{ParticipantFilter, WorkLocationDraft};
 use valghalla::core::store::{AuditFilter, DynStore, Query};
+use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::{Error, model::RecordKind};
 

@@ -14,16 +14,17 @@ use chrono::Duration;
 use valghalla::core::jobs::{JobsConfig, Retirement};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::messages::{
-    Channel, ElectionTemplates, MessageKind, Recipient, RecordingSender, TemplateDraft,
+    Channel, ElectionTemplates, MessageKind, Recipient, TemplateDraft,
 };
 use valghalla::core::model::{Contact, Participant};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::{
-    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, FakeRegistry, GroupFilter,
-    LogStatus, NewParticipant,
+    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, GroupFilter, LogStatus,
+    NewParticipant,
 };
 use valghalla::core::store::{AuditFilter, DeliveryStatus, DynStore, OutboxFilter, OutboxMessage};
 use valghalla::core::testkit::scenario::{Scenario, election_day, municipality_code};
+use valghalla::core::testkit::{FakeRegistry, RecordingSender};
 use valghalla::core::{Cpr, Email};
 use valghalla::sqlite::SqliteStore;
 

@@ -169,7 +169,7 @@ pub async fn demo_state(
 pub fn state_with(
     store: DynStore,
     ds: &valghalla::core::testkit::generator::Dataset,
-    registry: valghalla::core::service::FakeRegistry,
+    registry: valghalla::core::testkit::FakeRegistry,
     public_base_url: &str,
 ) -> Result<Shared, Box<dyn std::error::Error>> {
     let auth: Arc<dyn Authenticator> = Arc::new(seed::demo_authenticator(ds)?);

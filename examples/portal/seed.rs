@@ -8,8 +8,8 @@ use valghalla::core::Cpr;
 use valghalla::core::ids::AreaId;
 use valghalla::core::model::{Area, LocationScope};
 use valghalla::core::rules::access::StaffRole;
-use valghalla::core::service::FakeRegistry;
 use valghalla::core::store::DynStore;
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::values::Name;
 

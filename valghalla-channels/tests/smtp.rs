@@ -26,10 +26,10 @@ use valghalla_core::messages::{
 };
 use valghalla_core::model::{Contact, Participant};
 use valghalla_core::service::{
-    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, FakeRegistry, LogStatus,
-    NewParticipant,
+    CommunicationFilter, DispatchConfig, Dispatcher, Disposition, LogStatus, NewParticipant,
 };
 use valghalla_core::store::{DeliveryStatus, OutboxFilter, OutboxMessage};
+use valghalla_core::testkit::FakeRegistry;
 use valghalla_core::testkit::scenario::{Scenario, election_day, municipality_code};
 
 const FROM: &str = "Korsbæk Kommune, Valgsekretariatet <valg@korsbaek.test>";

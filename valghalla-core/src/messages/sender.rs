@@ -1,9 +1,6 @@
 //! The sender port: what a channel (Digital Post, e-mail, SMS) implements to deliver a message
 //! the dispatcher ([`crate::service::Dispatcher`]) has rendered, and what it answers.
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
-
 use async_trait::async_trait;
 
 use super::MessageKind;
@@ -75,100 +72,4 @@ pub trait MessageSender: Send + Sync + std::fmt::Debug {
     fn channel(&self) -> Channel;
     /// Sends one message.
     async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError>;
-}
-
-/// A sender **for tests**: it delivers nothing, it records. It behaves like a provider that
-/// honours idempotency keys (a second send with a key it has seen is acknowledged but not
-/// delivered again) and counts every attempt. Failures can be injected.
-///
-/// Never use it as a real channel: it exists so tests can see what would have been sent.
-#[derive(Debug, Clone)]
-pub struct RecordingSender {
-    channel: Channel,
-    state: Arc<Mutex<RecordingState>>,
-}
-
-#[derive(Debug, Default)]
-struct RecordingState {
-    delivered: BTreeMap<MessageId, Outgoing>,
-    order: Vec<MessageId>,
-    calls: BTreeMap<MessageId, u32>,
-    fail_next: u32,
-    permanent: Option<String>,
-}
-
-impl RecordingSender {
-    /// A recording sender posing as `channel`.
-    pub fn new(channel: Channel) -> Self {
-        RecordingSender {
-            channel,
-            state: Arc::new(Mutex::new(RecordingState::default())),
-        }
-    }
-
-    fn with_state<T>(&self, f: impl FnOnce(&mut RecordingState) -> T) -> T {
-        match self.state.lock() {
-            Ok(mut s) => f(&mut s),
-            Err(poisoned) => f(&mut poisoned.into_inner()),
-        }
-    }
-
-    /// Makes the next `k` sends fail temporarily.
-    pub fn fail_next(&self, k: u32) {
-        self.with_state(|s| s.fail_next = k);
-    }
-
-    /// Makes every send fail permanently with `reason` (`None`: stop failing).
-    pub fn fail_permanently(&self, reason: Option<&str>) {
-        self.with_state(|s| s.permanent = reason.map(str::to_owned));
-    }
-
-    /// The messages delivered, once each, in delivery order.
-    pub fn delivered(&self) -> Vec<Outgoing> {
-        self.with_state(|s| {
-            s.order
-                .iter()
-                .filter_map(|id| s.delivered.get(id).cloned())
-                .collect()
-        })
-    }
-
-    /// How many times a message was handed over (failed attempts included).
-    pub fn attempts(&self, id: MessageId) -> u32 {
-        self.with_state(|s| s.calls.get(&id).copied().unwrap_or(0))
-    }
-
-    /// How many send calls there were in all.
-    pub fn total_attempts(&self) -> u32 {
-        self.with_state(|s| s.calls.values().sum())
-    }
-}
-
-#[async_trait]
-impl MessageSender for RecordingSender {
-    fn channel(&self) -> Channel {
-        self.channel
-    }
-
-    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
-        self.with_state(|s| {
-            *s.calls.entry(msg.idempotency_key).or_default() += 1;
-            if let Some(reason) = &s.permanent {
-                return Err(SendError::Permanent(reason.clone()));
-            }
-            if s.fail_next > 0 {
-                s.fail_next -= 1;
-                return Err(SendError::Temporary("injected failure".into()));
-            }
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                s.delivered.entry(msg.idempotency_key)
-            {
-                slot.insert(msg.clone());
-                s.order.push(msg.idempotency_key);
-            }
-            Ok(Receipt {
-                provider_reference: Some(msg.idempotency_key.to_string()),
-            })
-        })
-    }
 }

@@ -38,7 +38,7 @@ pub use elections::{ElectionDraft, ElectionEdit};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{TaskTypeDraft, WorkLocationDraft};
 pub use participants::{NewParticipant, ParticipantView};
-pub use ports::{Clock, FakeRegistry, FixedClock, PersonRegistry, RegistryError, SystemClock};
+pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
     OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,

@@ -1,5 +1,6 @@
 //! Test support for stores and hosts (feature `testkit`): the conformance suite every store must
-//! pass, a seeded dataset generator, and a small scenario builder.
+//! pass, a seeded dataset generator, a small scenario builder, and test doubles of the service's
+//! ports ([`FixedClock`], [`FakeRegistry`], [`RecordingSender`]).
 //!
 //! A store crate runs the whole suite with one macro call:
 //!
@@ -15,8 +16,11 @@
 )]
 
 pub mod conformance;
+mod doubles;
 pub mod generator;
 pub mod scenario;
+
+pub use doubles::{FakeRegistry, FixedClock, RecordingSender};
 
 pub use proptest;
 pub use tokio;

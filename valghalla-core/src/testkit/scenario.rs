@@ -5,16 +5,14 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
+use super::{FakeRegistry, FixedClock};
 use crate::cpr::Cpr;
 use crate::model::{
     Election, ElectionKind, Municipality, Participant, Seat, SlotKey, TaskType, Team, TeamKind,
     Trust, WorkLocation,
 };
 use crate::rules::access::{Actor, PersonActor, StaffRole};
-use crate::service::{
-    ElectionDraft, FakeRegistry, FixedClock, NewParticipant, TaskTypeDraft, Valghalla,
-    WorkLocationDraft,
-};
+use crate::service::{ElectionDraft, NewParticipant, TaskTypeDraft, Valghalla, WorkLocationDraft};
 use crate::store::{DynStore, Query};
 use crate::time::DailyWindow;
 use crate::values::{MunicipalityCode, Name, Ore};

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use valghalla_core::messages::{Channel, MessageKind, RecordingSender};
+use valghalla_core::testkit::RecordingSender;
+
+use valghalla_core::messages::{Channel, MessageKind};
 use valghalla_core::service::{CommunicationFilter, DispatchConfig, Dispatcher, LogStatus};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 

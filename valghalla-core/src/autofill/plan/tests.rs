@@ -409,8 +409,9 @@ mod service {
     use crate::apportion::staffing::{CouncilGroup, CouncilInput, Roles, StationInput, TieBreak};
     use crate::memory::MemoryStore;
     use crate::rules::access::{Actor, StaffRole};
-    use crate::service::{FixedClock, Valghalla};
+    use crate::service::Valghalla;
     use crate::store::{DynStore, Query};
+    use crate::testkit::FixedClock;
     use std::sync::Arc;
 
     async fn loaded(spec: &Spec, seed: u64) -> (Valghalla, Dataset, Actor) {

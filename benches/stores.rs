@@ -321,11 +321,11 @@ mod postgres {
             )
             .unwrap();
         rt.block_on(PgStore::migrate(&pool)).unwrap();
-        let store = PgStore::new(pool.clone(), TenantId::new(&tenant).unwrap());
-        let svc = rt.block_on(service(Arc::new(store), &data));
+        let store: DynStore = Arc::new(PgStore::new(pool.clone(), TenantId::new(&tenant).unwrap()));
+        let svc = rt.block_on(service(Arc::clone(&store), &data));
         bench_service(c, &rt, "postgres", &svc, &data);
         raw_invite(c, &rt, &pool, &tenant, &data);
-        concurrent(&rt, &svc, &data);
+        concurrent(&rt, &svc, &store, &data);
         drop(svc);
         rt.block_on(async {
             pool.close().await;
@@ -417,7 +417,7 @@ mod postgres {
 
     /// 16 clients, each cycling invite → remove on its own seat and person; then check that no
     /// one holds two seats. Prints commands per second.
-    fn concurrent(rt: &Runtime, svc: &Valghalla, data: &Dataset) {
+    fn concurrent(rt: &Runtime, svc: &Valghalla, store: &DynStore, data: &Dataset) {
         let pairs = pairs(data, 20)[4..20].to_vec();
         let per_client = 150;
         let start = Instant::now();
@@ -444,7 +444,7 @@ mod postgres {
             let mut max = 0;
             for (_, person) in &pairs {
                 max = max.max(
-                    svc.store()
+                    store
                         .query(&Query::SeatsOfParticipant(*person))
                         .await
                         .unwrap()

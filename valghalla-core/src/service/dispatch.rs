@@ -162,7 +162,7 @@ impl Dispatcher {
     pub async fn run_once(&self, svc: &Valghalla) -> Result<DispatchReport, DispatchError> {
         let now = svc.clock.now();
         let due = svc
-            .store()
+            .store
             .outbox(&OutboxFilter {
                 due_at: Some(now),
                 ..OutboxFilter::default()
@@ -385,7 +385,7 @@ impl Dispatcher {
         let retracts = !staleness::tells_of_seat(msg.kind);
         let told_of_seat = retracts
             && svc
-                .store()
+                .store
                 .outbox(&OutboxFilter {
                     participant: Some(msg.participant),
                     ..OutboxFilter::default()

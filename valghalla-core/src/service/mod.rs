@@ -204,26 +204,6 @@ impl Valghalla {
         self
     }
 
-    /// The store.
-    pub fn store(&self) -> &DynStore {
-        &self.store
-    }
-
-    /// The clock.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
-    /// The registry.
-    pub fn registry(&self) -> &Arc<dyn PersonRegistry> {
-        &self.registry
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
     fn authorize(&self, actor: &Actor, permission: Permission) -> Result<()> {
         authorize(actor, &permission).map_err(|denied| {
             tracing::info!(actor = %denied.actor, "access denied");

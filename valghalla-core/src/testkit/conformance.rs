@@ -877,8 +877,7 @@ pub async fn invite_accept_withdraw_through_the_service(store: DynStore) {
         SeatState::Accepted { .. }
     ));
     let kinds: Vec<MessageKind> = s
-        .svc
-        .store()
+        .store
         .outbox(&OutboxFilter {
             participant: Some(karen.id),
             ..Default::default()
@@ -901,8 +900,7 @@ pub async fn invite_accept_withdraw_through_the_service(store: DynStore) {
         .expect("withdraw");
     assert_eq!(s.slot_seats(slot).await[0].state, SeatState::Vacant);
     let rejections = s
-        .svc
-        .store()
+        .store
         .query(&Query::RejectionsOfParticipant(karen.id))
         .await
         .expect("q");
@@ -1189,15 +1187,13 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
         .await
         .expect("invite");
     let before = sorted(
-        s.svc
-            .store()
+        s.store
             .query(&Query::SeatsOfElection(s.election.id))
             .await
             .expect("q"),
     );
     let outbox_before = s
-        .svc
-        .store()
+        .store
         .outbox(&OutboxFilter::default())
         .await
         .expect("outbox")
@@ -1275,8 +1271,7 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
         "{r:?}"
     );
     let after = sorted(
-        s.svc
-            .store()
+        s.store
             .query(&Query::SeatsOfElection(s.election.id))
             .await
             .expect("q"),
@@ -1284,8 +1279,7 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
     assert_eq!(before, after, "nothing changed");
     assert_eq!(
         outbox_before,
-        s.svc
-            .store()
+        s.store
             .outbox(&OutboxFilter::default())
             .await
             .expect("outbox")
@@ -1391,8 +1385,7 @@ pub async fn concurrent_bookings_of_one_person_admit_one(store: DynStore) {
     }
     assert_eq!(ok, 1);
     let held = s
-        .svc
-        .store()
+        .store
         .query(&Query::SeatsOfParticipant(p.id))
         .await
         .expect("q");
@@ -1623,16 +1616,14 @@ impl Model {
         for (i, p) in self.people.iter().enumerate() {
             let rejections = self
                 .s
-                .svc
-                .store()
+                .store
                 .query(&Query::RejectionsOfParticipant(p.id))
                 .await
                 .expect("q")
                 .len();
             let kinds = self
                 .s
-                .svc
-                .store()
+                .store
                 .outbox(&OutboxFilter {
                     participant: Some(p.id),
                     ..Default::default()

@@ -23,6 +23,8 @@ use crate::values::{MunicipalityCode, Name, Ore};
 pub struct Scenario {
     /// The service.
     pub svc: Valghalla,
+    /// Its store, for what a test checks behind the service's back.
+    pub store: DynStore,
     /// Its clock (7 November 2026, 09:00 UTC).
     pub clock: FixedClock,
     /// Its registry.
@@ -67,8 +69,8 @@ impl Scenario {
                 .expect("instant"),
         );
         let registry = FakeRegistry::new();
-        let svc =
-            Valghalla::new(store, Arc::new(registry.clone())).with_clock(Arc::new(clock.clone()));
+        let svc = Valghalla::new(Arc::clone(&store), Arc::new(registry.clone()))
+            .with_clock(Arc::new(clock.clone()));
         let admin = Actor::Secretariat {
             user: "sekretariat".into(),
             role: StaffRole::Administrator,
@@ -195,6 +197,7 @@ impl Scenario {
         let election = svc.election(&admin, election.id).await.expect("election");
         Scenario {
             svc,
+            store,
             clock,
             registry,
             admin,
@@ -280,8 +283,7 @@ impl Scenario {
     /// The seats of a slot, by id.
     pub async fn slot_seats(&self, slot: SlotKey) -> Vec<Seat> {
         let mut seats: Vec<Seat> = self
-            .svc
-            .store()
+            .store
             .query(&Query::SeatsOfSlot(slot))
             .await
             .expect("query")

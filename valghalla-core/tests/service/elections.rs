@@ -181,7 +181,7 @@ async fn delete_election_takes_its_seats_rejections_links_and_template_choices()
         .delete_election(&s.admin, s.election.id)
         .await
         .unwrap();
-    let store = s.svc.store();
+    let store = &s.store;
     assert!(
         store
             .query(&Query::SeatsOfElection(s.election.id))
@@ -273,8 +273,7 @@ async fn duplicate_election_copies_seats_vacant_and_moved_and_the_template_choic
     assert_eq!(copy.lock_period_days, s.election.lock_period_days);
     assert_eq!(copy.work_locations, s.election.work_locations);
     let copied = s
-        .svc
-        .store()
+        .store
         .query(&Query::SeatsOfElection(copy.id))
         .await
         .unwrap();

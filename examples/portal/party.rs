@@ -246,7 +246,7 @@ pub async fn place(
         return team_page(&state, &me, team, None, errors).await;
     };
     match state.svc.place_member(actor, seat, participant).await {
-        Ok(()) => {
+        Ok(_) => {
             let to = format!("/parti/{team}");
             Ok(done(&state, &me.0, &to, "Medlemmet er sat på pladsen.").await)
         }

@@ -6,14 +6,14 @@ use chrono::NaiveDate;
 use crate::ids::{ElectionId, LinkId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::RecordKind;
 use crate::model::{
-    AuditAction, Contact, Election, ElectionType, Link, LinkAuthor, LinkKind, LinkToken, Op,
-    Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, Trust,
-    WorkLocation,
+    AuditAction, Contact, Election, ElectionType, InvitationToken, Link, LinkAuthor, LinkKind,
+    LinkToken, Op, Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType,
+    Team, Trust, WorkLocation,
 };
 use crate::rules::access::{self, Actor, Permission, authorize};
 use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
-use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, SeatFacts};
+use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, Route, SeatFacts};
 use crate::rules::{Decision, Refused, Violation, links};
 use crate::store::{Query, Read};
 use crate::values::MunicipalityCode;
@@ -22,13 +22,21 @@ use super::participants::NewParticipant;
 use super::tx::Tx;
 use super::{Error, Result, Valghalla, transact};
 
-/// Which seat a participant-side command is about: one seat, or any vacant seat of a slot.
+/// Which seat a command that puts someone onto a seat is about: one seat, or any vacant seat
+/// of a slot (the service picks one, spreading concurrent commands over the slot's seats).
+/// A [`SeatId`] converts into [`SeatRef::Seat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeatRef {
     /// This seat.
     Seat(SeatId),
     /// Any vacant seat of this slot.
     AnyIn(SlotKey),
+}
+
+impl From<SeatId> for SeatRef {
+    fn from(seat: SeatId) -> Self {
+        SeatRef::Seat(seat)
+    }
 }
 
 /// Everything a seat command reads: the seat (or the slot's seats), its election, type, task
@@ -334,17 +342,18 @@ impl Valghalla {
         }))
     }
 
-    /// T1: the secretariat invites a participant to a vacant seat.
-    #[tracing::instrument(skip_all, fields(%seat, %participant))]
+    /// T1: the secretariat invites a participant to a vacant seat (of a slot: any vacant one).
+    /// Returns the seat.
+    #[tracing::instrument(skip_all, fields(%participant))]
     pub async fn invite(
         &self,
         actor: &Actor,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         participant: ParticipantId,
-    ) -> Result<()> {
+    ) -> Result<SeatId> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        let seat = SeatRef::Seat(seat);
+        let seat = seat.into();
         self.seat_command(actor, seat, Some(participant), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
@@ -353,19 +362,21 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            Ok((lifecycle::invite(&ctx, &b.facts(), &person)?, ()))
+            Ok((lifecycle::invite(&ctx, &b.facts(), &person)?, b.seat.id))
         })
         .await
     }
 
-    /// T2: looks a new person up in the registry, creates them and invites them to `seat`, in
-    /// one atomic change (nothing is created if the invitation is refused).
+    /// T2: looks a new person up in the registry, creates them and invites them to `seat` (of a
+    /// slot: any vacant one), in one atomic change (nothing is created if the invitation is
+    /// refused).
     pub async fn create_and_invite(
         &self,
         actor: &Actor,
         new: NewParticipant,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
     ) -> Result<Participant> {
+        let seat = seat.into();
         self.authorize(actor, Permission::CreateParticipant)?;
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let person = self.registry.lookup(&new.cpr).await?;
@@ -380,9 +391,7 @@ impl Valghalla {
                     "a participant with this CPR number already exists".into(),
                 ));
             }
-            let b = self
-                .seat_for(&mut tx, SeatRef::Seat(seat), ParticipantId::new())
-                .await?;
+            let b = self.seat_for(&mut tx, seat, ParticipantId::new()).await?;
             let mut teams = new.teams.clone();
             teams.insert(b.seat.slot.team);
             let p = Participant {
@@ -417,12 +426,18 @@ impl Valghalla {
         }))
     }
 
-    /// T3: the participant accepts an invitation, with the link's code or from their tasks.
+    /// T3: the participant accepts an invitation, with the link's code (`Some`) or from their
+    /// tasks (`None`): [`Route::Invitation`] onto the seat.
     #[tracing::instrument(skip_all, fields(%seat))]
-    pub async fn accept(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+    pub async fn accept(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        token: Option<&InvitationToken>,
+    ) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let token = token.cloned();
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
         self.seat_command(actor, seat, Some(me), None, async move |tx| {
@@ -433,18 +448,26 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            let d = lifecycle::accept_invitation(&ctx, &b.facts(), &person, token.as_ref())?;
-            Ok((d, ()))
+            let route = Route::Invitation {
+                token: token.as_ref(),
+            };
+            Ok((lifecycle::occupy(&ctx, &b.facts(), &person, route)?, ()))
         })
         .await
     }
 
-    /// T7: the participant declines an invitation.
+    /// T7: the participant declines an invitation, with the link's code (`Some`) or from their
+    /// tasks (`None`).
     #[tracing::instrument(skip_all, fields(%seat))]
-    pub async fn decline(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+    pub async fn decline(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        token: Option<&InvitationToken>,
+    ) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let token = token.cloned();
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
         self.seat_command(actor, seat, Some(me), None, async move |tx| {
@@ -530,34 +553,40 @@ impl Valghalla {
     }
 
     /// A team responsible places a member of their team directly into a vacant seat of the
-    /// team, within the locations they may act for.
-    #[tracing::instrument(skip_all, fields(%seat, %participant))]
+    /// team (of a slot: any vacant one), within the locations they may act for:
+    /// [`Route::Placement`] onto the seat. Returns the seat.
+    #[tracing::instrument(skip_all, fields(?seat, %participant))]
     pub async fn place_member(
         &self,
         actor: &Actor,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         participant: ParticipantId,
-    ) -> Result<()> {
+    ) -> Result<SeatId> {
         let ctx = self.ctx(actor);
         let acting = actor.clone();
-        let at = SeatRef::Seat(seat);
-        self.seat_command(actor, at, Some(participant), None, async move |tx| {
-            let s = tx.get::<Seat>(seat).await?;
+        let seat = seat.into();
+        self.seat_command(actor, seat, Some(participant), None, async move |tx| {
+            // The team and location the permission depends on: the slot's, or the seat's.
+            let slot = match seat {
+                SeatRef::AnyIn(slot) => slot,
+                SeatRef::Seat(id) => tx.get::<Seat>(id).await?.slot,
+            };
             tx.svc.authorize(
                 &acting,
                 Permission::PlaceMember {
-                    team: s.slot.team,
-                    work_location: s.slot.work_location,
+                    team: slot.team,
+                    work_location: slot.work_location,
                 },
             )?;
-            let b = load_seat(tx, s).await?;
+            let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
             let bookings = bookings_of(tx, participant).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
             };
-            Ok((lifecycle::place_member(&ctx, &b.facts(), &person)?, ()))
+            let d = lifecycle::occupy(&ctx, &b.facts(), &person, Route::Placement)?;
+            Ok((d, b.seat.id))
         })
         .await
     }
@@ -569,9 +598,10 @@ impl Valghalla {
     pub async fn take_seat(
         &self,
         actor: &Actor,
-        seat: SeatRef,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         link: Option<&LinkToken>,
     ) -> Result<SeatId> {
+        let seat = seat.into();
         let me = person_of(actor)?;
         self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
         let ctx = self.ctx(actor);
@@ -623,7 +653,7 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            let mut d = lifecycle::take_vacant(&ctx, &b.facts(), &person, access)?;
+            let mut d = lifecycle::occupy(&ctx, &b.facts(), &person, Route::SignUp(access))?;
             if link.is_some() {
                 d.ops.retain(|op| op.key() != RecordKey::Participant(me));
                 d.ops.push(Op::Put(Record::Participant(p.clone())));

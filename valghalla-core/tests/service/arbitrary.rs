@@ -17,8 +17,8 @@ use valghalla_core::ids::{
 use valghalla_core::jobs::{JobsConfig, Retirement};
 use valghalla_core::messages::{Channel, ElectionTemplates, MessageKind, TemplateDraft};
 use valghalla_core::model::{
-    Contact, ElectionKind, EligibilityRule, LinkKind, LinkToken, LocationScope, Municipality,
-    Participant, SlotKey, TeamKind, Trust, VacancyFilter,
+    Contact, ElectionKind, EligibilityRule, InvitationToken, LinkKind, LinkToken, LocationScope,
+    Municipality, Participant, SlotKey, TeamKind, Trust, VacancyFilter,
 };
 use valghalla_core::rules::access::{Actor, PersonActor, StaffRole};
 use valghalla_core::rules::lifecycle::Answer;
@@ -491,8 +491,14 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             },
             seat(s_)
         )),
-        Cmd::Accept(s_, tok) => unit!(svc.accept(a, seat(s_), tok.as_deref())),
-        Cmd::Decline(s_, tok) => unit!(svc.decline(a, seat(s_), tok.as_deref())),
+        Cmd::Accept(s_, tok) => {
+            let tok = tok.map(InvitationToken::from_string);
+            unit!(svc.accept(a, seat(s_), tok.as_ref()))
+        }
+        Cmd::Decline(s_, tok) => {
+            let tok = tok.map(InvitationToken::from_string);
+            unit!(svc.decline(a, seat(s_), tok.as_ref()))
+        }
         Cmd::Withdraw(s_) => unit!(svc.withdraw(a, seat(s_))),
         Cmd::AnswerOnBehalf(s_, yes) => unit!(svc.answer_on_behalf(
             a,

@@ -16,6 +16,7 @@ use crate::model::{
     EligibilityRule, InvitationToken, Op, Participant, PersonRecord, Record, RecordKey, Rejection,
     RejectionKind, Seat, SeatState, SlotKey, TaskType, Trust, WorkLocation,
 };
+use crate::rules::RefusalCode;
 use crate::rules::booking::Booking;
 use crate::rules::lifecycle::{
     self, Answer, OpenAccess, PersonFacts, Route, SeatFacts, answer_on_behalf, decline,
@@ -297,7 +298,7 @@ fn rejections(d: &Decision) -> Vec<&Rejection> {
 }
 
 fn codes(r: &Refused) -> Vec<&'static str> {
-    r.violations.iter().map(Violation::code).collect()
+    r.violations.iter().map(|v| v.code().as_str()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,7 +447,7 @@ fn t1_invite_double_booked_overnight_vs_next_morning_is_refused() {
     assert!(
         invite(&early(), &fx.facts(&morning), &person(&p, &bookings))
             .unwrap_err()
-            .has("double-booked")
+            .has(RefusalCode::DoubleBooked)
     );
 }
 

@@ -23,8 +23,8 @@ mod tx;
 use std::sync::Arc;
 
 use crate::model::RecordKey;
-use crate::rules::Refused;
 use crate::rules::access::{Actor, Denied, Permission, authorize};
+use crate::rules::{RefusalCode, Refused};
 use crate::store::{DynStore, StoreError};
 use crate::values::{DanishMessage, FieldError};
 
@@ -120,8 +120,8 @@ impl Error {
         }
     }
 
-    /// Whether the error is a refusal with the violation `code`.
-    pub fn is_refused(&self, code: &str) -> bool {
+    /// Whether the error is a refusal with a violation of `code`.
+    pub fn is_refused(&self, code: RefusalCode) -> bool {
         matches!(self, Error::Refused(r) if r.has(code))
     }
 }

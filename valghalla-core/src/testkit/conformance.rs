@@ -17,6 +17,7 @@ use crate::model::{
     Area, AuditAction, AuditEntry, InvitationToken, Link, LinkAuthor, LinkKind, LinkToken, Op,
     Record, RecordKey, RecordKind, Seat, SeatState, SeatStatus, Versioned,
 };
+use crate::rules::RefusalCode;
 use crate::rules::access::{Actor, PersonActor, StaffRole};
 use crate::rules::lifecycle::Answer;
 use crate::service::{Error, OverviewFilter, ParticipantFilter, SeatRef};
@@ -868,7 +869,10 @@ pub async fn invite_accept_withdraw_through_the_service(store: DynStore) {
         .accept(&karen_actor, seats[0].id, Some(&forged))
         .await
         .expect_err("wrong token");
-    assert!(wrong.is_refused("wrong-invitation-token"), "{wrong}");
+    assert!(
+        wrong.is_refused(RefusalCode::WrongInvitationToken),
+        "{wrong}"
+    );
     s.svc
         .accept(&karen_actor, seats[0].id, Some(&token))
         .await
@@ -921,7 +925,7 @@ pub async fn invite_accept_withdraw_through_the_service(store: DynStore) {
         .withdraw(&karen_actor, seats[1].id)
         .await
         .expect_err("locked");
-    assert!(locked.is_refused("locked"), "{locked}");
+    assert!(locked.is_refused(RefusalCode::Locked), "{locked}");
     assert!(matches!(
         s.slot_seats(slot).await[1].state,
         SeatState::Invited { .. }
@@ -1274,7 +1278,8 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
     // A citizen cannot answer someone else's invitation: the seat is not theirs.
     let r = s.svc.accept(&stranger, seats[0].id, None).await;
     assert!(
-        r.as_ref().is_err_and(|e| e.is_refused("not-invited")),
+        r.as_ref()
+            .is_err_and(|e| e.is_refused(RefusalCode::NotInvited)),
         "{r:?}"
     );
     let after = sorted(
@@ -1345,7 +1350,7 @@ pub async fn concurrent_takers_fill_exactly_the_free_seats(store: DynStore) {
     for h in handles {
         match h.await.expect("task") {
             Ok(_) => ok += 1,
-            Err(e) => assert!(e.is_refused("no-vacant-seat"), "unexpected: {e}"),
+            Err(e) => assert!(e.is_refused(RefusalCode::NoVacantSeat), "unexpected: {e}"),
         }
     }
     assert_eq!(ok, 8);
@@ -1387,7 +1392,7 @@ pub async fn concurrent_bookings_of_one_person_admit_one(store: DynStore) {
     for h in handles {
         match h.await.expect("task") {
             Ok(()) => ok += 1,
-            Err(e) => assert!(e.is_refused("double-booked"), "unexpected: {e}"),
+            Err(e) => assert!(e.is_refused(RefusalCode::DoubleBooked), "unexpected: {e}"),
         }
     }
     assert_eq!(ok, 1);
@@ -1589,7 +1594,7 @@ impl Model {
         match outcome {
             Ok(()) => "ok".into(),
             Err(Error::Refused(r)) => {
-                let mut codes: Vec<&str> = r.violations.iter().map(|v| v.code()).collect();
+                let mut codes: Vec<&str> = r.violations.iter().map(|v| v.code().as_str()).collect();
                 codes.sort();
                 format!("refused {codes:?}")
             }

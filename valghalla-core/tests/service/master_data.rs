@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, TimeZone, Utc};
 use valghalla_core::model::{ElectionKind, EligibilityRule, LocationScope, SeatState, TeamKind};
+use valghalla_core::rules::RefusalCode;
 use valghalla_core::service::{Error, SeatRef, WorkLocationDraft};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 
@@ -376,7 +377,7 @@ async fn move_vacant_seats_moves_only_vacant_seats_to_a_team_at_the_location() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_refused("team-not-at-location"), "{err}");
+    assert!(err.is_refused(RefusalCode::TeamNotAtLocation), "{err}");
     let err = s
         .svc
         .move_vacant_seats(&citizen(&p), slot, s.teams[1].id, 1)

@@ -930,3 +930,46 @@ async fn a_large_change_set_is_all_or_nothing() {
         ids.len()
     );
 }
+
+/// Audit entries stored by earlier versions (the actor's label and the subject's kind and id as
+/// text; the stored form has not changed) read back typed.
+#[tokio::test]
+async fn audit_entries_stored_by_earlier_versions_read_back_typed() {
+    let Some(store) = fresh_store(2).await else {
+        return;
+    };
+    let (seat, p) = (SeatId::new(), ParticipantId::new());
+    let doc = format!(
+        r#"{{"id":"{}","at":"2026-11-07T09:00:00Z","actor":"staff:jens","action":"SeatChange","subject_kind":"seat","subject_id":"{seat}","participant":"{p}","election":null,"description":"invited (seat {seat}, participant {p})"}}"#,
+        valghalla_core::ids::AuditId::new()
+    );
+    sqlx::query(
+        "INSERT INTO valghalla.audit (tenant, at_ns, participant_id, election_id, doc) \
+         VALUES ($1, 0, $2, NULL, $3::jsonb)",
+    )
+    .bind(store.tenant().as_str())
+    .bind(p.as_uuid())
+    .bind(&doc)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let entries = store
+        .audit_log(&AuditFilter {
+            participant: Some(p),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0].actor,
+        valghalla_core::model::ActorLabel::Staff {
+            user: "jens".into()
+        }
+    );
+    assert_eq!(entries[0].subject, RecordKey::Seat(seat).into());
+    assert_eq!(
+        serde_json::to_value(&entries[0]).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&doc).unwrap()
+    );
+}

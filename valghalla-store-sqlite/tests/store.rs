@@ -795,3 +795,47 @@ async fn reads_and_writes_run_concurrently_from_many_tasks() {
         160
     );
 }
+
+/// Audit entries stored by earlier versions (the actor's label and the subject's kind and id as
+/// text; the stored form has not changed) read back typed.
+#[tokio::test]
+async fn audit_entries_stored_by_earlier_versions_read_back_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("valghalla.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let (seat, p) = (
+        valghalla_core::ids::SeatId::new(),
+        valghalla_core::ids::ParticipantId::new(),
+    );
+    let doc = format!(
+        r#"{{"id":"{}","at":"2026-11-07T09:00:00Z","actor":"staff:jens","action":"SeatChange","subject_kind":"seat","subject_id":"{seat}","participant":"{p}","election":null,"description":"invited (seat {seat}, participant {p})"}}"#,
+        valghalla_core::ids::AuditId::new()
+    );
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO audit (id, at, participant_id, election_id, doc) VALUES (?1, 0, ?2, NULL, ?3)",
+            rusqlite::params![valghalla_core::ids::AuditId::new().to_string(), p.to_string(), doc],
+        )
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    let entries = store
+        .audit_log(&AuditFilter {
+            participant: Some(p),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0].actor,
+        ActorLabel::Staff {
+            user: "jens".into()
+        }
+    );
+    assert_eq!(entries[0].subject, RecordKey::Seat(seat).into());
+    assert_eq!(
+        serde_json::to_value(&entries[0]).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&doc).unwrap()
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ParticipantId, TeamId, WorkLocationId};
-use crate::model::LocationScope;
+use crate::model::{ActorLabel, LocationScope};
 use crate::rules::{Refused, Violation};
 
 /// A staff member's role in the secretariat.
@@ -52,13 +52,13 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// How the audit log names the actor (never a CPR number).
-    pub fn label(&self) -> String {
+    /// How the audit log and a denial name the actor (never a CPR number).
+    pub fn label(&self) -> ActorLabel {
         match self {
-            Actor::Secretariat { user, .. } => format!("staff:{user}"),
-            Actor::Person(p) => format!("participant:{}", p.participant),
-            Actor::Anonymous => "anonymous".into(),
-            Actor::System { job } => format!("job:{job}"),
+            Actor::Secretariat { user, .. } => ActorLabel::Staff { user: user.clone() },
+            Actor::Person(p) => ActorLabel::Participant(p.participant),
+            Actor::Anonymous => ActorLabel::Anonymous,
+            Actor::System { job } => ActorLabel::Job { name: job.clone() },
         }
     }
 }
@@ -176,8 +176,8 @@ pub enum Permission {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{actor} may not {permission:?}")]
 pub struct Denied {
-    /// The actor's label.
-    pub actor: String,
+    /// The actor.
+    pub actor: ActorLabel,
     /// What they tried.
     pub permission: Permission,
 }
@@ -511,7 +511,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(denied.actor.starts_with("participant:"));
+        assert!(denied.actor.to_string().starts_with("participant:"));
         assert!(authorize(&actor, &Permission::ReadFullCpr).is_err());
         assert!(authorize(&actor, &Permission::ReadOverview).is_err());
     }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{SeatId, TeamId};
 use crate::model::{
-    AuditAction, Election, Op, Record, RecordKey, Seat, SeatState, SlotKey, WorkLocation,
+    AuditAction, AuditSubject, Election, Op, Record, RecordKey, Seat, SeatState, SlotKey,
+    WorkLocation,
 };
 use crate::rules::{Ctx, Decision, Refused, Violation};
 
@@ -101,11 +102,12 @@ pub fn set_seat_count(
     }
     let audit = ctx.audit(
         AuditAction::Edit,
-        "slot",
-        format!(
-            "{}/{}/{}/{}",
-            location.id, slot.date, slot.team, slot.task_type
-        ),
+        AuditSubject::Slot {
+            work_location: location.id,
+            date: slot.date,
+            team: slot.team,
+            task_type: slot.task_type,
+        },
         None,
         Some(election.id),
         format!(
@@ -156,8 +158,7 @@ pub fn move_vacant(
     }
     let audit = ctx.audit(
         AuditAction::Edit,
-        "work_location",
-        location.id,
+        RecordKey::WorkLocation(location.id),
         None,
         Some(election.id),
         format!(

@@ -157,8 +157,7 @@ fn seat_audit(
 ) -> crate::model::AuditEntry {
     ctx.audit(
         AuditAction::SeatChange,
-        "seat",
-        seat.id,
+        RecordKey::Seat(seat.id),
         Some(participant),
         Some(seat.slot.election),
         format!("{what} (seat {}, participant {participant})", seat.id),
@@ -578,8 +577,7 @@ pub fn delete_participant(
         .push(Op::Delete(RecordKey::Participant(participant.id)));
     d.audit.push(ctx.audit(
         AuditAction::Delete,
-        "participant",
-        participant.id,
+        RecordKey::Participant(participant.id),
         Some(participant.id),
         None,
         format!(
@@ -638,8 +636,7 @@ pub fn remove_from_team(
     d.ops.push(Op::Put(Record::Participant(left)));
     d.audit.push(ctx.audit(
         AuditAction::Edit,
-        "team",
-        team,
+        RecordKey::Team(team),
         Some(participant.id),
         None,
         format!("participant {} removed from team {team}", participant.id),

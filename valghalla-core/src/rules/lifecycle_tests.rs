@@ -46,7 +46,9 @@ pub(crate) fn kolding() -> MunicipalityCode {
 pub(crate) fn ctx_at(now: DateTime<Utc>) -> Ctx {
     Ctx {
         now,
-        actor: "staff:test".into(),
+        actor: crate::model::ActorLabel::Staff {
+            user: "test".into(),
+        },
     }
 }
 

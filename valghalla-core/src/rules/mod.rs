@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AuditId, ElectionId, ParticipantId, SeatId};
 use crate::messages::MessageKind;
-use crate::model::{AuditAction, AuditEntry, Op};
+use crate::model::{ActorLabel, AuditAction, AuditEntry, AuditSubject, Op};
 use crate::time::local_date;
 
 pub use eligibility::{Compared, RuleFailure, RuleId};
@@ -38,7 +38,7 @@ pub struct Ctx {
     /// Now.
     pub now: DateTime<Utc>,
     /// Who acts, as the audit log shows it (never a CPR number).
-    pub actor: String,
+    pub actor: ActorLabel,
 }
 
 impl Ctx {
@@ -51,8 +51,7 @@ impl Ctx {
     pub fn audit(
         &self,
         action: AuditAction,
-        subject_kind: &str,
-        subject_id: impl ToString,
+        subject: impl Into<AuditSubject>,
         participant: Option<ParticipantId>,
         election: Option<ElectionId>,
         description: impl Into<String>,
@@ -62,8 +61,7 @@ impl Ctx {
             at: self.now,
             actor: self.actor.clone(),
             action,
-            subject_kind: subject_kind.to_owned(),
-            subject_id: subject_id.to_string(),
+            subject: subject.into(),
             participant,
             election,
             description: description.into(),

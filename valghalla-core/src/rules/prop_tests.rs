@@ -666,8 +666,7 @@ impl World {
                     None => Ok(Decision {
                         audit: vec![ctx.audit(
                             AuditAction::Edit,
-                            "task_type",
-                            edited.id,
+                            RecordKey::TaskType(edited.id),
                             None,
                             None,
                             "window edited",

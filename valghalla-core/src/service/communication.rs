@@ -14,8 +14,8 @@ use crate::messages::{
     TemplateDraft, TokenValues, render_as,
 };
 use crate::model::{
-    AuditAction, Consent, Election, Op, Participant, Record, Rejection, Seat, SeatState, SlotKey,
-    TaskType,
+    AuditAction, AuditSubject, Consent, Election, Op, Participant, Record, RecordKey, Rejection,
+    Seat, SeatState, SlotKey, TaskType,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
@@ -250,8 +250,7 @@ impl Valghalla {
                 } else {
                     AuditAction::Create
                 },
-                "template",
-                new_id,
+                AuditSubject::Template(new_id),
                 None,
                 None,
                 format!("template '{}' saved", template.title()),
@@ -286,8 +285,7 @@ impl Valghalla {
                 .retain(|_, c| *c != ElectionTemplates::default());
             let audit = ctx.audit(
                 AuditAction::Delete,
-                "template",
-                id,
+                AuditSubject::Template(id),
                 None,
                 None,
                 format!("template '{}' deleted", gone.title()),
@@ -356,8 +354,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "election",
-                election,
+                RecordKey::Election(election),
                 None,
                 Some(election),
                 "message templates chosen",
@@ -468,8 +465,7 @@ impl Valghalla {
         let ids = messages.iter().map(|m| m.id).collect();
         let audit = ctx.audit(
             AuditAction::Create,
-            "group_message",
-            election.id,
+            AuditSubject::GroupMessage(election.id),
             None,
             Some(election.id),
             format!("group message to {} participants", messages.len()),
@@ -539,8 +535,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                participant,
+                RecordKey::Participant(participant),
                 Some(participant),
                 None,
                 what,

@@ -132,8 +132,7 @@ impl Valghalla {
             .await?;
             let audit = ctx.audit(
                 AuditAction::Create,
-                "election",
-                election.id,
+                RecordKey::Election(election.id),
                 None,
                 Some(election.id),
                 "election created",
@@ -197,8 +196,7 @@ impl Valghalla {
             ops.push(Op::Put(Record::Election(election.clone())));
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "election",
-                id,
+                RecordKey::Election(id),
                 None,
                 Some(id),
                 "election edited",
@@ -263,8 +261,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Create,
-                "election",
-                copy.id,
+                RecordKey::Election(copy.id),
                 None,
                 Some(copy.id),
                 format!("duplicated from election {source} with {seats} seat(s)"),
@@ -301,7 +298,13 @@ impl Valghalla {
                 } else {
                     "election deactivated"
                 };
-                let audit = ctx.audit(AuditAction::Edit, "election", id, None, Some(id), what);
+                let audit = ctx.audit(
+                    AuditAction::Edit,
+                    RecordKey::Election(id),
+                    None,
+                    Some(id),
+                    what,
+                );
                 (
                     Decision {
                         ops: vec![Op::Put(Record::Election(e))],
@@ -354,8 +357,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Delete,
-                "election",
-                id,
+                RecordKey::Election(id),
                 None,
                 Some(id),
                 format!(

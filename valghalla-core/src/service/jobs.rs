@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use crate::ids::{ElectionId, ParticipantId, SeatId};
 use crate::jobs::{self, JobReport, JobsConfig, Retirement};
 use crate::messages::MessageKind;
-use crate::model::{AuditAction, Election, Op, Participant, Record, Seat, SeatState, TaskType};
+use crate::model::{
+    AuditAction, Election, Op, Participant, Record, RecordKey, Seat, SeatState, TaskType,
+};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
 use crate::store::Query;
@@ -278,8 +280,7 @@ fn reminder_decision(
         }],
         audit: vec![ctx.audit(
             AuditAction::SeatChange,
-            "seat",
-            seat.id,
+            RecordKey::Seat(seat.id),
             Some(participant),
             Some(seat.slot.election),
             what,

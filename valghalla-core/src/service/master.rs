@@ -12,9 +12,9 @@ use crate::ids::{
     AreaId, ElectionTypeId, ParticipantId, SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
 };
 use crate::model::{
-    Address, Area, AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, Entity,
-    LocationScope, Municipality, Op, Participant, Record, RecordKey, Seat, SeatState, SpecialDiet,
-    TaskType, Team, TeamKind, Trust, WorkLocation,
+    Address, Area, AuditAction, AuditSubject, Election, ElectionKind, ElectionType,
+    EligibilityRule, Entity, LocationScope, Municipality, Op, Participant, Record, RecordKey, Seat,
+    SeatState, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::distribution::seats_affected_by_location_edit;
@@ -135,14 +135,7 @@ fn audit_put<E: Entity>(
     action: AuditAction,
     what: &str,
 ) -> crate::model::AuditEntry {
-    ctx.audit(
-        action,
-        E::KIND.name(),
-        e.key().id_string(),
-        None,
-        None,
-        what.to_owned(),
-    )
+    ctx.audit(action, e.key(), None, None, what.to_owned())
 }
 
 /// The seats of every election at a work location.
@@ -180,8 +173,7 @@ impl Valghalla {
             let _ = tx.municipality().await.ok();
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "municipality",
-                municipality.code,
+                AuditSubject::Municipality(municipality.code),
                 None,
                 None,
                 "municipality set",
@@ -627,8 +619,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "team",
-                team,
+                RecordKey::Team(team),
                 Some(participant),
                 None,
                 format!("team {team}: {what}"),
@@ -905,8 +896,7 @@ fn delete<E: Entity>(e: &E, ctx: &Ctx) -> Decision {
         messages: vec![],
         audit: vec![ctx.audit(
             AuditAction::Delete,
-            E::KIND.name(),
-            e.key().id_string(),
+            e.key(),
             None,
             None,
             format!("{} deleted", E::KIND.name()),

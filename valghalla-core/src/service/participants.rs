@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use crate::cpr::Cpr;
 use crate::ids::{ParticipantId, SeatId, SpecialDietId, TeamId, WorkLocationId};
 use crate::model::{
-    AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, Rejection, Seat,
-    SeatState, SpecialDiet, TaskType, Team, WorkLocation,
+    AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, RecordKey, Rejection,
+    Seat, SeatState, SpecialDiet, TaskType, Team, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::lifecycle::{self, HeldSeat};
@@ -101,16 +101,14 @@ impl Valghalla {
             let audit = vec![
                 ctx.audit(
                     AuditAction::CprAccess,
-                    "participant",
-                    participant.id,
+                    RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
                     "CPR number looked up in the registry",
                 ),
                 ctx.audit(
                     AuditAction::Create,
-                    "participant",
-                    participant.id,
+                    RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
                     format!("participant {} created", participant.full_name()),
@@ -190,8 +188,7 @@ impl Valghalla {
             p.preferred_work_location = preferred_work_location;
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "participant edited",
@@ -269,8 +266,7 @@ impl Valghalla {
             ops.extend(drop_responsibilities(&mut tx, id).await?);
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "participant anonymised",
@@ -313,8 +309,7 @@ impl Valghalla {
             let ctx = self.ctx(actor);
             let audit = ctx.audit(
                 AuditAction::CprAccess,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "full CPR number shown",

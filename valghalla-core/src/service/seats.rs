@@ -416,8 +416,7 @@ impl Valghalla {
             d.ops.push(Op::Put(Record::Participant(p.clone())));
             d.audit.push(ctx.audit(
                 AuditAction::CprAccess,
-                "participant",
-                p.id,
+                RecordKey::Participant(p.id),
                 Some(p.id),
                 None,
                 "CPR number looked up in the registry",
@@ -692,8 +691,7 @@ impl Valghalla {
                 Some(joined) => {
                     let audit = ctx.audit(
                         AuditAction::Edit,
-                        "participant",
-                        me,
+                        RecordKey::Participant(me),
                         Some(me),
                         None,
                         format!("joined team {team} by link"),
@@ -760,8 +758,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Create,
-                "link",
-                link.id,
+                RecordKey::Link(link.id),
                 None,
                 None,
                 "link created",
@@ -793,8 +790,7 @@ impl Valghalla {
             t.responsibles_may_link_trusted = allowed;
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "team",
-                team,
+                RecordKey::Team(team),
                 None,
                 None,
                 if allowed {
@@ -826,7 +822,13 @@ impl Valghalla {
             };
             self.authorize(actor, Permission::ManageLinks { team })?;
             link.revoked_at = Some(ctx.now);
-            let audit = ctx.audit(AuditAction::Edit, "link", id, None, None, "link revoked");
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                RecordKey::Link(id),
+                None,
+                None,
+                "link revoked",
+            );
             (
                 Decision {
                     ops: vec![Op::Put(Record::Link(link))],
@@ -893,8 +895,7 @@ impl Valghalla {
                 messages: vec![],
                 audit: vec![ctx.audit(
                     AuditAction::Edit,
-                    "participant",
-                    participant,
+                    RecordKey::Participant(participant),
                     Some(participant),
                     None,
                     "registry data refreshed",

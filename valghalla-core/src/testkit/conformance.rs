@@ -14,8 +14,8 @@ use crate::ids::{LinkId, MessageId, ParticipantId, SeatId};
 use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{
-    Area, AuditAction, AuditEntry, InvitationToken, Link, LinkAuthor, LinkKind, LinkToken, Op,
-    Record, RecordKey, RecordKind, Seat, SeatState, SeatStatus, Versioned,
+    ActorLabel, Area, AuditAction, AuditEntry, InvitationToken, Link, LinkAuthor, LinkKind,
+    LinkToken, Op, Record, RecordKey, RecordKind, Seat, SeatState, SeatStatus, Versioned,
 };
 use crate::rules::RefusalCode;
 use crate::rules::access::{Actor, PersonActor, StaffRole};
@@ -61,10 +61,11 @@ fn audit(at_minutes: i64, election: Option<crate::ids::ElectionId>) -> AuditEntr
             .single()
             .expect("t")
             + Duration::minutes(at_minutes),
-        actor: "test".into(),
+        actor: ActorLabel::Job {
+            name: "test".into(),
+        },
         action: AuditAction::Edit,
-        subject_kind: "area".into(),
-        subject_id: "x".into(),
+        subject: RecordKey::Area(crate::ids::AreaId::new()).into(),
         participant: None,
         election,
         description: "test".into(),

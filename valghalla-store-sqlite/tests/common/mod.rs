@@ -252,10 +252,11 @@ pub fn audit(
     AuditEntry {
         id: AuditId::new(),
         at: at(at_secs),
-        actor: "test".into(),
+        actor: ActorLabel::Job {
+            name: "test".into(),
+        },
         action: AuditAction::Edit,
-        subject_kind: "seat".into(),
-        subject_id: String::new(),
+        subject: RecordKey::Seat(SeatId::new()).into(),
         participant,
         election,
         description: format!("entry at {at_secs}"),

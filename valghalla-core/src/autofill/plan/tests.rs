@@ -129,7 +129,9 @@ fn check_invariants(d: &Dataset, opts: &FillOptions, p: &FillProposal) {
     // engine against every booking so far (existing ones and the ones proposed before it).
     let ctx = Ctx {
         now: d.now,
-        actor: "test".into(),
+        actor: crate::model::ActorLabel::Job {
+            name: "test".into(),
+        },
     };
     let mut bookings: BTreeMap<ParticipantId, Vec<Booking>> = BTreeMap::new();
     for s in &d.seats {

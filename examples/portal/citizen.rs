@@ -252,7 +252,11 @@ pub async fn signup(
                 let to = format!("/link/{token}");
                 return Ok(done(&state, &me.0, &to, "Du er tilmeldt. Vælg nu en opgave.").await);
             }
-            Err(e @ (valghalla::Error::Refused(_) | valghalla::Error::Registry(_))) => {
+            Err(
+                e @ (valghalla::Error::Refused(_)
+                | valghalla::Error::NotInRegistry(_)
+                | valghalla::Error::Failed(valghalla::core::service::Failure::Registry(_))),
+            ) => {
                 errors = FormErrors::from_service("mobil", &e);
             }
             Err(e) => return Err(e.into()),

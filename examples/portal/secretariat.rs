@@ -1229,15 +1229,11 @@ pub async fn create_participant(
                 let to = format!("/sekretariat/deltagere/{}", p.id);
                 return Ok(done(&state, &me.0, &to, "Deltageren er oprettet.").await);
             }
-            Err(e @ (valghalla::Error::Registry(_) | valghalla::Error::Conflict(_))) => {
-                let msg = match e {
-                    valghalla::Error::Conflict(_) => {
-                        "Der findes allerede en deltager med dette CPR-nummer.".to_owned()
-                    }
-                    other => other.message_da(),
-                };
-                errors.add("cpr", msg);
-            }
+            Err(
+                e @ (valghalla::Error::NotInRegistry(_)
+                | valghalla::Error::Failed(valghalla::core::service::Failure::Registry(_))
+                | valghalla::Error::Conflict(_)),
+            ) => errors.add("cpr", e.message_da()),
             Err(valghalla::Error::Invalid(f)) => errors.add("cpr", f.message_da()),
             Err(e) => return Err(e.into()),
         }

@@ -556,8 +556,7 @@ impl IntoResponse for AppError {
             AppError::Service(e @ valghalla::Error::NotFound { .. }) => {
                 (StatusCode::NOT_FOUND, "Findes ikke", e.message_da())
             }
-            AppError::Service(e @ valghalla::Error::Store(_))
-            | AppError::Service(e @ valghalla::Error::Registry(_)) => {
+            AppError::Service(e @ valghalla::Error::Failed(_)) => {
                 tracing::error!(error = %e, "service failure");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -92,6 +92,9 @@ pub enum Permission {
         /// The location.
         work_location: WorkLocationId,
     },
+    /// Act as a logged-in participant: answer, withdraw from or take a seat, or join a team,
+    /// as oneself. Only a person may; the permission for the seat itself follows.
+    ActAsParticipant,
     /// Accept, decline or withdraw from a seat as the participant it concerns.
     AnswerOwnSeat {
         /// The participant concerned.
@@ -224,7 +227,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             ..
         } => !matches!(
             permission,
-            P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
+            P::ActAsParticipant | P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
         ),
         Actor::Secretariat {
             role: StaffRole::Reader,
@@ -240,7 +243,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadAuditLog
         ),
         Actor::Person(p) => match permission {
-            P::ReadMasterData => true,
+            P::ReadMasterData | P::ActAsParticipant => true,
             P::AnswerOwnSeat { participant }
             | P::TakeVacantSeat { participant }
             | P::EditParticipant { participant }
@@ -372,6 +375,7 @@ mod tests {
             Just(Permission::CreateParticipant),
             Just(Permission::ReadAuditLog),
             Just(Permission::ExportLists),
+            Just(Permission::ActAsParticipant),
             (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::ReadTeamSeats {
                 team,
                 work_location
@@ -422,7 +426,7 @@ mod tests {
             })
         };
         match perm {
-            Permission::ReadMasterData => true,
+            Permission::ReadMasterData | Permission::ActAsParticipant => true,
             Permission::ReadTeamSeats {
                 team,
                 work_location,

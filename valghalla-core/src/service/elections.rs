@@ -19,7 +19,7 @@ use crate::store::Query;
 use crate::values::{DanishMessage, FieldError, Name};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
 /// A new election, as entered.
 #[derive(Debug, Clone)]
@@ -95,9 +95,11 @@ async fn check_unique_title(
             && e.title.as_str().to_lowercase() == title.as_str().to_lowercase()
     });
     if clash {
-        return Err(Error::Conflict(format!(
-            "an election called '{title}' on {day} already exists"
-        )));
+        return Err(Conflict::ElectionExists {
+            title: title.to_string(),
+            day,
+        }
+        .into());
     }
     Ok(())
 }

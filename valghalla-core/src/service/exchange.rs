@@ -27,7 +27,7 @@ use crate::store::{ChangeSet, Query};
 
 use super::queries::ParticipantFilter;
 use super::tx::Tx;
-use super::{Error, RegistryError, Result, Valghalla, transact};
+use super::{RegistryError, Result, Valghalla, transact};
 
 /// How many numbers one registry call looks up.
 const LOOKUP_BATCH: usize = 500;
@@ -135,7 +135,7 @@ impl Valghalla {
                         Err(RegistryError::NotFound(_)) => {
                             unknown.insert(*cpr);
                         }
-                        Err(e @ RegistryError::Unavailable(_)) => return Err(Error::Registry(e)),
+                        Err(e @ RegistryError::Unavailable(_)) => return Err(e.into()),
                     }
                 }
                 looked_up += batch.len();

@@ -13,8 +13,8 @@ use crate::ids::{
 };
 use crate::model::{
     Address, Area, AuditAction, AuditSubject, Election, ElectionKind, ElectionType,
-    EligibilityRule, Entity, LocationScope, Municipality, Op, Participant, Record, RecordKey, Seat,
-    SeatState, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
+    EligibilityRule, Entity, LocationScope, Municipality, Op, Participant, Record, RecordKey,
+    RecordKind, Seat, SeatState, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::distribution::seats_affected_by_location_edit;
@@ -24,7 +24,7 @@ use crate::time::DailyWindow;
 use crate::values::{Name, Ore, PostalCode, ShortName};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, SeatLosingChange, Valghalla, transact};
 
 /// The fields of a work location, as entered.
 #[derive(Debug, Clone)]
@@ -74,43 +74,39 @@ fn same_name(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 
-fn name_taken(what: &str, name: &str) -> Error {
-    Error::Conflict(format!(
-        "{what} '{name}' already exists; choose another name"
-    ))
+fn name_taken(kind: RecordKind, name: &str) -> Error {
+    Conflict::NameTaken {
+        kind,
+        name: name.to_owned(),
+    }
+    .into()
 }
 
 /// Master data whose names are unique in the municipality, ignoring case.
 trait Named: Entity {
-    /// The kind, as an error message begins ("An area").
-    const WHAT: &'static str;
     /// The name that must be unique.
     fn unique_name(&self) -> &str;
 }
 
 impl Named for Area {
-    const WHAT: &'static str = "An area";
     fn unique_name(&self) -> &str {
         self.name.as_str()
     }
 }
 
 impl Named for WorkLocation {
-    const WHAT: &'static str = "A work location";
     fn unique_name(&self) -> &str {
         self.title.as_str()
     }
 }
 
 impl Named for Team {
-    const WHAT: &'static str = "A team";
     fn unique_name(&self) -> &str {
         self.name.as_str()
     }
 }
 
 impl Named for SpecialDiet {
-    const WHAT: &'static str = "A special diet";
     fn unique_name(&self) -> &str {
         self.title.as_str()
     }
@@ -124,7 +120,7 @@ async fn ensure_unique_name<E: Named>(tx: &mut Tx<'_>, this: RecordKey, name: &s
         .iter()
         .any(|e| e.key() != this && same_name(e.unique_name(), name));
     if taken {
-        return Err(name_taken(E::WHAT, name));
+        return Err(name_taken(E::KIND, name));
     }
     Ok(())
 }
@@ -153,14 +149,15 @@ async fn seats_at(tx: &mut Tx<'_>, location: WorkLocationId) -> Result<Vec<Seat>
     Ok(seats)
 }
 
-fn taken_seats_block(seats: &[&Seat], what: &str) -> Result<()> {
+fn taken_seats_block(seats: &[&Seat], change: SeatLosingChange) -> Result<()> {
     if seats.is_empty() {
         Ok(())
     } else {
-        Err(Error::Conflict(format!(
-            "{} seat(s) with an invited or accepted participant would be lost by {what}; remove those participants first",
-            seats.len()
-        )))
+        Err(Conflict::TakenSeats {
+            seats: seats.len(),
+            change,
+        }
+        .into())
     }
 }
 
@@ -242,13 +239,13 @@ impl Valghalla {
         transact!(self, |tx| {
             let area = tx.get::<Area>(id).await?;
             if tx.all::<WorkLocation>().await?.iter().any(|l| l.area == id) {
-                return Err(Error::Conflict(format!(
-                    "the area '{}' still has work locations; move or delete them first",
-                    area.name
-                )));
+                return Err(Conflict::AreaHasWorkLocations {
+                    area: area.name.to_string(),
+                }
+                .into());
             }
             if tx.all::<Area>().await?.len() <= 1 {
-                return Err(Error::Conflict("at least one area must remain".into()));
+                return Err(Conflict::LastArea.into());
             }
             (delete(&area, &ctx), ())
         });
@@ -347,7 +344,7 @@ impl Valghalla {
                 .await?;
             let seats = seats_at(&mut tx, id).await?;
             let (remove, blocking) = seats_affected_by_location_edit(&location, &seats);
-            taken_seats_block(&blocking, "this change to the work location")?;
+            taken_seats_block(&blocking, SeatLosingChange::WorkLocationEdit)?;
             let mut d = put(
                 location.clone(),
                 audit_put(&ctx, &location, AuditAction::Edit, "work location edited"),
@@ -370,17 +367,17 @@ impl Valghalla {
                 .iter()
                 .any(|e| e.active && e.work_locations.contains(&id))
             {
-                return Err(Error::Conflict(format!(
-                    "'{}' is part of an active election; deactivate the election or remove the location from it first",
-                    location.title
-                )));
+                return Err(Conflict::LocationInActiveElection {
+                    location: location.title.to_string(),
+                }
+                .into());
             }
             let seats = seats_at(&mut tx, id).await?;
             let taken: Vec<&Seat> = seats
                 .iter()
                 .filter(|s| s.state != SeatState::Vacant)
                 .collect();
-            taken_seats_block(&taken, "deleting the work location")?;
+            taken_seats_block(&taken, SeatLosingChange::WorkLocationDeletion)?;
             let mut d = delete(&location, &ctx);
             d.ops
                 .extend(seats.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
@@ -428,7 +425,7 @@ impl Valghalla {
                 same_name(t.title.as_str(), tt.title.as_str())
                     && same_name(t.short_name.as_str(), tt.short_name.as_str())
             }) {
-                return Err(name_taken("A task type", tt.title.as_str()));
+                return Err(name_taken(RecordKind::TaskType, tt.title.as_str()));
             }
             (
                 put(
@@ -510,7 +507,7 @@ impl Valghalla {
             .iter()
             .filter(|s| s.state != SeatState::Vacant)
             .collect();
-        taken_seats_block(&taken, "this deletion")?;
+        taken_seats_block(&taken, SeatLosingChange::Deletion)?;
         d.ops
             .extend(affected.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
         for mut l in tx.all::<WorkLocation>().await? {
@@ -638,10 +635,10 @@ impl Valghalla {
             let team = tx.get::<Team>(id).await?;
             let members = tx.query::<Participant>(&Query::MembersOfTeam(id)).await?;
             if let Some(p) = members.iter().find(|p| p.teams.len() == 1) {
-                return Err(Error::Conflict(format!(
-                    "{} has no other team; move or delete the team's members first",
-                    p.full_name()
-                )));
+                return Err(Conflict::MemberHasNoOtherTeam {
+                    member: p.full_name(),
+                }
+                .into());
             }
             let mut d = delete(&team, &ctx);
             self.detach_from_locations(
@@ -804,10 +801,10 @@ impl Valghalla {
                 .iter()
                 .any(|e| e.election_type == id)
             {
-                return Err(Error::Conflict(format!(
-                    "the election type '{}' is in use",
-                    et.title
-                )));
+                return Err(Conflict::ElectionTypeInUse {
+                    election_type: et.title.to_string(),
+                }
+                .into());
             }
             (delete(&et, &ctx), ())
         });

@@ -14,7 +14,7 @@ use crate::rules::{Ctx, Decision, Refused, Violation};
 use crate::store::Query;
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
 /// A participant to create; the person data comes from the registry.
 #[derive(Debug, Clone)]
@@ -87,9 +87,7 @@ impl Valghalla {
                 .await?
                 .is_empty()
             {
-                return Err(Error::Conflict(
-                    "a participant with this CPR number already exists".into(),
-                ));
+                return Err(Conflict::CprTaken.into());
             }
             check_refs(
                 &mut tx,
@@ -256,10 +254,7 @@ impl Valghalla {
                 .iter()
                 .any(|s| s.state != SeatState::Vacant && s.slot.date >= ctx.today())
             {
-                return Err(Error::Conflict(
-                    "the participant still has upcoming tasks; remove them from their seats first"
-                        .into(),
-                ));
+                return Err(Conflict::UpcomingTasks.into());
             }
             let anon = anonymised(&p, &mut tx).await?;
             let mut ops = vec![Op::Put(Record::Participant(anon))];
@@ -430,9 +425,7 @@ async fn anonymised(p: &Participant, tx: &mut Tx<'_>) -> Result<Participant> {
         .map(|serial| format!("6101{yy:02}{seventh}{serial:03}"))
         .find(|c| !taken.contains(c))
         .and_then(|c| Cpr::parse(&c).ok())
-        .ok_or_else(|| {
-            Error::Conflict("no anonymous CPR number left for that birth year".into())
-        })?;
+        .ok_or_else(|| Error::from(Conflict::NoAnonymousCpr))?;
     let mut anon = p.clone();
     anon.cpr = cpr;
     anon.person = PersonRecord {

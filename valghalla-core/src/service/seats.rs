@@ -20,7 +20,7 @@ use crate::values::MunicipalityCode;
 
 use super::participants::NewParticipant;
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
 /// Which seat a command that puts someone onto a seat is about: one seat, or any vacant seat
 /// of a slot (the service picks one, spreading concurrent commands over the slot's seats).
@@ -134,15 +134,17 @@ pub(crate) async fn bookings_of(
     Ok(out)
 }
 
+/// The participant a command acting as oneself is for: the logged-in person.
 fn person_of(actor: &Actor) -> Result<ParticipantId> {
+    authorize(actor, &Permission::ActAsParticipant)?;
     match actor {
         Actor::Person(p) => Ok(p.participant),
-        _ => Err(Error::Denied(crate::rules::access::Denied {
+        // `ActAsParticipant` is granted to persons only.
+        _ => Err(crate::rules::access::Denied {
             actor: actor.label(),
-            permission: Permission::AnswerOwnSeat {
-                participant: ParticipantId::from_uuid(uuid::Uuid::nil()),
-            },
-        })),
+            permission: Permission::ActAsParticipant,
+        }
+        .into()),
     }
 }
 
@@ -319,7 +321,7 @@ impl Valghalla {
                 &[(slot.date, slot.team, slot.task_type, count)],
             )
             .await?;
-        reports.into_iter().next().ok_or(Error::Busy)
+        reports.into_iter().next().ok_or_else(Error::busy)
     }
 
     /// T13: moves up to `count` vacant seats of `from` to team `to` (same location, date and
@@ -387,9 +389,7 @@ impl Valghalla {
                 .await?
                 .is_empty()
             {
-                return Err(Error::Conflict(
-                    "a participant with this CPR number already exists".into(),
-                ));
+                return Err(Conflict::CprTaken.into());
             }
             let b = self.seat_for(&mut tx, seat, ParticipantId::new()).await?;
             let mut teams = new.teams.clone();

@@ -72,7 +72,7 @@ impl<'a> Tx<'a> {
     /// What a sealed transaction answers when asked for something it has not loaded.
     fn miss(&mut self) -> Error {
         self.missed = true;
-        Error::Store(StoreError::Unavailable {
+        Error::from(StoreError::Unavailable {
             store: "sealed transaction",
             message: "a read that was not loaded up front".into(),
         })
@@ -415,7 +415,7 @@ impl Valghalla {
                 Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "conflict; retrying");
                 }
-                Err(e) if e.is_conflict() => return Err(Error::Busy),
+                Err(e) if e.is_conflict() => return Err(Error::busy()),
                 Err(e) => return Err(e.into()),
             }
         }

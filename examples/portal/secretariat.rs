@@ -23,8 +23,8 @@ use valghalla::core::model::{
 use valghalla::core::rules::access::Permission;
 use valghalla::core::rules::lifecycle::Answer;
 use valghalla::core::service::{
-    ElectionDraft, NewParticipant, OverviewFilter, ParticipantFilter, TaskTypeDraft,
-    WorkLocationDraft,
+    AreaDraft, ElectionDraft, NewParticipant, OverviewFilter, ParticipantFilter, SpecialDietDraft,
+    TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 use valghalla::core::store::AuditFilter;
 use valghalla::core::time::DailyWindow;
@@ -1503,23 +1503,32 @@ pub async fn create_master(
         "omraade" => svc
             .create_area(
                 actor,
-                form.get("omraade-navn"),
-                form.get("omraade-beskrivelse"),
+                AreaDraft {
+                    name: form.get("omraade-navn").into(),
+                    description: form.get("omraade-beskrivelse").into(),
+                },
             )
             .await
             .map(|_| "Området er oprettet."),
         "team" => svc
             .create_team(
                 actor,
-                form.get("team-navn"),
-                form.get("team-kort"),
-                TeamKind::Party,
-                "",
+                TeamDraft {
+                    name: form.get("team-navn").into(),
+                    short_name: form.get("team-kort").into(),
+                    kind: TeamKind::Party,
+                    description: "".into(),
+                },
             )
             .await
             .map(|_| "Teamet er oprettet."),
         "kost" => svc
-            .create_special_diet(actor, form.get("kost-navn"))
+            .create_special_diet(
+                actor,
+                SpecialDietDraft {
+                    title: form.get("kost-navn").into(),
+                },
+            )
             .await
             .map(|_| "Specialkosten er oprettet."),
         "opgavetype" => {

@@ -10,6 +10,7 @@ use tower::ServiceExt;
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{SeatState, SlotKey};
 use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::service::SpecialDietDraft;
 use valghalla::core::testkit::generator::Dataset;
 
 use crate::app;
@@ -1770,7 +1771,12 @@ async fn a_cell_that_would_run_as_a_formula_is_quoted_in_the_csv() {
     let diet = p
         .state
         .svc
-        .create_special_diet(&admin(), "=HYPERLINK(\"http://x.invalid\";\"Klik\")")
+        .create_special_diet(
+            &admin(),
+            SpecialDietDraft {
+                title: "=HYPERLINK(\"http://x.invalid\";\"Klik\")".into(),
+            },
+        )
         .await
         .expect("diet");
     let holder = p

@@ -26,6 +26,46 @@ use crate::values::{Name, Ore, PostalCode, ShortName};
 use super::tx::Tx;
 use super::{Conflict, Error, Result, SeatLosingChange, Valghalla, transact};
 
+/// The fields of an area, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct AreaDraft {
+    /// Name (unique, ignoring case).
+    pub name: String,
+    /// Description.
+    pub description: String,
+}
+
+/// The fields of a team, as entered.
+#[derive(Debug, Clone)]
+pub struct TeamDraft {
+    /// Name (unique, ignoring case).
+    pub name: String,
+    /// Short name, e.g. the party letter.
+    pub short_name: String,
+    /// Party or other kind of team.
+    pub kind: TeamKind,
+    /// Description.
+    pub description: String,
+}
+
+/// The fields of a special diet, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct SpecialDietDraft {
+    /// Title (unique, ignoring case).
+    pub title: String,
+}
+
+/// The fields of an election type, as entered.
+#[derive(Debug, Clone)]
+pub struct ElectionTypeDraft {
+    /// Title.
+    pub title: String,
+    /// The kind of election.
+    pub kind: ElectionKind,
+    /// The eligibility rules (`None`: the law's defaults for `kind`).
+    pub rules: Option<BTreeSet<EligibilityRule>>,
+}
+
 /// The fields of a work location, as entered.
 #[derive(Debug, Clone)]
 pub struct WorkLocationDraft {
@@ -194,14 +234,14 @@ impl Valghalla {
     }
 
     /// Creates an area.
-    pub async fn create_area(&self, actor: &Actor, name: &str, description: &str) -> Result<Area> {
+    pub async fn create_area(&self, actor: &Actor, draft: AreaDraft) -> Result<Area> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let name = Name::parse_field(&draft.name, "area name", "områdenavn")?;
         let ctx = self.ctx(actor);
         let area = Area {
             id: AreaId::new(),
             name,
-            description: description.trim().to_owned(),
+            description: draft.description.trim().to_owned(),
         };
         transact!(self, |tx| {
             ensure_unique_name::<Area>(&mut tx, area.key(), area.name.as_str()).await?;
@@ -212,21 +252,16 @@ impl Valghalla {
     }
 
     /// Renames an area or changes its description.
-    pub async fn edit_area(
-        &self,
-        actor: &Actor,
-        id: AreaId,
-        name: &str,
-        description: &str,
-    ) -> Result<Area> {
+    pub async fn edit_area(&self, actor: &Actor, id: AreaId, draft: AreaDraft) -> Result<Area> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let name = Name::parse_field(&draft.name, "area name", "områdenavn")?;
+        let description = draft.description.trim().to_owned();
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut area = tx.get::<Area>(id).await?;
             ensure_unique_name::<Area>(&mut tx, Area::key_of(id), name.as_str()).await?;
             area.name = name.clone();
-            area.description = description.trim().to_owned();
+            area.description = description.clone();
             let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
             (put(area.clone(), audit), area)
         }))
@@ -527,21 +562,14 @@ impl Valghalla {
     }
 
     /// Creates a team.
-    pub async fn create_team(
-        &self,
-        actor: &Actor,
-        name: &str,
-        short_name: &str,
-        kind: TeamKind,
-        description: &str,
-    ) -> Result<Team> {
+    pub async fn create_team(&self, actor: &Actor, draft: TeamDraft) -> Result<Team> {
         self.authorize(actor, Permission::EditMasterData)?;
         let team = Team {
             id: TeamId::new(),
-            name: Name::parse_field(name, "team name", "teamnavn")?,
-            short_name: ShortName::parse_field(short_name, "short name", "kort navn")?,
-            kind,
-            description: description.trim().to_owned(),
+            name: Name::parse_field(&draft.name, "team name", "teamnavn")?,
+            short_name: ShortName::parse_field(&draft.short_name, "short name", "kort navn")?,
+            kind: draft.kind,
+            description: draft.description.trim().to_owned(),
             responsibles: Default::default(),
             responsibles_may_link_trusted: false,
         };
@@ -560,18 +588,11 @@ impl Valghalla {
     }
 
     /// Renames a team or changes its short name, kind or description.
-    pub async fn edit_team(
-        &self,
-        actor: &Actor,
-        id: TeamId,
-        name: &str,
-        short_name: &str,
-        kind: TeamKind,
-        description: &str,
-    ) -> Result<Team> {
+    pub async fn edit_team(&self, actor: &Actor, id: TeamId, draft: TeamDraft) -> Result<Team> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "team name", "teamnavn")?;
-        let short_name = ShortName::parse_field(short_name, "short name", "kort navn")?;
+        let name = Name::parse_field(&draft.name, "team name", "teamnavn")?;
+        let short_name = ShortName::parse_field(&draft.short_name, "short name", "kort navn")?;
+        let (kind, description) = (draft.kind, draft.description.trim().to_owned());
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut team = tx.get::<Team>(id).await?;
@@ -579,7 +600,7 @@ impl Valghalla {
             team.name = name.clone();
             team.short_name = short_name.clone();
             team.kind = kind;
-            team.description = description.trim().to_owned();
+            team.description = description.clone();
             (
                 put(
                     team.clone(),
@@ -666,11 +687,15 @@ impl Valghalla {
     }
 
     /// Creates a special diet.
-    pub async fn create_special_diet(&self, actor: &Actor, title: &str) -> Result<SpecialDiet> {
+    pub async fn create_special_diet(
+        &self,
+        actor: &Actor,
+        draft: SpecialDietDraft,
+    ) -> Result<SpecialDiet> {
         self.authorize(actor, Permission::EditMasterData)?;
         let diet = SpecialDiet {
             id: SpecialDietId::new(),
-            title: Name::parse_field(title, "special diet", "specialkost")?,
+            title: Name::parse_field(&draft.title, "special diet", "specialkost")?,
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
@@ -736,18 +761,17 @@ impl Valghalla {
         Ok(all)
     }
 
-    /// Creates an election type with `rules` (`None`: the law's defaults for `kind`).
+    /// Creates an election type with the draft's rules (`None`: the law's defaults for its
+    /// kind).
     pub async fn create_election_type(
         &self,
         actor: &Actor,
-        title: &str,
-        kind: ElectionKind,
-        rules: Option<BTreeSet<EligibilityRule>>,
+        draft: ElectionTypeDraft,
     ) -> Result<ElectionType> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let mut et =
-            ElectionType::with_default_rules(Name::parse_field(title, "title", "titel")?, kind);
-        if let Some(rules) = rules {
+        let title = Name::parse_field(&draft.title, "title", "titel")?;
+        let mut et = ElectionType::with_default_rules(title, draft.kind);
+        if let Some(rules) = draft.rules {
             et.rules = rules;
         }
         let ctx = self.ctx(actor);

@@ -35,7 +35,9 @@ pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Di
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, SeatLosingChange};
 pub use hosts::{LinkInfo, ParticipantSummary};
-pub use master::{TaskTypeDraft, WorkLocationDraft};
+pub use master::{
+    AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
+};
 pub use participants::{NewParticipant, ParticipantView};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{

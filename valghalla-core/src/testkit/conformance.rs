@@ -20,7 +20,7 @@ use crate::model::{
 use crate::rules::RefusalCode;
 use crate::rules::access::{Actor, PersonActor, StaffRole};
 use crate::rules::lifecycle::Answer;
-use crate::service::{Error, OverviewFilter, ParticipantFilter, SeatRef};
+use crate::service::{AreaDraft, Error, OverviewFilter, ParticipantFilter, SeatRef};
 use crate::store::{
     AuditFilter, Change, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
     OutboxMessage, Query, Read, Store,
@@ -1239,7 +1239,19 @@ pub async fn unauthorised_actors_change_nothing(store: DynStore) {
                     .await
                     .map(|_| ()),
             ),
-            ("area", s.svc.create_area(actor, "Ny", "").await.map(|_| ())),
+            (
+                "area",
+                s.svc
+                    .create_area(
+                        actor,
+                        AreaDraft {
+                            name: "Ny".into(),
+                            description: "".into(),
+                        },
+                    )
+                    .await
+                    .map(|_| ()),
+            ),
             (
                 "activate",
                 s.svc.set_election_active(actor, s.election.id, false).await,

@@ -12,7 +12,10 @@ use crate::model::{
     Trust, WorkLocation,
 };
 use crate::rules::access::{Actor, PersonActor, StaffRole};
-use crate::service::{ElectionDraft, NewParticipant, TaskTypeDraft, Valghalla, WorkLocationDraft};
+use crate::service::{
+    AreaDraft, ElectionDraft, ElectionTypeDraft, NewParticipant, TaskTypeDraft, TeamDraft,
+    Valghalla, WorkLocationDraft,
+};
 use crate::store::{DynStore, Query};
 use crate::time::DailyWindow;
 use crate::values::{MunicipalityCode, Name, Ore};
@@ -84,17 +87,50 @@ impl Scenario {
         )
         .await
         .expect("municipality");
-        let area = svc.create_area(&admin, "Midtby", "").await.expect("area");
+        let area = svc
+            .create_area(
+                &admin,
+                AreaDraft {
+                    name: "Midtby".into(),
+                    description: "".into(),
+                },
+            )
+            .await
+            .expect("area");
         let a = svc
-            .create_team(&admin, "Socialdemokratiet", "A", TeamKind::Party, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Socialdemokratiet".into(),
+                    short_name: "A".into(),
+                    kind: TeamKind::Party,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let v = svc
-            .create_team(&admin, "Venstre", "V", TeamKind::Party, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Venstre".into(),
+                    short_name: "V".into(),
+                    kind: TeamKind::Party,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let f = svc
-            .create_team(&admin, "Frivillige", "FRI", TeamKind::Volunteers, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Frivillige".into(),
+                    short_name: "FRI".into(),
+                    kind: TeamKind::Volunteers,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let draft = |title: &str, short: &str, window, trust, checks| TaskTypeDraft {
@@ -172,7 +208,14 @@ impl Scenario {
             );
         }
         let et = svc
-            .create_election_type(&admin, "Folketingsvalg", ElectionKind::Folketingsvalg, None)
+            .create_election_type(
+                &admin,
+                ElectionTypeDraft {
+                    title: "Folketingsvalg".into(),
+                    kind: ElectionKind::Folketingsvalg,
+                    rules: None,
+                },
+            )
             .await
             .expect("election type");
         let day = election_day();

@@ -23,8 +23,8 @@ use valghalla_core::model::{
 use valghalla_core::rules::access::{Actor, PersonActor, StaffRole};
 use valghalla_core::rules::lifecycle::Answer;
 use valghalla_core::service::{
-    ElectionDraft, ElectionEdit, GroupFilter, NewParticipant, SeatRef, TaskTypeDraft, Valghalla,
-    WorkLocationDraft,
+    AreaDraft, ElectionDraft, ElectionEdit, ElectionTypeDraft, GroupFilter, NewParticipant,
+    SeatRef, SpecialDietDraft, TaskTypeDraft, TeamDraft, Valghalla, WorkLocationDraft,
 };
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 use valghalla_core::time::DailyWindow;
@@ -281,7 +281,12 @@ async fn world() -> (Scenario, Pools) {
         .unwrap();
     let diet = s
         .svc
-        .create_special_diet(&s.admin, "Vegetar")
+        .create_special_diet(
+            &s.admin,
+            SpecialDietDraft {
+                title: "Vegetar".into(),
+            },
+        )
         .await
         .unwrap();
     let pools = Pools {
@@ -368,8 +373,21 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             let name = Name::parse(&name).map_err(|e| e.to_string())?;
             unit!(svc.set_municipality(a, Municipality { code, name }))
         }
-        Cmd::CreateArea(n) => unit!(svc.create_area(a, &n, "")),
-        Cmd::EditArea(i, n) => unit!(svc.edit_area(a, area(i), &n, &n)),
+        Cmd::CreateArea(n) => unit!(svc.create_area(
+            a,
+            AreaDraft {
+                name: n.clone(),
+                description: "".into()
+            }
+        )),
+        Cmd::EditArea(i, n) => unit!(svc.edit_area(
+            a,
+            area(i),
+            AreaDraft {
+                name: n.clone(),
+                description: n.clone()
+            }
+        )),
         Cmd::DeleteArea(i) => unit!(svc.delete_area(a, area(i))),
         Cmd::CreateLocation(i, title, postal, voting) => {
             unit!(svc.create_work_location(a, location_draft(i, &title, &postal, voting)))
@@ -385,9 +403,26 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             unit!(svc.edit_task_type(a, tt(i), task_draft("Tilforordnet", window, pay, false)))
         }
         Cmd::DeleteTaskType(i) => unit!(svc.delete_task_type(a, tt(i))),
-        Cmd::CreateTeam(n, short) => unit!(svc.create_team(a, &n, &short, TeamKind::Party, "")),
+        Cmd::CreateTeam(n, short) => unit!(svc.create_team(
+            a,
+            TeamDraft {
+                name: n.clone(),
+                short_name: short.clone(),
+                kind: TeamKind::Party,
+                description: "".into()
+            }
+        )),
         Cmd::EditTeam(i, n, short) => {
-            unit!(svc.edit_team(a, team(i), &n, &short, TeamKind::Party, ""))
+            unit!(svc.edit_team(
+                a,
+                team(i),
+                TeamDraft {
+                    name: n.clone(),
+                    short_name: short.clone(),
+                    kind: TeamKind::Party,
+                    description: "".into()
+                }
+            ))
         }
         Cmd::DeleteTeam(i) => unit!(svc.delete_team(a, team(i))),
         Cmd::SetTeamResponsible(t, p, grant) => unit!(svc.set_team_responsible(
@@ -397,11 +432,20 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             grant.then_some(LocationScope::All)
         )),
         Cmd::AllowTrustedLinks(t, allowed) => unit!(svc.allow_trusted_links(a, team(t), allowed)),
-        Cmd::CreateDiet(n) => unit!(svc.create_special_diet(a, &n)),
+        Cmd::CreateDiet(n) => {
+            unit!(svc.create_special_diet(a, SpecialDietDraft { title: n.clone() }))
+        }
         Cmd::EditDiet(i, n) => unit!(svc.edit_special_diet(a, diet(i), &n)),
         Cmd::DeleteDiet(i) => unit!(svc.delete_special_diet(a, diet(i))),
         Cmd::CreateElectionType(n) => {
-            unit!(svc.create_election_type(a, &n, ElectionKind::Custom, None))
+            unit!(svc.create_election_type(
+                a,
+                ElectionTypeDraft {
+                    title: n.clone(),
+                    kind: ElectionKind::Custom,
+                    rules: None
+                }
+            ))
         }
         Cmd::EditElectionType(i, n) => unit!(svc.edit_election_type(
             a,

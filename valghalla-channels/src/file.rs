@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use valghalla_core::messages::{Channel, MessageSender, Outgoing, Receipt, Recipient, SendError};
 
-/// Writes every message it is given to `folder` as `<idempotency key>.<channel>.txt`, for
-/// development and demos: nothing is delivered.
+/// Writes every message it is given to `folder` as `<idempotency key>.<channel>.eml` (a
+/// message a mail program opens), for development and demos: nothing is delivered.
 ///
 /// The file name holds only the message id, so a retry of the same message overwrites its file
 /// rather than adding a second one, and no CPR number ever appears in a file name. The file is
@@ -37,7 +37,7 @@ impl FileSender {
     /// The file a message is written to.
     pub fn path_of(&self, msg: &Outgoing) -> PathBuf {
         self.folder.join(format!(
-            "{}.{}.txt",
+            "{}.{}.eml",
             msg.idempotency_key,
             msg.channel.code()
         ))
@@ -49,8 +49,13 @@ impl FileSender {
             Recipient::Email(e) => format!("{} <{}>", msg.recipient_name, e.as_str()),
             Recipient::Sms(m) => format!("sms {m}"),
         };
+        let content_type = if msg.channel.is_html() {
+            "text/html"
+        } else {
+            "text/plain"
+        };
         format!(
-            "Message-Id: {}\nKind: {:?}\nChannel: {}\nTo: {to}\nSubject: {}\nAttempt: {}\n\n{}\n",
+            "Message-Id: {}\nKind: {:?}\nChannel: {}\nTo: {to}\nSubject: {}\nAttempt: {}\nMIME-Version: 1.0\nContent-Type: {content_type}; charset=utf-8\n\n{}\n",
             msg.idempotency_key, msg.kind, msg.channel, msg.subject, msg.attempt, msg.body
         )
     }
@@ -119,7 +124,7 @@ mod tests {
             .collect();
         assert_eq!(
             files,
-            vec![format!("{}.digital_post.txt", msg.idempotency_key)]
+            vec![format!("{}.digital_post.eml", msg.idempotency_key)]
         );
         let text = std::fs::read_to_string(sender.path_of(&msg)).unwrap();
         assert!(text.contains("Attempt: 2"));

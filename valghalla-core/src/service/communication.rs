@@ -19,10 +19,10 @@ use crate::model::{
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
-use crate::store::{ChangeSet, DeliveryStatus, OutboxFilter, OutboxMessage, Query};
+use crate::store::{ChangeSet, DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, Query};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Missing, Result, Valghalla, transact};
 
 /// A template in the library, with its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -511,6 +511,36 @@ impl Valghalla {
             out.truncate(filter.limit);
         }
         Ok(out)
+    }
+
+    /// Queues a failed message once more: the dispatcher's next run tries it as a new attempt,
+    /// under the same id (so the provider's idempotency key is unchanged). Only failed
+    /// messages can be retried.
+    pub async fn retry_message(&self, actor: &Actor, id: MessageId) -> Result<()> {
+        self.authorize(actor, Permission::ManageCommunication)?;
+        let message = self
+            .store
+            .outbox(&OutboxFilter::default())
+            .await?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or(Error::NotFound {
+                what: Missing::Message(id),
+            })?;
+        if !matches!(message.status, DeliveryStatus::Failed { .. }) {
+            return Err(Conflict::MessageNotFailed.into());
+        }
+        self.store
+            .record_delivery(DeliveryUpdate {
+                id,
+                expected_attempts: message.attempts,
+                status: DeliveryStatus::Pending,
+                next_attempt_at: self.clock.now(),
+                error: None,
+            })
+            .await?;
+        tracing::info!(message = %id, "failed message queued again");
+        Ok(())
     }
 
     /// Records (`Some(text_version)`) or withdraws (`None`) a participant's consent to be kept

@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use crate::apportion::staffing::StaffingError;
 use crate::autofill::SolveError;
 use crate::cpr::Cpr;
+use crate::ids::MessageId;
 use crate::messages::{LibraryError, TemplateError};
 use crate::model::{RecordKey, RecordKind};
 use crate::rules::access::Denied;
@@ -41,10 +42,10 @@ pub enum Error {
     #[error(transparent)]
     Invalid(#[from] FieldError),
     /// Something the command names does not exist.
-    #[error("{} {} does not exist", key.kind().name(), key.id_string())]
+    #[error("{what} does not exist")]
     NotFound {
-        /// The record that was not found.
-        key: RecordKey,
+        /// What was not found.
+        what: Missing,
     },
     /// The command conflicts with the data as it is (a name in use, something still in use).
     #[error(transparent)]
@@ -69,6 +70,25 @@ pub enum Error {
     Failed(#[from] Failure),
 }
 
+/// What a command named that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Missing {
+    /// A record.
+    Record(RecordKey),
+    /// A message in the outbox.
+    Message(MessageId),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::Record(key) => write!(f, "{} {}", key.kind().name(), key.id_string()),
+            Missing::Message(id) => write!(f, "message {id}"),
+        }
+    }
+}
+
 /// A failure of what the service runs on (see [`Error::Failed`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -89,7 +109,9 @@ pub enum Failure {
 
 impl Error {
     pub(crate) fn not_found(key: RecordKey) -> Self {
-        Error::NotFound { key }
+        Error::NotFound {
+            what: Missing::Record(key),
+        }
     }
 
     pub(crate) fn busy() -> Self {
@@ -239,6 +261,9 @@ pub enum Conflict {
         /// The member's name (the secretariat may read it).
         member: String,
     },
+    /// Only a message whose delivery failed can be sent again.
+    #[error("the message has not failed, so it cannot be sent again")]
+    MessageNotFailed,
     /// The election type is used by an election.
     #[error("the election type '{election_type}' is in use")]
     ElectionTypeInUse {
@@ -312,6 +337,9 @@ impl DanishMessage for Conflict {
             Conflict::MemberHasNoOtherTeam { member } => format!(
                 "{member} er ikke med i andre teams; flyt eller slet teamets medlemmer først."
             ),
+            Conflict::MessageNotFailed => {
+                "Beskeden er ikke fejlet, så den kan ikke sendes igen.".into()
+            }
             Conflict::ElectionTypeInUse { election_type } => {
                 format!("Valgtypen '{election_type}' er i brug.")
             }

@@ -33,7 +33,7 @@ pub use communication::{
 };
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use elections::{ElectionDraft, ElectionEdit};
-pub use error::{Conflict, Error, Failure, SeatLosingChange};
+pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,

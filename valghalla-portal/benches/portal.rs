@@ -1,0 +1,439 @@
+//! A bounded load test of the portal over loopback HTTP, on København-size data in SQLite
+//! (data and sessions in one file), served by the crate's own `serve`:
+//!
+//! 1. the staffing overview page under 32 concurrent clients (target: p99 ≤ 50 ms);
+//! 2. 200 simultaneous sign-ups through a link for 50 open seats (target: exactly 50 accepted,
+//!    nobody booked twice).
+//!
+//! Everyone logs in through the login page, as a browser would. Run with
+//! `cargo bench -p valghalla-portal --bench portal`; numbers are recorded in `BENCHMARKS.md`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use valghalla::core::model::{LinkKind, SeatState, SlotKey, VacancyFilter};
+use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::service::{ElectionEdit, WorkLocationDraft};
+use valghalla::core::testkit::FakeRegistry;
+use valghalla::core::testkit::generator::Spec;
+use valghalla::core::{Cpr, MobileNumber};
+use valghalla_portal::{
+    DemoAuthenticator, Identity, LoginLimits, LoginOption, PortalConfig, PortalState, Sessions,
+    Tenant, demo,
+};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+type Http = Client<HttpConnector, Body>;
+
+const CLIENTS: usize = 32;
+const REQUESTS_PER_CLIENT: usize = 25;
+const SIGNUPS: usize = 200;
+const SEATS: u32 = 50;
+
+fn main() -> Result<(), Error> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(run())
+}
+
+/// A browser's cookies and the last CSRF token it saw.
+#[derive(Clone, Default)]
+struct Browser {
+    cookies: BTreeMap<String, String>,
+    csrf: String,
+}
+
+impl Browser {
+    fn header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(
+        &mut self,
+        http: &Http,
+        req: Request<Body>,
+    ) -> Result<(StatusCode, String), Error> {
+        let res = http.request(req).await?;
+        let status = res.status();
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let Some((k, v)) = c
+                .to_str()?
+                .split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+            else {
+                continue;
+            };
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
+        let body = String::from_utf8_lossy(&body).into_owned();
+        if let Some(t) = body
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+        {
+            self.csrf = t.to_owned();
+        }
+        Ok((status, body))
+    }
+
+    async fn get(&mut self, http: &Http, url: &str) -> Result<(StatusCode, String), Error> {
+        let req = Request::get(url)
+            .header(header::COOKIE, self.header())
+            .body(Body::empty())?;
+        self.send(http, req).await
+    }
+
+    fn post_request(&self, url: &str, pairs: &[(&str, &str)]) -> Result<Request<Body>, Error> {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        Ok(Request::post(url)
+            .header(header::COOKIE, self.header())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&all)?))?)
+    }
+
+    /// Logs in as the demo identity `who` through the login page.
+    async fn login(http: &Http, base: &str, who: &str, then: &str) -> Result<Browser, Error> {
+        let mut b = Browser::default();
+        b.get(http, &format!("{base}/login")).await?;
+        let req = b.post_request(
+            &format!("{base}/login"),
+            &[("identitet", who), ("next", "/")],
+        )?;
+        let (status, _) = b.send(http, req).await?;
+        if status != StatusCode::SEE_OTHER {
+            return Err(format!("login as {who}: {status}").into());
+        }
+        b.get(http, &format!("{base}{then}")).await?;
+        Ok(b)
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// 200 people who are not participants yet, known to the registry.
+fn newcomers(
+    ds: &valghalla::core::testkit::generator::Dataset,
+    registry: &FakeRegistry,
+) -> Vec<Cpr> {
+    let taken: BTreeSet<String> = ds.participants.iter().map(|p| p.cpr.reveal()).collect();
+    let mut people = Vec::new();
+    for i in 0..2000usize {
+        if people.len() == SIGNUPS {
+            break;
+        }
+        let text = format!(
+            "{:02}{:02}85{}{:03}",
+            1 + i % 28,
+            1 + (i / 28) % 12,
+            1 + (i / 336) % 3,
+            700 + i % 300
+        );
+        let Ok(cpr) = Cpr::parse(&text) else { continue };
+        if taken.contains(&cpr.reveal()) {
+            continue;
+        }
+        registry.insert(
+            cpr,
+            FakeRegistry::resident(&cpr, "Bench", &format!("Borger {i}"), ds.municipality.code),
+        );
+        people.push(cpr);
+    }
+    people
+}
+
+async fn run() -> Result<(), Error> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("bench.db");
+    let today = demo::today();
+    let started = Instant::now();
+    let ds = demo::dataset(&Spec::kobenhavn(), today)?;
+    let store = Arc::new(valghalla::sqlite::SqliteStore::open(&db)?);
+    valghalla::core::store::Store::apply(store.as_ref(), ds.change_set()).await?;
+    let registry = demo::registry(&ds)?;
+    let people = newcomers(&ds, &registry);
+    let mut identities = vec![(
+        LoginOption {
+            key: "admin".into(),
+            label: "Bench".into(),
+            description: String::new(),
+        },
+        Identity::Staff {
+            user: "bench".into(),
+            name: "Bench".into(),
+            role: StaffRole::Administrator,
+        },
+    )];
+    for (i, cpr) in people.iter().enumerate() {
+        identities.push((
+            LoginOption {
+                key: format!("b{i}"),
+                label: String::new(),
+                description: String::new(),
+            },
+            Identity::Citizen {
+                cpr: *cpr,
+                name: format!("Borger {i}"),
+            },
+        ));
+    }
+    let svc = demo::service(store, registry, "http://127.0.0.1");
+    let tenant = Tenant::new(
+        "bench",
+        svc.clone(),
+        Arc::new(DemoAuthenticator::new(identities)),
+    );
+    let config = PortalConfig {
+        // Everyone logs in from 127.0.0.1.
+        login_limits: LoginLimits {
+            per_address_burst: 10_000,
+            ..LoginLimits::default()
+        },
+        ..PortalConfig::default()
+    };
+    let state = PortalState::single(config, tenant.clone(), Sessions::sqlite(&db).await?);
+    println!(
+        "København: {} stations, {} seats, {} participants loaded into SQLite in {:.1} s",
+        ds.work_locations.len(),
+        ds.seats.len(),
+        ds.participants.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(valghalla_portal::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let http: Http = Client::builder(TokioExecutor::new()).build_http();
+
+    // 1. The overview under 32 concurrent clients.
+    let admin = Browser::login(&http, &base, "admin", "/sekretariat").await?;
+    let url = format!("{base}/sekretariat/valg/{}/oversigt", ds.election.id);
+    let mut size = 0;
+    for _ in 0..10 {
+        let (status, body) = admin.clone().get(&http, &url).await?;
+        if status != StatusCode::OK {
+            return Err(format!("overview answered {status}").into());
+        }
+        size = body.len();
+    }
+    println!("overview page: {:.0} kB", size as f64 / 1024.0);
+    // Cold: the content computed from the store (after a change), one request at a time.
+    let mut cold = Vec::new();
+    for _ in 0..20 {
+        tenant.forget_rendered_pages();
+        let t = Instant::now();
+        admin.clone().get(&http, &url).await?;
+        cold.push(t.elapsed());
+    }
+    cold.sort();
+    println!(
+        "overview page right after a change (computed from SQLite, no concurrency): p50 {:.1} ms, max {:.1} ms",
+        ms(percentile(&cold, 0.5)),
+        ms(cold.last().copied().unwrap_or_default())
+    );
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CLIENTS {
+        let (http, url, mut b) = (http.clone(), url.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::with_capacity(REQUESTS_PER_CLIENT);
+            for _ in 0..REQUESTS_PER_CLIENT {
+                let t = Instant::now();
+                let (status, _) = b.get(&http, &url).await?;
+                if status != StatusCode::OK {
+                    return Err::<Vec<Duration>, Error>(format!("status {status}").into());
+                }
+                out.push(t.elapsed());
+            }
+            Ok(out)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await??);
+    }
+    let wall = t0.elapsed();
+    latencies.sort();
+    let p99 = percentile(&latencies, 0.99);
+    println!(
+        "overview page, {CLIENTS} clients × {REQUESTS_PER_CLIENT}: {} requests in {:.2} s ({:.0} req/s); p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target p99 ≤ 50 ms: {})",
+        latencies.len(),
+        wall.as_secs_f64(),
+        latencies.len() as f64 / wall.as_secs_f64(),
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.95)),
+        ms(p99),
+        ms(latencies.last().copied().unwrap_or_default()),
+        if p99 <= Duration::from_millis(50) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+
+    // 2. 200 simultaneous sign-ups for 50 open seats.
+    let actor = Actor::Secretariat {
+        user: "bench".into(),
+        role: StaffRole::Administrator,
+    };
+    let team = ds.teams[0].id;
+    let task_type = ds.task_types[0].id; // Tilforordnet: open, on election day
+    let day = ds.election.election_day();
+    let hall = svc
+        .create_work_location(
+            &actor,
+            WorkLocationDraft {
+                area: ds.areas[0].id,
+                title: "Bellahøj Bench-hallen".into(),
+                street: "Bellahøjvej 1".into(),
+                postal_code: "2700".into(),
+                city: "København".into(),
+                voting_area: None,
+                teams: [team].into(),
+                task_types: [task_type].into(),
+                responsibles: BTreeSet::new(),
+            },
+        )
+        .await?;
+    let e = svc.election(&actor, ds.election.id).await?;
+    let mut locations = e.work_locations.clone();
+    locations.insert(hall.id);
+    svc.edit_election(
+        &actor,
+        e.id,
+        ElectionEdit {
+            title: e.title.to_string(),
+            election_day: e.election_day(),
+            first_day: e.working_period().first(),
+            last_day: e.working_period().last(),
+            lock_period_days: e.lock_period_days,
+            work_locations: locations,
+        },
+    )
+    .await?;
+    svc.set_seat_counts(&actor, e.id, hall.id, &[(day, team, task_type, SEATS)])
+        .await?;
+    let link = svc
+        .create_link(
+            &actor,
+            LinkKind::Vacancies(VacancyFilter {
+                election: e.id,
+                team,
+                areas: BTreeSet::new(),
+                work_locations: [hall.id].into(),
+                task_types: BTreeSet::new(),
+                dates: BTreeSet::new(),
+                include_trusted: false,
+            }),
+        )
+        .await?;
+    let link_path = format!("/link/{}", link.token.as_str());
+    let mut browsers = Vec::new();
+    for (i, cpr) in people.iter().enumerate() {
+        svc.register_through_link(
+            *cpr,
+            valghalla::core::model::Contact {
+                mobile: MobileNumber::parse(&format!("5{i:07}")).ok(),
+                email: None,
+            },
+            BTreeSet::new(),
+            &link.token,
+        )
+        .await?;
+        browsers.push(Browser::login(&http, &base, &format!("b{i}"), &link_path).await?);
+    }
+    let slot = SlotKey {
+        election: e.id,
+        work_location: hall.id,
+        task_type,
+        team,
+        date: day,
+    };
+    let slot_value = format!(
+        "{}|{}|{}|{}|{}",
+        slot.election, slot.work_location, slot.task_type, slot.team, slot.date
+    );
+    let take_url = format!("{base}{link_path}/tag");
+    let barrier = Arc::new(tokio::sync::Barrier::new(browsers.len()));
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for b in &browsers {
+        let req = b.post_request(&take_url, &[("plads", &slot_value)])?;
+        let (http, barrier) = (http.clone(), barrier.clone());
+        tasks.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let res = http.request(req).await?;
+            let status = res.status();
+            let location = res
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
+            Ok::<_, Error>((status, location))
+        }));
+    }
+    let (mut won, mut refused, mut other) = (0, 0, 0);
+    for t in tasks {
+        match t.await?? {
+            (StatusCode::SEE_OTHER, l) if l == "/mine-opgaver" => won += 1,
+            (StatusCode::OK, _) => refused += 1,
+            _ => other += 1,
+        }
+    }
+    let wall = t0.elapsed();
+    let seats = svc.slot_seats(&actor, slot).await?;
+    let accepted: Vec<_> = seats
+        .iter()
+        .filter_map(|s| match s.state {
+            SeatState::Accepted { participant, .. } => Some(participant),
+            _ => None,
+        })
+        .collect();
+    let distinct: BTreeSet<_> = accepted.iter().collect();
+    let ok = accepted.len() == SEATS as usize && distinct.len() == accepted.len() && won == SEATS;
+    println!(
+        "sign-ups: {} simultaneous for {SEATS} seats in {:.2} s: {won} got a seat, {refused} were told it was taken, {other} other; seats accepted {}, distinct holders {} ({})",
+        browsers.len(),
+        wall.as_secs_f64(),
+        accepted.len(),
+        distinct.len(),
+        if ok {
+            "exactly 50, no double booking"
+        } else {
+            "WRONG"
+        }
+    );
+    if !ok || p99 > Duration::from_millis(50) {
+        return Err("a target was missed".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The page areas. Each is a leaf with its own `router()`: none imports another; what they
+//! share is in [`crate::web`].
+
+pub mod citizen;
+pub mod contact;
+pub mod location;
+pub mod login;
+pub mod party;
+pub mod secretariat;
+pub mod system;

@@ -1,0 +1,119 @@
+//! What several secretariat pages share: choice lists, dates from forms, the names of message
+//! kinds and the participant list's columns. A leaf below the secretariat's pages.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use valghalla::core::exchange::ListColumn;
+use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
+use valghalla::core::messages::MessageKind;
+use valghalla::core::rules::access::Actor;
+
+use crate::state::Tenant;
+use crate::web::views::diet_checkboxes;
+use crate::web::{AppError, Choice, FormData, FormErrors, Me};
+
+/// Whether XLSX downloads are built in (the templates hide the buttons otherwise).
+pub const XLSX: bool = cfg!(feature = "xlsx");
+
+/// The special diets as checkboxes, `chosen` ticked.
+pub async fn diet_choices(
+    state: &Tenant,
+    me: &Me,
+    chosen: &BTreeSet<SpecialDietId>,
+) -> Result<Vec<Choice>, AppError> {
+    diet_checkboxes(&state.svc, &me.0.actor, chosen).await
+}
+
+/// Every participant's name by id (the secretariat's lists of messages and proposals).
+pub async fn participant_names(
+    state: &Tenant,
+    actor: &Actor,
+) -> Result<BTreeMap<ParticipantId, String>, AppError> {
+    Ok(state
+        .svc
+        .search_participants(actor, "", usize::MAX)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
+}
+
+/// The teams as choices, `chosen` selected.
+pub async fn team_choices(
+    state: &Tenant,
+    me: &Me,
+    chosen: &BTreeSet<TeamId>,
+) -> Result<Vec<Choice>, AppError> {
+    Ok(state
+        .svc
+        .teams(&me.0.actor)
+        .await?
+        .into_iter()
+        .map(|t| Choice {
+            value: t.id.to_string(),
+            label: t.name.to_string(),
+            selected: chosen.contains(&t.id),
+        })
+        .collect())
+}
+
+/// A date field (`åååå-mm-dd`), or an error next to it.
+pub fn parse_date(form: &FormData, field: &str, errors: &mut FormErrors) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(form.get(field), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.add(field, "Angiv en dato (åååå-mm-dd).");
+            None
+        }
+    }
+}
+
+/// The Danish name of a message kind.
+pub fn kind_da(k: MessageKind) -> &'static str {
+    match k {
+        MessageKind::Invitation => "Invitation",
+        MessageKind::InvitationReminder => "Påmindelse om invitation",
+        MessageKind::Registration => "Tilmelding",
+        MessageKind::Cancellation => "Afmelding",
+        MessageKind::InvitationRetracted => "Invitation trukket tilbage",
+        MessageKind::RemovedFromTask => "Fjernet fra opgave",
+        MessageKind::RemovedByValidation => "Fjernet efter validering",
+        MessageKind::TaskReminder => "Påmindelse om opgave",
+        MessageKind::Group => "Gruppebesked",
+    }
+}
+
+/// The columns of the participant list when none are chosen.
+const DEFAULT_COLUMNS: [ListColumn; 10] = [
+    ListColumn::Name,
+    ListColumn::Age,
+    ListColumn::Mobile,
+    ListColumn::Email,
+    ListColumn::SpecialDiets,
+    ListColumn::Team,
+    ListColumn::WorkLocation,
+    ListColumn::TaskType,
+    ListColumn::Date,
+    ListColumn::Status,
+];
+
+/// A column's key in a query (`kolonne=navn`).
+pub fn column_key(c: ListColumn) -> String {
+    format!("{c:?}").to_lowercase()
+}
+
+/// The participant list's columns a query (`kolonne=…`) chooses, in the usual order; the
+/// default columns when it chooses none.
+pub fn chosen_columns(q: &FormData) -> Vec<ListColumn> {
+    let wanted = q.all("kolonne");
+    let picked: Vec<ListColumn> = ListColumn::ALL
+        .into_iter()
+        .filter(|c| wanted.contains(&column_key(*c).as_str()))
+        .collect();
+    if picked.is_empty() {
+        DEFAULT_COLUMNS.to_vec()
+    } else {
+        picked
+    }
+}

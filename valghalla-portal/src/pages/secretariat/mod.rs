@@ -1,0 +1,48 @@
+//! The election secretariat's pages: elections, the staffing overview, seat distribution,
+//! stations and their seats, participants, master data, links, communication and message
+//! templates, downloads, the operations page ("Drift") and the audit log.
+//!
+//! Each submodule is one page area with its own routes; [`common`] holds what they share.
+//! No submodule imports another, except the grid, which embeds the council form of
+//! [`distribution`].
+
+mod audit;
+mod autofill;
+mod common;
+mod communication;
+mod distribution;
+mod elections;
+mod exports;
+mod grid;
+mod links;
+mod master_data;
+mod operations;
+mod overview;
+mod participant_list;
+mod participants;
+mod station;
+mod templates;
+
+use axum::Router;
+
+use crate::state::PortalState;
+
+/// Every secretariat route.
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .merge(elections::router())
+        .merge(overview::router())
+        .merge(grid::router())
+        .merge(distribution::router())
+        .merge(autofill::router())
+        .merge(station::router())
+        .merge(participant_list::router())
+        .merge(participants::router())
+        .merge(master_data::router())
+        .merge(links::router())
+        .merge(communication::router())
+        .merge(templates::router())
+        .merge(exports::router())
+        .merge(operations::router())
+        .merge(audit::router())
+}

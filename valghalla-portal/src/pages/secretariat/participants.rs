@@ -1,0 +1,288 @@
+//! Participants: search, create through the CPR registry, view (full CPR only for those
+//! allowed), edit and delete.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
+use valghalla::core::rules::access::Permission;
+use valghalla::core::service::NewParticipant;
+use valghalla::core::{Cpr, DanishMessage};
+
+use super::common::{XLSX, diet_choices, team_choices};
+use crate::state::{PortalState, Tenant};
+use crate::web::forms::{contact_values, parse_contact};
+use crate::web::views::{da_date, done, require, short_date};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
+
+pub fn router() -> Router<PortalState> {
+    Router::new()
+        .route(
+            "/sekretariat/deltagere",
+            get(participants).post(create_participant),
+        )
+        .route("/sekretariat/deltagere/ny", get(new_participant))
+        .route(
+            "/sekretariat/deltagere/{id}",
+            get(participant).post(edit_participant),
+        )
+        .route("/sekretariat/deltagere/{id}/slet", post(delete_participant))
+}
+
+/// `?q=` search.
+#[derive(Debug, Deserialize)]
+pub struct Search {
+    q: Option<String>,
+}
+
+struct PersonRow {
+    id: ParticipantId,
+    name: String,
+    birth: String,
+    teams: String,
+    mobile: String,
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "sekretariat/deltagere.html")]
+struct PeoplePage {
+    layout: Layout,
+    q: String,
+    people: Vec<PersonRow>,
+    admin: bool,
+    can_export: bool,
+    xlsx: bool,
+}
+
+/// GET /sekretariat/deltagere: search participants by name.
+pub async fn participants(
+    state: Tenant,
+    me: Me,
+    Query(s): Query<Search>,
+) -> Result<Response, AppError> {
+    let q = s.q.unwrap_or_default();
+    let people = state
+        .svc
+        .search_participants(&me.0.actor, &q, 200)
+        .await?
+        .into_iter()
+        .map(|p| PersonRow {
+            id: p.id,
+            name: p.name,
+            birth: short_date(p.birth_date),
+            teams: p.teams.join(", "),
+            mobile: p.mobile.unwrap_or_default(),
+            email: p.email.unwrap_or_default(),
+        })
+        .collect();
+    let page = PeoplePage {
+        layout: me.0.layout("Deltagere"),
+        q,
+        people,
+        admin: me.0.is_admin(),
+        can_export: require(&me.0.actor, Permission::ExportLists).is_ok()
+            && require(&me.0.actor, Permission::ReadFullCpr).is_ok(),
+        xlsx: XLSX,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "sekretariat/deltager_ny.html")]
+struct NewPersonPage {
+    layout: Layout,
+    errors: FormErrors,
+    mobile: String,
+    email: String,
+    teams: Vec<Choice>,
+    diets: Vec<Choice>,
+}
+
+/// GET /sekretariat/deltagere/ny: the form to create a participant.
+pub async fn new_participant(state: Tenant, me: Me) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::CreateParticipant)?;
+    let page = NewPersonPage {
+        teams: team_choices(&state, &me, &BTreeSet::new()).await?,
+        diets: diet_choices(&state, &me, &BTreeSet::new()).await?,
+        layout: me.0.layout("Opret deltager"),
+        errors: FormErrors::none(),
+        mobile: String::new(),
+        email: String::new(),
+    };
+    render(&page)
+}
+
+/// POST /sekretariat/deltagere: creates a participant through the CPR registry. The CPR number
+/// only travels in this form body.
+pub async fn create_participant(
+    state: Tenant,
+    me: Me,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::CreateParticipant)?;
+    let mut errors = FormErrors::none();
+    let cpr = match Cpr::parse(form.get("cpr")) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.add("cpr", e.message_da());
+            None
+        }
+    };
+    let contact = parse_contact(&form, &mut errors);
+    let teams: BTreeSet<TeamId> = form.parse_all("team")?;
+    let diets: BTreeSet<SpecialDietId> = form.parse_all("kost")?;
+    if teams.is_empty() {
+        errors.add("team-0", "Vælg mindst ét team.");
+    }
+    if let (true, Some(cpr)) = (errors.is_empty(), cpr) {
+        let new = NewParticipant {
+            cpr,
+            contact,
+            teams: teams.clone(),
+            special_diets: diets.clone(),
+            preferred_work_location: None,
+        };
+        match state.svc.create_participant(&me.0.actor, new).await {
+            Ok(p) => {
+                let to = format!("/sekretariat/deltagere/{}", p.id);
+                return done(&me.0, &to, "Deltageren er oprettet.").await;
+            }
+            Err(e @ (valghalla::Error::Registry(_) | valghalla::Error::Conflict(_))) => {
+                let msg = match e {
+                    valghalla::Error::Conflict(_) => {
+                        "Der findes allerede en deltager med dette CPR-nummer.".to_owned()
+                    }
+                    other => other.message_da(),
+                };
+                errors.add("cpr", msg);
+            }
+            Err(valghalla::Error::Invalid(f)) => errors.add("cpr", f.message_da()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = NewPersonPage {
+        teams: team_choices(&state, &me, &teams).await?,
+        diets: diet_choices(&state, &me, &diets).await?,
+        layout: me.0.layout("Opret deltager"),
+        errors,
+        mobile: form.get("mobil").to_owned(),
+        email: form.get("email").to_owned(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "sekretariat/deltager.html")]
+struct PersonPage {
+    layout: Layout,
+    id: ParticipantId,
+    name: String,
+    masked_cpr: String,
+    full_cpr: Option<String>,
+    birth: String,
+    address: String,
+    mobile: String,
+    email: String,
+    teams: Vec<Choice>,
+    diets: Vec<Choice>,
+    errors: FormErrors,
+    admin: bool,
+}
+
+async fn person_page(
+    state: &Tenant,
+    me: &Me,
+    id: ParticipantId,
+    posted: Option<&FormData>,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let view = state.svc.participant(&me.0.actor, id).await?;
+    let p = view.participant;
+    let (teams, diets) = match posted {
+        Some(f) => (f.parse_all("team")?, f.parse_all("kost")?),
+        None => (p.teams.clone(), p.special_diets.clone()),
+    };
+    let (mobile, email) = contact_values(&p.contact, posted);
+    let page = PersonPage {
+        layout: me.0.layout(p.full_name()),
+        id,
+        name: p.full_name(),
+        masked_cpr: p.cpr.to_string(),
+        full_cpr: view.full_cpr,
+        birth: da_date(p.person.birth_date),
+        address: if p.person.protected_address {
+            "Navne- og adressebeskyttet".into()
+        } else {
+            p.person
+                .address
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_default()
+        },
+        mobile,
+        email,
+        teams: team_choices(state, me, &teams).await?,
+        diets: diet_choices(state, me, &diets).await?,
+        errors,
+        admin: me.0.is_admin(),
+    };
+    render(&page)
+}
+
+/// GET /sekretariat/deltagere/{id}: a participant (full CPR number only for administrators).
+pub async fn participant(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<ParticipantId>,
+) -> Result<Response, AppError> {
+    person_page(&state, &me, id, None, FormErrors::none()).await
+}
+
+/// POST /sekretariat/deltagere/{id}: edits contact details, diets and teams.
+pub async fn edit_participant(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<ParticipantId>,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::none();
+    let contact = parse_contact(&form, &mut errors);
+    let teams: BTreeSet<TeamId> = form.parse_all("team")?;
+    let diets: BTreeSet<SpecialDietId> = form.parse_all("kost")?;
+    if teams.is_empty() {
+        errors.add("team-0", "Vælg mindst ét team.");
+    }
+    if errors.is_empty() {
+        match state
+            .svc
+            .edit_participant(&me.0.actor, id, contact, diets, Some(teams), None)
+            .await
+        {
+            Ok(_) => {
+                let to = format!("/sekretariat/deltagere/{id}");
+                return done(&me.0, &to, "Ændringerne er gemt.").await;
+            }
+            Err(e @ (valghalla::Error::Refused(_) | valghalla::Error::Invalid(_))) => {
+                errors = FormErrors::from_service("team-0", &e);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    person_page(&state, &me, id, Some(&form), errors).await
+}
+
+/// POST /sekretariat/deltagere/{id}/slet: deletes a participant.
+pub async fn delete_participant(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<ParticipantId>,
+) -> Result<Response, AppError> {
+    state.svc.delete_participant(&me.0.actor, id).await?;
+    done(&me.0, "/sekretariat/deltagere", "Deltageren er slettet.").await
+}

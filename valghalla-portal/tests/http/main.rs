@@ -1,0 +1,17 @@
+//! HTTP-level tests of the portal, through `tower::ServiceExt::oneshot` on the router over the
+//! memory store: every page's authorization, CSRF, security headers, CPR privacy, form errors,
+//! the seat flows, distribution, templates, downloads, sessions, hardening and the links in
+//! messages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod access;
+#[allow(dead_code, reason = "the other test binaries use all of it")]
+mod common;
+mod distribution;
+mod exports;
+mod hardening;
+mod links;
+mod seats;
+mod sessions;
+mod templates;

@@ -99,7 +99,8 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     let a_store = store(&url, "kommune-a").await;
     let pool = a_store.pool().clone();
     let b_store = PgStore::new(pool.clone(), TenantId::new("kommune-b").expect("id"));
-    let a = demo::tenant(Arc::new(a_store), today, "http://a.test")
+    let a_store: valghalla::core::store::DynStore = Arc::new(a_store);
+    let a = demo::tenant(Arc::clone(&a_store), today, "http://a.test")
         .await
         .expect("a");
     let b = demo::tenant(Arc::new(b_store), today, "http://b.test")
@@ -110,7 +111,13 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     // Data only A has: an area, a participant and a link.
     let svc_a = a.service().clone();
     svc_a
-        .create_area(&admin(), "Kun i A", "")
+        .create_area(
+            &admin(),
+            valghalla::core::service::AreaDraft {
+                name: "Kun i A".into(),
+                description: String::new(),
+            },
+        )
         .await
         .expect("area");
     let (cpr, _, _) = demo::NEW_CITIZENS[0];
@@ -197,11 +204,7 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("Ukendt adresse"));
     // Each tenant's messages link to its own host.
-    let outbox = svc_a
-        .store()
-        .outbox(&Default::default())
-        .await
-        .expect("outbox");
+    let outbox = a_store.outbox(&Default::default()).await.expect("outbox");
     assert!(
         outbox
             .iter()

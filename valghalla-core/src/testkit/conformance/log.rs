@@ -1,0 +1,254 @@
+//! The audit log and the outbox: written with the change and only with it, filtered, delivered
+//! optimistically and purged.
+
+use chrono::Duration;
+
+use super::{area, audit, message, put};
+use crate::ids::ParticipantId;
+use crate::model::Record;
+use crate::store::{
+    AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
+};
+
+/// Audit entries and messages are stored with the change, and only with it.
+pub async fn audit_and_outbox_are_written_with_the_change(store: DynStore) {
+    let p = ParticipantId::new();
+    let entry = audit(1, None);
+    let m = message(p, 1);
+    store
+        .apply(ChangeSet {
+            changes: vec![put(Record::Area(area("Nord")), Expect::Absent)],
+            audit: vec![entry.clone()],
+            messages: vec![m.clone()],
+        })
+        .await
+        .expect("apply");
+    assert_eq!(
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .expect("audit"),
+        vec![entry]
+    );
+    assert_eq!(
+        store
+            .outbox(&OutboxFilter::default())
+            .await
+            .expect("outbox"),
+        vec![m]
+    );
+}
+
+/// Delivery updates are optimistic on the attempt count; due filters and purges behave; a
+/// cancelled message keeps its status and is never due.
+pub async fn outbox_delivery_is_optimistic_and_purgeable(store: DynStore) {
+    let p = ParticipantId::new();
+    let (first, second) = (message(p, 1), message(ParticipantId::new(), 2));
+    store
+        .apply(ChangeSet {
+            messages: vec![second.clone(), first.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("apply");
+    let all = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
+    assert_eq!(
+        all.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![first.id, second.id],
+        "oldest first"
+    );
+    let mine = store
+        .outbox(&OutboxFilter {
+            participant: Some(p),
+            ..Default::default()
+        })
+        .await
+        .expect("outbox");
+    assert_eq!(mine.len(), 1);
+    let due = store
+        .outbox(&OutboxFilter {
+            due_at: Some(first.created_at),
+            ..Default::default()
+        })
+        .await
+        .expect("due");
+    assert_eq!(due.iter().map(|m| m.id).collect::<Vec<_>>(), vec![first.id]);
+    let retry_at = first.created_at + Duration::hours(1);
+    store
+        .record_delivery(DeliveryUpdate {
+            id: first.id,
+            expected_attempts: 0,
+            status: DeliveryStatus::Pending,
+            next_attempt_at: retry_at,
+            error: Some("timeout".into()),
+        })
+        .await
+        .expect("first attempt");
+    let stale = store
+        .record_delivery(DeliveryUpdate {
+            id: first.id,
+            expected_attempts: 0,
+            status: DeliveryStatus::Pending,
+            next_attempt_at: retry_at,
+            error: None,
+        })
+        .await
+        .expect_err("a second dispatcher with a stale count");
+    assert!(stale.is_conflict());
+    let after = store
+        .outbox(&OutboxFilter {
+            participant: Some(p),
+            ..Default::default()
+        })
+        .await
+        .expect("outbox");
+    assert_eq!(after[0].attempts, 1);
+    assert_eq!(after[0].last_error.as_deref(), Some("timeout"));
+    assert_eq!(after[0].next_attempt_at, retry_at);
+    let sent = DeliveryStatus::Sent {
+        at: retry_at,
+        channel: "email".into(),
+    };
+    store
+        .record_delivery(DeliveryUpdate {
+            id: first.id,
+            expected_attempts: 1,
+            status: sent.clone(),
+            next_attempt_at: retry_at,
+            error: None,
+        })
+        .await
+        .expect("second attempt");
+    let due = store
+        .outbox(&OutboxFilter {
+            due_at: Some(retry_at),
+            ..Default::default()
+        })
+        .await
+        .expect("due");
+    assert_eq!(
+        due.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![second.id],
+        "sent messages are not due"
+    );
+    // A cancelled message keeps its status and reason, and is never due again.
+    let third = message(p, 3);
+    store
+        .apply(ChangeSet {
+            messages: vec![third.clone()],
+            ..Default::default()
+        })
+        .await
+        .expect("apply");
+    let cancelled = DeliveryStatus::Cancelled {
+        at: retry_at,
+        reason: "pladsen er ikke længere tilbudt modtageren".into(),
+    };
+    store
+        .record_delivery(DeliveryUpdate {
+            id: third.id,
+            expected_attempts: 0,
+            status: cancelled.clone(),
+            next_attempt_at: retry_at,
+            error: None,
+        })
+        .await
+        .expect("cancel");
+    let stored = store
+        .outbox(&OutboxFilter {
+            participant: Some(p),
+            ..Default::default()
+        })
+        .await
+        .expect("outbox");
+    assert_eq!(
+        stored.iter().map(|m| &m.status).collect::<Vec<_>>(),
+        vec![&sent, &cancelled]
+    );
+    let due = store
+        .outbox(&OutboxFilter {
+            due_at: Some(retry_at + Duration::days(1)),
+            ..Default::default()
+        })
+        .await
+        .expect("due");
+    assert_eq!(
+        due.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![second.id],
+        "cancelled messages are not due"
+    );
+    // Purge removes only delivered, failed or cancelled messages older than the cut-off.
+    let purged = store
+        .purge_outbox(retry_at + Duration::days(1))
+        .await
+        .expect("purge");
+    assert_eq!(purged, 2);
+    let left = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
+    assert_eq!(
+        left.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![second.id]
+    );
+}
+
+/// The audit log is newest first, filters by participant and election, limits, and purges.
+pub async fn audit_log_filters_and_purges(store: DynStore) {
+    let e = crate::ids::ElectionId::new();
+    let p = ParticipantId::new();
+    let mut with_p = audit(3, None);
+    with_p.participant = Some(p);
+    let entries = vec![audit(1, None), audit(2, Some(e)), with_p.clone()];
+    store
+        .apply(ChangeSet {
+            audit: entries.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("apply");
+    let all = store
+        .audit_log(&AuditFilter::default())
+        .await
+        .expect("audit");
+    assert_eq!(
+        all.iter().map(|a| a.at).collect::<Vec<_>>(),
+        vec![entries[2].at, entries[1].at, entries[0].at]
+    );
+    let limited = store
+        .audit_log(&AuditFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(limited, vec![with_p.clone()]);
+    let by_p = store
+        .audit_log(&AuditFilter {
+            participant: Some(p),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(by_p, vec![with_p]);
+    let by_e = store
+        .audit_log(&AuditFilter {
+            election: Some(e),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(by_e, vec![entries[1].clone()]);
+    assert_eq!(store.purge_audit(entries[1].at).await.expect("purge"), 1);
+    assert_eq!(
+        store
+            .audit_log(&AuditFilter::default())
+            .await
+            .expect("audit")
+            .len(),
+        2
+    );
+}

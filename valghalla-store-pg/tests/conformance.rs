@@ -72,4 +72,8 @@ async fn fresh_store() -> Option<DynStore> {
     }))
 }
 
-valghalla_core::conformance_tests!(skippable: fresh_store);
+// Postgres enforces references with foreign keys.
+valghalla_core::conformance_tests!(
+    skippable: fresh_store,
+    capabilities = valghalla_core::testkit::conformance::Capabilities::ENFORCING_REFERENCES
+);

@@ -56,9 +56,9 @@ pub struct Change {
 /// missing record is fine under [`Expect::Any`]); `Touch` only increases the version (a missing
 /// record is a conflict). A key may appear at most once per change set.
 ///
-/// The SQL stores also enforce references with foreign keys (a seat's election and holder must
-/// exist when the change set commits) and report a dangling reference as a conflict; the memory
-/// store does not check references. The service never writes one.
+/// Whether a store also refuses dangling references (a seat's election and holder must exist
+/// when the change set is written) is one of the capabilities it states to the conformance
+/// suite (`testkit::conformance::Capabilities`); the service never writes one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeSet {
     /// The writes.

@@ -1,10 +1,12 @@
 //! The audit log and the outbox: written with the change and only with it, filtered, delivered
 //! optimistically and purged.
 
-use chrono::Duration;
+use chrono::{Duration, TimeZone, Utc};
+use std::sync::Arc;
 
 use super::{area, audit, message, put};
-use crate::ids::ParticipantId;
+use crate::ids::{ElectionId, MessageId, ParticipantId};
+use crate::memory::MemoryStore;
 use crate::model::Record;
 use crate::store::{
     AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, DynStore, Expect, OutboxFilter,
@@ -251,4 +253,197 @@ pub async fn audit_log_filters_and_purges(store: DynStore) {
             .len(),
         2
     );
+}
+
+/// The same script of audit entries, messages, deliveries and purges on the store under test
+/// and on the memory store: every answer is the same, for every filter (ties in time, combined
+/// filters and limits included), and a stale attempt count or an unknown message is a conflict.
+pub async fn audit_and_outbox_answer_as_the_memory_store_does(store: DynStore) {
+    let memory: DynStore = Arc::new(MemoryStore::new());
+    let at = |minutes: i64| {
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("t")
+            + Duration::minutes(minutes)
+    };
+    let (p1, p2) = (ParticipantId::new(), ParticipantId::new());
+    let (e1, e2) = (ElectionId::new(), ElectionId::new());
+    let entry = |minutes, participant, election| {
+        let mut a = audit(minutes, election);
+        a.participant = participant;
+        a
+    };
+    let note = |minutes, participant, election| {
+        let mut m = message(participant, minutes);
+        m.election = election;
+        m
+    };
+    let (m1, m2, m3) = (
+        note(10, p1, Some(e1)),
+        note(5, p2, None),
+        note(10, p1, Some(e2)),
+    );
+    // Written by two change sets, so entries at the same instant come from either.
+    let first = ChangeSet {
+        audit: vec![
+            entry(10, Some(p1), Some(e1)),
+            entry(10, Some(p2), Some(e1)),
+            entry(5, Some(p1), None),
+        ],
+        messages: vec![m1.clone(), m2.clone()],
+        ..ChangeSet::default()
+    };
+    let second = ChangeSet {
+        audit: vec![entry(20, None, Some(e2)), entry(10, None, None)],
+        messages: vec![m3.clone()],
+        ..ChangeSet::default()
+    };
+    for s in [&store, &memory] {
+        s.apply(first.clone()).await.expect("apply");
+        s.apply(second.clone()).await.expect("apply");
+    }
+    let audit_filters = [
+        AuditFilter::default(),
+        AuditFilter {
+            participant: Some(p1),
+            ..AuditFilter::default()
+        },
+        AuditFilter {
+            election: Some(e1),
+            ..AuditFilter::default()
+        },
+        AuditFilter {
+            election: Some(e1),
+            limit: 1,
+            ..AuditFilter::default()
+        },
+        AuditFilter {
+            participant: Some(p1),
+            election: Some(e1),
+            limit: 0,
+        },
+        AuditFilter {
+            limit: 2,
+            ..AuditFilter::default()
+        },
+    ];
+    let outbox_filters = [
+        OutboxFilter::default(),
+        OutboxFilter {
+            due_at: Some(at(7)),
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            due_at: Some(at(10)),
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            due_at: Some(at(100)),
+            participant: Some(p1),
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            participant: Some(p1),
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            election: Some(e2),
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            election: Some(e1),
+            limit: 1,
+            ..OutboxFilter::default()
+        },
+        OutboxFilter {
+            limit: 1,
+            ..OutboxFilter::default()
+        },
+    ];
+    let compare = async |label: &str| {
+        for f in &audit_filters {
+            assert_eq!(
+                store.audit_log(f).await.expect("audit"),
+                memory.audit_log(f).await.expect("audit"),
+                "{label}: {f:?}"
+            );
+        }
+        for f in &outbox_filters {
+            assert_eq!(
+                store.outbox(f).await.expect("outbox"),
+                memory.outbox(f).await.expect("outbox"),
+                "{label}: {f:?}"
+            );
+        }
+    };
+    compare("after apply").await;
+
+    let sent = DeliveryUpdate {
+        id: m1.id,
+        expected_attempts: 0,
+        status: DeliveryStatus::Sent {
+            at: at(30),
+            channel: "email".into(),
+        },
+        next_attempt_at: at(30),
+        error: None,
+    };
+    let retry = DeliveryUpdate {
+        id: m2.id,
+        expected_attempts: 0,
+        status: DeliveryStatus::Pending,
+        next_attempt_at: at(60),
+        error: Some("provider timed out".into()),
+    };
+    let retry_again = DeliveryUpdate {
+        expected_attempts: 1,
+        error: None,
+        ..retry.clone()
+    };
+    let failed = DeliveryUpdate {
+        id: m3.id,
+        expected_attempts: 0,
+        status: DeliveryStatus::Failed {
+            at: at(31),
+            reason: "no channel".into(),
+        },
+        next_attempt_at: at(31),
+        error: Some("no channel".into()),
+    };
+    for s in [&store, &memory] {
+        for update in [&sent, &retry, &retry_again, &failed] {
+            s.record_delivery(update.clone()).await.expect("delivery");
+        }
+        let stale = s
+            .record_delivery(sent.clone())
+            .await
+            .expect_err("a stale attempt count");
+        assert!(stale.is_conflict(), "{stale}");
+        let unknown = s
+            .record_delivery(DeliveryUpdate {
+                id: MessageId::new(),
+                ..sent.clone()
+            })
+            .await
+            .expect_err("an unknown message");
+        assert!(unknown.is_conflict(), "{unknown}");
+    }
+    compare("after deliveries").await;
+    let retried = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox")
+        .into_iter()
+        .find(|m| m.id == m2.id)
+        .expect("the retried message");
+    assert_eq!(retried.attempts, 2);
+    assert_eq!(retried.last_error.as_deref(), Some("provider timed out"));
+
+    for s in [&store, &memory] {
+        assert_eq!(s.purge_audit(at(10)).await.expect("purge"), 1);
+        // m2 is still pending; m1 (sent) and m3 (failed), created at 10, are not before 10.
+        assert_eq!(s.purge_outbox(at(10)).await.expect("purge"), 0);
+        assert_eq!(s.purge_outbox(at(11)).await.expect("purge"), 2);
+    }
+    compare("after purges").await;
 }

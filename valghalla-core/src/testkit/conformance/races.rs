@@ -1,13 +1,19 @@
 //! Races through the service: concurrent commands on one slot, one person and one team
 //! never double-book and lose no update.
 
+use super::{area, one, put, version};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use crate::model::SeatState;
+use crate::cpr::Cpr;
+use crate::ids::ParticipantId;
+use crate::model::{Record, RecordKey, SeatState};
 use crate::rules::RefusalCode;
 use crate::service::SeatRef;
-use crate::store::{DynStore, Query};
+use crate::store::{DynStore, Expect, Query};
+use crate::testkit::generator::{Dataset, Spec};
 use crate::testkit::scenario::{Scenario, election_day};
+use crate::values::Name;
 
 /// 32 tasks race to take the 8 seats of one slot: exactly 8 succeed, the rest are told no seat
 /// is free, and no seat holds two people.
@@ -117,4 +123,60 @@ pub async fn concurrent_edits_lose_no_update(store: DynStore) {
         p.sort();
         p
     });
+}
+
+/// The store's own races: of 32 writers of one record at one version exactly one wins; of 32
+/// inserts of one key and of 32 new participants claiming one CPR number, exactly one each.
+pub async fn racing_writers_of_one_version_have_one_winner(store: DynStore) {
+    let data = Dataset::generate(&Spec::small(), 5);
+    store.apply(data.change_set()).await.expect("load");
+    let existing = area("start");
+    let key = RecordKey::Area(existing.id);
+    store
+        .apply(one(put(Record::Area(existing.clone()), Expect::Absent)))
+        .await
+        .expect("insert");
+    let new_key = crate::ids::AreaId::new();
+    let cpr = Cpr::parse("0505801234").expect("cpr");
+    let mut tasks = Vec::new();
+    for i in 0..32 {
+        let store = Arc::clone(&store);
+        let (mut renamed, mut inserted) = (existing.clone(), area(&format!("w{i}")));
+        renamed.name = Name::parse(&format!("writer {i}")).expect("name");
+        inserted.id = new_key;
+        let mut claimant = data.participants[0].clone();
+        claimant.id = ParticipantId::new();
+        claimant.cpr = cpr;
+        tasks.push(tokio::spawn(async move {
+            let update = store
+                .apply(one(put(Record::Area(renamed), Expect::Version(1))))
+                .await;
+            let insert = store
+                .apply(one(put(Record::Area(inserted), Expect::Absent)))
+                .await;
+            let claim = store
+                .apply(one(put(Record::Participant(claimant), Expect::Absent)))
+                .await;
+            [update, insert, claim]
+        }));
+    }
+    let mut won = [0; 3];
+    for t in tasks {
+        for (i, r) in t.await.expect("task").into_iter().enumerate() {
+            match r {
+                Ok(()) => won[i] += 1,
+                Err(e) => assert!(e.is_conflict(), "{e}"),
+            }
+        }
+    }
+    assert_eq!(won, [1, 1, 1], "one winner of each race");
+    assert_eq!(version(&store, key).await, Some(2));
+    assert_eq!(
+        store
+            .query(&Query::ParticipantByCpr(cpr))
+            .await
+            .expect("query")
+            .len(),
+        1
+    );
 }

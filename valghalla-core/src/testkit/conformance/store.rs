@@ -1,16 +1,17 @@
 //! The store's own contract: versions and preconditions, all-or-nothing change sets,
 //! `read_and_apply`, uniqueness, and queries that select what the memory store selects.
 
-use super::{area, audit, message, one, put, sorted, version};
+use super::{Capabilities, area, audit, conflict_on, message, one, put, sorted, version};
 use crate::cpr::Cpr;
 use crate::ids::{LinkId, ParticipantId, SeatId};
 use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{
-    Area, Link, LinkAuthor, LinkKind, LinkToken, Op, Record, RecordKey, RecordKind, Versioned,
+    Area, Link, LinkAuthor, LinkKind, LinkToken, Op, Record, RecordKey, RecordKind, Seat,
+    SeatState, Versioned,
 };
 use crate::store::{
-    AuditFilter, Change, ChangeSet, DynStore, Expect, OutboxFilter, Query, Read, Store,
+    AuditFilter, Change, ChangeSet, DynStore, Expect, OutboxFilter, Query, Read, Store, StoreError,
 };
 use crate::testkit::generator::{Dataset, Spec};
 use crate::values::Name;
@@ -47,7 +48,150 @@ pub async fn puts_get_versions(store: DynStore) {
         .apply(one(put(Record::Area(a.clone()), Expect::Absent)))
         .await
         .expect_err("insert over an existing record conflicts");
-    assert!(err.is_conflict(), "{err}");
+    assert!(conflict_on(&err, key), "{err}");
+    // Put under Any on a missing record inserts at version 1.
+    let b = area("Syd");
+    store
+        .apply(one(put(Record::Area(b.clone()), Expect::Any)))
+        .await
+        .expect("upsert of a new record");
+    assert_eq!(version(&store, RecordKey::Area(b.id)).await, Some(1));
+}
+
+/// Every precondition is checked for every kind of write, as the contract in
+/// [`ChangeSet`] says: a table of (op, precondition, whether the record exists) and whether the
+/// write conflicts. A conflict changes nothing.
+pub async fn every_precondition_is_checked(store: DynStore) {
+    let a = area("Nord");
+    let key = RecordKey::Area(a.id);
+    let missing = RecordKey::Area(crate::ids::AreaId::new());
+    store
+        .apply(one(put(Record::Area(a.clone()), Expect::Absent)))
+        .await
+        .expect("insert");
+    let other = || Record::Area(area("Syd"));
+    let cases: Vec<(&str, Change, bool)> = vec![
+        (
+            "put absent, exists",
+            put(Record::Area(a.clone()), Expect::Absent),
+            true,
+        ),
+        (
+            "put stale version",
+            put(Record::Area(a.clone()), Expect::Version(2)),
+            true,
+        ),
+        (
+            "put version, missing",
+            put(other(), Expect::Version(1)),
+            true,
+        ),
+        (
+            "touch any, missing",
+            Change {
+                op: Op::Touch(missing),
+                expect: Expect::Any,
+            },
+            true,
+        ),
+        (
+            "touch stale version",
+            Change {
+                op: Op::Touch(key),
+                expect: Expect::Version(7),
+            },
+            true,
+        ),
+        (
+            "touch absent, exists",
+            Change {
+                op: Op::Touch(key),
+                expect: Expect::Absent,
+            },
+            true,
+        ),
+        (
+            "delete absent, exists",
+            Change {
+                op: Op::Delete(key),
+                expect: Expect::Absent,
+            },
+            true,
+        ),
+        (
+            "delete version, missing",
+            Change {
+                op: Op::Delete(missing),
+                expect: Expect::Version(1),
+            },
+            true,
+        ),
+        (
+            "delete stale version",
+            Change {
+                op: Op::Delete(key),
+                expect: Expect::Version(2),
+            },
+            true,
+        ),
+        (
+            "delete any, missing",
+            Change {
+                op: Op::Delete(missing),
+                expect: Expect::Any,
+            },
+            false,
+        ),
+        (
+            "touch absent, missing",
+            Change {
+                op: Op::Touch(missing),
+                expect: Expect::Absent,
+            },
+            false,
+        ),
+        (
+            "delete absent, missing",
+            Change {
+                op: Op::Delete(missing),
+                expect: Expect::Absent,
+            },
+            false,
+        ),
+    ];
+    for (case, change, conflicts) in cases {
+        let written = change.op.key();
+        let result = store.apply(one(change)).await;
+        match (result, conflicts) {
+            (Err(e), true) => assert!(conflict_on(&e, written), "{case}: {e}"),
+            (Ok(()), false) => {}
+            (result, _) => panic!("{case}: expected a conflict: {conflicts}, got {result:?}"),
+        }
+        assert_eq!(version(&store, key).await, Some(1), "{case}");
+        assert_eq!(version(&store, missing).await, None, "{case}");
+    }
+}
+
+/// A change set that writes one key twice is a bug of its caller: refused before anything is
+/// written, and not as a conflict (retrying would not help).
+pub async fn a_key_written_twice_is_refused(store: DynStore) {
+    let a = area("Nord");
+    let key = RecordKey::Area(a.id);
+    let err = store
+        .apply(ChangeSet {
+            changes: vec![
+                put(Record::Area(a), Expect::Any),
+                Change {
+                    op: Op::Touch(key),
+                    expect: Expect::Any,
+                },
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect_err("a key written twice");
+    assert!(matches!(err, StoreError::Backend { .. }), "{err}");
+    assert_eq!(version(&store, key).await, None);
 }
 
 /// The one communication record (templates and election choices) round-trips with versions,
@@ -121,6 +265,8 @@ pub async fn communication_settings_round_trip(store: DynStore) {
 /// A change set whose last precondition fails writes nothing at all — not its other ops, its
 /// audit entries or its messages.
 pub async fn preconditions_are_all_or_nothing(store: DynStore) {
+    let data = Dataset::generate(&Spec::small(), 3);
+    store.apply(data.change_set()).await.expect("load");
     let a = area("Nord");
     store
         .apply(one(put(Record::Area(a.clone()), Expect::Absent)))
@@ -137,12 +283,55 @@ pub async fn preconditions_are_all_or_nothing(store: DynStore) {
         messages: vec![message(p, 0)],
     };
     let err = store.apply(bad).await.expect_err("stale version");
-    assert!(err.is_conflict(), "{err}");
+    assert!(conflict_on(&err, RecordKey::Area(a.id)), "{err}");
     assert_eq!(
         store.get(RecordKey::Area(b.id)).await.expect("get"),
         None,
         "no partial write"
     );
+    assert_eq!(version(&store, RecordKey::Area(a.id)).await, Some(1));
+    // The failing change first in the list, on a link (a store that orders its writes by key
+    // writes links last), after an insert of a participant, a touch and an upsert.
+    let mut newcomer = data.participants[0].clone();
+    newcomer.id = ParticipantId::new();
+    newcomer.cpr = Cpr::parse("0303801234").expect("cpr");
+    let link = Link {
+        id: LinkId::new(),
+        token: LinkToken::generate(),
+        kind: LinkKind::Team {
+            team: data.teams[0].id,
+        },
+        created_at: data.now,
+        revoked_at: None,
+        made_by: LinkAuthor::Secretariat,
+    };
+    let c = area("Øst");
+    let bad = ChangeSet {
+        changes: vec![
+            put(Record::Link(link.clone()), Expect::Version(9)),
+            put(Record::Area(c.clone()), Expect::Any),
+            put(Record::Participant(newcomer.clone()), Expect::Absent),
+            Change {
+                op: Op::Touch(RecordKey::Area(a.id)),
+                expect: Expect::Any,
+            },
+        ],
+        audit: vec![audit(1, None)],
+        messages: vec![message(newcomer.id, 1)],
+    };
+    let err = store.apply(bad).await.expect_err("stale version");
+    assert!(conflict_on(&err, RecordKey::Link(link.id)), "{err}");
+    for key in [
+        RecordKey::Area(c.id),
+        RecordKey::Participant(newcomer.id),
+        RecordKey::Link(link.id),
+    ] {
+        assert_eq!(
+            version(&store, key).await,
+            None,
+            "no partial write: {key:?}"
+        );
+    }
     assert_eq!(version(&store, RecordKey::Area(a.id)).await, Some(1));
     assert!(
         store
@@ -314,27 +503,44 @@ pub async fn touch_and_delete(store: DynStore) {
         }))
         .await
         .expect_err("stale touch");
-    assert!(stale.is_conflict());
+    assert!(conflict_on(&stale, key), "{stale}");
+    store
+        .apply(one(Change {
+            op: Op::Touch(key),
+            expect: Expect::Any,
+        }))
+        .await
+        .expect("touch under Any");
+    assert_eq!(version(&store, key).await, Some(3));
+    let nothing = RecordKey::Area(crate::ids::AreaId::new());
     let missing = store
         .apply(one(Change {
-            op: Op::Touch(RecordKey::Area(crate::ids::AreaId::new())),
+            op: Op::Touch(nothing),
             expect: Expect::Any,
         }))
         .await
         .expect_err("touching nothing");
-    assert!(missing.is_conflict());
+    assert!(conflict_on(&missing, nothing), "{missing}");
     let stale_delete = store
         .apply(one(Change {
             op: Op::Delete(key),
-            expect: Expect::Version(1),
+            expect: Expect::Version(2),
         }))
         .await
         .expect_err("stale delete");
-    assert!(stale_delete.is_conflict());
+    assert!(conflict_on(&stale_delete, key), "{stale_delete}");
+    let missing_delete = store
+        .apply(one(Change {
+            op: Op::Delete(nothing),
+            expect: Expect::Version(1),
+        }))
+        .await
+        .expect_err("deleting nothing at a version");
+    assert!(conflict_on(&missing_delete, nothing), "{missing_delete}");
     store
         .apply(one(Change {
             op: Op::Delete(key),
-            expect: Expect::Version(2),
+            expect: Expect::Version(3),
         }))
         .await
         .expect("delete");
@@ -353,8 +559,20 @@ pub async fn touch_and_delete(store: DynStore) {
 pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
     let data = Dataset::generate(&Spec::small(), 1);
     store.apply(data.change_set()).await.expect("load");
-    let existing = &data.participants[0];
-    let mut twin = data.participants[1].clone();
+    // People without seats, so a store that enforces references lets them be deleted.
+    let free: Vec<&crate::model::Participant> = data
+        .participants
+        .iter()
+        .filter(|p| {
+            !data
+                .seats
+                .iter()
+                .any(|s| s.state.participant() == Some(p.id))
+        })
+        .collect();
+    assert!(free.len() >= 2, "the generator leaves people without seats");
+    let existing = free[0];
+    let mut twin = free[1].clone();
     twin.id = ParticipantId::new();
     twin.cpr = existing.cpr;
     let err = store
@@ -362,9 +580,10 @@ pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
         .await
         .expect_err("duplicate CPR");
     assert!(err.is_conflict(), "{err}");
+    let text = format!("{err} {err:?}");
     assert!(
-        !format!("{err}").contains(&existing.cpr.reveal()[6..]),
-        "no CPR in errors"
+        !text.contains(&existing.cpr.reveal()[6..]),
+        "no CPR in errors: {text}"
     );
     // Both new in one change set.
     let mut a = twin.clone();
@@ -390,9 +609,61 @@ pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
     let mut edited = existing.clone();
     edited.contact.mobile = None;
     store
-        .apply(one(put(Record::Participant(edited), Expect::Version(1))))
+        .apply(one(put(
+            Record::Participant(edited.clone()),
+            Expect::Version(1),
+        )))
         .await
         .expect("edit keeps its CPR");
+    // Two participants swap their numbers in one change set (uniqueness holds when the change
+    // set is written), and a number freed by a delete is taken by a new participant in the
+    // same change set.
+    let other = free[1].clone();
+    let (mut swapped_a, mut swapped_b) = (edited.clone(), other.clone());
+    swapped_a.cpr = other.cpr;
+    swapped_b.cpr = edited.cpr;
+    store
+        .apply(ChangeSet {
+            changes: vec![
+                put(Record::Participant(swapped_a), Expect::Version(2)),
+                put(Record::Participant(swapped_b), Expect::Version(1)),
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("a swap of numbers");
+    let found = store
+        .query(&Query::ParticipantByCpr(other.cpr))
+        .await
+        .expect("query");
+    assert_eq!(
+        found.iter().map(|v| v.value.key()).collect::<Vec<_>>(),
+        vec![RecordKey::Participant(edited.id)]
+    );
+    let mut heir = a.clone();
+    heir.id = ParticipantId::new();
+    heir.cpr = other.cpr;
+    store
+        .apply(ChangeSet {
+            changes: vec![
+                Change {
+                    op: Op::Delete(RecordKey::Participant(edited.id)),
+                    expect: Expect::Any,
+                },
+                put(Record::Participant(heir.clone()), Expect::Absent),
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("a freed number taken in the same change set");
+    let found = store
+        .query(&Query::ParticipantByCpr(other.cpr))
+        .await
+        .expect("query");
+    assert_eq!(
+        found.iter().map(|v| v.value.key()).collect::<Vec<_>>(),
+        vec![RecordKey::Participant(heir.id)]
+    );
     let link = Link {
         id: LinkId::new(),
         token: LinkToken::generate(),
@@ -416,6 +687,14 @@ pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
         .await
         .expect_err("duplicate token");
     assert!(err.is_conflict());
+    let found = store
+        .query(&Query::LinkByToken(link.token.clone()))
+        .await
+        .expect("query");
+    assert_eq!(
+        found.into_iter().map(|v| v.value).collect::<Vec<_>>(),
+        vec![Record::Link(link)]
+    );
 }
 
 /// Every query selects the same records (and versions) as the memory store does.
@@ -451,12 +730,28 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         revoked_at: None,
         made_by: LinkAuthor::Secretariat,
     };
+    let rejection = crate::model::Rejection {
+        id: crate::ids::RejectionId::new(),
+        slot: taken_seat.slot,
+        seat: taken_seat.id,
+        participant: taken,
+        at: data.now,
+        kind: crate::model::RejectionKind::Declined,
+    };
     for s in [&*store, &reference as &dyn Store] {
-        s.apply(one(put(Record::Link(link.clone()), Expect::Absent)))
-            .await
-            .expect("link");
+        s.apply(ChangeSet {
+            changes: vec![
+                put(Record::Link(link.clone()), Expect::Absent),
+                put(Record::Rejection(rejection.clone()), Expect::Absent),
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("link and rejection");
     }
-    let mut queries = vec![
+    // Each of these selects something, so the comparison below is not between two empty
+    // answers.
+    let selecting = vec![
         Query::SeatsOfElection(data.election.id),
         Query::SeatsAtLocation {
             election: data.election.id,
@@ -471,8 +766,24 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         Query::RejectionsOfParticipant(taken),
         Query::SeatContext(taken_seat.id),
         Query::SeatContext(vacant_seat.id),
-        Query::SeatContext(SeatId::new()),
     ];
+    for q in &selecting {
+        assert!(
+            !reference.query(q).await.expect("query").is_empty(),
+            "{q:?} selects something"
+        );
+    }
+    let mut queries = selecting;
+    // And these nothing.
+    queries.extend([
+        Query::SeatContext(SeatId::new()),
+        Query::SeatsOfElection(crate::ids::ElectionId::new()),
+        Query::SeatsOfParticipant(ParticipantId::new()),
+        Query::ParticipantByCpr(Cpr::parse("3112991234").expect("cpr")),
+        Query::MembersOfTeam(crate::ids::TeamId::new()),
+        Query::LinkByToken(LinkToken::generate()),
+        Query::RejectionsOfParticipant(ParticipantId::new()),
+    ]);
     queries.extend(
         [
             RecordKind::Municipality,
@@ -510,9 +821,107 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         .filter(|s| s.state.participant() == Some(taken))
         .count();
     assert_eq!(context.len(), 4 + holders_seats, "{context:?}");
-    // Records round-trip unchanged.
-    for r in data.records().into_iter().take(40) {
+    // Every record round-trips unchanged.
+    for r in data.records() {
         let got = store.get(r.key()).await.expect("get").expect("present");
         assert_eq!(got.value, r);
     }
+}
+
+/// References are enforced as the store states ([`Capabilities::enforces_references`]): an
+/// enforcing store refuses a seat in an election that does not exist and the deletion of a
+/// participant who holds a seat, and writes nothing of either; a store that does not enforce
+/// them accepts both. On every store, the order of the ops in a change set does not matter (a
+/// seat before its election and holder), and a holder is deleted with their seat freed in the
+/// same change set.
+pub async fn references_are_enforced_as_stated(store: DynStore, capabilities: Capabilities) {
+    let data = Dataset::generate(&Spec::small(), 4);
+    let mut records = data.records();
+    records.reverse();
+    store
+        .apply(ChangeSet {
+            changes: records
+                .into_iter()
+                .map(|r| put(r, Expect::Absent))
+                .collect(),
+            ..Default::default()
+        })
+        .await
+        .expect("children before parents in one change set");
+    // A seat before its holder in one change set.
+    let vacant = data
+        .seats
+        .iter()
+        .find(|s| s.state == SeatState::Vacant)
+        .expect("a vacant seat");
+    let mut holder = data.participants[0].clone();
+    holder.id = ParticipantId::new();
+    holder.cpr = Cpr::parse("0404801234").expect("cpr");
+    let held = Seat {
+        state: SeatState::Accepted {
+            participant: holder.id,
+            accepted_at: data.now,
+            via: crate::model::AcceptedVia::Invitation,
+            task_reminder_at: None,
+        },
+        ..vacant.clone()
+    };
+    store
+        .apply(ChangeSet {
+            changes: vec![
+                put(Record::Seat(held.clone()), Expect::Version(1)),
+                put(Record::Participant(holder.clone()), Expect::Absent),
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("a seat before its holder");
+
+    // A seat in an election that does not exist.
+    let mut slot = vacant.slot;
+    slot.election = crate::ids::ElectionId::new();
+    let stray = Seat::vacant(slot);
+    let result = store
+        .apply(one(put(Record::Seat(stray.clone()), Expect::Absent)))
+        .await;
+    // Deleting the holder alone.
+    let alone = store
+        .apply(one(Change {
+            op: Op::Delete(RecordKey::Participant(holder.id)),
+            expect: Expect::Any,
+        }))
+        .await;
+    if capabilities.enforces_references {
+        let err = result.expect_err("a seat in a missing election");
+        assert!(err.is_conflict(), "{err}");
+        assert_eq!(version(&store, RecordKey::Seat(stray.id)).await, None);
+        let err = alone.expect_err("deleting a holder alone");
+        assert!(err.is_conflict(), "{err}");
+        assert_eq!(
+            version(&store, RecordKey::Participant(holder.id)).await,
+            Some(1)
+        );
+        // With the seat freed in the same change set, the holder goes.
+        store
+            .apply(ChangeSet {
+                changes: vec![
+                    Change {
+                        op: Op::Delete(RecordKey::Participant(holder.id)),
+                        expect: Expect::Any,
+                    },
+                    put(Record::Seat(vacant.clone()), Expect::Version(2)),
+                ],
+                ..Default::default()
+            })
+            .await
+            .expect("the holder deleted with the seat freed");
+    } else {
+        result.expect("a store that does not enforce references stores the seat");
+        assert_eq!(version(&store, RecordKey::Seat(stray.id)).await, Some(1));
+        alone.expect("a store that does not enforce references deletes the holder");
+    }
+    assert_eq!(
+        version(&store, RecordKey::Participant(holder.id)).await,
+        None
+    );
 }

@@ -682,8 +682,9 @@ pub async fn one_participant_per_cpr_and_one_link_per_token(store: DynStore) {
         id: LinkId::new(),
         ..link.clone()
     };
+    // Under Any (an upsert): the token is still taken.
     let err = store
-        .apply(one(put(Record::Link(copy), Expect::Absent)))
+        .apply(one(put(Record::Link(copy), Expect::Any)))
         .await
         .expect_err("duplicate token");
     assert!(err.is_conflict());
@@ -924,4 +925,21 @@ pub async fn references_are_enforced_as_stated(store: DynStore, capabilities: Ca
         version(&store, RecordKey::Participant(holder.id)).await,
         None
     );
+    // A deleted participant is no team's member any more.
+    assert!(
+        !holder.teams.is_empty(),
+        "the holder was a member of a team"
+    );
+    for team in &holder.teams {
+        let members = store
+            .query(&Query::MembersOfTeam(*team))
+            .await
+            .expect("query");
+        assert!(
+            members
+                .iter()
+                .all(|v| v.value.key() != RecordKey::Participant(holder.id)),
+            "{team}"
+        );
+    }
 }

@@ -50,6 +50,19 @@ pub struct Change {
     pub expect: Expect,
 }
 
+impl Change {
+    /// Whether the change's precondition holds for its record at version `current` (`None`:
+    /// the record does not exist). A touch needs its record even under [`Expect::Any`].
+    pub fn precondition_holds(&self, current: Option<u64>) -> bool {
+        match (self.expect, current) {
+            (Expect::Any, None) => !matches!(self.op, Op::Touch(_)),
+            (Expect::Any, Some(_)) | (Expect::Absent, None) => true,
+            (Expect::Absent, Some(_)) | (Expect::Version(_), None) => false,
+            (Expect::Version(v), Some(c)) => v == c,
+        }
+    }
+}
+
 /// Everything one command writes, applied atomically.
 ///
 /// Semantics per op: `Put` inserts (version 1) or replaces (version + 1); `Delete` removes (a

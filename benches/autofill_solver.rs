@@ -1,7 +1,7 @@
 //! Auto-fill solver on synthetic instances. Targets: København (2,400 seats, 3,000 people, every
 //! station allowed) ≤ 50 ms median; the whole country as 98 municipal solves ≤ 0.5 s.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, reason = "a benchmark binary")]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng};

@@ -295,7 +295,10 @@ struct Residual {
 }
 
 impl Residual {
-    #[allow(clippy::needless_range_loop)]
+    #[allow(
+        clippy::needless_range_loop,
+        reason = "arc i indexes five parallel arrays (tail, head, cap, cost, pos)"
+    )]
     fn build(net: &FlowNetwork) -> Self {
         let n = net.nodes;
         let m = net.tail.len();

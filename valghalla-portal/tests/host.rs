@@ -3,7 +3,13 @@
 //! message again; shutdown finishes the requests it accepted and the dispatch in progress; and
 //! the binary starts on demo data, delivers, and stops on SIGTERM.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]

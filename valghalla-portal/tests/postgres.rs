@@ -3,7 +3,13 @@
 //! other's data. Skipped (loudly) without `VALGHALLA_PG_URL`; with `VALGHALLA_REQUIRE_PG=1` a
 //! skip is a failure.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]

@@ -4,7 +4,13 @@
 //! Without `VALGHALLA_PG_URL` each test prints `SKIPPED` and returns; with
 //! `VALGHALLA_REQUIRE_PG=1` a missing URL fails every test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod common;
 

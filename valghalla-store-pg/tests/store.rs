@@ -2,7 +2,13 @@
 //! change sets and reads, and its stored data of earlier versions. The store's contract is the
 //! conformance suite's (tests/conformance.rs). Skipped (loudly) without `VALGHALLA_PG_URL`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod common;
 

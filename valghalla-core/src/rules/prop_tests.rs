@@ -847,7 +847,10 @@ impl<'s> Model<'s> {
 
     /// Runs a command: `true` if it is allowed (and then applies it). `new_seats` are the ids the
     /// engine gave seats it created (ids are names, not behaviour).
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per command of the model, side by side"
+    )]
     fn run(&mut self, cmd: &Cmd, now: usize, w: &World, new_seats: &[SeatId]) -> bool {
         use SeatStatus::{Accepted, Invited};
         let today = instants()[now].date_naive();

@@ -31,7 +31,7 @@ pub struct DistributionReport {
 }
 
 /// Checks that a slot fits its election and work location.
-pub fn check_slot(
+pub(crate) fn check_slot(
     election: &Election,
     location: &WorkLocation,
     slot: &SlotKey,
@@ -61,7 +61,7 @@ pub fn check_slot(
 }
 
 /// Sets the number of seats in `slot` to `desired`. `current` are the slot's seats.
-pub fn set_seat_count(
+pub(crate) fn set_seat_count(
     ctx: &Ctx,
     election: &Election,
     location: &WorkLocation,
@@ -127,7 +127,7 @@ pub fn set_seat_count(
 
 /// T13: moves up to `count` vacant seats of a slot to another team at the same location.
 /// Returns the decision and how many seats moved.
-pub fn move_vacant(
+pub(crate) fn move_vacant(
     ctx: &Ctx,
     election: &Election,
     location: &WorkLocation,
@@ -178,7 +178,7 @@ pub fn move_vacant(
 
 /// When a work location stops using some teams or task types: the vacant seats that go with
 /// them, and the taken seats that block the change.
-pub fn seats_affected_by_location_edit<'a>(
+pub(crate) fn seats_affected_by_location_edit<'a>(
     new: &WorkLocation,
     seats_at_location: &'a [Seat],
 ) -> (Vec<SeatId>, Vec<&'a Seat>) {

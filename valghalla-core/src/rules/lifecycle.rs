@@ -32,7 +32,7 @@ use crate::values::MunicipalityCode;
 
 /// The facts about a seat a transition needs.
 #[derive(Debug, Clone, Copy)]
-pub struct SeatFacts<'a> {
+pub(crate) struct SeatFacts<'a> {
     /// The seat as stored.
     pub seat: &'a Seat,
     /// Its election.
@@ -49,7 +49,7 @@ pub struct SeatFacts<'a> {
 
 /// The facts about a participant a transition needs.
 #[derive(Debug, Clone, Copy)]
-pub struct PersonFacts<'a> {
+pub(crate) struct PersonFacts<'a> {
     /// The participant.
     pub participant: &'a Participant,
     /// Every seat they hold or are invited to, in any election.
@@ -58,7 +58,7 @@ pub struct PersonFacts<'a> {
 
 /// How someone signs up for a vacant seat without an invitation (T4, [`Route::SignUp`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenAccess {
+pub(crate) enum OpenAccess {
     /// Through a team's vacancy overview or a vacancy link: only open task types, unless the
     /// link explicitly includes trusted ones.
     Vacancies {
@@ -182,7 +182,7 @@ fn rejection(
 
 /// T1: the secretariat invites a participant to a vacant seat. The participant joins the seat's
 /// team if not already a member.
-pub fn invite(
+pub(crate) fn invite(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -226,7 +226,7 @@ fn join_team_or_touch(p: &Participant, team: TeamId) -> Op {
 /// How a participant comes onto a seat. Every route ends with the seat accepted by them; the
 /// checks differ (see [`occupy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route<'a> {
+pub(crate) enum Route<'a> {
     /// T3: the participant answers their invitation, with the code in the link (`Some`) or
     /// from their own task list (`None`).
     Invitation {
@@ -273,7 +273,7 @@ pub enum Route<'a> {
 ///
 /// The registry data and the person's other bookings may have changed since an invitation, so
 /// eligibility and double booking are checked again on every route.
-pub fn occupy(
+pub(crate) fn occupy(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -367,7 +367,7 @@ fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &st
 /// T5 and T6: the secretariat answers on a participant's behalf (after a phone call, say).
 /// Accepting is the [`Route::OnBehalf`] onto the seat ([`occupy`]); declining vacates it and
 /// records a rejection.
-pub fn answer_on_behalf(
+pub(crate) fn answer_on_behalf(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -393,7 +393,7 @@ pub fn answer_on_behalf(
 }
 
 /// T7: the participant declines an invitation (with the link's code, or from their task list).
-pub fn decline(
+pub(crate) fn decline(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -424,13 +424,21 @@ pub fn decline(
 
 /// Whether the lock period forbids withdrawing from a task on `task_date` today, and if so the
 /// last day it was allowed.
-pub fn lock(election: &Election, task_date: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn lock(
+    election: &Election,
+    task_date: NaiveDate,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let last_day = election.last_day_to_withdraw(task_date);
     (today > last_day).then_some(last_day)
 }
 
 /// A seat as a refusal names it: task type, location and its window on the seat's date.
-pub fn seat_label(seat: &Seat, task_type: &TaskType, work_location: &WorkLocation) -> SeatLabel {
+pub(crate) fn seat_label(
+    seat: &Seat,
+    task_type: &TaskType,
+    work_location: &WorkLocation,
+) -> SeatLabel {
     SeatLabel {
         seat: seat.id,
         task_type: task_type.title.to_string(),
@@ -441,7 +449,7 @@ pub fn seat_label(seat: &Seat, task_type: &TaskType, work_location: &WorkLocatio
 
 /// A seat a participant holds or is invited to, with what the lock period and a refusal need.
 #[derive(Debug, Clone, Copy)]
-pub struct HeldSeat<'a> {
+pub(crate) struct HeldSeat<'a> {
     /// The seat.
     pub seat: &'a Seat,
     /// Its election (for the lock period).
@@ -456,7 +464,7 @@ pub struct HeldSeat<'a> {
 /// one who withdraws: refused with [`Violation::Locked`] for every accepted seat that has not
 /// yet taken place and whose lock period has started, naming each. (Deleting by the
 /// secretariat is not bound; see [`delete_participant`].)
-pub fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refused> {
+pub(crate) fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refused> {
     let today = ctx.today();
     let violations = held
         .iter()
@@ -473,7 +481,7 @@ pub fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refuse
 
 /// T8: the participant withdraws (*afmelder*) from a seat they hold or are invited to. Refused
 /// inside the lock period, with the last day it was possible.
-pub fn withdraw(
+pub(crate) fn withdraw(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -500,7 +508,7 @@ pub fn withdraw(
 
 /// T9: the secretariat removes a participant from a seat. An accepted participant is told they
 /// were removed; an invited one that the invitation was withdrawn. No rejection is recorded.
-pub fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     vacate(
         ctx,
         seat,
@@ -530,7 +538,7 @@ fn vacate(
 /// T10: re-validation found the participant no longer eligible for the seat. Accepted
 /// participants get the "removed after re-validation" message; invited ones are told the
 /// invitation was withdrawn (the reference says nothing to them).
-pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+pub(crate) fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     vacate(
         ctx,
         seat,
@@ -544,7 +552,7 @@ pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Ref
 /// their recipient is deleted in the same change and could never be reached. Their rejections
 /// are deleted with them. (The caller removes them as responsible, and checks
 /// [`check_own_deletion`] when they delete themselves.)
-pub fn delete_participant(
+pub(crate) fn delete_participant(
     ctx: &Ctx,
     participant: &Participant,
     seats: &[Seat],
@@ -592,7 +600,7 @@ pub fn delete_participant(
 /// accepted seat of this team that already took place. Every seat of the team they hold is
 /// vacated with a message and (if they stay in other teams) a rejection; if this was their only
 /// team the participant is deleted entirely.
-pub fn remove_from_team(
+pub(crate) fn remove_from_team(
     ctx: &Ctx,
     team: TeamId,
     participant: &Participant,

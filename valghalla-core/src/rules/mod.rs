@@ -6,13 +6,13 @@
 //! atomically.
 
 pub mod access;
-pub mod booking;
-pub mod distribution;
-pub mod eligibility;
-pub mod lifecycle;
-pub mod links;
+pub(crate) mod booking;
+pub(crate) mod distribution;
+pub(crate) mod eligibility;
+pub(crate) mod lifecycle;
+pub(crate) mod links;
 mod refusal;
-pub mod staleness;
+pub(crate) mod staleness;
 
 #[cfg(test)]
 mod distribution_tests;
@@ -29,7 +29,9 @@ use crate::messages::MessageKind;
 use crate::model::{ActorLabel, AuditAction, AuditEntry, AuditSubject, Op};
 use crate::time::local_date;
 
-pub use eligibility::{Compared, RuleFailure, RuleId};
+pub use distribution::{DistributionReport, MAX_SEATS_PER_SLOT};
+pub use eligibility::{AcceptedCitizenship, Compared, RuleFailure, RuleId};
+pub use lifecycle::Answer;
 pub use refusal::{RefusalCode, Refused, SeatLabel, Violation};
 
 /// The context a rule runs in: the time, and who acts (for the audit entry).

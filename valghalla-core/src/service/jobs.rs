@@ -29,7 +29,7 @@ impl Valghalla {
     }
 
     /// Queues an invitation reminder for every unanswered invitation that is due
-    /// ([`jobs::invitation_reminder_due`]), setting the seat's `last_reminder_at` in the same
+    /// (`jobs::invitation_reminder_due`), setting the seat's `last_reminder_at` in the same
     /// change.
     pub async fn run_invitation_reminders(
         &self,
@@ -65,7 +65,7 @@ impl Valghalla {
     }
 
     /// Queues a task reminder for every accepted seat that is due
-    /// ([`jobs::task_reminder_due`]) — whichever way it was accepted — and marks the seat so it
+    /// (`jobs::task_reminder_due`) — whichever way it was accepted — and marks the seat so it
     /// is reminded at most once.
     pub async fn run_task_reminders(
         &self,
@@ -165,7 +165,7 @@ impl Valghalla {
     }
 
     /// Re-validates against the CPR registry every participant with an upcoming seat in an
-    /// active election ([`jobs::resync_candidates`]), with [`Valghalla::revalidate`] (T10). A
+    /// active election (`jobs::resync_candidates`), with [`Valghalla::revalidate`] (T10). A
     /// failed lookup is reported and the job carries on.
     pub async fn run_cpr_resync(&self, actor: &Actor) -> Result<JobReport> {
         self.authorize(actor, Permission::RunJob)?;

@@ -16,7 +16,7 @@ mod hosts;
 mod jobs;
 mod master;
 mod participants;
-pub mod ports;
+mod ports;
 mod queries;
 mod seats;
 mod tx;

@@ -208,7 +208,7 @@ impl Valghalla {
     ///
     /// A person deleting their own profile is bound by the lock period: refused with
     /// `locked`, naming every locked seat, while they hold an accepted seat whose lock period
-    /// has started ([`lifecycle::check_own_deletion`]). The secretariat is not bound.
+    /// has started (`rules::lifecycle::check_own_deletion`). The secretariat is not bound.
     pub async fn delete_participant(
         &self,
         actor: &Actor,

@@ -426,7 +426,7 @@ impl Valghalla {
     }
 
     /// T3: the participant accepts an invitation, with the link's code (`Some`) or from their
-    /// tasks (`None`): [`Route::Invitation`] onto the seat.
+    /// tasks (`None`): the invitation route onto the seat (see `rules::lifecycle::occupy`).
     #[tracing::instrument(skip_all, fields(%seat))]
     pub async fn accept(
         &self,
@@ -553,7 +553,7 @@ impl Valghalla {
 
     /// A team responsible places a member of their team directly into a vacant seat of the
     /// team (of a slot: any vacant one), within the locations they may act for:
-    /// [`Route::Placement`] onto the seat. Returns the seat.
+    /// the placement route onto the seat (see `rules::lifecycle::occupy`). Returns the seat.
     #[tracing::instrument(skip_all, fields(?seat, %participant))]
     pub async fn place_member(
         &self,

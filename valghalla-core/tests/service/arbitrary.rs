@@ -20,8 +20,8 @@ use valghalla_core::model::{
     Contact, ElectionKind, EligibilityRule, InvitationToken, LinkKind, LinkToken, LocationScope,
     Municipality, Participant, SlotKey, TeamKind, Trust, VacancyFilter,
 };
+use valghalla_core::rules::Answer;
 use valghalla_core::rules::access::{Actor, PersonActor, StaffRole};
-use valghalla_core::rules::lifecycle::Answer;
 use valghalla_core::service::{
     AreaDraft, ElectionDraft, ElectionEdit, ElectionTypeDraft, GroupFilter, NewParticipant,
     SeatRef, SpecialDietDraft, TaskTypeDraft, TeamDraft, Valghalla, WorkLocationDraft,

@@ -10,7 +10,7 @@ use crate::ids::ParticipantId;
 use crate::memory::MemoryStore;
 use crate::messages::MessageKind;
 use crate::model::{Seat, SeatStatus};
-use crate::rules::lifecycle::Answer;
+use crate::rules::Answer;
 use crate::service::{Error, SeatRef};
 use crate::store::{DynStore, OutboxFilter, Query};
 use crate::testkit::scenario::{Scenario, election_day};

@@ -325,19 +325,6 @@ impl Valghalla {
             full_cpr,
         })
     }
-
-    /// The participant with `cpr`, if any (secretariat only; audit-logged).
-    pub async fn participant_by_cpr(
-        &self,
-        actor: &Actor,
-        cpr: &Cpr,
-    ) -> Result<Option<Participant>> {
-        self.authorize(actor, Permission::ReadFullCpr)?;
-        let found = Tx::new(self)
-            .query::<Participant>(&Query::ParticipantByCpr(*cpr))
-            .await?;
-        Ok(found.into_iter().next())
-    }
 }
 
 /// Whether `actor` is the participant `id` acting on their own profile (and so bound by the

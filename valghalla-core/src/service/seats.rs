@@ -934,23 +934,6 @@ impl Valghalla {
         }))
     }
 
-    /// Whether `actor` may see the people in `team`'s seats at `location` (helper for views).
-    pub fn may_read_team_seats(
-        &self,
-        actor: &Actor,
-        team: TeamId,
-        location: WorkLocationId,
-    ) -> bool {
-        authorize(
-            actor,
-            &Permission::ReadTeamSeats {
-                team,
-                work_location: location,
-            },
-        )
-        .is_ok()
-    }
-
     /// The actor for a logged-in citizen: the participant with every team and work location
     /// they are responsible for. A host calls this after authenticating the person.
     pub async fn person_actor(&self, participant: ParticipantId) -> Result<Actor> {

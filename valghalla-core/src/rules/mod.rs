@@ -1,9 +1,12 @@
-//! The rule engine: pure functions from facts to a [`Decision`] (the writes, the messages, the
+//! The rule engine: pure functions from facts to a decision (the writes, the messages, the
 //! audit entries) or a [`Refused`] listing every violation with its reasons.
 //!
 //! Nothing here does I/O or reads a clock: the caller passes the facts and the time in a
-//! [`Ctx`]. The service ([`crate::service`]) loads the facts, runs a rule and applies the decision
-//! atomically.
+//! context. The service ([`crate::service`]) loads the facts, runs a rule and applies the
+//! decision atomically; the rules themselves are the crate's own, and what a host reads of them
+//! is public here: the access policy ([`access`]), refusals ([`Refused`], [`Violation`],
+//! [`RefusalCode`]) and the few values commands take or return ([`Answer`],
+//! [`DistributionReport`]).
 
 pub mod access;
 pub(crate) mod booking;
@@ -36,7 +39,7 @@ pub use refusal::{RefusalCode, Refused, SeatLabel, Violation};
 
 /// The context a rule runs in: the time, and who acts (for the audit entry).
 #[derive(Debug, Clone)]
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// Now.
     pub now: DateTime<Utc>,
     /// Who acts, as the audit log shows it (never a CPR number).
@@ -45,12 +48,12 @@ pub struct Ctx {
 
 impl Ctx {
     /// Today in Denmark.
-    pub fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         local_date(self.now)
     }
 
     /// An audit entry by this context's actor.
-    pub fn audit(
+    pub(crate) fn audit(
         &self,
         action: AuditAction,
         subject: impl Into<AuditSubject>,
@@ -74,7 +77,7 @@ impl Ctx {
 /// A message a decision asks to send. The service snapshots the facts the template needs and
 /// puts it in the outbox in the same atomic write as the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MessageIntent {
+pub(crate) struct MessageIntent {
     /// What kind of message.
     pub kind: MessageKind,
     /// To whom.
@@ -86,7 +89,7 @@ pub struct MessageIntent {
 /// What a rule decided: the writes, the messages and the audit entries, applied together or not
 /// at all.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Decision {
+pub(crate) struct Decision {
     /// Writes.
     pub ops: Vec<Op>,
     /// Messages to send.
@@ -97,7 +100,7 @@ pub struct Decision {
 
 impl Decision {
     /// Appends another decision.
-    pub fn merge(&mut self, other: Decision) {
+    pub(crate) fn merge(&mut self, other: Decision) {
         self.ops.extend(other.ops);
         self.messages.extend(other.messages);
         self.audit.extend(other.audit);

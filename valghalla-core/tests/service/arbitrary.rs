@@ -112,15 +112,16 @@ enum Cmd {
     ViewParticipant(usize),
     SetSeatCounts(usize, usize, NaiveDate, usize, usize, u32),
     MoveVacant(usize, NaiveDate, usize, u32),
-    Invite(usize, usize),
+    /// The seat, or (`true`) any vacant seat of its slot.
+    Invite(usize, usize, bool),
     CreateAndInvite(String, usize),
     Accept(usize, Option<String>),
     Decline(usize, Option<String>),
     Withdraw(usize),
     AnswerOnBehalf(usize, bool),
     Remove(usize),
-    PlaceMember(usize, usize),
-    TakeSeat(usize, bool),
+    PlaceMember(usize, usize, bool),
+    TakeSeat(usize, bool, bool),
     JoinTeam(bool),
     CreateLink(u8, usize, bool, NaiveDate),
     RevokeLink(usize),
@@ -185,15 +186,15 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         (i(), i(), any_date(), i(), i(), any_u32())
             .prop_map(|(a, b, c, d, e, f)| Cmd::SetSeatCounts(a, b, c, d, e, f)),
         (i(), any_date(), i(), any_u32()).prop_map(|(a, b, c, d)| Cmd::MoveVacant(a, b, c, d)),
-        (i(), i()).prop_map(|(a, b)| Cmd::Invite(a, b)),
+        (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::Invite(a, b, c)),
         (t(), i()).prop_map(|(a, b)| Cmd::CreateAndInvite(a, b)),
         (i(), prop::option::of(t())).prop_map(|(a, b)| Cmd::Accept(a, b)),
         (i(), prop::option::of(t())).prop_map(|(a, b)| Cmd::Decline(a, b)),
         i().prop_map(Cmd::Withdraw),
         (i(), any::<bool>()).prop_map(|(a, b)| Cmd::AnswerOnBehalf(a, b)),
         i().prop_map(Cmd::Remove),
-        (i(), i()).prop_map(|(a, b)| Cmd::PlaceMember(a, b)),
-        (i(), any::<bool>()).prop_map(|(a, b)| Cmd::TakeSeat(a, b)),
+        (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::PlaceMember(a, b, c)),
+        (i(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Cmd::TakeSeat(a, b, c)),
         any::<bool>().prop_map(Cmd::JoinTeam),
         (0u8..3, i(), any::<bool>(), any_date())
             .prop_map(|(a, b, c, d)| Cmd::CreateLink(a, b, c, d)),
@@ -223,6 +224,8 @@ struct Pools {
     elections: Vec<ElectionId>,
     people: Vec<Participant>,
     seats: Vec<SeatId>,
+    /// Each seat's slot, in the order of `seats`.
+    slots: Vec<SlotKey>,
     links: Vec<(LinkId, LinkToken)>,
 }
 
@@ -299,6 +302,7 @@ async fn world() -> (Scenario, Pools) {
         elections: vec![s.election.id],
         people: vec![sec, invited, holder],
         seats: seats.iter().map(|s| s.id).collect(),
+        slots: seats.iter().map(|s| s.slot).collect(),
         links: vec![(link.id, link.token), (team_link.id, team_link.token)],
     };
     (s, pools)
@@ -336,6 +340,20 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
     let el = |i| pick(&w.elections, i, ElectionId::new);
     let person = |i: usize| w.people.get(i).map_or_else(ParticipantId::new, |p| p.id);
     let seat = |i| pick(&w.seats, i, SeatId::new);
+    // The seat, or any vacant seat of its slot (a slot that exists nowhere for a fresh seat).
+    let seat_ref = |i: usize, any: bool| {
+        if any {
+            SeatRef::AnyIn(w.slots.get(i).copied().unwrap_or(SlotKey {
+                election: ElectionId::new(),
+                work_location: WorkLocationId::new(),
+                task_type: TaskTypeId::new(),
+                team: TeamId::new(),
+                date: election_day(),
+            }))
+        } else {
+            SeatRef::Seat(seat(i))
+        }
+    };
     let link_id = |i: usize| w.links.get(i).map_or_else(LinkId::new, |l| l.0);
     let token = |i: usize| {
         w.links
@@ -526,7 +544,7 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             };
             unit!(svc.move_vacant_seats(a, from, team(t), n))
         }
-        Cmd::Invite(s_, p) => unit!(svc.invite(a, seat(s_), person(p))),
+        Cmd::Invite(s_, p, any) => unit!(svc.invite(a, seat_ref(s_, any), person(p))),
         Cmd::CreateAndInvite(text, s_) => unit!(svc.create_and_invite(
             a,
             NewParticipant {
@@ -554,10 +572,12 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             None
         )),
         Cmd::Remove(s_) => unit!(svc.remove_from_seat(a, seat(s_))),
-        Cmd::PlaceMember(s_, p) => unit!(svc.place_member(a, seat(s_), person(p))),
-        Cmd::TakeSeat(s_, by_link) => {
+        Cmd::PlaceMember(s_, p, any) => {
+            unit!(svc.place_member(a, seat_ref(s_, any), person(p)))
+        }
+        Cmd::TakeSeat(s_, by_link, any) => {
             let tok = token(0);
-            unit!(svc.take_seat(a, SeatRef::Seat(seat(s_)), by_link.then_some(&tok)))
+            unit!(svc.take_seat(a, seat_ref(s_, any), by_link.then_some(&tok)))
         }
         Cmd::JoinTeam(known) => unit!(svc.join_team(a, &token(if known { 1 } else { 9 }))),
         Cmd::CreateLink(kind, i, trusted, date) => {

@@ -196,3 +196,69 @@ async fn place_member_may_fill_a_trusted_seat() {
         SeatState::Accepted { .. }
     ));
 }
+
+/// A party secretary places members in any vacant seat of a slot: the service picks one, and
+/// when none is left says so; a slot of another team is denied before anything is read.
+#[tokio::test]
+async fn place_member_in_any_vacant_seat_of_a_slot() {
+    let s = scenario().await;
+    let sec = secretary(&s).await;
+    let slot = s.slot(0, &s.tilforordnet, 0, election_day());
+    let seats = s.seats(slot, 2).await;
+    let (a, b, c) = (
+        s.person("Anne", "Ahl", 0).await,
+        s.person("Bo", "Bach", 0).await,
+        s.person("Carl", "Cold", 0).await,
+    );
+    let first = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), a.id)
+        .await
+        .unwrap();
+    let second = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), b.id)
+        .await
+        .unwrap();
+    assert_ne!(first, second);
+    for placed in [first, second] {
+        assert!(seats.iter().any(|s| s.id == placed));
+        assert!(matches!(
+            seat(&s, placed).await.state,
+            SeatState::Accepted { .. }
+        ));
+    }
+    let err = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), c.id)
+        .await
+        .unwrap_err();
+    assert!(err.is_refused(RefusalCode::NoVacantSeat), "{err}");
+    let theirs = s.slot(0, &s.tilforordnet, 1, election_day());
+    s.seats(theirs, 1).await;
+    let err = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(theirs), c.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, valghalla_core::Error::Denied(_)), "{err}");
+}
+
+/// The secretariat invites to any vacant seat of a slot; the seat it picked is returned.
+#[tokio::test]
+async fn invite_to_any_vacant_seat_of_a_slot() {
+    let s = scenario().await;
+    let slot = s.slot(1, &s.tilforordnet, 0, election_day());
+    let seats = s.seats(slot, 1).await;
+    let p = s.person("Dorte", "Dam", 0).await;
+    let picked = s
+        .svc
+        .invite(&s.admin, SeatRef::AnyIn(slot), p.id)
+        .await
+        .unwrap();
+    assert_eq!(picked, seats[0].id);
+    assert!(matches!(
+        seat(&s, picked).await.state,
+        SeatState::Invited { participant, .. } if participant == p.id
+    ));
+}

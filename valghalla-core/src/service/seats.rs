@@ -346,7 +346,7 @@ impl Valghalla {
 
     /// T1: the secretariat invites a participant to a vacant seat (of a slot: any vacant one).
     /// Returns the seat.
-    #[tracing::instrument(skip_all, fields(%participant))]
+    #[tracing::instrument(skip_all, fields(?seat, %participant))]
     pub async fn invite(
         &self,
         actor: &Actor,

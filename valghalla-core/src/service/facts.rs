@@ -1,76 +1,84 @@
 //! The values a message template needs, snapshotted when the change that causes the message
-//! happens.
+//! happens: a pure function of the records the message is about.
 
 use std::collections::BTreeMap;
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 
-use crate::ids::ElectionId;
 use crate::model::{Election, Participant, Seat, SeatState, TaskType, Team, WorkLocation};
-use crate::rules::MessageIntent;
-use crate::time::{Lang, format_date, local_date};
+use crate::time::{Lang, format_date};
 
-use super::Result;
-use super::tx::Tx;
+/// The records a message is about, as the command that sends it loaded them.
+pub(super) struct About<'a> {
+    /// The municipality's name.
+    pub municipality: &'a str,
+    /// The recipient, if they still exist.
+    pub participant: Option<&'a Participant>,
+    /// The seat, if the message is about one (and it exists).
+    pub seat: Option<SeatRecords<'a>>,
+}
 
-/// Collects the template values for `intent`: token name (without `!`) → value.
-pub(crate) async fn collect(
-    tx: &mut Tx<'_>,
-    intent: &MessageIntent,
-) -> Result<(BTreeMap<String, String>, Option<ElectionId>)> {
+/// A seat with the records it refers to.
+pub(super) struct SeatRecords<'a> {
+    pub seat: &'a Seat,
+    pub election: &'a Election,
+    pub location: &'a WorkLocation,
+    pub task_type: &'a TaskType,
+    pub team: &'a Team,
+}
+
+/// The template values of a message about `about`: token name (without `!`) → value. Links
+/// start with the portal's `base_url`; `!days` counts from `today`.
+pub(super) fn collect(
+    base_url: &str,
+    today: NaiveDate,
+    about: &About<'_>,
+) -> BTreeMap<String, String> {
     let mut facts = BTreeMap::new();
-    let base = tx
-        .svc
-        .config
-        .public_base_url
-        .trim_end_matches('/')
-        .to_owned();
-    let municipality = tx.municipality().await?;
-    facts.insert("municipality".into(), municipality.name.to_string());
+    let base = base_url.trim_end_matches('/');
+    facts.insert("municipality".into(), about.municipality.to_owned());
     facts.insert("contact".into(), format!("{base}/kontakt"));
-    facts.insert("external_web".into(), base.clone());
-    if let Some(p) = tx.find::<Participant>(intent.participant).await? {
+    facts.insert("external_web".into(), base.to_owned());
+    if let Some(p) = about.participant {
         facts.insert("name".into(), p.full_name());
     }
-    let Some(seat_id) = intent.seat else {
-        return Ok((facts, None));
+    let Some(s) = &about.seat else {
+        return facts;
     };
-    let Some(seat) = tx.find::<Seat>(seat_id).await? else {
-        return Ok((facts, None));
-    };
-    let slot = seat.slot;
-    let election = tx.get::<Election>(slot.election).await?;
-    let location = tx.get::<WorkLocation>(slot.work_location).await?;
-    let task_type = tx.get::<TaskType>(slot.task_type).await?;
-    let team = tx.get::<Team>(slot.team).await?;
-    let today = local_date(tx.svc.clock.now());
-    facts.insert("election".into(), election.title.to_string());
-    facts.insert("work_location".into(), location.title.to_string());
-    facts.insert("work_location_address".into(), location.address.to_string());
-    facts.insert("task_type".into(), task_type.title.to_string());
+    let slot = s.seat.slot;
+    facts.insert("election".into(), s.election.title.to_string());
+    facts.insert("work_location".into(), s.location.title.to_string());
+    facts.insert(
+        "work_location_address".into(),
+        s.location.address.to_string(),
+    );
+    facts.insert("task_type".into(), s.task_type.title.to_string());
     facts.insert(
         "task_type_description".into(),
-        task_type.description.clone(),
+        s.task_type.description.clone(),
     );
     facts.insert("task_date".into(), format_date(slot.date));
     facts.insert(
         "task_start".into(),
-        task_type.window.start().format("%H:%M").to_string(),
+        s.task_type.window.start().format("%H:%M").to_string(),
     );
-    facts.insert("task_end".into(), task_type.window.end_display(Lang::Da));
+    facts.insert("task_end".into(), s.task_type.window.end_display(Lang::Da));
     facts.insert(
         "payment".into(),
-        task_type.payment.map(|p| p.to_string()).unwrap_or_default(),
+        s.task_type
+            .payment
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
     );
     let days: Duration = slot.date - today;
     facts.insert("days".into(), days.num_days().max(0).to_string());
-    facts.insert("team".into(), team.name.to_string());
-    let invitation = match &seat.state {
+    facts.insert("team".into(), s.team.name.to_string());
+    let invitation = match &s.seat.state {
         SeatState::Invited { token, .. } => {
-            format!("{base}/invitation/{}/{}", seat.id, token.as_str())
+            format!("{base}/invitation/{}/{}", s.seat.id, token.as_str())
         }
         _ => format!("{base}/mine-opgaver"),
     };
     facts.insert("invitation".into(), invitation);
-    Ok((facts, Some(election.id)))
+    facts
 }

@@ -6,13 +6,18 @@ use std::sync::{Arc, mpsc};
 
 use futures_util::FutureExt;
 
-use crate::ids::MessageId;
-use crate::model::{Entity, Municipality, Op, Record, RecordKey, Versioned};
-use crate::rules::Decision;
+use crate::ids::{ElectionId, MessageId};
+use crate::model::{
+    Election, Entity, Municipality, Op, Participant, Record, RecordKey, Seat, TaskType, Team,
+    Versioned, WorkLocation,
+};
+use crate::rules::{Decision, MessageIntent};
 use crate::store::{
     Change, ChangeSet, Decide, DeliveryStatus, Expect, OutboxMessage, Query, Read, StoreError,
 };
+use crate::time::local_date;
 
+use super::facts;
 use super::{Error, MAX_ATTEMPTS, Result, Valghalla, transact};
 
 pub(crate) struct Tx<'a> {
@@ -67,7 +72,7 @@ impl<'a> Tx<'a> {
     /// What a sealed transaction answers when asked for something it has not loaded.
     fn miss(&mut self) -> Error {
         self.missed = true;
-        Error::Store(StoreError::Unavailable {
+        Error::from(StoreError::Unavailable {
             store: "sealed transaction",
             message: "a read that was not loaded up front".into(),
         })
@@ -247,6 +252,48 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// The template values for `intent` ([`facts::collect`]) and the election it concerns, from
+    /// the records it is about.
+    pub(super) async fn message_facts(
+        &mut self,
+        intent: &MessageIntent,
+    ) -> Result<(BTreeMap<String, String>, Option<ElectionId>)> {
+        let municipality = self.municipality().await?;
+        let participant = self.find::<Participant>(intent.participant).await?;
+        let seat = match intent.seat {
+            Some(id) => self.find::<Seat>(id).await?,
+            None => None,
+        };
+        let records = match seat {
+            Some(seat) => Some((
+                self.get::<Election>(seat.slot.election).await?,
+                self.get::<WorkLocation>(seat.slot.work_location).await?,
+                self.get::<TaskType>(seat.slot.task_type).await?,
+                self.get::<Team>(seat.slot.team).await?,
+                seat,
+            )),
+            None => None,
+        };
+        let about = facts::About {
+            municipality: municipality.name.as_str(),
+            participant: participant.as_ref(),
+            seat: records
+                .as_ref()
+                .map(
+                    |(election, location, task_type, team, seat)| facts::SeatRecords {
+                        seat,
+                        election,
+                        location,
+                        task_type,
+                        team,
+                    },
+                ),
+        };
+        let today = local_date(self.svc.clock.now());
+        let facts = facts::collect(&self.svc.config.public_base_url, today, &about);
+        Ok((facts, records.map(|(election, ..)| election.id)))
+    }
+
     /// Turns a decision into a change set: each write expects the version it was loaded with
     /// (or absence, for new records), and each message intent becomes an outbox message with
     /// its template values snapshotted now.
@@ -286,7 +333,7 @@ impl<'a> Tx<'a> {
         let now = self.svc.clock.now();
         let mut messages = Vec::with_capacity(decision.messages.len());
         for intent in decision.messages {
-            let (facts, election) = super::facts::collect(self, &intent).await?;
+            let (facts, election) = self.message_facts(&intent).await?;
             messages.push(OutboxMessage {
                 id: MessageId::new(),
                 kind: intent.kind,
@@ -368,7 +415,7 @@ impl Valghalla {
                 Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "conflict; retrying");
                 }
-                Err(e) if e.is_conflict() => return Err(Error::Busy),
+                Err(e) if e.is_conflict() => return Err(Error::busy()),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -1,6 +1,6 @@
 //! Apportionment of 1,000 seats among 12 groups, every method. Target: < 100 µs.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, reason = "a benchmark binary")]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

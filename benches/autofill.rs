@@ -4,7 +4,7 @@
 //!
 //! Each auto-fill is measured twice: domain build + solve + read-back, and the solve alone.
 
-#![allow(missing_docs)]
+#![allow(missing_docs, reason = "a benchmark binary")]
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

@@ -19,7 +19,7 @@ use valghalla::Valghalla;
 use valghalla::core::exchange::{CsvOptions, ImportMode, participants_table, read_table};
 use valghalla::core::model::{Op, Record};
 use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::FixedClock;
+use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::sqlite::SqliteStore;
 

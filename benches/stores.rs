@@ -12,102 +12,117 @@
     reason = "benchmark"
 )]
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use criterion::{criterion_group, criterion_main};
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use tokio::runtime::Runtime;
-use valghalla::Valghalla;
-use valghalla::core::ids::{ParticipantId, SeatId};
-use valghalla::core::memory::MemoryStore;
-use valghalla::core::model::{SeatState, Trust};
-use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::{FixedClock, OverviewFilter};
-use valghalla::core::store::{DynStore, Query};
-use valghalla::core::testkit::generator::{Dataset, Spec};
+/// What the benchmarks of every store share.
+mod common {
+    pub use std::sync::Arc;
+    pub use std::time::{Duration, Instant};
 
-fn admin() -> Actor {
-    Actor::Secretariat {
-        user: "bench".into(),
-        role: StaffRole::Administrator,
+    pub use criterion::Criterion;
+    pub use tokio::runtime::Runtime;
+    pub use valghalla::Valghalla;
+    pub use valghalla::core::ids::{ParticipantId, SeatId};
+    pub use valghalla::core::memory::MemoryStore;
+    pub use valghalla::core::model::{SeatState, Trust};
+    pub use valghalla::core::rules::access::{Actor, StaffRole};
+    pub use valghalla::core::service::OverviewFilter;
+    pub use valghalla::core::store::{DynStore, Query};
+    use valghalla::core::testkit::FixedClock;
+    pub use valghalla::core::testkit::generator::{Dataset, Spec};
+
+    pub fn admin() -> Actor {
+        Actor::Secretariat {
+            user: "bench".into(),
+            role: StaffRole::Administrator,
+        }
+    }
+
+    pub fn dataset() -> Dataset {
+        Dataset::generate(&Spec::kobenhavn(), 7)
+    }
+
+    pub async fn service(store: DynStore, data: &Dataset) -> Valghalla {
+        store
+            .apply(data.change_set())
+            .await
+            .expect("load the dataset");
+        Valghalla::new(store, Arc::new(data.registry()))
+            .with_clock(Arc::new(FixedClock::at(data.now)))
+    }
+
+    /// `n` (vacant seat, eligible participant without any seat) pairs on election day, each pair on
+    /// its own seat and person, so invite/remove cycles never collide.
+    pub fn pairs(data: &Dataset, n: usize) -> Vec<(SeatId, ParticipantId)> {
+        let open: Vec<_> = data
+            .task_types
+            .iter()
+            .filter(|t| t.trust == Trust::Open && t.check_eligibility)
+            .map(|t| t.id)
+            .collect();
+        let seats = data
+            .seats
+            .iter()
+            .filter(|s| {
+                s.state == SeatState::Vacant
+                    && s.slot.date == data.election.election_day()
+                    && open.contains(&s.slot.task_type)
+            })
+            .map(|s| s.id);
+        let busy: std::collections::BTreeSet<_> = data
+            .seats
+            .iter()
+            .filter_map(|s| s.state.participant())
+            .collect();
+        let people = data
+            .participants
+            .iter()
+            .filter(|p| p.person.municipality.is_some() && !busy.contains(&p.id))
+            .map(|p| p.id);
+        seats.zip(people).take(n).collect()
+    }
+
+    pub fn bench_service(
+        c: &mut Criterion,
+        rt: &Runtime,
+        name: &str,
+        svc: &Valghalla,
+        data: &Dataset,
+    ) {
+        let admin = admin();
+        let election = data.election.id;
+        let (seat, person) = pairs(data, 1)[0];
+        let mut group = c.benchmark_group(name);
+        group
+            .sample_size(30)
+            .measurement_time(Duration::from_secs(4));
+        group.bench_function("overview", |b| {
+            b.to_async(rt).iter(|| async {
+                svc.overview(&admin, election, &OverviewFilter::default())
+                    .await
+                    .unwrap()
+            })
+        });
+        group.bench_function("invite", |b| {
+            b.to_async(rt).iter_custom(|iters| {
+                let (svc, admin) = (svc.clone(), admin.clone());
+                async move {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let start = Instant::now();
+                        svc.invite(&admin, seat, person).await.unwrap();
+                        total += start.elapsed();
+                        svc.remove_from_seat(&admin, seat).await.unwrap();
+                    }
+                    total
+                }
+            })
+        });
+        group.finish();
     }
 }
 
-fn dataset() -> Dataset {
-    Dataset::generate(&Spec::kobenhavn(), 7)
-}
-
-async fn service(store: DynStore, data: &Dataset) -> Valghalla {
-    store
-        .apply(data.change_set())
-        .await
-        .expect("load the dataset");
-    Valghalla::new(store, Arc::new(data.registry())).with_clock(Arc::new(FixedClock::at(data.now)))
-}
-
-/// `n` (vacant seat, eligible participant without any seat) pairs on election day, each pair on
-/// its own seat and person, so invite/remove cycles never collide.
-fn pairs(data: &Dataset, n: usize) -> Vec<(SeatId, ParticipantId)> {
-    let open: Vec<_> = data
-        .task_types
-        .iter()
-        .filter(|t| t.trust == Trust::Open && t.check_eligibility)
-        .map(|t| t.id)
-        .collect();
-    let seats = data
-        .seats
-        .iter()
-        .filter(|s| {
-            s.state == SeatState::Vacant
-                && s.slot.date == data.election.election_day()
-                && open.contains(&s.slot.task_type)
-        })
-        .map(|s| s.id);
-    let busy: std::collections::BTreeSet<_> = data
-        .seats
-        .iter()
-        .filter_map(|s| s.state.participant())
-        .collect();
-    let people = data
-        .participants
-        .iter()
-        .filter(|p| p.person.municipality.is_some() && !busy.contains(&p.id))
-        .map(|p| p.id);
-    seats.zip(people).take(n).collect()
-}
-
-fn bench_service(c: &mut Criterion, rt: &Runtime, name: &str, svc: &Valghalla, data: &Dataset) {
-    let admin = admin();
-    let election = data.election.id;
-    let (seat, person) = pairs(data, 1)[0];
-    let mut group = c.benchmark_group(name);
-    group
-        .sample_size(30)
-        .measurement_time(Duration::from_secs(4));
-    group.bench_function("overview", |b| {
-        b.to_async(rt).iter(|| async {
-            svc.overview(&admin, election, &OverviewFilter::default())
-                .await
-                .unwrap()
-        })
-    });
-    group.bench_function("invite", |b| {
-        b.to_async(rt).iter_custom(|iters| {
-            let (svc, admin) = (svc.clone(), admin.clone());
-            async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let start = Instant::now();
-                    svc.invite(&admin, seat, person).await.unwrap();
-                    total += start.elapsed();
-                    svc.remove_from_seat(&admin, seat).await.unwrap();
-                }
-                total
-            }
-        })
-    });
-    group.finish();
-}
+use common::*;
 
 fn memory(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
@@ -118,7 +133,7 @@ fn memory(c: &mut Criterion) {
 
 #[cfg(feature = "sqlite")]
 mod sqlite {
-    use super::*;
+    use super::common::*;
     use rusqlite::{Connection, params};
     use valghalla::sqlite::SqliteStore;
 
@@ -274,7 +289,7 @@ mod sqlite {
 
 #[cfg(feature = "postgres")]
 mod postgres {
-    use super::*;
+    use super::common::*;
     use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
     use sqlx::{AssertSqlSafe, Connection, Executor};
     use valghalla::postgres::{PgStore, TenantId};
@@ -306,11 +321,11 @@ mod postgres {
             )
             .unwrap();
         rt.block_on(PgStore::migrate(&pool)).unwrap();
-        let store = PgStore::new(pool.clone(), TenantId::new(&tenant).unwrap());
-        let svc = rt.block_on(service(Arc::new(store), &data));
+        let store: DynStore = Arc::new(PgStore::new(pool.clone(), TenantId::new(&tenant).unwrap()));
+        let svc = rt.block_on(service(Arc::clone(&store), &data));
         bench_service(c, &rt, "postgres", &svc, &data);
         raw_invite(c, &rt, &pool, &tenant, &data);
-        concurrent(&rt, &svc, &data);
+        concurrent(&rt, &svc, &store, &data);
         drop(svc);
         rt.block_on(async {
             pool.close().await;
@@ -402,7 +417,7 @@ mod postgres {
 
     /// 16 clients, each cycling invite → remove on its own seat and person; then check that no
     /// one holds two seats. Prints commands per second.
-    fn concurrent(rt: &Runtime, svc: &Valghalla, data: &Dataset) {
+    fn concurrent(rt: &Runtime, svc: &Valghalla, store: &DynStore, data: &Dataset) {
         let pairs = pairs(data, 20)[4..20].to_vec();
         let per_client = 150;
         let start = Instant::now();
@@ -429,7 +444,7 @@ mod postgres {
             let mut max = 0;
             for (_, person) in &pairs {
                 max = max.max(
-                    svc.store()
+                    store
                         .query(&Query::SeatsOfParticipant(*person))
                         .await
                         .unwrap()

@@ -23,7 +23,10 @@ use valghalla::Valghalla;
 use valghalla::core::exchange::{ImportMode, ImportProgress, read_table};
 use valghalla::core::model::{Municipality, PersonRecord, TeamKind};
 use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::{FakeRegistry, PersonRegistry, RegistryError};
+use valghalla::core::service::{
+    AreaDraft, PersonRegistry, RegistryError, SpecialDietDraft, TeamDraft,
+};
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::{Cpr, DanishMessage, MunicipalityCode, values::Name};
 use valghalla::sqlite::SqliteStore;
 
@@ -111,7 +114,14 @@ async fn seed_if_empty(svc: &Valghalla, admin: &Actor) -> Result<(), Box<dyn std
         },
     )
     .await?;
-    svc.create_area(admin, "Centrum", "").await?;
+    svc.create_area(
+        admin,
+        AreaDraft {
+            name: "Centrum".into(),
+            description: "".into(),
+        },
+    )
+    .await?;
     for (name, letter) in [
         ("Socialdemokratiet", "A"),
         ("Radikale Venstre", "B"),
@@ -120,13 +130,30 @@ async fn seed_if_empty(svc: &Valghalla, admin: &Actor) -> Result<(), Box<dyn std
         ("Venstre", "V"),
         ("Enhedslisten", "Ø"),
     ] {
-        svc.create_team(admin, name, letter, TeamKind::Party, "")
-            .await?;
-    }
-    svc.create_team(admin, "Frivillige", "FRI", TeamKind::Volunteers, "")
+        svc.create_team(
+            admin,
+            TeamDraft {
+                name: name.into(),
+                short_name: letter.into(),
+                kind: TeamKind::Party,
+                description: "".into(),
+            },
+        )
         .await?;
+    }
+    svc.create_team(
+        admin,
+        TeamDraft {
+            name: "Frivillige".into(),
+            short_name: "FRI".into(),
+            kind: TeamKind::Volunteers,
+            description: "".into(),
+        },
+    )
+    .await?;
     for diet in ["Vegetar", "Glutenfri", "Laktosefri"] {
-        svc.create_special_diet(admin, diet).await?;
+        svc.create_special_diet(admin, SpecialDietDraft { title: diet.into() })
+            .await?;
     }
     Ok(())
 }

@@ -8,8 +8,10 @@ use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{ElectionKind, Municipality, SlotKey, TeamKind, Trust};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{
-    ElectionDraft, FakeRegistry, NewParticipant, OverviewFilter, TaskTypeDraft, WorkLocationDraft,
+    AreaDraft, ElectionDraft, ElectionTypeDraft, NewParticipant, OverviewFilter, TaskTypeDraft,
+    TeamDraft, WorkLocationDraft,
 };
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::{Cpr, MunicipalityCode, time::DailyWindow, values::Name};
 
 #[tokio::main(flavor = "current_thread")]
@@ -30,12 +32,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )
     .await?;
 
-    let area = svc.create_area(&admin, "Centrum", "").await?;
+    let area = svc
+        .create_area(
+            &admin,
+            AreaDraft {
+                name: "Centrum".into(),
+                description: "".into(),
+            },
+        )
+        .await?;
     let a = svc
-        .create_team(&admin, "Socialdemokratiet", "A", TeamKind::Party, "")
+        .create_team(
+            &admin,
+            TeamDraft {
+                name: "Socialdemokratiet".into(),
+                short_name: "A".into(),
+                kind: TeamKind::Party,
+                description: "".into(),
+            },
+        )
         .await?;
     let v = svc
-        .create_team(&admin, "Venstre", "V", TeamKind::Party, "")
+        .create_team(
+            &admin,
+            TeamDraft {
+                name: "Venstre".into(),
+                short_name: "V".into(),
+                kind: TeamKind::Party,
+                description: "".into(),
+            },
+        )
         .await?;
     let window = DailyWindow::hm(7, 30, 22, 0).ok_or("bad time")?;
     let tf = svc
@@ -70,7 +96,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let day = NaiveDate::from_ymd_opt(2026, 11, 17).ok_or("bad date")?;
     let et = svc
-        .create_election_type(&admin, "Folketingsvalg", ElectionKind::Folketingsvalg, None)
+        .create_election_type(
+            &admin,
+            ElectionTypeDraft {
+                title: "Folketingsvalg".into(),
+                kind: ElectionKind::Folketingsvalg,
+                rules: None,
+            },
+        )
         .await?;
     let election = svc
         .create_election(

@@ -11,15 +11,16 @@ use std::sync::Arc;
 
 use valghalla::Valghalla;
 use valghalla::core::exchange::{
-    self, CsvOptions, ImportMode, ListColumn, RoleMapping, Table, read_table,
+    self, CsvOptions, ImportMode, ListColumn, ParticipantRow, RoleMapping, Table, read_table,
 };
 use valghalla::core::ids::{ParticipantId, SeatId};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{AuditAction, LocationScope};
 use valghalla::core::model::{Op, Participant, Record, SeatStatus, TeamKind};
 use valghalla::core::rules::access::{Actor, Permission, PersonActor, StaffRole};
-use valghalla::core::service::{FixedClock, ParticipantFilter, ParticipantRow, WorkLocationDraft};
+use valghalla::core::service::{ParticipantFilter, WorkLocationDraft};
 use valghalla::core::store::{AuditFilter, DynStore, Query};
+use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::{Error, model::RecordKind};
 
@@ -47,6 +48,7 @@ const BACKENDS: [Backend; 2] = [Backend::Memory, Backend::Sqlite];
 
 struct Env {
     svc: Valghalla,
+    store: DynStore,
     ds: Dataset,
     _dir: Option<tempfile::TempDir>,
 }
@@ -76,13 +78,18 @@ async fn env(backend: Backend, people: bool) -> Env {
         });
     }
     store.apply(cs).await.unwrap();
-    let svc =
-        Valghalla::new(store, Arc::new(ds.registry())).with_clock(Arc::new(FixedClock::at(ds.now)));
-    Env { svc, ds, _dir: dir }
+    let svc = Valghalla::new(Arc::clone(&store), Arc::new(ds.registry()))
+        .with_clock(Arc::new(FixedClock::at(ds.now)));
+    Env {
+        svc,
+        store,
+        ds,
+        _dir: dir,
+    }
 }
 
-async fn participants(svc: &Valghalla) -> BTreeMap<String, Participant> {
-    svc.store()
+async fn participants(e: &Env) -> BTreeMap<String, Participant> {
+    e.store
         .query(&Query::All(RecordKind::Participant))
         .await
         .unwrap()
@@ -111,7 +118,7 @@ fn same_person(a: &Participant, b: &Participant) {
 async fn export_then_import_gives_the_same_participants_csv_and_xlsx() {
     let source = env(Backend::Memory, true).await;
     let table = source.svc.export_participants(&admin()).await.unwrap();
-    let want = participants(&source.svc).await;
+    let want = participants(&source).await;
     assert_eq!(table.rows.len(), want.len());
     let csv_bytes = table.to_csv(CsvOptions::excel_da()).unwrap();
     let xlsx_bytes = table.to_xlsx("Deltagere").unwrap();
@@ -127,7 +134,7 @@ async fn export_then_import_gives_the_same_participants_csv_and_xlsx() {
             assert!(report.rejected.is_empty(), "{:?}", report.rejected);
             assert_eq!(report.imported, want.len(), "{backend:?}");
             assert!(report.written);
-            let got = participants(&target.svc).await;
+            let got = participants(&target).await;
             assert_eq!(got.len(), want.len());
             for (cpr, p) in &want {
                 same_person(&got[cpr], p);
@@ -147,7 +154,7 @@ async fn export_then_import_gives_the_same_participants_csv_and_xlsx() {
                 ),
                 (0, 0, want.len(), false)
             );
-            assert_eq!(participants(&target.svc).await, got);
+            assert_eq!(participants(&target).await, got);
         }
     }
 }
@@ -214,7 +221,7 @@ async fn bad_rows_give_exact_errors_and_nothing_wrong_is_imported() {
         assert!(!all.rejected[2].reason_da.contains(&cpr(0)));
         assert!(!all.written);
         assert_eq!(all.imported, 0);
-        assert!(participants(&e.svc).await.is_empty());
+        assert!(participants(&e).await.is_empty());
 
         let good = e
             .svc
@@ -228,7 +235,7 @@ async fn bad_rows_give_exact_errors_and_nothing_wrong_is_imported() {
             "CPR-registret kender ikke personen med CPR-nummeret 251270-xxxx"
         );
         assert_eq!(good.imported, 2);
-        let stored = participants(&e.svc).await;
+        let stored = participants(&e).await;
         assert_eq!(stored.len(), 2);
         let first = &stored[&cpr(0)];
         assert_eq!(first.teams, [e.ds.teams[0].id].into());
@@ -300,7 +307,7 @@ async fn bom_comma_and_windows_1252_files_are_read() {
         assert!(report.rejected.is_empty(), "{:?}", report.rejected);
         assert_eq!(report.imported, 1);
         assert_eq!(
-            participants(&e.svc).await[&p[0].cpr.reveal()].preferred_work_location,
+            participants(&e).await[&p[0].cpr.reveal()].preferred_work_location,
             Some(station.id)
         );
         // UTF-8 with BOM, commas, English headers, a CPR number that lost its leading zero.
@@ -352,7 +359,7 @@ async fn existing_participants_are_updated_only_when_something_differs() {
         (report.imported, report.updated, report.unchanged),
         (0, 1, 1)
     );
-    let stored = participants(&e.svc).await;
+    let stored = participants(&e).await;
     assert_eq!(
         stored[&e.ds.participants[1].cpr.reveal()]
             .contact
@@ -785,7 +792,7 @@ mod random_rows {
                     .import_participants(&admin(), &table, ImportMode::GoodRows)
                     .await
                     .unwrap();
-                let stored = participants(&e.svc).await;
+                let stored = participants(&e).await;
                 assert_eq!(stored.len(), report.imported);
                 assert!(stored.values().all(|p| !p.teams.is_empty()));
                 // Every error names a real line and never a full CPR number.

@@ -14,16 +14,17 @@ use chrono::Duration;
 use valghalla::core::jobs::{JobsConfig, Retirement};
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::messages::{
-    Channel, DispatchConfig, Dispatcher, Disposition, ElectionTemplates, MessageKind, Recipient,
-    RecordingSender, TemplateDraft,
+    Channel, ElectionTemplates, MessageKind, Recipient, TemplateDraft,
 };
 use valghalla::core::model::{Contact, Participant};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::{
-    CommunicationFilter, FakeRegistry, GroupFilter, LogStatus, NewParticipant,
+    Clock, CommunicationFilter, DispatchConfig, Dispatcher, Disposition, GroupFilter, LogStatus,
+    NewParticipant,
 };
 use valghalla::core::store::{AuditFilter, DeliveryStatus, DynStore, OutboxFilter, OutboxMessage};
 use valghalla::core::testkit::scenario::{Scenario, election_day, municipality_code};
+use valghalla::core::testkit::{FakeRegistry, RecordingSender};
 use valghalla::core::{Cpr, Email};
 use valghalla::sqlite::SqliteStore;
 
@@ -65,11 +66,7 @@ async fn setup(store: DynStore) -> Setup {
 }
 
 async fn outbox(s: &Scenario) -> Vec<OutboxMessage> {
-    s.svc
-        .store()
-        .outbox(&OutboxFilter::default())
-        .await
-        .unwrap()
+    s.store.outbox(&OutboxFilter::default()).await.unwrap()
 }
 
 /// Invites a new person to a fresh tilforordnet seat on election day; returns them and the seat.
@@ -182,7 +179,7 @@ trait ClockNow {
 
 impl ClockNow for Scenario {
     fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.svc.clock().now()
+        self.clock.now()
     }
 }
 
@@ -424,15 +421,8 @@ async fn a_second_dispatcher_loses_the_race(store: DynStore) {
     ) else {
         panic!("both should send");
     };
-    s.svc.store().record_delivery(a).await.unwrap();
-    assert!(
-        s.svc
-            .store()
-            .record_delivery(b)
-            .await
-            .unwrap_err()
-            .is_conflict()
-    );
+    s.store.record_delivery(a).await.unwrap();
+    assert!(s.store.record_delivery(b).await.unwrap_err().is_conflict());
     assert_eq!(dp.delivered().len(), 1);
     assert_eq!(outbox(&s).await[0].attempts, 1);
 }

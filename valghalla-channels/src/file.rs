@@ -41,7 +41,7 @@ impl FileSender {
         self.folder.join(format!(
             "{}.{}.eml",
             msg.idempotency_key,
-            valghalla_core::messages::dispatch::channel_code(msg.channel)
+            msg.channel.code()
         ))
     }
 

@@ -12,7 +12,7 @@
 //!   (`tests/support/mailbox_server.py`, Debian's `python3-aiosmtpd`).
 //! * [`providers`]: what a municipality's Digital Post and SMS providers must do; there are no
 //!   real implementations here. Tests use
-//!   [`RecordingSender`](valghalla_core::messages::RecordingSender), which records and never
+//!   [`RecordingSender`](valghalla_core::testkit::RecordingSender), which records and never
 //!   sends.
 
 pub mod file;

@@ -2,7 +2,7 @@
 //!
 //! Both are implementations of [`MessageSender`](valghalla_core::messages::MessageSender) that
 //! a host writes against its provider's contract and registers with
-//! [`Dispatcher::with_sender`](valghalla_core::messages::Dispatcher::with_sender). This crate
+//! [`Dispatcher::with_sender`](valghalla_core::service::Dispatcher::with_sender). This crate
 //! ships none: the providers differ per municipality and need credentials and certificates.
 //!
 //! # Digital Post (SF1601 "kombi" via Serviceplatformen)

@@ -22,12 +22,14 @@ use valghalla_core::Email;
 use valghalla_core::ids::MessageId;
 use valghalla_core::memory::MemoryStore;
 use valghalla_core::messages::{
-    Channel, DispatchConfig, Dispatcher, Disposition, MessageKind, MessageSender, Outgoing,
-    Recipient, SendError,
+    Channel, MessageKind, MessageSender, Outgoing, Recipient, SendError,
 };
 use valghalla_core::model::{Contact, Participant};
-use valghalla_core::service::{CommunicationFilter, FakeRegistry, LogStatus, NewParticipant};
+use valghalla_core::service::{
+    Clock, CommunicationFilter, DispatchConfig, Dispatcher, Disposition, LogStatus, NewParticipant,
+};
 use valghalla_core::store::{DeliveryStatus, OutboxFilter, OutboxMessage};
+use valghalla_core::testkit::FakeRegistry;
 use valghalla_core::testkit::scenario::{Scenario, election_day, municipality_code};
 
 const FROM: &str = "Korsbæk Kommune, Valgsekretariatet <valg@korsbaek.test>";
@@ -219,11 +221,7 @@ async fn invited_by_email(
 }
 
 async fn outbox(s: &Scenario) -> Vec<OutboxMessage> {
-    s.svc
-        .store()
-        .outbox(&OutboxFilter::default())
-        .await
-        .unwrap()
+    s.store.outbox(&OutboxFilter::default()).await.unwrap()
 }
 
 #[tokio::test]
@@ -307,7 +305,7 @@ async fn a_temporary_refusal_is_retried_with_backoff_until_the_server_accepts() 
     assert_eq!(m.attempts, 1);
     assert_eq!(
         m.next_attempt_at,
-        s.svc.clock().now() + chrono::Duration::minutes(1)
+        s.clock.now() + chrono::Duration::minutes(1)
     );
     let error = m.last_error.as_deref().unwrap();
     assert!(error.contains("451 4.3.0"), "{error}");
@@ -322,7 +320,7 @@ async fn a_temporary_refusal_is_retried_with_backoff_until_the_server_accepts() 
     assert_eq!(m.attempts, 2);
     assert_eq!(
         m.next_attempt_at,
-        s.svc.clock().now() + chrono::Duration::minutes(2)
+        s.clock.now() + chrono::Duration::minutes(2)
     );
     s.clock.advance(chrono::Duration::minutes(2));
     assert_eq!(dispatcher.run_once(&s.svc).await.unwrap().sent, 1);
@@ -443,7 +441,7 @@ async fn a_server_that_is_down_is_a_temporary_failure_and_the_dispatcher_retries
     assert_eq!(m.status, DeliveryStatus::Pending);
     assert_eq!(
         m.next_attempt_at,
-        s.svc.clock().now() + chrono::Duration::minutes(1)
+        s.clock.now() + chrono::Duration::minutes(1)
     );
     assert_eq!(
         m.last_error.as_deref(),

@@ -10,25 +10,12 @@
 //!
 //! After solving, the residual network stays available for explanations: which nodes the source
 //! still reaches (the source side of a minimum cut) and which nodes still reach a given node.
-//!
-//! ```
-//! use valghalla_core::flow::FlowNetwork;
-//!
-//! let mut net = FlowNetwork::new(4);
-//! let cheap = net.add_arc(0, 1, 1, 1).unwrap();
-//! net.add_arc(0, 2, 1, 5).unwrap();
-//! net.add_arc(1, 3, 2, 0).unwrap();
-//! net.add_arc(2, 3, 2, 0).unwrap();
-//! let solved = net.solve(0, 3).unwrap();
-//! assert_eq!((solved.value(), solved.cost()), (2, 6));
-//! assert_eq!(solved.flow(cheap), 1);
-//! ```
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Identifies an arc by the order in which it was added (0, 1, 2, …).
-pub type ArcId = usize;
+pub(crate) type ArcId = usize;
 
 /// Why a network could not be built or solved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,7 +61,7 @@ pub enum FlowError {
 
 /// A network under construction: nodes `0..n` and arcs with capacity and cost.
 #[derive(Debug, Clone, Default)]
-pub struct FlowNetwork {
+pub(crate) struct FlowNetwork {
     nodes: usize,
     tail: Vec<u32>,
     head: Vec<u32>,
@@ -84,7 +71,7 @@ pub struct FlowNetwork {
 
 impl FlowNetwork {
     /// An empty network with `nodes` nodes and no arcs.
-    pub fn new(nodes: usize) -> Self {
+    pub(crate) fn new(nodes: usize) -> Self {
         FlowNetwork {
             nodes,
             ..Default::default()
@@ -92,7 +79,7 @@ impl FlowNetwork {
     }
 
     /// An empty network with room reserved for `arcs` arcs.
-    pub fn with_capacity(nodes: usize, arcs: usize) -> Self {
+    pub(crate) fn with_capacity(nodes: usize, arcs: usize) -> Self {
         FlowNetwork {
             nodes,
             tail: Vec::with_capacity(arcs),
@@ -102,25 +89,14 @@ impl FlowNetwork {
         }
     }
 
-    /// Adds one node and returns it.
-    pub fn add_node(&mut self) -> usize {
-        self.nodes += 1;
-        self.nodes - 1
-    }
-
-    /// How many nodes the network has.
-    pub fn node_count(&self) -> usize {
-        self.nodes
-    }
-
     /// How many arcs have been added.
-    pub fn arc_count(&self) -> usize {
+    pub(crate) fn arc_count(&self) -> usize {
         self.tail.len()
     }
 
     /// Adds an arc `from -> to` with the given capacity and cost per unit of flow.
     #[inline]
-    pub fn add_arc(
+    pub(crate) fn add_arc(
         &mut self,
         from: usize,
         to: usize,
@@ -152,7 +128,7 @@ impl FlowNetwork {
     }
 
     /// Finds a maximum flow from `source` to `sink` of least cost.
-    pub fn solve(&self, source: usize, sink: usize) -> Result<FlowSolution, FlowError> {
+    pub(crate) fn solve(&self, source: usize, sink: usize) -> Result<FlowSolution, FlowError> {
         for node in [source, sink] {
             if node >= self.nodes {
                 return Err(FlowError::NodeOutOfRange {
@@ -180,7 +156,7 @@ impl FlowNetwork {
             .and_then(|x| x.checked_mul(2))
             .ok_or(FlowError::TooLarge)?;
         let mut res = Residual::build(self);
-        let (value, phases) = res.run(source, sink);
+        let value = res.run(source, sink);
         let flows: Vec<i64> = res
             .pos
             .iter()
@@ -191,7 +167,7 @@ impl FlowNetwork {
             value,
             cost,
             flows,
-            phases,
+            #[cfg(test)]
             source,
             residual: res,
         })
@@ -200,44 +176,42 @@ impl FlowNetwork {
 
 /// A solved network: the flow on every arc, and the residual network for cut queries.
 #[derive(Debug, Clone)]
-pub struct FlowSolution {
+pub(crate) struct FlowSolution {
     value: i64,
     cost: i64,
     flows: Vec<i64>,
-    phases: usize,
+    /// For [`FlowSolution::reachable_from_source`], which only the tests ask.
+    #[cfg(test)]
     source: usize,
     residual: Residual,
 }
 
 impl FlowSolution {
     /// The value of the flow (what leaves the source).
-    pub fn value(&self) -> i64 {
+    pub(crate) fn value(&self) -> i64 {
         self.value
     }
 
     /// The total cost of the flow.
-    pub fn cost(&self) -> i64 {
+    pub(crate) fn cost(&self) -> i64 {
         self.cost
     }
 
     /// The flow on one arc. An unknown arc has flow 0.
-    pub fn flow(&self, arc: ArcId) -> i64 {
+    pub(crate) fn flow(&self, arc: ArcId) -> i64 {
         self.flows.get(arc).copied().unwrap_or(0)
     }
 
     /// The flow on every arc, indexed by [`ArcId`].
-    pub fn flows(&self) -> &[i64] {
+    #[cfg(test)]
+    pub(crate) fn flows(&self) -> &[i64] {
         &self.flows
-    }
-
-    /// How many shortest-path (Dijkstra) phases the solve took.
-    pub fn phases(&self) -> usize {
-        self.phases
     }
 
     /// The nodes the source still reaches in the residual network: the source side of a minimum
     /// cut.
-    pub fn reachable_from_source(&self) -> Vec<bool> {
+    #[cfg(test)]
+    pub(crate) fn reachable_from_source(&self) -> Vec<bool> {
         let r = &self.residual;
         let mut seen = vec![false; r.start.len() - 1];
         let mut queue = vec![self.source];
@@ -256,7 +230,7 @@ impl FlowSolution {
 
     /// The nodes that still reach `target` in the residual network, restricted to nodes with
     /// `allowed[node] == true` (pass `None` for all nodes). `target` itself is included.
-    pub fn reaching(&self, target: usize, allowed: Option<&[bool]>) -> Vec<bool> {
+    pub(crate) fn reaching(&self, target: usize, allowed: Option<&[bool]>) -> Vec<bool> {
         let r = &self.residual;
         let n = r.start.len() - 1;
         let mut seen = vec![false; n];
@@ -295,7 +269,10 @@ struct Residual {
 }
 
 impl Residual {
-    #[allow(clippy::needless_range_loop)]
+    #[allow(
+        clippy::needless_range_loop,
+        reason = "arc i indexes five parallel arrays (tail, head, cap, cost, pos)"
+    )]
     fn build(net: &FlowNetwork) -> Self {
         let n = net.nodes;
         let m = net.tail.len();
@@ -339,7 +316,7 @@ impl Residual {
         }
     }
 
-    /// Runs primal-dual to completion; returns the flow value and the number of phases.
+    /// Runs primal-dual to completion; returns the flow value.
     ///
     /// Both searches run **backward from the sink**: in an auto-fill network there are far more
     /// people than vacant seats, and every unused person is one zero-cost arc from the source, so
@@ -349,7 +326,7 @@ impl Residual {
     /// the potentials become `π(v) − min(d(v), D)`; every residual arc keeps a non-negative
     /// reduced cost and the shortest paths get reduced cost zero (the mirror image of the usual
     /// forward update).
-    fn run(&mut self, s: usize, t: usize) -> (i64, usize) {
+    fn run(&mut self, s: usize, t: usize) -> i64 {
         let n = self.start.len() - 1;
         let mut pi = vec![0i64; n];
         let mut dist = vec![INF; n];
@@ -359,11 +336,9 @@ impl Residual {
         let mut queue: VecDeque<u32> = VecDeque::new();
         let mut path: Vec<u32> = Vec::new();
         let mut value = self.zero_cost_greedy(s, t);
-        let mut phases = 0usize;
         loop {
             // Dijkstra to the sink on reduced costs, backward, stopping once the source is
             // settled.
-            phases += 1;
             dist.fill(INF);
             dist[t] = 0;
             heap.clear();
@@ -392,7 +367,7 @@ impl Residual {
             }
             let ds = dist[s];
             if ds >= INF {
-                return (value, phases);
+                return value;
             }
             for (p, &d) in pi.iter_mut().zip(&dist) {
                 *p -= d.min(ds);
@@ -556,6 +531,19 @@ impl Residual {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Two units to the sink: the cheap path carries one (its capacity), the dear one the other.
+    #[test]
+    fn the_cheap_path_is_filled_first() {
+        let mut net = FlowNetwork::new(4);
+        let cheap = net.add_arc(0, 1, 1, 1).unwrap();
+        net.add_arc(0, 2, 1, 5).unwrap();
+        net.add_arc(1, 3, 2, 0).unwrap();
+        net.add_arc(2, 3, 2, 0).unwrap();
+        let solved = net.solve(0, 3).unwrap();
+        assert_eq!((solved.value(), solved.cost()), (2, 6));
+        assert_eq!(solved.flow(cheap), 1);
+    }
 
     #[test]
     fn prefers_the_cheaper_path_when_capacity_allows() {

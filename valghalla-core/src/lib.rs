@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![deny(rustdoc::broken_intra_doc_links)]
+// `pub` means public: an item no host or store implementer can reach is `pub(crate)`.
+#![warn(unreachable_pub)]
 
 pub mod apportion;
 pub mod autofill;
 pub mod collation;
 pub mod cpr;
 pub mod exchange;
-pub mod flow;
+pub(crate) mod flow;
 pub mod ids;
 pub mod jobs;
 pub mod memory;

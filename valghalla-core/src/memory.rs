@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use crate::ids::{MessageId, SeatId};
 use crate::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use crate::store::{
-    AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter, OutboxMessage,
-    Query, Store, StoreError, duplicate_keys,
+    AuditFilter, ChangeSet, DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, Query,
+    Store, StoreError, duplicate_keys,
 };
 
 #[derive(Debug, Default, Clone)]
@@ -87,14 +87,7 @@ impl State {
         for change in &changes.changes {
             let key = change.op.key();
             let current = self.get(&key).map(|v| v.version);
-            let ok = match (change.expect, current) {
-                (Expect::Any, _) => !matches!((&change.op, current), (Op::Touch(_), None)),
-                (Expect::Absent, None) => true,
-                (Expect::Absent, Some(_)) => false,
-                (Expect::Version(v), Some(c)) => v == c,
-                (Expect::Version(_), None) => false,
-            };
-            if !ok {
+            if !change.precondition_holds(current) {
                 return Err(StoreError::conflict(
                     key,
                     format!("expected {:?}, found version {current:?}", change.expect),

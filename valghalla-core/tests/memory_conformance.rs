@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use valghalla_core::memory::MemoryStore;
 use valghalla_core::store::DynStore;
+use valghalla_core::testkit::conformance::Capabilities;
 
 async fn fresh_store() -> DynStore {
     Arc::new(MemoryStore::new())
 }
 
-valghalla_core::conformance_tests!(fresh_store);
+// The memory store keeps the contract and nothing more: it does not enforce references.
+valghalla_core::conformance_tests!(fresh_store, capabilities = Capabilities::CONTRACT);

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use valghalla_core::memory::MemoryStore;
 use valghalla_core::model::{AuditEntry, Record, RecordKey, Versioned};
-use valghalla_core::rules::lifecycle::Answer;
+use valghalla_core::rules::Answer;
 use valghalla_core::store::{
     AuditFilter, ChangeSet, DeliveryUpdate, OutboxFilter, OutboxMessage, Query, Read, Store,
     StoreError,

@@ -19,7 +19,8 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use valghalla::core::model::{LinkKind, SeatState, SlotKey, VacancyFilter};
 use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::{ElectionEdit, FakeRegistry, WorkLocationDraft};
+use valghalla::core::service::{ElectionEdit, WorkLocationDraft};
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::Spec;
 use valghalla::core::{Cpr, MobileNumber};
 use valghalla_portal::{

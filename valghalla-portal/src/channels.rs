@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use valghalla::channels::FileSender;
-use valghalla::core::messages::{Channel, DispatchConfig, Dispatcher};
+use valghalla::core::messages::Channel;
+use valghalla::core::service::{DispatchConfig, Dispatcher};
 
 /// Where messages go.
 #[derive(Debug, Clone, Default)]

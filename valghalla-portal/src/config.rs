@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use valghalla_core::jobs::JobsConfig;
-use valghalla_core::messages::DispatchConfig;
+use valghalla_core::service::DispatchConfig;
 
 /// How the portal behaves, apart from where its data lives.
 #[derive(Debug, Clone)]

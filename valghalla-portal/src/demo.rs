@@ -13,8 +13,9 @@ use valghalla::core::ids::AreaId;
 use valghalla::core::messages::calendar::{CalendarParty, CalendarSource};
 use valghalla::core::model::{Area, LocationScope, Record, SeatState};
 use valghalla::core::rules::access::{Actor, StaffRole};
-use valghalla::core::service::{Config, FakeRegistry};
+use valghalla::core::service::Config;
 use valghalla::core::store::DynStore;
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::{Dataset, Spec};
 use valghalla::core::values::{Email, Name};
 
@@ -136,12 +137,17 @@ pub fn registry(ds: &Dataset) -> Result<FakeRegistry, DemoError> {
     Ok(registry)
 }
 
-/// Loads the dataset into an empty store. Returns whether it did (false: already seeded).
+/// Loads the dataset into `store` if it is empty. Returns whether it did (false: already
+/// seeded).
 ///
-/// The dataset's invitations are made through `svc` (the seats are stored vacant, then each
-/// holder is invited), so each has its message in the outbox and a working link.
-pub async fn seed_if_empty(svc: &Valghalla, ds: &Dataset) -> Result<bool, DemoError> {
-    let store = svc.store();
+/// The dataset's invitations are made through `svc` (the service over `store`: the seats are
+/// stored vacant, then each holder is invited), so each has its message in the outbox and a
+/// working link.
+pub async fn seed_if_empty(
+    store: &DynStore,
+    svc: &Valghalla,
+    ds: &Dataset,
+) -> Result<bool, DemoError> {
     let existing = store
         .get(valghalla::core::model::RecordKey::Municipality)
         .await?;
@@ -317,7 +323,7 @@ pub async fn tenant(
     let ds = korsbaek(today)?;
     let registry = registry(&ds)?;
     let svc = service(store.clone(), registry, public_base_url);
-    seed_if_empty(&svc, &ds).await?;
+    seed_if_empty(&store, &svc, &ds).await?;
     if !is_demo(&store).await? {
         return Err("the database holds a real municipality: the demo login is only available on demo data; embed the portal with your own Authenticator".into());
     }

@@ -2,7 +2,13 @@
 //! test starts the portal in-process on a free port with fresh demo data. Without a
 //! chromedriver they say so on stderr and pass, unless `VALGHALLA_REQUIRE_BROWSER=1`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod support;
 

@@ -3,7 +3,13 @@
 //! message again; shutdown finishes the requests it accepted and the dispatch in progress; and
 //! the binary starts on demo data, delivers, and stops on SIGTERM.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
@@ -20,9 +26,8 @@ use support::get;
 use async_trait::async_trait;
 use axum::http::StatusCode;
 use common::{Browser, Portal, invited_seat, portal_with, test_config};
-use valghalla::core::messages::{
-    Channel, DispatchConfig, Dispatcher, MessageSender, Outgoing, Receipt, SendError,
-};
+use valghalla::core::messages::{Channel, MessageSender, Outgoing, Receipt, SendError};
+use valghalla::core::service::{DispatchConfig, Dispatcher};
 use valghalla::core::store::{DeliveryStatus, OutboxFilter};
 use valghalla_portal::channels::{ChannelConfig, dispatcher};
 use valghalla_portal::scheduler::{Job, run_job};
@@ -53,8 +58,7 @@ fn link_in_files(dir: &Path, seat: &str) -> Option<String> {
 }
 
 async fn pending(p: &Portal) -> usize {
-    p.svc
-        .store()
+    p.store
         .outbox(&OutboxFilter::default())
         .await
         .expect("outbox")
@@ -180,8 +184,7 @@ async fn a_failed_message_is_shown_on_the_drift_page_and_sent_again_when_asked()
     let jobs = test_config().schedule.jobs;
     run_job(&p.tenant, Job::Dispatch, &jobs, Some(&d)).await;
     let outbox = p
-        .svc
-        .store()
+        .store
         .outbox(&OutboxFilter::default())
         .await
         .expect("outbox");
@@ -218,8 +221,7 @@ async fn a_failed_message_is_shown_on_the_drift_page_and_sent_again_when_asked()
     down.store(false, Ordering::SeqCst);
     run_job(&p.tenant, Job::Dispatch, &jobs, Some(&d)).await;
     let after = p
-        .svc
-        .store()
+        .store
         .outbox(&OutboxFilter::default())
         .await
         .expect("outbox");

@@ -2,7 +2,13 @@
 //! number — although CPR numbers travel in the forms of this test. (A test binary of its own:
 //! it installs the process's global subscriber.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]

@@ -2,7 +2,13 @@
 //! server nothing that outlives the request (no stored session, no map entry). Measured as the
 //! resident set size (Linux `/proc/self/status`) after a warm-up and after the 20,000.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]

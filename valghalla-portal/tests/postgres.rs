@@ -3,7 +3,13 @@
 //! other's data. Skipped (loudly) without `VALGHALLA_PG_URL`; with `VALGHALLA_REQUIRE_PG=1` a
 //! skip is a failure.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
@@ -99,7 +105,8 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     let a_store = store(&url, "kommune-a").await;
     let pool = a_store.pool().clone();
     let b_store = PgStore::new(pool.clone(), TenantId::new("kommune-b").expect("id"));
-    let a = demo::tenant(Arc::new(a_store), today, "http://a.test")
+    let a_store: valghalla::core::store::DynStore = Arc::new(a_store);
+    let a = demo::tenant(Arc::clone(&a_store), today, "http://a.test")
         .await
         .expect("a");
     let b = demo::tenant(Arc::new(b_store), today, "http://b.test")
@@ -110,7 +117,13 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     // Data only A has: an area, a participant and a link.
     let svc_a = a.service().clone();
     svc_a
-        .create_area(&admin(), "Kun i A", "")
+        .create_area(
+            &admin(),
+            valghalla::core::service::AreaDraft {
+                name: "Kun i A".into(),
+                description: String::new(),
+            },
+        )
         .await
         .expect("area");
     let (cpr, _, _) = demo::NEW_CITIZENS[0];
@@ -197,11 +210,7 @@ async fn municipalities_chosen_by_host_name_never_reach_each_other() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("Ukendt adresse"));
     // Each tenant's messages link to its own host.
-    let outbox = svc_a
-        .store()
-        .outbox(&Default::default())
-        .await
-        .expect("outbox");
+    let outbox = a_store.outbox(&Default::default()).await.expect("outbox");
     assert!(
         outbox
             .iter()

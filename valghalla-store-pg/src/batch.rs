@@ -11,20 +11,11 @@ use std::fmt::Write as _;
 
 use sqlx::postgres::PgArguments;
 use sqlx::{AssertSqlSafe, Postgres};
-use uuid::Uuid;
 use valghalla_core::model::{Op, RecordKind};
 use valghalla_core::store::{Change, ChangeSet, Expect, Read, StoreError};
 
-use crate::sql::{self, Write};
-use crate::{encode_record, key_uuid, nanos, to_json};
-
-/// A value bound to a parameter.
-pub(crate) enum Arg {
-    Text(String),
-    Uuid(Uuid),
-    OptUuid(Option<Uuid>),
-    Int(i64),
-}
+use crate::rows::{encode_record, key_uuid, nanos, to_json};
+use crate::sql::{self, Arg, Write};
 
 /// A statement being assembled: its SQL and its arguments (`$1` is the tenant).
 pub(crate) struct Statement {

@@ -5,10 +5,19 @@
 //! per batch of reads or per change set, numbering their parameters as it goes: each fragment
 //! has `{}` where its parameters' placeholders go, in order. The other statements are static.
 
+use uuid::Uuid;
 use valghalla_core::model::RecordKind;
 use valghalla_core::store::{Expect, Query, Read, StoreError};
 
-use crate::batch::Arg;
+use crate::rows::{key_uuid, to_json};
+
+/// A value bound to a parameter.
+pub(crate) enum Arg {
+    Text(String),
+    Uuid(Uuid),
+    OptUuid(Option<Uuid>),
+    Int(i64),
+}
 
 /// The table that holds a kind.
 pub(crate) fn table(kind: RecordKind) -> &'static str {
@@ -59,7 +68,7 @@ const SEAT_CONTEXT: [(RecordKind, &str); 5] = [
 /// What a read selects: one or more `SELECT`s, each with the kind of its rows and its conditions
 /// besides the tenant. Every read is answered from an index (see the migrations).
 pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, StoreError> {
-    let uuid = |id: uuid::Uuid| Arg::Uuid(id);
+    let uuid = |id: Uuid| Arg::Uuid(id);
     if let Read::Query(Query::SeatContext(seat)) = read {
         return Ok(SEAT_CONTEXT
             .iter()
@@ -67,7 +76,7 @@ pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, S
             .collect());
     }
     Ok(vec![match read {
-        Read::Get(key) => (key.kind(), vec![("id = {}", uuid(crate::key_uuid(key)))]),
+        Read::Get(key) => (key.kind(), vec![("id = {}", uuid(key_uuid(key)))]),
         Read::Query(query) => match query {
             Query::All(kind) => (*kind, vec![]),
             Query::SeatsOfElection(e) => (
@@ -91,7 +100,7 @@ pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, S
                     ("work_location_id = {}", uuid(slot.work_location.as_uuid())),
                     (
                         "doc -> 'slot' = {}::jsonb",
-                        Arg::Text(crate::to_json("a slot", slot)?),
+                        Arg::Text(to_json("a slot", slot)?),
                     ),
                 ],
             ),

@@ -4,7 +4,13 @@
 //! Without `VALGHALLA_PG_URL` each test prints `SKIPPED` and returns; with
 //! `VALGHALLA_REQUIRE_PG=1` a missing URL fails every test.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod common;
 
@@ -72,4 +78,8 @@ async fn fresh_store() -> Option<DynStore> {
     }))
 }
 
-valghalla_core::conformance_tests!(skippable: fresh_store);
+// Postgres enforces references with foreign keys.
+valghalla_core::conformance_tests!(
+    skippable: fresh_store,
+    capabilities = valghalla_core::testkit::conformance::Capabilities::ENFORCING_REFERENCES
+);

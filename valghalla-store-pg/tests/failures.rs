@@ -1,7 +1,13 @@
 //! Connection failures: a closed port, connections killed while idle and mid-transaction.
 //! The server is never restarted; backends are terminated with `pg_terminate_backend`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod common;
 

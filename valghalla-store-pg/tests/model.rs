@@ -1,7 +1,13 @@
 //! Model-based test: random sequences of change sets applied to a `PgStore` and to the
 //! reference `MemoryStore` give the same outcomes, the same records and the same query answers.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod common;
 

@@ -8,7 +8,7 @@ use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params, params_from_iter};
 use valghalla_core::model::{AuditEntry, Op, Record, RecordKey, RecordKind, Versioned};
 use valghalla_core::store::{
-    AuditFilter, Change, ChangeSet, Decide, DeliveryStatus, DeliveryUpdate, Expect, OutboxFilter,
+    AuditFilter, Change, ChangeSet, Decide, DeliveryStatus, DeliveryUpdate, OutboxFilter,
     OutboxMessage, Query, Read, StoreError, duplicate_keys,
 };
 
@@ -315,14 +315,7 @@ fn write(tx: &Connection, changes: &ChangeSet, known: &Known) -> Result<()> {
             Some(v) => *v,
             None => current_version(tx, &key)?,
         };
-        let ok = match (change.expect, current) {
-            (Expect::Any, _) => !matches!((&change.op, current), (Op::Touch(_), None)),
-            (Expect::Absent, None) => true,
-            (Expect::Absent, Some(_)) => false,
-            (Expect::Version(v), Some(c)) => v == c,
-            (Expect::Version(_), None) => false,
-        };
-        if !ok {
+        if !change.precondition_holds(current) {
             return Err(StoreError::conflict(
                 key,
                 format!("expected {:?}, found version {current:?}", change.expect),

@@ -1,5 +1,5 @@
 //! The shared conformance suite (`valghalla_core::conformance_tests!`), run against a file-backed
-//! and an in-memory `SqliteStore`.
+//! and an in-memory `SqliteStore`. SQLite enforces references with foreign keys.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use valghalla_core::store::DynStore;
+use valghalla_core::testkit::conformance::Capabilities;
 use valghalla_store_sqlite::SqliteStore;
 
 /// A database file in a fresh directory under cargo's `CARGO_TARGET_TMPDIR`. The store outlives
@@ -38,7 +39,10 @@ mod file {
         Arc::new(SqliteStore::open(path).expect("a new database"))
     }
 
-    valghalla_core::conformance_tests!(fresh_store);
+    valghalla_core::conformance_tests!(
+        fresh_store,
+        capabilities = Capabilities::ENFORCING_REFERENCES
+    );
 }
 
 mod memory {
@@ -48,5 +52,8 @@ mod memory {
         Arc::new(SqliteStore::open_in_memory().expect("an in-memory database"))
     }
 
-    valghalla_core::conformance_tests!(fresh_store);
+    valghalla_core::conformance_tests!(
+        fresh_store,
+        capabilities = Capabilities::ENFORCING_REFERENCES
+    );
 }

@@ -22,8 +22,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use valghalla_core::messages::template::{escape_html, html_to_text};
-use valghalla_core::messages::{Channel, MessageSender, Outgoing, Receipt, Recipient, SendError};
+use valghalla_core::messages::{
+    Channel, MessageSender, Outgoing, Receipt, Recipient, SendError, escape_html, html_to_text,
+};
 
 use failure::Failure;
 

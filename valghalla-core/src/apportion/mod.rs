@@ -22,7 +22,6 @@
 //! ```
 
 mod alliances;
-pub mod cli;
 pub mod matrix;
 pub mod staffing;
 

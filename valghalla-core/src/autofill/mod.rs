@@ -5,6 +5,7 @@
 pub mod plan;
 pub mod solver;
 
+pub use crate::flow::FlowError;
 pub use plan::{
     CostModel, CostTerm, FillInput, FillOptions, FillPlan, FillProposal, ProposedAssignment,
     ShortfallSummary, UnfilledExplanation, propose_fill,

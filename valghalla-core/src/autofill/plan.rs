@@ -9,7 +9,7 @@
 //!   ("one task per person per day"). A person who already holds or is invited to a seat that
 //!   starts that (local) day, in any election, gets no person-day for it.
 //! - **Candidates** (arcs), all hard rules:
-//!   - eligibility: [`eligibility::check`] with the election type's rules and the task type's
+//!   - eligibility: the eligibility rules (`rules::eligibility::check`) with the election type's rules and the task type's
 //!     `check_eligibility` (only "alive" when it is off);
 //!   - no double booking: no existing booking overlapping the seat's real time window (this
 //!     catches windows running past midnight and other elections);

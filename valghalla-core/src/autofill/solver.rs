@@ -1,7 +1,7 @@
 //! The domain-free auto-fill solver: fill as many vacant seats as possible, then at least total
 //! cost, and explain every seat left empty.
 //!
-//! The model is a transportation problem solved as a min-cost max-flow (see [`crate::flow`]):
+//! The model is a transportation problem solved as a min-cost max-flow (the crate's own `flow` module):
 //!
 //! ```text
 //! source ──capacity──▶ person-day ──1, cost──▶ seat group ──vacant seats──▶ sink

@@ -3,14 +3,59 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use crate::collation::{danish_cmp, sort_danish_by};
-use crate::ids::{ParticipantId, TeamId};
+use crate::ids::{ParticipantId, SeatId, TeamId};
 use crate::model::{Participant, Seat, SeatStatus, SpecialDiet, Team, WorkLocation};
-use crate::service::ParticipantRow;
 use crate::values::Ore;
 
 use super::Table;
+
+/// One seat with its holder, for participant lists and exports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParticipantRow {
+    /// Seat.
+    pub seat: SeatId,
+    /// Status.
+    pub status: SeatStatus,
+    /// Participant.
+    pub participant: ParticipantId,
+    /// Full name.
+    pub name: String,
+    /// Age on election day.
+    pub age: i32,
+    /// Birth date.
+    pub birth_date: NaiveDate,
+    /// Mobile.
+    pub mobile: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Address (empty when protected).
+    pub address: String,
+    /// Name and address protection.
+    pub protected_address: bool,
+    /// Special diets.
+    pub special_diets: Vec<String>,
+    /// Team.
+    pub team: String,
+    /// Area.
+    pub area: String,
+    /// Work location.
+    pub work_location: String,
+    /// The national afstemningsområde number.
+    pub voting_area: Option<u32>,
+    /// Task type.
+    pub task_type: String,
+    /// Date.
+    pub date: NaiveDate,
+    /// Start (local time, HH:MM).
+    pub start: String,
+    /// End (local time, HH:MM, with "(næste dag)" when it is the next day).
+    pub end: String,
+    /// Payment.
+    pub payment: Option<Ore>,
+}
 
 /// A column of the participant list (*deltagerliste*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -50,9 +50,9 @@ mod read;
 mod write;
 
 pub use export::{
-    ListColumn, NationalRole, PartyStatus, PayrollPerson, PayrollTask, RoleMapping, ValgCentralRow,
-    list_table, participants_table, party_status, party_status_table, payroll, payroll_table,
-    valg_central_rows, valg_central_table,
+    ListColumn, NationalRole, ParticipantRow, PartyStatus, PayrollPerson, PayrollTask, RoleMapping,
+    ValgCentralRow, list_table, participants_table, party_status, party_status_table, payroll,
+    payroll_table, valg_central_rows, valg_central_table,
 };
 pub use import::{
     ImportCatalog, ImportMode, ImportProgress, ImportReport, ParticipantInput, RowError,

@@ -76,7 +76,7 @@ pub struct JobReport {
 /// Whether an invitation reminder is due for `seat` at `now`: the seat is an unanswered
 /// invitation in an active election, the task date is still ahead (local), and at least
 /// `every_days` calendar days have passed since the invitation or the last reminder.
-pub fn invitation_reminder_due(
+pub(crate) fn invitation_reminder_due(
     now: DateTime<Utc>,
     seat: &Seat,
     election: &Election,
@@ -101,7 +101,7 @@ pub fn invitation_reminder_due(
 /// Whether the task reminder is due for `seat` at `now`: the seat is accepted (however — also
 /// through an open link), not yet reminded, its task type sends reminders, its election is
 /// active, and the task date is ahead by at most `days_before` calendar days.
-pub fn task_reminder_due(
+pub(crate) fn task_reminder_due(
     now: DateTime<Utc>,
     seat: &Seat,
     election: &Election,
@@ -124,13 +124,13 @@ pub fn task_reminder_due(
 
 /// Whether an election should be deactivated on `today`: it is active and its working period
 /// is over.
-pub fn deactivation_due(today: NaiveDate, election: &Election) -> bool {
+pub(crate) fn deactivation_due(today: NaiveDate, election: &Election) -> bool {
     election.active && election.working_period().last() < today
 }
 
 /// The participants to re-check against the CPR registry: those holding or invited to a seat of
 /// an active election on `today` or later.
-pub fn resync_candidates(
+pub(crate) fn resync_candidates(
     today: NaiveDate,
     seats: &[Seat],
     elections: &BTreeMap<ElectionId, Election>,
@@ -145,7 +145,7 @@ pub fn resync_candidates(
 
 /// The day a participant was last involved: the end of the working period of the last election
 /// they held or were invited to a seat of (`seats` are theirs), or the day they were created.
-pub fn last_involvement(
+pub(crate) fn last_involvement(
     participant: &Participant,
     seats: &[&Seat],
     elections: &BTreeMap<ElectionId, Election>,
@@ -164,7 +164,7 @@ pub fn last_involvement(
 
 /// Whether the retention job retires `participant` on `today`: no consent to be kept, not
 /// already anonymised, and `after_months` have passed since `last_involvement`.
-pub fn retirement_due(
+pub(crate) fn retirement_due(
     today: NaiveDate,
     participant: &Participant,
     last_involvement: NaiveDate,
@@ -180,12 +180,12 @@ pub fn retirement_due(
 
 /// Whether `p` was anonymised ([`Valghalla::anonymise_participant`](crate::Valghalla::anonymise_participant)
 /// gives a replacement-style number on day 61 and placeholder names).
-pub fn is_anonymised(p: &Participant) -> bool {
+pub(crate) fn is_anonymised(p: &Participant) -> bool {
     p.cpr.reveal().starts_with("61") && p.person.first_name == "Anonymiseret"
 }
 
 /// The instant before which log entries older than `months` are purged.
-pub fn purge_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
+pub(crate) fn purge_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
     now.checked_sub_months(Months::new(months))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }

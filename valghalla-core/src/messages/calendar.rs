@@ -25,7 +25,6 @@ use icalendar::{Attendee, Component, EventLike, EventStatus, PartStat, Property,
 use serde::{Deserialize, Serialize};
 
 use crate::ids::SeatId;
-use crate::model::{Election, Seat, TaskType, WorkLocation};
 use crate::time::TimeWindow;
 use crate::values::{DanishMessage, Email};
 
@@ -52,39 +51,6 @@ pub struct TaskEvent {
     pub description: String,
     /// Where the participant sees the task ("Mine opgaver"), if the host has a public address.
     pub url: Option<String>,
-}
-
-impl TaskEvent {
-    /// The entry for `seat`, from the records it refers to. `sequence` comes from
-    /// [`calendar_sequence`]; `description` is the task type's description as plain text (see
-    /// [`html_to_text`](super::template::html_to_text)).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per record it reads"
-    )]
-    pub fn for_seat(
-        seat: &Seat,
-        task_type: &TaskType,
-        work_location: &WorkLocation,
-        election: &Election,
-        sequence: u32,
-        stamp: DateTime<Utc>,
-        description: String,
-        url: Option<String>,
-    ) -> TaskEvent {
-        TaskEvent {
-            seat: seat.id,
-            sequence,
-            stamp,
-            window: task_type.window.on(seat.slot.date),
-            election: election.title.to_string(),
-            task_type: task_type.title.to_string(),
-            work_location: work_location.title.to_string(),
-            address: work_location.address.to_string(),
-            description,
-            url,
-        }
-    }
 }
 
 /// Why a message carries a calendar file.

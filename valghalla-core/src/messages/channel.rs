@@ -5,7 +5,8 @@
 //! channel is tried first and, if the participant cannot receive it, a configured
 //! [`FallbackOrder`] is walked. The caller then renders the *same* template for the chosen
 //! channel with [`render_as`](super::template::render_as), which applies that channel's
-//! escaping rules.
+//! escaping rules ([`render_for_participant`](super::template::render_for_participant) does
+//! both).
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,17 @@ impl Channel {
     /// plain text (SMS).
     pub const fn is_html(self) -> bool {
         matches!(self, Channel::DigitalPost | Channel::Email)
+    }
+
+    /// The code a delivery on this channel is recorded under
+    /// ([`DeliveryStatus::Sent`](crate::store::DeliveryStatus::Sent)): `digital_post`,
+    /// `email`, `sms`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Channel::DigitalPost => "digital_post",
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
     }
 
     /// The channel's name in Danish, lower case where Danish writes it so.
@@ -255,19 +267,6 @@ pub fn choose_channel(
         })
 }
 
-/// Picks the channel for `template` with [`choose_channel`] and renders it for that channel
-/// with [`render_as`](super::template::render_as) (the template's own escaping rules if it is
-/// its own channel, the fallback channel's otherwise).
-pub fn render_for_participant(
-    template: &super::template::Template,
-    values: &super::template::TokenValues,
-    reachability: &Reachability,
-    order: &FallbackOrder,
-) -> Result<super::template::RenderedMessage, Unreachable> {
-    let choice = choose_channel(template.channel(), reachability, order)?;
-    Ok(super::template::render_as(template, values, choice.channel))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,28 +347,6 @@ mod tests {
         .unwrap_err();
         assert!(err.tried.is_empty());
         assert!(err.to_string().contains("none configured"));
-    }
-
-    #[test]
-    fn fallback_renders_the_same_template_with_the_new_channels_rules() {
-        use crate::messages::template::{Template, TokenValues};
-        let t = Template::parse("T", Channel::DigitalPost, "Hej", "<p>Hej !name</p>").unwrap();
-        let v = TokenValues {
-            name: "Ib & Bo".into(),
-            ..TokenValues::default()
-        };
-        let order = FallbackOrder::default();
-        let dp = render_for_participant(&t, &v, &reach(false, false, false), &order).unwrap();
-        assert_eq!(
-            (dp.channel, dp.body.as_str()),
-            (Channel::DigitalPost, "<p>Hej Ib &amp; Bo</p>")
-        );
-        let sms = render_for_participant(&t, &v, &reach(true, false, true), &order).unwrap();
-        assert_eq!(
-            (sms.channel, sms.body.as_str()),
-            (Channel::Sms, "Hej Ib & Bo")
-        );
-        assert!(render_for_participant(&t, &v, &reach(true, false, false), &order).is_err());
     }
 
     #[test]

@@ -144,7 +144,7 @@ pub const fn default_template_id(kind: MessageKind) -> TemplateId {
 }
 
 /// The kind whose default template has the id `id`, if it is one.
-pub fn default_kind_of(id: TemplateId) -> Option<MessageKind> {
+pub(crate) fn default_kind_of(id: TemplateId) -> Option<MessageKind> {
     MessageKind::ALL
         .into_iter()
         .find(|&k| default_template_id(k) == id)

@@ -1,38 +1,38 @@
 //! Messages to participants: what kinds exist, their templates, rendering and channels.
 //!
-//! * [`template`]: `!token` templates, parsed once and rendered per channel.
-//! * [`defaults`]: the default Danish template for every [`MessageKind`].
-//! * [`library`]: a municipality's templates and the template choice per election.
-//! * [`settings`]: how the library and the election choices are stored.
-//! * [`channel`]: channels and the fallback when a participant cannot receive one.
-//! * [`dispatch`]: the sender port and the dispatcher that drains the outbox.
-//! * [`staleness`]: whether a queued message still holds when it is due (else it is cancelled).
+//! * [`Template`]: `!token` templates, parsed once and rendered per channel ([`render`],
+//!   [`render_as`], [`preview`]).
+//! * [`default_template`]: the default Danish template for every [`MessageKind`].
+//! * [`TemplateLibrary`]: a municipality's templates, and [`ElectionTemplates`], the template
+//!   choice per election; [`CommunicationSettings`], how both are stored.
+//! * [`Channel`]: channels, and [`choose_channel`], the fallback when a participant cannot
+//!   receive one.
+//! * [`MessageSender`]: the port a channel implements to deliver messages (the dispatcher that
+//!   drains the outbox through it is [`crate::service::Dispatcher`]).
+//! * [`calendar`]: calendar files for a participant's task.
 
 use serde::{Deserialize, Serialize};
 
 pub mod calendar;
-pub mod channel;
-pub mod defaults;
-pub mod dispatch;
-pub mod library;
-pub mod settings;
-pub mod staleness;
-pub mod template;
+pub(crate) mod channel;
+pub(crate) mod defaults;
+pub(crate) mod library;
+pub(crate) mod sender;
+pub(crate) mod settings;
+pub(crate) mod template;
 
 pub use channel::{
     Channel, ChannelChoice, FallbackOrder, FallbackOrderError, Reachability, Unreachable,
-    choose_channel, render_for_participant,
+    choose_channel,
 };
 pub use defaults::{default_template, default_template_id};
-pub use dispatch::{
-    Attachment, DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition,
-    MessageSender, Outgoing, Receipt, Recipient, RecordingSender, SendError,
-};
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
+pub use sender::{Attachment, MessageSender, Outgoing, Receipt, Recipient, SendError};
 pub use settings::CommunicationSettings;
 pub use template::{
     RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,
-    TokenValues, UnknownToken, preview, render, render_as,
+    TokenValues, UnknownToken, escape_html, html_to_text, preview, render, render_as,
+    render_for_participant,
 };
 
 /// Every kind of message the seat lifecycle and the jobs produce.

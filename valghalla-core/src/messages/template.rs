@@ -26,9 +26,11 @@
 //! (in the description, or in the body of an HTML template sent by SMS as a fallback) is reduced
 //! to text.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
-use super::channel::Channel;
+use super::channel::{Channel, FallbackOrder, Reachability, Unreachable, choose_channel};
 use crate::values::{DanishMessage, FieldError, Name};
 
 /// A placeholder that rendering replaces with a value from [`TokenValues`].
@@ -535,6 +537,37 @@ pub struct TokenValues {
 }
 
 impl TokenValues {
+    /// The values in a message's snapshotted facts (token name without `!` → value); missing
+    /// ones are empty.
+    pub fn from_facts(facts: &BTreeMap<String, String>) -> TokenValues {
+        let mut v = TokenValues::default();
+        for token in Token::ALL {
+            let Some(value) = facts.get(token.name()) else {
+                continue;
+            };
+            let slot = match token {
+                Token::Name => &mut v.name,
+                Token::Election => &mut v.election,
+                Token::WorkLocation => &mut v.work_location,
+                Token::WorkLocationAddress => &mut v.work_location_address,
+                Token::TaskType => &mut v.task_type,
+                Token::TaskTypeDescription => &mut v.task_type_description,
+                Token::TaskDate => &mut v.task_date,
+                Token::TaskStart => &mut v.task_start,
+                Token::TaskEnd => &mut v.task_end,
+                Token::Payment => &mut v.payment,
+                Token::Days => &mut v.days,
+                Token::Municipality => &mut v.municipality,
+                Token::Invitation => &mut v.invitation,
+                Token::Contact => &mut v.contact,
+                Token::ExternalWeb => &mut v.external_web,
+                Token::Team => &mut v.team,
+            };
+            slot.clone_from(value);
+        }
+        v
+    }
+
     /// The value for `token`.
     pub fn get(&self, token: Token) -> &str {
         match token {
@@ -620,6 +653,19 @@ pub fn render_as(template: &Template, values: &TokenValues, channel: Channel) ->
         body,
         channel,
     }
+}
+
+/// Picks the channel for `template` with [`choose_channel`] and renders it for that channel
+/// with [`render_as`] (the template's own escaping rules if it is its own channel, the fallback
+/// channel's otherwise).
+pub fn render_for_participant(
+    template: &Template,
+    values: &TokenValues,
+    reachability: &Reachability,
+    order: &FallbackOrder,
+) -> Result<RenderedMessage, Unreachable> {
+    let choice = choose_channel(template.channel(), reachability, order)?;
+    Ok(render_as(template, values, choice.channel))
 }
 
 fn render_subject(segments: &[Segment], values: &TokenValues) -> String {
@@ -860,6 +906,49 @@ fn tidy_text(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn facts_become_token_values() {
+        let facts: BTreeMap<String, String> = [
+            ("name".to_owned(), "Ib".to_owned()),
+            ("work_location".to_owned(), "Skolen".to_owned()),
+            ("unknown".to_owned(), "x".to_owned()),
+        ]
+        .into();
+        let v = TokenValues::from_facts(&facts);
+        assert_eq!(v.name, "Ib");
+        assert_eq!(v.work_location, "Skolen");
+        assert_eq!(v.team, "");
+    }
+
+    fn reachable(exempt: bool, email: bool, mobile: bool) -> Reachability {
+        Reachability {
+            exempt_from_digital_post: exempt,
+            has_email: email,
+            has_mobile: mobile,
+        }
+    }
+
+    #[test]
+    fn fallback_renders_the_same_template_with_the_new_channels_rules() {
+        let t = Template::parse("T", Channel::DigitalPost, "Hej", "<p>Hej !name</p>").unwrap();
+        let v = TokenValues {
+            name: "Ib & Bo".into(),
+            ..TokenValues::default()
+        };
+        let order = FallbackOrder::default();
+        let dp = render_for_participant(&t, &v, &reachable(false, false, false), &order).unwrap();
+        assert_eq!(
+            (dp.channel, dp.body.as_str()),
+            (Channel::DigitalPost, "<p>Hej Ib &amp; Bo</p>")
+        );
+        let sms = render_for_participant(&t, &v, &reachable(true, false, true), &order).unwrap();
+        assert_eq!(
+            (sms.channel, sms.body.as_str()),
+            (Channel::Sms, "Hej Ib & Bo")
+        );
+        assert!(render_for_participant(&t, &v, &reachable(true, false, false), &order).is_err());
+    }
 
     fn body(channel: Channel, body: &str) -> Template {
         Template::parse("Test", channel, "Emne", body).unwrap()

@@ -12,7 +12,9 @@ mod participant;
 mod record;
 mod seat;
 
-pub use audit::{AuditAction, AuditEntry};
+pub use audit::{
+    ActorLabel, AuditAction, AuditEntry, AuditFormatError, AuditSubject, Exported, Imported,
+};
 pub use election::{
     DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
     MAX_LOCK_PERIOD_DAYS, MAX_WORKING_PERIOD_DAYS, PLAUSIBLE_YEARS, shift_date,

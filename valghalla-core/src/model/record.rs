@@ -89,6 +89,23 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// Every kind.
+    pub const ALL: [RecordKind; 13] = [
+        RecordKind::Municipality,
+        RecordKind::Area,
+        RecordKind::WorkLocation,
+        RecordKind::TaskType,
+        RecordKind::Team,
+        RecordKind::SpecialDiet,
+        RecordKind::ElectionType,
+        RecordKind::Election,
+        RecordKind::Seat,
+        RecordKind::Participant,
+        RecordKind::Rejection,
+        RecordKind::Link,
+        RecordKind::Communication,
+    ];
+
     /// A stable lower-case name (`work_location`, …), used as a table name by stores.
     pub fn name(self) -> &'static str {
         match self {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ParticipantId, TeamId, WorkLocationId};
-use crate::model::LocationScope;
+use crate::model::{ActorLabel, LocationScope};
 use crate::rules::{Refused, Violation};
 
 /// A staff member's role in the secretariat.
@@ -52,13 +52,13 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// How the audit log names the actor (never a CPR number).
-    pub fn label(&self) -> String {
+    /// How the audit log and a denial name the actor (never a CPR number).
+    pub fn label(&self) -> ActorLabel {
         match self {
-            Actor::Secretariat { user, .. } => format!("staff:{user}"),
-            Actor::Person(p) => format!("participant:{}", p.participant),
-            Actor::Anonymous => "anonymous".into(),
-            Actor::System { job } => format!("job:{job}"),
+            Actor::Secretariat { user, .. } => ActorLabel::Staff { user: user.clone() },
+            Actor::Person(p) => ActorLabel::Participant(p.participant),
+            Actor::Anonymous => ActorLabel::Anonymous,
+            Actor::System { job } => ActorLabel::Job { name: job.clone() },
         }
     }
 }
@@ -92,6 +92,9 @@ pub enum Permission {
         /// The location.
         work_location: WorkLocationId,
     },
+    /// Act as a logged-in participant: answer, withdraw from or take a seat, or join a team,
+    /// as oneself. Only a person may; the permission for the seat itself follows.
+    ActAsParticipant,
     /// Accept, decline or withdraw from a seat as the participant it concerns.
     AnswerOwnSeat {
         /// The participant concerned.
@@ -176,8 +179,8 @@ pub enum Permission {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{actor} may not {permission:?}")]
 pub struct Denied {
-    /// The actor's label.
-    pub actor: String,
+    /// The actor.
+    pub actor: ActorLabel,
     /// What they tried.
     pub permission: Permission,
 }
@@ -224,7 +227,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             ..
         } => !matches!(
             permission,
-            P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
+            P::ActAsParticipant | P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
         ),
         Actor::Secretariat {
             role: StaffRole::Reader,
@@ -240,7 +243,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadAuditLog
         ),
         Actor::Person(p) => match permission {
-            P::ReadMasterData => true,
+            P::ReadMasterData | P::ActAsParticipant => true,
             P::AnswerOwnSeat { participant }
             | P::TakeVacantSeat { participant }
             | P::EditParticipant { participant }
@@ -372,6 +375,7 @@ mod tests {
             Just(Permission::CreateParticipant),
             Just(Permission::ReadAuditLog),
             Just(Permission::ExportLists),
+            Just(Permission::ActAsParticipant),
             (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::ReadTeamSeats {
                 team,
                 work_location
@@ -422,7 +426,7 @@ mod tests {
             })
         };
         match perm {
-            Permission::ReadMasterData => true,
+            Permission::ReadMasterData | Permission::ActAsParticipant => true,
             Permission::ReadTeamSeats {
                 team,
                 work_location,
@@ -511,7 +515,7 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(denied.actor.starts_with("participant:"));
+        assert!(denied.actor.to_string().starts_with("participant:"));
         assert!(authorize(&actor, &Permission::ReadFullCpr).is_err());
         assert!(authorize(&actor, &Permission::ReadOverview).is_err());
     }

@@ -31,7 +31,7 @@ impl Booking {
 }
 
 /// Every existing booking (other than `seat` itself) that overlaps `window`.
-pub fn conflicts(seat: SeatId, window: &TimeWindow, bookings: &[Booking]) -> Vec<Violation> {
+pub(crate) fn conflicts(seat: SeatId, window: &TimeWindow, bookings: &[Booking]) -> Vec<Violation> {
     bookings
         .iter()
         .filter(|b| b.seat != seat && b.window.overlaps(window))
@@ -45,7 +45,7 @@ pub fn conflicts(seat: SeatId, window: &TimeWindow, bookings: &[Booking]) -> Vec
 
 /// Two seats of one participant whose times would overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Overlap {
+pub(crate) struct Overlap {
     /// The participant.
     pub participant: ParticipantId,
     /// Their two seats: the first of the changed task type.
@@ -55,7 +55,7 @@ pub struct Overlap {
 /// The double bookings that giving task type `changed` the daily window `window` would create.
 /// `held` are the invited or accepted seats of everyone holding a seat of `changed` (in every
 /// election), each with its task type; a pair is reported once.
-pub fn overlaps_after_window_change(
+pub(crate) fn overlaps_after_window_change(
     changed: TaskTypeId,
     window: DailyWindow,
     held: &[(&Seat, &TaskType)],

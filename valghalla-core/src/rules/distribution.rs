@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{SeatId, TeamId};
 use crate::model::{
-    AuditAction, Election, Op, Record, RecordKey, Seat, SeatState, SlotKey, WorkLocation,
+    AuditAction, AuditSubject, Election, Op, Record, RecordKey, Seat, SeatState, SlotKey,
+    WorkLocation,
 };
 use crate::rules::{Ctx, Decision, Refused, Violation};
 
@@ -30,7 +31,7 @@ pub struct DistributionReport {
 }
 
 /// Checks that a slot fits its election and work location.
-pub fn check_slot(
+pub(crate) fn check_slot(
     election: &Election,
     location: &WorkLocation,
     slot: &SlotKey,
@@ -60,7 +61,7 @@ pub fn check_slot(
 }
 
 /// Sets the number of seats in `slot` to `desired`. `current` are the slot's seats.
-pub fn set_seat_count(
+pub(crate) fn set_seat_count(
     ctx: &Ctx,
     election: &Election,
     location: &WorkLocation,
@@ -101,11 +102,12 @@ pub fn set_seat_count(
     }
     let audit = ctx.audit(
         AuditAction::Edit,
-        "slot",
-        format!(
-            "{}/{}/{}/{}",
-            location.id, slot.date, slot.team, slot.task_type
-        ),
+        AuditSubject::Slot {
+            work_location: location.id,
+            date: slot.date,
+            team: slot.team,
+            task_type: slot.task_type,
+        },
         None,
         Some(election.id),
         format!(
@@ -125,7 +127,7 @@ pub fn set_seat_count(
 
 /// T13: moves up to `count` vacant seats of a slot to another team at the same location.
 /// Returns the decision and how many seats moved.
-pub fn move_vacant(
+pub(crate) fn move_vacant(
     ctx: &Ctx,
     election: &Election,
     location: &WorkLocation,
@@ -156,8 +158,7 @@ pub fn move_vacant(
     }
     let audit = ctx.audit(
         AuditAction::Edit,
-        "work_location",
-        location.id,
+        RecordKey::WorkLocation(location.id),
         None,
         Some(election.id),
         format!(
@@ -177,7 +178,7 @@ pub fn move_vacant(
 
 /// When a work location stops using some teams or task types: the vacant seats that go with
 /// them, and the taken seats that block the change.
-pub fn seats_affected_by_location_edit<'a>(
+pub(crate) fn seats_affected_by_location_edit<'a>(
     new: &WorkLocation,
     seats_at_location: &'a [Seat],
 ) -> (Vec<SeatId>, Vec<&'a Seat>) {

@@ -174,7 +174,7 @@ impl RuleFailure {
 
 /// Everything the eligibility rules look at.
 #[derive(Debug, Clone, Copy)]
-pub struct EligibilityInput<'a> {
+pub(crate) struct EligibilityInput<'a> {
     /// The person's registry data.
     pub person: &'a PersonRecord,
     /// The election type's rules.
@@ -190,7 +190,7 @@ pub struct EligibilityInput<'a> {
 }
 
 /// Checks one rule on its own.
-pub fn check_rule(rule: RuleId, input: &EligibilityInput<'_>) -> Option<RuleFailure> {
+pub(crate) fn check_rule(rule: RuleId, input: &EligibilityInput<'_>) -> Option<RuleFailure> {
     let p = input.person;
     let fail = |compared| Some(RuleFailure { rule, compared });
     match rule {
@@ -266,7 +266,7 @@ pub fn check_rule(rule: RuleId, input: &EligibilityInput<'_>) -> Option<RuleFail
 
 /// The rules that apply: always "alive"; the election type's rules unless the task type skips
 /// them.
-pub fn applicable_rules(input: &EligibilityInput<'_>) -> Vec<RuleId> {
+pub(crate) fn applicable_rules(input: &EligibilityInput<'_>) -> Vec<RuleId> {
     let mut rules = vec![RuleId::Alive];
     if input.task_checks_rules {
         rules.extend(input.rules.iter().map(|r| RuleId::Rule(*r)));
@@ -275,7 +275,7 @@ pub fn applicable_rules(input: &EligibilityInput<'_>) -> Vec<RuleId> {
 }
 
 /// Checks every applicable rule and returns every failure (empty: eligible).
-pub fn check(input: &EligibilityInput<'_>) -> Vec<RuleFailure> {
+pub(crate) fn check(input: &EligibilityInput<'_>) -> Vec<RuleFailure> {
     applicable_rules(input)
         .into_iter()
         .filter_map(|rule| check_rule(rule, input))

@@ -10,6 +10,10 @@
 //!     │  decline (T7), on behalf (T6), withdraw (T8), remove (T9),         │
 //!     └──────── re-validation (T10), participant deleted (T11), team removal (T12)
 //! ```
+//!
+//! Every route onto a seat — answering an invitation (T3, or T5 on the participant's behalf),
+//! signing up through a link or a vacancy list (T4), placement by a party secretary — is one
+//! rule, [`occupy`], whose documentation holds the table of each route's checks.
 
 use chrono::NaiveDate;
 
@@ -28,7 +32,7 @@ use crate::values::MunicipalityCode;
 
 /// The facts about a seat a transition needs.
 #[derive(Debug, Clone, Copy)]
-pub struct SeatFacts<'a> {
+pub(crate) struct SeatFacts<'a> {
     /// The seat as stored.
     pub seat: &'a Seat,
     /// Its election.
@@ -45,16 +49,16 @@ pub struct SeatFacts<'a> {
 
 /// The facts about a participant a transition needs.
 #[derive(Debug, Clone, Copy)]
-pub struct PersonFacts<'a> {
+pub(crate) struct PersonFacts<'a> {
     /// The participant.
     pub participant: &'a Participant,
     /// Every seat they hold or are invited to, in any election.
     pub bookings: &'a [Booking],
 }
 
-/// How someone reaches a vacant seat without an invitation (T4).
+/// How someone signs up for a vacant seat without an invitation (T4, [`Route::SignUp`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenAccess {
+pub(crate) enum OpenAccess {
     /// Through a team's vacancy overview or a vacancy link: only open task types, unless the
     /// link explicitly includes trusted ones.
     Vacancies {
@@ -153,8 +157,7 @@ fn seat_audit(
 ) -> crate::model::AuditEntry {
     ctx.audit(
         AuditAction::SeatChange,
-        "seat",
-        seat.id,
+        RecordKey::Seat(seat.id),
         Some(participant),
         Some(seat.slot.election),
         format!("{what} (seat {}, participant {participant})", seat.id),
@@ -179,7 +182,7 @@ fn rejection(
 
 /// T1: the secretariat invites a participant to a vacant seat. The participant joins the seat's
 /// team if not already a member.
-pub fn invite(
+pub(crate) fn invite(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -220,46 +223,126 @@ fn join_team_or_touch(p: &Participant, team: TeamId) -> Op {
     }
 }
 
-/// T3: the participant accepts an invitation, by the code in the link (`Some`) or from their
-/// own task list (`None`). Eligibility and double booking are checked again: the registry data
-/// or other bookings may have changed since the invitation.
-pub fn accept_invitation(
+/// How a participant comes onto a seat. Every route ends with the seat accepted by them; the
+/// checks differ (see [`occupy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route<'a> {
+    /// T3: the participant answers their invitation, with the code in the link (`Some`) or
+    /// from their own task list (`None`).
+    Invitation {
+        /// The invitation code the participant gave, if they came through the link.
+        token: Option<&'a InvitationToken>,
+    },
+    /// T5: the secretariat accepts the invitation on the participant's behalf (after a phone
+    /// call, say).
+    OnBehalf,
+    /// T4: the participant signs up for a vacant seat through a link or their team's vacancy
+    /// list, without an invitation.
+    SignUp(OpenAccess),
+    /// A team responsible (party secretary) places a member of their team directly (whether
+    /// they may act at the seat's location is the access policy's job).
+    Placement,
+}
+
+/// The one rule for every route onto a seat: the seat becomes accepted by `person`, who gets a
+/// registration confirmation, or the command is refused with every violation.
+///
+/// What each route checks (✓ refused when it fails, — not checked):
+///
+/// | Check                                   | Invitation (T3) | On behalf (T5)  | Sign-up (T4)       | Placement |
+/// |-----------------------------------------|-----------------|-----------------|--------------------|-----------|
+/// | the election is active                  | ✓               | —               | ✓                  | ✓         |
+/// | the seat's state                        | invited to them¹ | theirs²         | vacant             | vacant    |
+/// | a member of the seat's team             | —³              | —³              | ✓                  | ✓         |
+/// | trusted task types (valgstyrer)         | allowed         | allowed         | only if the route offers them⁴ | allowed⁵ |
+/// | the task has not taken place            | ✓               | —               | ✓                  | ✓         |
+/// | the slot fits its election and location | ✓               | ✓               | ✓                  | ✓         |
+/// | eligibility (the election type's rules) | ✓               | ✓               | ✓                  | ✓         |
+/// | no double booking                       | ✓               | ✓               | ✓                  | ✓         |
+///
+/// 1. `not-invited` unless the seat holds an invitation for them; `wrong-invitation-token`
+///    when the code from the link is not the invitation's (an old or forged link).
+/// 2. `not-your-seat` alone unless they hold the seat; a seat they have already accepted is
+///    accepted again by nothing (the decision is empty).
+/// 3. The invitation made them a member of the seat's team.
+/// 4. A seat link offers its one seat; a vacancy list or link offers open task types only,
+///    unless the link includes trusted ones (`trusted-task`). Which links may offer trusted
+///    task types is [`links::may_offer_trusted`](super::links::may_offer_trusted).
+/// 5. Placing known members as valgstyrere is what party secretaries do; only the open routes
+///    keep trusted seats from the public.
+///
+/// The registry data and the person's other bookings may have changed since an invitation, so
+/// eligibility and double booking are checked again on every route.
+pub(crate) fn occupy(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
-    token: Option<&InvitationToken>,
+    route: Route<'_>,
 ) -> Result<Decision, Refused> {
     let p = person.participant;
+    let state = &seat.seat.state;
+    let slot = &seat.seat.slot;
+    if route == Route::OnBehalf {
+        if state.participant() != Some(p.id) {
+            return Err(Refused::one(Violation::NotYourSeat));
+        }
+        if matches!(state, SeatState::Accepted { .. }) {
+            return Ok(Decision::default());
+        }
+    }
     let mut v = Vec::new();
-    if !seat.election.active {
+    if route != Route::OnBehalf && !seat.election.active {
         v.push(Violation::ElectionInactive);
     }
-    match &seat.seat.state {
-        SeatState::Invited {
-            participant,
-            token: t,
-            ..
-        } if *participant == p.id => {
-            if token.is_some_and(|given| given != t) {
-                v.push(Violation::WrongInvitationToken);
+    match route {
+        Route::Invitation { token } => match state {
+            SeatState::Invited {
+                participant,
+                token: t,
+                ..
+            } if *participant == p.id => {
+                if token.is_some_and(|given| given != t) {
+                    v.push(Violation::WrongInvitationToken);
+                }
+            }
+            _ => v.push(Violation::NotInvited),
+        },
+        Route::OnBehalf => {}
+        Route::SignUp(_) | Route::Placement => {
+            if *state != SeatState::Vacant {
+                v.push(Violation::SeatNotVacant);
+            }
+            if !p.teams.contains(&slot.team) {
+                v.push(Violation::NotTeamMember { team: slot.team });
             }
         }
-        _ => v.push(Violation::NotInvited),
     }
-    if seat.seat.slot.date < ctx.today() {
-        v.push(Violation::TaskInThePast {
-            date: seat.seat.slot.date,
-        });
+    if let Route::SignUp(access) = route {
+        let trusted_allowed = match access {
+            OpenAccess::Vacancies { include_trusted } => include_trusted,
+            OpenAccess::SeatLink => true,
+        };
+        if seat.task_type.trust == Trust::Trusted && !trusted_allowed {
+            v.push(Violation::TrustedTask {
+                task_type: seat.task_type.id,
+            });
+        }
+    }
+    if route != Route::OnBehalf && slot.date < ctx.today() {
+        v.push(Violation::TaskInThePast { date: slot.date });
     }
     v.extend(placement_violations(seat, person));
     Refused::check(v)?;
-    Ok(accepted(
-        ctx,
-        seat.seat,
-        p,
-        AcceptedVia::Invitation,
-        "accepted the invitation",
-    ))
+    let (via, what) = match route {
+        Route::Invitation { .. } => (AcceptedVia::Invitation, "accepted the invitation"),
+        Route::OnBehalf => (AcceptedVia::OnBehalf, "accepted on behalf"),
+        Route::SignUp(_) => (AcceptedVia::OpenLink, "took a vacant seat"),
+        Route::Placement => (
+            AcceptedVia::PlacedByTeamResponsible,
+            "placed by team responsible",
+        ),
+    };
+    Ok(accepted(ctx, seat.seat, p, via, what))
 }
 
 fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &str) -> Decision {
@@ -281,138 +364,36 @@ fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &st
     }
 }
 
-/// T4: a participant takes a vacant seat through an open link or their team's vacancy list.
-/// They must be a member of the seat's team (the service joins them first when they came
-/// through a team link) and, unless the route allows it, the task type must be open.
-pub fn take_vacant(
-    ctx: &Ctx,
-    seat: &SeatFacts<'_>,
-    person: &PersonFacts<'_>,
-    access: OpenAccess,
-) -> Result<Decision, Refused> {
-    let p = person.participant;
-    let mut v = Vec::new();
-    if !seat.election.active {
-        v.push(Violation::ElectionInactive);
-    }
-    if seat.seat.state != SeatState::Vacant {
-        v.push(Violation::SeatNotVacant);
-    }
-    if !p.teams.contains(&seat.seat.slot.team) {
-        v.push(Violation::NotTeamMember {
-            team: seat.seat.slot.team,
-        });
-    }
-    let trusted_allowed = match access {
-        OpenAccess::Vacancies { include_trusted } => include_trusted,
-        OpenAccess::SeatLink => true,
-    };
-    if seat.task_type.trust == Trust::Trusted && !trusted_allowed {
-        v.push(Violation::TrustedTask {
-            task_type: seat.task_type.id,
-        });
-    }
-    if seat.seat.slot.date < ctx.today() {
-        v.push(Violation::TaskInThePast {
-            date: seat.seat.slot.date,
-        });
-    }
-    v.extend(placement_violations(seat, person));
-    Refused::check(v)?;
-    Ok(accepted(
-        ctx,
-        seat.seat,
-        p,
-        AcceptedVia::OpenLink,
-        "took a vacant seat",
-    ))
-}
-
-/// A team responsible places a member of their team directly into a vacant seat of the team
-/// (whether the responsible may act at that location is the access policy's job).
-///
-/// Of the checks of the other routes onto a seat it applies: the election must be **active**
-/// (`election-inactive`: team responsibles work in active elections, as the team views show
-/// only those), the task must **not have taken place** (`task-in-the-past`), the seat must be
-/// vacant and the person a member of the seat's team, and the checks every route shares
-/// (the slot fits the election and location, eligibility, double booking). **Trusted task
-/// types are allowed**: placing known members as valgstyrere is what party secretaries do;
-/// only the open routes (links, vacancy lists) keep trusted seats from the public.
-pub fn place_member(
-    ctx: &Ctx,
-    seat: &SeatFacts<'_>,
-    person: &PersonFacts<'_>,
-) -> Result<Decision, Refused> {
-    let p = person.participant;
-    let mut v = Vec::new();
-    if !seat.election.active {
-        v.push(Violation::ElectionInactive);
-    }
-    if seat.seat.state != SeatState::Vacant {
-        v.push(Violation::SeatNotVacant);
-    }
-    if !p.teams.contains(&seat.seat.slot.team) {
-        v.push(Violation::NotTeamMember {
-            team: seat.seat.slot.team,
-        });
-    }
-    if seat.seat.slot.date < ctx.today() {
-        v.push(Violation::TaskInThePast {
-            date: seat.seat.slot.date,
-        });
-    }
-    v.extend(placement_violations(seat, person));
-    Refused::check(v)?;
-    Ok(accepted(
-        ctx,
-        seat.seat,
-        p,
-        AcceptedVia::PlacedByTeamResponsible,
-        "placed by team responsible",
-    ))
-}
-
 /// T5 and T6: the secretariat answers on a participant's behalf (after a phone call, say).
-/// Accepting checks eligibility and double booking like any other acceptance; declining records
-/// a rejection.
-pub fn answer_on_behalf(
+/// Accepting is the [`Route::OnBehalf`] onto the seat ([`occupy`]); declining vacates it and
+/// records a rejection.
+pub(crate) fn answer_on_behalf(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
     answer: Answer,
 ) -> Result<Decision, Refused> {
     let p = person.participant;
-    let holder = seat.seat.state.participant();
-    if holder != Some(p.id) {
-        return Err(Refused::one(Violation::NotYourSeat));
-    }
     match answer {
-        Answer::Accept => {
-            if matches!(seat.seat.state, SeatState::Accepted { .. }) {
-                return Ok(Decision::default());
+        Answer::Accept => occupy(ctx, seat, person, Route::OnBehalf),
+        Answer::Decline => {
+            if seat.seat.state.participant() != Some(p.id) {
+                return Err(Refused::one(Violation::NotYourSeat));
             }
-            Refused::check(placement_violations(seat, person))?;
-            Ok(accepted(
-                ctx,
-                seat.seat,
-                p,
-                AcceptedVia::OnBehalf,
-                "accepted on behalf",
-            ))
+            Ok(Decision {
+                ops: vec![
+                    put_seat(seat.seat, SeatState::Vacant),
+                    rejection(ctx, seat.seat, p.id, RejectionKind::DeclinedOnBehalf),
+                ],
+                messages: vec![],
+                audit: vec![seat_audit(ctx, seat.seat, p.id, "declined on behalf")],
+            })
         }
-        Answer::Decline => Ok(Decision {
-            ops: vec![
-                put_seat(seat.seat, SeatState::Vacant),
-                rejection(ctx, seat.seat, p.id, RejectionKind::DeclinedOnBehalf),
-            ],
-            messages: vec![],
-            audit: vec![seat_audit(ctx, seat.seat, p.id, "declined on behalf")],
-        }),
     }
 }
 
 /// T7: the participant declines an invitation (with the link's code, or from their task list).
-pub fn decline(
+pub(crate) fn decline(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -443,13 +424,21 @@ pub fn decline(
 
 /// Whether the lock period forbids withdrawing from a task on `task_date` today, and if so the
 /// last day it was allowed.
-pub fn lock(election: &Election, task_date: NaiveDate, today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn lock(
+    election: &Election,
+    task_date: NaiveDate,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let last_day = election.last_day_to_withdraw(task_date);
     (today > last_day).then_some(last_day)
 }
 
 /// A seat as a refusal names it: task type, location and its window on the seat's date.
-pub fn seat_label(seat: &Seat, task_type: &TaskType, work_location: &WorkLocation) -> SeatLabel {
+pub(crate) fn seat_label(
+    seat: &Seat,
+    task_type: &TaskType,
+    work_location: &WorkLocation,
+) -> SeatLabel {
     SeatLabel {
         seat: seat.id,
         task_type: task_type.title.to_string(),
@@ -460,7 +449,7 @@ pub fn seat_label(seat: &Seat, task_type: &TaskType, work_location: &WorkLocatio
 
 /// A seat a participant holds or is invited to, with what the lock period and a refusal need.
 #[derive(Debug, Clone, Copy)]
-pub struct HeldSeat<'a> {
+pub(crate) struct HeldSeat<'a> {
     /// The seat.
     pub seat: &'a Seat,
     /// Its election (for the lock period).
@@ -475,7 +464,7 @@ pub struct HeldSeat<'a> {
 /// one who withdraws: refused with [`Violation::Locked`] for every accepted seat that has not
 /// yet taken place and whose lock period has started, naming each. (Deleting by the
 /// secretariat is not bound; see [`delete_participant`].)
-pub fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refused> {
+pub(crate) fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refused> {
     let today = ctx.today();
     let violations = held
         .iter()
@@ -492,7 +481,7 @@ pub fn check_own_deletion(ctx: &Ctx, held: &[HeldSeat<'_>]) -> Result<(), Refuse
 
 /// T8: the participant withdraws (*afmelder*) from a seat they hold or are invited to. Refused
 /// inside the lock period, with the last day it was possible.
-pub fn withdraw(
+pub(crate) fn withdraw(
     ctx: &Ctx,
     seat: &SeatFacts<'_>,
     person: &PersonFacts<'_>,
@@ -519,7 +508,7 @@ pub fn withdraw(
 
 /// T9: the secretariat removes a participant from a seat. An accepted participant is told they
 /// were removed; an invited one that the invitation was withdrawn. No rejection is recorded.
-pub fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     vacate(
         ctx,
         seat,
@@ -549,7 +538,7 @@ fn vacate(
 /// T10: re-validation found the participant no longer eligible for the seat. Accepted
 /// participants get the "removed after re-validation" message; invited ones are told the
 /// invitation was withdrawn (the reference says nothing to them).
-pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+pub(crate) fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     vacate(
         ctx,
         seat,
@@ -563,7 +552,7 @@ pub fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Ref
 /// their recipient is deleted in the same change and could never be reached. Their rejections
 /// are deleted with them. (The caller removes them as responsible, and checks
 /// [`check_own_deletion`] when they delete themselves.)
-pub fn delete_participant(
+pub(crate) fn delete_participant(
     ctx: &Ctx,
     participant: &Participant,
     seats: &[Seat],
@@ -596,8 +585,7 @@ pub fn delete_participant(
         .push(Op::Delete(RecordKey::Participant(participant.id)));
     d.audit.push(ctx.audit(
         AuditAction::Delete,
-        "participant",
-        participant.id,
+        RecordKey::Participant(participant.id),
         Some(participant.id),
         None,
         format!(
@@ -612,7 +600,7 @@ pub fn delete_participant(
 /// accepted seat of this team that already took place. Every seat of the team they hold is
 /// vacated with a message and (if they stay in other teams) a rejection; if this was their only
 /// team the participant is deleted entirely.
-pub fn remove_from_team(
+pub(crate) fn remove_from_team(
     ctx: &Ctx,
     team: TeamId,
     participant: &Participant,
@@ -656,8 +644,7 @@ pub fn remove_from_team(
     d.ops.push(Op::Put(Record::Participant(left)));
     d.audit.push(ctx.audit(
         AuditAction::Edit,
-        "team",
-        team,
+        RecordKey::Team(team),
         Some(participant.id),
         None,
         format!("participant {} removed from team {team}", participant.id),

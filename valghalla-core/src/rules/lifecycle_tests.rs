@@ -16,11 +16,12 @@ use crate::model::{
     EligibilityRule, InvitationToken, Op, Participant, PersonRecord, Record, RecordKey, Rejection,
     RejectionKind, Seat, SeatState, SlotKey, TaskType, Trust, WorkLocation,
 };
+use crate::rules::RefusalCode;
 use crate::rules::booking::Booking;
 use crate::rules::lifecycle::{
-    self, Answer, OpenAccess, PersonFacts, SeatFacts, accept_invitation, answer_on_behalf, decline,
-    delete_participant, invite, place_member, remove, remove_after_revalidation, remove_from_team,
-    take_vacant, withdraw,
+    self, Answer, OpenAccess, PersonFacts, Route, SeatFacts, answer_on_behalf, decline,
+    delete_participant, invite, occupy, remove, remove_after_revalidation, remove_from_team,
+    withdraw,
 };
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, RuleId, Violation};
 use crate::time::DailyWindow;
@@ -45,7 +46,9 @@ pub(crate) fn kolding() -> MunicipalityCode {
 pub(crate) fn ctx_at(now: DateTime<Utc>) -> Ctx {
     Ctx {
         now,
-        actor: "staff:test".into(),
+        actor: crate::model::ActorLabel::Staff {
+            user: "test".into(),
+        },
     }
 }
 
@@ -297,7 +300,7 @@ fn rejections(d: &Decision) -> Vec<&Rejection> {
 }
 
 fn codes(r: &Refused) -> Vec<&'static str> {
-    r.violations.iter().map(Violation::code).collect()
+    r.violations.iter().map(|v| v.code().as_str()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -446,7 +449,7 @@ fn t1_invite_double_booked_overnight_vs_next_morning_is_refused() {
     assert!(
         invite(&early(), &fx.facts(&morning), &person(&p, &bookings))
             .unwrap_err()
-            .has("double-booked")
+            .has(RefusalCode::DoubleBooked)
     );
 }
 
@@ -537,11 +540,13 @@ fn t3_accept_invitation_with_token_accepts_and_confirms() {
     let p = adult("0101801234", [fx.team]);
     let (seat, token) = invited(&fx.seat(&fx.day, eday()), &p);
     let bookings = [fx.booking(&seat)];
-    let d = accept_invitation(
+    let d = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &bookings),
-        Some(&token),
+        Route::Invitation {
+            token: Some(&token),
+        },
     )
     .unwrap();
     match &put_seat(&d, seat.id).state {
@@ -568,7 +573,15 @@ fn t3_accept_invitation_from_my_tasks_without_token() {
     let fx = Fx::new();
     let p = adult("0101801234", [fx.team]);
     let (seat, _) = invited(&fx.seat(&fx.day, eday()), &p);
-    assert!(accept_invitation(&early(), &fx.facts(&seat), &person(&p, &[]), None).is_ok());
+    assert!(
+        occupy(
+            &early(),
+            &fx.facts(&seat),
+            &person(&p, &[]),
+            Route::Invitation { token: None }
+        )
+        .is_ok()
+    );
 }
 
 /// T3: an old or forged token is refused.
@@ -578,8 +591,15 @@ fn t3_accept_invitation_with_wrong_token_is_refused() {
     let p = adult("0101801234", [fx.team]);
     let (seat, _) = invited(&fx.seat(&fx.day, eday()), &p);
     let wrong = InvitationToken::generate();
-    let r =
-        accept_invitation(&early(), &fx.facts(&seat), &person(&p, &[]), Some(&wrong)).unwrap_err();
+    let r = occupy(
+        &early(),
+        &fx.facts(&seat),
+        &person(&p, &[]),
+        Route::Invitation {
+            token: Some(&wrong),
+        },
+    )
+    .unwrap_err();
     assert_eq!(r.violations, vec![Violation::WrongInvitationToken]);
 }
 
@@ -590,17 +610,25 @@ fn t3_accept_invitation_by_someone_else_is_refused() {
     let p = adult("0101801234", [fx.team]);
     let other = adult("0202802345", [fx.team]);
     let (seat, token) = invited(&fx.seat(&fx.day, eday()), &p);
-    let r = accept_invitation(
+    let r = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&other, &[]),
-        Some(&token),
+        Route::Invitation {
+            token: Some(&token),
+        },
     )
     .unwrap_err();
     assert_eq!(r.violations, vec![Violation::NotInvited]);
     // Nor can anyone "accept" a vacant seat as if invited.
     let vacant = fx.seat(&fx.day, eday());
-    let r = accept_invitation(&early(), &fx.facts(&vacant), &person(&p, &[]), None).unwrap_err();
+    let r = occupy(
+        &early(),
+        &fx.facts(&vacant),
+        &person(&p, &[]),
+        Route::Invitation { token: None },
+    )
+    .unwrap_err();
     assert_eq!(r.violations, vec![Violation::NotInvited]);
 }
 
@@ -611,8 +639,15 @@ fn t3_accept_invitation_in_inactive_election_is_refused() {
     fx.election.active = false;
     let p = adult("0101801234", [fx.team]);
     let (seat, token) = invited(&fx.seat(&fx.day, eday()), &p);
-    let r =
-        accept_invitation(&early(), &fx.facts(&seat), &person(&p, &[]), Some(&token)).unwrap_err();
+    let r = occupy(
+        &early(),
+        &fx.facts(&seat),
+        &person(&p, &[]),
+        Route::Invitation {
+            token: Some(&token),
+        },
+    )
+    .unwrap_err();
     assert_eq!(r.violations, vec![Violation::ElectionInactive]);
 }
 
@@ -624,7 +659,15 @@ fn t3_accept_invitation_for_task_in_the_past_is_refused() {
     let (seat, token) = invited(&fx.seat(&fx.day, d(2026, 6, 9)), &p);
     // 22:30 UTC on 9 June is already 10 June in Copenhagen.
     let late = ctx_at(utc(2026, 6, 9, 22, 30));
-    let r = accept_invitation(&late, &fx.facts(&seat), &person(&p, &[]), Some(&token)).unwrap_err();
+    let r = occupy(
+        &late,
+        &fx.facts(&seat),
+        &person(&p, &[]),
+        Route::Invitation {
+            token: Some(&token),
+        },
+    )
+    .unwrap_err();
     assert_eq!(
         r.violations,
         vec![Violation::TaskInThePast {
@@ -633,7 +676,17 @@ fn t3_accept_invitation_for_task_in_the_past_is_refused() {
     );
     // The same day is still fine.
     let same_day = ctx_at(utc(2026, 6, 9, 21, 30));
-    assert!(accept_invitation(&same_day, &fx.facts(&seat), &person(&p, &[]), Some(&token)).is_ok());
+    assert!(
+        occupy(
+            &same_day,
+            &fx.facts(&seat),
+            &person(&p, &[]),
+            Route::Invitation {
+                token: Some(&token)
+            }
+        )
+        .is_ok()
+    );
 }
 
 /// T3: eligibility and double booking are checked again on acceptance.
@@ -645,11 +698,13 @@ fn t3_accept_invitation_rechecks_eligibility_and_double_booking() {
     let night = accepted(&fx.seat(&fx.count, d(2026, 6, 9)), &p);
     let bookings = [fx.booking(&seat), fx.booking(&night)];
     p.person.under_guardianship = true;
-    let r = accept_invitation(
+    let r = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &bookings),
-        Some(&token),
+        Route::Invitation {
+            token: Some(&token),
+        },
     )
     .unwrap_err();
     assert_eq!(codes(&r), vec!["not-under-guardianship", "double-booked"]);
@@ -665,13 +720,13 @@ fn t4_take_vacant_as_team_member_accepts_and_confirms() {
     let fx = Fx::new();
     let p = adult("0101801234", [fx.team]);
     let seat = fx.seat(&fx.day, eday());
-    let d = take_vacant(
+    let d = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &[]),
-        OpenAccess::Vacancies {
+        Route::SignUp(OpenAccess::Vacancies {
             include_trusted: false,
-        },
+        }),
     )
     .unwrap();
     assert!(matches!(
@@ -690,11 +745,11 @@ fn t4_take_vacant_not_team_member_is_refused_reference_gap_12() {
     let fx = Fx::new();
     let p = adult("0101801234", [fx.other_team]);
     let seat = fx.seat(&fx.day, eday());
-    let r = take_vacant(
+    let r = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &[]),
-        OpenAccess::SeatLink,
+        Route::SignUp(OpenAccess::SeatLink),
     )
     .unwrap_err();
     assert_eq!(
@@ -710,13 +765,13 @@ fn t4_take_trusted_task_through_vacancies_is_refused_reference_gap_12() {
     let fx = Fx::new();
     let p = adult("0101801234", [fx.team]);
     let seat = fx.seat(&fx.chair, eday());
-    let r = take_vacant(
+    let r = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &[]),
-        OpenAccess::Vacancies {
+        Route::SignUp(OpenAccess::Vacancies {
             include_trusted: false,
-        },
+        }),
     )
     .unwrap_err();
     assert_eq!(
@@ -740,7 +795,15 @@ fn t4_take_trusted_task_allowed_via_seat_link_or_trusted_vacancy_link() {
             include_trusted: true,
         },
     ] {
-        assert!(take_vacant(&early(), &fx.facts(&seat), &person(&p, &[]), access).is_ok());
+        assert!(
+            occupy(
+                &early(),
+                &fx.facts(&seat),
+                &person(&p, &[]),
+                Route::SignUp(access)
+            )
+            .is_ok()
+        );
     }
 }
 
@@ -752,11 +815,11 @@ fn t4_take_vacant_refusals() {
     let p = adult("0101801234", [fx.team]);
     let holder = adult("0202802345", [fx.team]);
     let (taken, _) = invited(&fx.seat(&fx.day, eday()), &holder);
-    let r = take_vacant(
+    let r = occupy(
         &early(),
         &fx.facts(&taken),
         &person(&p, &[]),
-        OpenAccess::SeatLink,
+        Route::SignUp(OpenAccess::SeatLink),
     )
     .unwrap_err();
     assert_eq!(r.violations, vec![Violation::SeatNotVacant]);
@@ -764,22 +827,22 @@ fn t4_take_vacant_refusals() {
     let seat = fx.seat(&fx.morning, eday());
     let night = accepted(&fx.seat(&fx.count, d(2026, 6, 9)), &p);
     let bookings = [fx.booking(&night)];
-    let r = take_vacant(
+    let r = occupy(
         &ctx_at(utc(2026, 6, 11, 10, 0)),
         &fx.facts(&seat),
         &person(&p, &bookings),
-        OpenAccess::SeatLink,
+        Route::SignUp(OpenAccess::SeatLink),
     )
     .unwrap_err();
     assert_eq!(codes(&r), vec!["task-in-the-past", "double-booked"]);
 
     fx.election.active = false;
     let seat = fx.seat(&fx.day, eday());
-    let r = take_vacant(
+    let r = occupy(
         &early(),
         &fx.facts(&seat),
         &person(&p, &[]),
-        OpenAccess::SeatLink,
+        Route::SignUp(OpenAccess::SeatLink),
     )
     .unwrap_err();
     assert_eq!(r.violations, vec![Violation::ElectionInactive]);
@@ -792,7 +855,13 @@ fn t4_place_member_by_team_responsible_accepts() {
     let fx = Fx::new();
     let p = adult("0101801234", [fx.team]);
     let seat = fx.seat(&fx.chair, eday());
-    let d = place_member(&early(), &fx.facts(&seat), &person(&p, &[])).unwrap();
+    let d = occupy(
+        &early(),
+        &fx.facts(&seat),
+        &person(&p, &[]),
+        Route::Placement,
+    )
+    .unwrap();
     assert!(matches!(
         put_seat(&d, seat.id).state,
         SeatState::Accepted {
@@ -811,7 +880,13 @@ fn t4_place_member_refuses_non_member_taken_seat_and_double_booking() {
     let outsider = adult("0101801234", [fx.other_team]);
     let holder = adult("0202802345", [fx.team]);
     let taken = accepted(&fx.seat(&fx.day, eday()), &holder);
-    let r = place_member(&early(), &fx.facts(&taken), &person(&outsider, &[])).unwrap_err();
+    let r = occupy(
+        &early(),
+        &fx.facts(&taken),
+        &person(&outsider, &[]),
+        Route::Placement,
+    )
+    .unwrap_err();
     assert_eq!(
         r.violations,
         vec![
@@ -821,7 +896,13 @@ fn t4_place_member_refuses_non_member_taken_seat_and_double_booking() {
     );
     let seat = fx.seat(&fx.chair, eday());
     let bookings = [fx.booking(&taken)];
-    let r = place_member(&early(), &fx.facts(&seat), &person(&holder, &bookings)).unwrap_err();
+    let r = occupy(
+        &early(),
+        &fx.facts(&seat),
+        &person(&holder, &bookings),
+        Route::Placement,
+    )
+    .unwrap_err();
     assert_eq!(codes(&r), vec!["double-booked"]);
 }
 

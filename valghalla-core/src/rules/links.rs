@@ -8,7 +8,7 @@ use crate::rules::{Refused, Violation};
 
 /// The facts about a seat a link decision needs.
 #[derive(Debug, Clone, Copy)]
-pub struct LinkedSeat<'a> {
+pub(crate) struct LinkedSeat<'a> {
     /// The seat.
     pub seat: &'a Seat,
     /// Its work location.
@@ -20,14 +20,14 @@ pub struct LinkedSeat<'a> {
 }
 
 /// Whether a link made by `made_by` for `team` may offer trusted task types.
-pub fn may_offer_trusted(made_by: LinkAuthor, team: &Team) -> bool {
+pub(crate) fn may_offer_trusted(made_by: LinkAuthor, team: &Team) -> bool {
     made_by == LinkAuthor::Secretariat || team.responsibles_may_link_trusted
 }
 
 /// Whether a live `link` offers `seat`, and through which route. The seat must be vacant for
 /// anyone to take it; that is the lifecycle's check. A trusted seat is offered only by a link
 /// that may offer trusted task types ([`may_offer_trusted`]): refused with `trusted-task`.
-pub fn access_through(link: &Link, at: &LinkedSeat<'_>) -> Result<OpenAccess, Refused> {
+pub(crate) fn access_through(link: &Link, at: &LinkedSeat<'_>) -> Result<OpenAccess, Refused> {
     if !link.is_live() {
         return Err(Refused::one(Violation::LinkDoesNotCoverSeat));
     }
@@ -66,13 +66,16 @@ pub fn access_through(link: &Link, at: &LinkedSeat<'_>) -> Result<OpenAccess, Re
 }
 
 /// Whether a vacancy link lists `seat` on its public page (vacant and covered).
-pub fn lists(link: &Link, at: &LinkedSeat<'_>) -> bool {
+pub(crate) fn lists(link: &Link, at: &LinkedSeat<'_>) -> bool {
     at.seat.state == SeatState::Vacant && access_through(link, at).is_ok()
 }
 
 /// The participant after joining the team a link names (idempotent: joining twice changes
 /// nothing). `None` when nothing changes.
-pub fn join_team(link: &Link, participant: &Participant) -> Result<Option<Participant>, Refused> {
+pub(crate) fn join_team(
+    link: &Link,
+    participant: &Participant,
+) -> Result<Option<Participant>, Refused> {
     let team = match (&link.kind, link.is_live()) {
         (LinkKind::Team { team }, true) => *team,
         _ => return Err(Refused::one(Violation::LinkDoesNotCoverSeat)),

@@ -25,9 +25,9 @@ use crate::model::{
 use crate::rules::booking::{Booking, overlaps_after_window_change};
 use crate::rules::distribution::{move_vacant, set_seat_count};
 use crate::rules::lifecycle::{
-    Answer, OpenAccess, PersonFacts, SeatFacts, accept_invitation, answer_on_behalf, decline,
-    delete_participant, invite, place_member, remove, remove_after_revalidation, remove_from_team,
-    take_vacant, withdraw,
+    Answer, OpenAccess, PersonFacts, Route, SeatFacts, answer_on_behalf, decline,
+    delete_participant, invite, occupy, remove, remove_after_revalidation, remove_from_team,
+    withdraw,
 };
 use crate::rules::lifecycle_tests::{Fx, adult, ctx_at, d, election, kolding, t, task_type, utc};
 use crate::rules::{Decision, Refused, Violation};
@@ -551,7 +551,14 @@ impl World {
         match *cmd {
             Cmd::Invite { seat, p } => with_person(seat, p, &|s, q| invite(&ctx, s, q)),
             Cmd::Accept { seat, p, tok } => with_person(seat, p, &|s, q| {
-                accept_invitation(&ctx, s, q, token(tok, s.seat).as_ref())
+                occupy(
+                    &ctx,
+                    s,
+                    q,
+                    Route::Invitation {
+                        token: token(tok, s.seat).as_ref(),
+                    },
+                )
             }),
             Cmd::TakeVacant { seat, p, access } => with_person(seat, p, &|s, q| {
                 let access = match access {
@@ -563,9 +570,11 @@ impl World {
                     },
                     _ => OpenAccess::SeatLink,
                 };
-                take_vacant(&ctx, s, q, access)
+                occupy(&ctx, s, q, Route::SignUp(access))
             }),
-            Cmd::PlaceMember { seat, p } => with_person(seat, p, &|s, q| place_member(&ctx, s, q)),
+            Cmd::PlaceMember { seat, p } => {
+                with_person(seat, p, &|s, q| occupy(&ctx, s, q, Route::Placement))
+            }
             Cmd::OnBehalf { seat, p, accept } => with_person(seat, p, &|s, q| {
                 let answer = if accept {
                     Answer::Accept
@@ -657,8 +666,7 @@ impl World {
                     None => Ok(Decision {
                         audit: vec![ctx.audit(
                             AuditAction::Edit,
-                            "task_type",
-                            edited.id,
+                            RecordKey::TaskType(edited.id),
                             None,
                             None,
                             "window edited",
@@ -839,7 +847,10 @@ impl<'s> Model<'s> {
 
     /// Runs a command: `true` if it is allowed (and then applies it). `new_seats` are the ids the
     /// engine gave seats it created (ids are names, not behaviour).
-    #[allow(clippy::too_many_lines)]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one arm per command of the model, side by side"
+    )]
     fn run(&mut self, cmd: &Cmd, now: usize, w: &World, new_seats: &[SeatId]) -> bool {
         use SeatStatus::{Accepted, Invited};
         let today = instants()[now].date_naive();

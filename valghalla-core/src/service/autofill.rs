@@ -102,7 +102,7 @@ impl Valghalla {
     }
 
     /// Applies a reviewed proposal: each assignment becomes a normal invitation
-    /// ([`lifecycle::invite`], with its message and audit entry).
+    /// (the invitation rule, T1, with its message and audit entry).
     ///
     /// **One transaction per seat**, not one for the whole proposal: a proposal can hold
     /// thousands of invitations, and between proposing and applying, people answer links and the

@@ -14,15 +14,15 @@ use crate::messages::{
     TemplateDraft, TokenValues, render_as,
 };
 use crate::model::{
-    AuditAction, Consent, Election, Op, Participant, Record, Rejection, Seat, SeatState, SlotKey,
-    TaskType,
+    AuditAction, AuditSubject, Consent, Election, Op, Participant, Record, RecordKey, Rejection,
+    Seat, SeatState, SlotKey, TaskType,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
 use crate::store::{ChangeSet, DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, Query};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Missing, Result, Valghalla, transact};
 
 /// A template in the library, with its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,8 +250,7 @@ impl Valghalla {
                 } else {
                     AuditAction::Create
                 },
-                "template",
-                new_id,
+                AuditSubject::Template(new_id),
                 None,
                 None,
                 format!("template '{}' saved", template.title()),
@@ -286,8 +285,7 @@ impl Valghalla {
                 .retain(|_, c| *c != ElectionTemplates::default());
             let audit = ctx.audit(
                 AuditAction::Delete,
-                "template",
-                id,
+                AuditSubject::Template(id),
                 None,
                 None,
                 format!("template '{}' deleted", gone.title()),
@@ -356,8 +354,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "election",
-                election,
+                RecordKey::Election(election),
                 None,
                 Some(election),
                 "message templates chosen",
@@ -446,7 +443,7 @@ impl Valghalla {
                 participant: r.participant,
                 seat,
             };
-            let (mut facts, _) = super::facts::collect(&mut tx, &intent).await?;
+            let (mut facts, _) = tx.message_facts(&intent).await?;
             facts
                 .entry("election".into())
                 .or_insert_with(|| election.title.to_string());
@@ -469,8 +466,7 @@ impl Valghalla {
         let ids = messages.iter().map(|m| m.id).collect();
         let audit = ctx.audit(
             AuditAction::Create,
-            "group_message",
-            election.id,
+            AuditSubject::GroupMessage(election.id),
             None,
             Some(election.id),
             format!("group message to {} participants", messages.len()),
@@ -529,14 +525,11 @@ impl Valghalla {
             .await?
             .into_iter()
             .find(|m| m.id == id)
-            .ok_or_else(|| Error::NotFound {
-                what: "message",
-                id: id.to_string(),
+            .ok_or(Error::NotFound {
+                what: Missing::Message(id),
             })?;
         if !matches!(message.status, DeliveryStatus::Failed { .. }) {
-            return Err(Error::Conflict(
-                "Beskeden er ikke fejlet, så den kan ikke sendes igen.".into(),
-            ));
+            return Err(Conflict::MessageNotFailed.into());
         }
         self.store
             .record_delivery(DeliveryUpdate {
@@ -573,8 +566,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                participant,
+                RecordKey::Participant(participant),
                 Some(participant),
                 None,
                 what,

@@ -19,7 +19,7 @@ use crate::store::Query;
 use crate::values::{DanishMessage, FieldError, Name};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
 /// A new election, as entered.
 #[derive(Debug, Clone)]
@@ -95,9 +95,11 @@ async fn check_unique_title(
             && e.title.as_str().to_lowercase() == title.as_str().to_lowercase()
     });
     if clash {
-        return Err(Error::Conflict(format!(
-            "an election called '{title}' on {day} already exists"
-        )));
+        return Err(Conflict::ElectionExists {
+            title: title.to_string(),
+            day,
+        }
+        .into());
     }
     Ok(())
 }
@@ -132,8 +134,7 @@ impl Valghalla {
             .await?;
             let audit = ctx.audit(
                 AuditAction::Create,
-                "election",
-                election.id,
+                RecordKey::Election(election.id),
                 None,
                 Some(election.id),
                 "election created",
@@ -197,8 +198,7 @@ impl Valghalla {
             ops.push(Op::Put(Record::Election(election.clone())));
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "election",
-                id,
+                RecordKey::Election(id),
                 None,
                 Some(id),
                 "election edited",
@@ -263,8 +263,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Create,
-                "election",
-                copy.id,
+                RecordKey::Election(copy.id),
                 None,
                 Some(copy.id),
                 format!("duplicated from election {source} with {seats} seat(s)"),
@@ -301,7 +300,13 @@ impl Valghalla {
                 } else {
                     "election deactivated"
                 };
-                let audit = ctx.audit(AuditAction::Edit, "election", id, None, Some(id), what);
+                let audit = ctx.audit(
+                    AuditAction::Edit,
+                    RecordKey::Election(id),
+                    None,
+                    Some(id),
+                    what,
+                );
                 (
                     Decision {
                         ops: vec![Op::Put(Record::Election(e))],
@@ -354,8 +359,7 @@ impl Valghalla {
             }
             let audit = ctx.audit(
                 AuditAction::Delete,
-                "election",
-                id,
+                RecordKey::Election(id),
                 None,
                 Some(id),
                 format!(

@@ -17,8 +17,9 @@ use crate::exchange::{
 };
 use crate::ids::{ElectionId, ParticipantId, WorkLocationId};
 use crate::model::{
-    Address, Area, AuditAction, AuditEntry, Election, Op, Participant, PersonRecord, Record, Seat,
-    SeatStatus, SpecialDiet, Team, WorkLocation,
+    Address, Area, AuditAction, AuditEntry, AuditSubject, Election, Exported, Imported, Op,
+    Participant, PersonRecord, Record, RecordKey, Seat, SeatStatus, SpecialDiet, Team,
+    WorkLocation,
 };
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission, authorize};
@@ -26,7 +27,7 @@ use crate::store::{ChangeSet, Query};
 
 use super::queries::ParticipantFilter;
 use super::tx::Tx;
-use super::{Error, RegistryError, Result, Valghalla, transact};
+use super::{RegistryError, Result, Valghalla, transact};
 
 /// How many numbers one registry call looks up.
 const LOOKUP_BATCH: usize = 500;
@@ -134,7 +135,7 @@ impl Valghalla {
                         Err(RegistryError::NotFound(_)) => {
                             unknown.insert(*cpr);
                         }
-                        Err(e @ RegistryError::Unavailable(_)) => return Err(Error::Registry(e)),
+                        Err(e @ RegistryError::Unavailable(_)) => return Err(e.into()),
                     }
                 }
                 looked_up += batch.len();
@@ -156,8 +157,7 @@ impl Valghalla {
                             report.updated += 1;
                             audit.push(ctx.audit(
                                 AuditAction::Edit,
-                                "participant",
-                                q.id,
+                                RecordKey::Participant(q.id),
                                 Some(q.id),
                                 None,
                                 "participant updated by import",
@@ -183,16 +183,14 @@ impl Valghalla {
                         report.imported += 1;
                         audit.push(ctx.audit(
                             AuditAction::CprAccess,
-                            "participant",
-                            p.id,
+                            RecordKey::Participant(p.id),
                             Some(p.id),
                             None,
                             "CPR number looked up in the registry (import)",
                         ));
                         audit.push(ctx.audit(
                             AuditAction::Create,
-                            "participant",
-                            p.id,
+                            RecordKey::Participant(p.id),
                             Some(p.id),
                             None,
                             "participant created by import",
@@ -223,8 +221,7 @@ impl Valghalla {
             if !wanted.is_empty() && !report.written {
                 audit.push(ctx.audit(
                     AuditAction::CprAccess,
-                    "import",
-                    "participants",
+                    AuditSubject::Import(Imported::Participants),
                     None,
                     None,
                     format!(
@@ -232,12 +229,11 @@ impl Valghalla {
                         wanted.len()
                     ),
                 ));
-                audit.retain(|a| a.subject_kind == "import");
+                audit.retain(|a| matches!(a.subject, AuditSubject::Import(_)));
             }
             audit.push(ctx.audit(
                 AuditAction::Create,
-                "import",
-                "participants",
+                AuditSubject::Import(Imported::Participants),
                 None,
                 None,
                 summary(&report, "participant"),
@@ -299,8 +295,7 @@ impl Valghalla {
                                 report.updated += 1;
                                 audit.push(ctx.audit(
                                     AuditAction::Edit,
-                                    "work_location",
-                                    l.id,
+                                    RecordKey::WorkLocation(l.id),
                                     None,
                                     None,
                                     "work location updated by import",
@@ -323,8 +318,7 @@ impl Valghalla {
                             report.imported += 1;
                             audit.push(ctx.audit(
                                 AuditAction::Create,
-                                "work_location",
-                                l.id,
+                                RecordKey::WorkLocation(l.id),
                                 None,
                                 None,
                                 "work location created by import",
@@ -338,8 +332,7 @@ impl Valghalla {
             report.written = !ops.is_empty();
             audit.push(ctx.audit(
                 AuditAction::Create,
-                "import",
-                "work_locations",
+                AuditSubject::Import(Imported::WorkLocations),
                 None,
                 None,
                 summary(&report, "work location"),
@@ -361,7 +354,7 @@ impl Valghalla {
     async fn audit_export(
         &self,
         actor: &Actor,
-        what: &str,
+        what: Exported,
         election: Option<ElectionId>,
         rows: usize,
         cpr_shown: impl IntoIterator<Item = ParticipantId>,
@@ -374,21 +367,19 @@ impl Valghalla {
             .map(|p| {
                 ctx.audit(
                     AuditAction::CprAccess,
-                    "participant",
-                    p,
+                    RecordKey::Participant(p),
                     Some(p),
                     election,
-                    format!("full CPR number exported ({what})"),
+                    format!("full CPR number exported ({})", what.name()),
                 )
             })
             .collect();
         audit.push(ctx.audit(
             AuditAction::Export,
-            "export",
-            what,
+            AuditSubject::Export(what),
             None,
             election,
-            format!("{what} exported ({rows} rows)"),
+            format!("{} exported ({rows} rows)", what.name()),
         ));
         self.store
             .apply(ChangeSet {
@@ -430,7 +421,7 @@ impl Valghalla {
         );
         self.audit_export(
             actor,
-            "participants",
+            Exported::Participants,
             None,
             table.rows.len(),
             participants.iter().map(|p| p.id),
@@ -463,7 +454,7 @@ impl Valghalla {
         let table = list_table(&rows, columns, &cprs);
         self.audit_export(
             actor,
-            "participant list",
+            Exported::ParticipantList,
             Some(election),
             table.rows.len(),
             cprs.keys().copied(),
@@ -499,7 +490,7 @@ impl Valghalla {
         let table = payroll_table(&people, with_cpr);
         self.audit_export(
             actor,
-            "payroll",
+            Exported::Payroll,
             Some(election),
             table.rows.len(),
             cprs.iter().flat_map(|c| c.keys().copied()),
@@ -531,7 +522,7 @@ impl Valghalla {
         let table = valg_central_table(&lines);
         self.audit_export(
             actor,
-            "valg central",
+            Exported::ValgCentral,
             Some(election),
             table.rows.len(),
             lines.iter().map(|l| l.participant),
@@ -563,8 +554,14 @@ impl Valghalla {
             .collect();
         let status = party_status(&teams, &seats, &names);
         let table = party_status_table(&status);
-        self.audit_export(actor, "party status", Some(election), table.rows.len(), [])
-            .await?;
+        self.audit_export(
+            actor,
+            Exported::PartyStatus,
+            Some(election),
+            table.rows.len(),
+            [],
+        )
+        .await?;
         Ok(table)
     }
 }

@@ -1,138 +1,139 @@
-//! The values a message template needs, snapshotted when the change that causes the message
-//! happens.
+//! What a message says, snapshotted when the change that causes it happens: the template values
+//! and the task's calendar entry, pure functions of the records the message is about.
 
 use std::collections::BTreeMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::ids::ElectionId;
+use crate::ids::ParticipantId;
 use crate::messages::MessageKind;
-use crate::messages::calendar::{CalendarPurpose, MessageCalendar, TaskEvent, calendar_sequence};
+use crate::messages::calendar::{CalendarPurpose, TaskEvent};
 use crate::messages::template::html_to_text;
-use crate::model::{
-    Election, Participant, RecordKey, Seat, SeatState, TaskType, Team, WorkLocation,
-};
-use crate::rules::MessageIntent;
-use crate::time::{Lang, format_date, local_date};
+use crate::model::{Election, Participant, Seat, SeatState, TaskType, Team, WorkLocation};
+use crate::time::{Lang, format_date};
 
-use super::Result;
-use super::tx::Tx;
+/// The records a message is about, as the command that sends it loaded them.
+pub(super) struct About<'a> {
+    /// The municipality's name.
+    pub municipality: &'a str,
+    /// The recipient, if they still exist.
+    pub participant: Option<&'a Participant>,
+    /// The seat, if the message is about one (and it exists).
+    pub seat: Option<SeatRecords<'a>>,
+}
 
-/// Collects the template values for `intent`: token name (without `!`) → value.
-pub(crate) async fn collect(
-    tx: &mut Tx<'_>,
-    intent: &MessageIntent,
-) -> Result<(BTreeMap<String, String>, Option<ElectionId>)> {
+/// A seat with the records it refers to.
+pub(super) struct SeatRecords<'a> {
+    pub seat: &'a Seat,
+    pub election: &'a Election,
+    pub location: &'a WorkLocation,
+    pub task_type: &'a TaskType,
+    pub team: &'a Team,
+}
+
+/// The template values of a message about `about`: token name (without `!`) → value. Links
+/// start with the portal's `base_url`; `!days` counts from `today`.
+pub(super) fn collect(
+    base_url: &str,
+    today: NaiveDate,
+    about: &About<'_>,
+) -> BTreeMap<String, String> {
     let mut facts = BTreeMap::new();
-    let base = tx
-        .svc
-        .config
-        .public_base_url
-        .trim_end_matches('/')
-        .to_owned();
-    let municipality = tx.municipality().await?;
-    facts.insert("municipality".into(), municipality.name.to_string());
+    let base = base_url.trim_end_matches('/');
+    facts.insert("municipality".into(), about.municipality.to_owned());
     facts.insert("contact".into(), format!("{base}/kontakt"));
-    facts.insert("external_web".into(), base.clone());
-    if let Some(p) = tx.find::<Participant>(intent.participant).await? {
+    facts.insert("external_web".into(), base.to_owned());
+    if let Some(p) = about.participant {
         facts.insert("name".into(), p.full_name());
     }
-    let Some(seat_id) = intent.seat else {
-        return Ok((facts, None));
+    let Some(s) = &about.seat else {
+        return facts;
     };
-    let Some(seat) = tx.find::<Seat>(seat_id).await? else {
-        return Ok((facts, None));
-    };
-    let slot = seat.slot;
-    let election = tx.get::<Election>(slot.election).await?;
-    let location = tx.get::<WorkLocation>(slot.work_location).await?;
-    let task_type = tx.get::<TaskType>(slot.task_type).await?;
-    let team = tx.get::<Team>(slot.team).await?;
-    let today = local_date(tx.svc.clock.now());
-    facts.insert("election".into(), election.title.to_string());
-    facts.insert("work_location".into(), location.title.to_string());
-    facts.insert("work_location_address".into(), location.address.to_string());
-    facts.insert("task_type".into(), task_type.title.to_string());
+    let slot = s.seat.slot;
+    facts.insert("election".into(), s.election.title.to_string());
+    facts.insert("work_location".into(), s.location.title.to_string());
+    facts.insert(
+        "work_location_address".into(),
+        s.location.address.to_string(),
+    );
+    facts.insert("task_type".into(), s.task_type.title.to_string());
     facts.insert(
         "task_type_description".into(),
-        task_type.description.clone(),
+        s.task_type.description.clone(),
     );
     facts.insert("task_date".into(), format_date(slot.date));
     facts.insert(
         "task_start".into(),
-        task_type.window.start().format("%H:%M").to_string(),
+        s.task_type.window.start().format("%H:%M").to_string(),
     );
-    facts.insert("task_end".into(), task_type.window.end_display(Lang::Da));
+    facts.insert("task_end".into(), s.task_type.window.end_display(Lang::Da));
     facts.insert(
         "payment".into(),
-        task_type.payment.map(|p| p.to_string()).unwrap_or_default(),
+        s.task_type
+            .payment
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
     );
     let days: Duration = slot.date - today;
     facts.insert("days".into(), days.num_days().max(0).to_string());
-    facts.insert("team".into(), team.name.to_string());
-    let invitation = match &seat.state {
+    facts.insert("team".into(), s.team.name.to_string());
+    let invitation = match &s.seat.state {
         SeatState::Invited { token, .. } => {
-            format!("{base}/invitation/{}/{}", seat.id, token.as_str())
+            format!("{base}/invitation/{}/{}", s.seat.id, token.as_str())
         }
         _ => format!("{base}/mine-opgaver"),
     };
     facts.insert("invitation".into(), invitation);
-    Ok((facts, Some(election.id)))
+    facts
 }
 
-/// The calendar entry a message carries: the task with the acceptance message and the task
-/// reminder, its cancellation when someone who had accepted withdraws or is removed. `tx` holds
-/// the seat as it was before the change.
-pub(crate) async fn calendar(
-    tx: &mut Tx<'_>,
-    intent: &MessageIntent,
-) -> Result<Option<MessageCalendar>> {
-    let purpose = match intent.kind {
-        MessageKind::Registration | MessageKind::TaskReminder => CalendarPurpose::Request,
+/// Whether a message of `kind` carries the task's calendar entry, and for what: the task with
+/// the acceptance message and the task reminder, its cancellation when the person withdraws or
+/// is removed.
+pub(super) fn calendar_purpose(kind: MessageKind) -> Option<CalendarPurpose> {
+    match kind {
+        MessageKind::Registration | MessageKind::TaskReminder => Some(CalendarPurpose::Request),
         MessageKind::Cancellation
         | MessageKind::RemovedFromTask
-        | MessageKind::RemovedByValidation => CalendarPurpose::Cancel,
-        _ => return Ok(None),
-    };
-    let Some(seat_id) = intent.seat else {
-        return Ok(None);
-    };
-    let Some(seat) = tx.find::<Seat>(seat_id).await? else {
-        return Ok(None);
-    };
-    let had_accepted = matches!(seat.state,
-        SeatState::Accepted { participant, .. } if participant == intent.participant);
-    if purpose == CalendarPurpose::Cancel && !had_accepted {
-        // A declined invitation was never in anyone's calendar.
-        return Ok(None);
+        | MessageKind::RemovedByValidation => Some(CalendarPurpose::Cancel),
+        _ => None,
     }
-    Ok(Some(MessageCalendar {
-        event: task_event(tx, &seat).await?,
-        purpose,
-    }))
 }
 
-/// The task of `seat` as a calendar entry, its `SEQUENCE` from the versions loaded.
-pub(crate) async fn task_event(tx: &mut Tx<'_>, seat: &Seat) -> Result<TaskEvent> {
-    let slot = seat.slot;
-    let election = tx.get::<Election>(slot.election).await?;
-    let location = tx.get::<WorkLocation>(slot.work_location).await?;
-    let task_type = tx.get::<TaskType>(slot.task_type).await?;
-    let sequence = calendar_sequence(&[
-        tx.version_of(RecordKey::Seat(seat.id)),
-        tx.version_of(RecordKey::TaskType(task_type.id)),
-        tx.version_of(RecordKey::WorkLocation(location.id)),
-        tx.version_of(RecordKey::Election(election.id)),
-    ]);
-    let base = tx.svc.config.public_base_url.trim_end_matches('/');
-    Ok(TaskEvent::for_seat(
-        seat,
-        &task_type,
-        &location,
-        &election,
+/// Whether the entry for `purpose` goes to `participant`, given `seat` as it was before the
+/// change: a cancellation only to someone who had accepted the seat (a declined invitation was
+/// never in anyone's calendar).
+pub(super) fn calendar_applies(
+    purpose: CalendarPurpose,
+    seat: &Seat,
+    participant: ParticipantId,
+) -> bool {
+    purpose == CalendarPurpose::Request
+        || matches!(seat.state,
+            SeatState::Accepted { participant: holder, .. } if holder == participant)
+}
+
+/// The task of a seat as a calendar entry. `sequence` comes from
+/// [`calendar_sequence`](crate::messages::calendar::calendar_sequence) over the records'
+/// versions; `stamp` is the instant of the change; the entry links to "Mine opgaver" under
+/// `base_url`.
+pub(super) fn task_event(
+    base_url: &str,
+    records: &SeatRecords<'_>,
+    sequence: u32,
+    stamp: DateTime<Utc>,
+) -> TaskEvent {
+    let base = base_url.trim_end_matches('/');
+    TaskEvent {
+        seat: records.seat.id,
         sequence,
-        tx.svc.clock.now(),
-        html_to_text(&task_type.description),
-        Some(format!("{base}/mine-opgaver")),
-    ))
+        stamp,
+        window: records.task_type.window.on(records.seat.slot.date),
+        election: records.election.title.to_string(),
+        task_type: records.task_type.title.to_string(),
+        work_location: records.location.title.to_string(),
+        address: records.location.address.to_string(),
+        description: html_to_text(&records.task_type.description),
+        url: Some(format!("{base}/mine-opgaver")),
+    }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::collation::sort_danish_by;
 use crate::cpr::Cpr;
 use crate::ids::{ParticipantId, SpecialDietId, TeamId};
-use crate::model::{Contact, Link, LinkKind, LinkToken, Participant, Seat, Team};
+use crate::model::{Contact, Link, LinkKind, LinkToken, Participant, RecordKey, Seat, Team};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Refused, Violation};
 use crate::store::Query;
@@ -45,6 +45,13 @@ pub struct LinkInfo {
 }
 
 impl Valghalla {
+    /// Whether the store answers, for a host's health check: one read of the municipality
+    /// record, of which nothing is returned (so no actor and no permission are needed).
+    pub async fn health(&self) -> Result<()> {
+        self.store.get(RecordKey::Municipality).await?;
+        Ok(())
+    }
+
     /// The participant with `cpr`, for a host that has **authenticated** the person (MitID):
     /// the login's result, not a search. Never call it with a number someone typed in.
     pub async fn participant_for_login(&self, cpr: &Cpr) -> Result<Option<ParticipantId>> {

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use crate::ids::{ElectionId, ParticipantId, SeatId};
 use crate::jobs::{self, JobReport, JobsConfig, Retirement};
 use crate::messages::MessageKind;
-use crate::model::{AuditAction, Election, Op, Participant, Record, Seat, SeatState, TaskType};
+use crate::model::{
+    AuditAction, Election, Op, Participant, Record, RecordKey, Seat, SeatState, TaskType,
+};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
 use crate::store::Query;
@@ -27,7 +29,7 @@ impl Valghalla {
     }
 
     /// Queues an invitation reminder for every unanswered invitation that is due
-    /// ([`jobs::invitation_reminder_due`]), setting the seat's `last_reminder_at` in the same
+    /// (`jobs::invitation_reminder_due`), setting the seat's `last_reminder_at` in the same
     /// change.
     pub async fn run_invitation_reminders(
         &self,
@@ -63,7 +65,7 @@ impl Valghalla {
     }
 
     /// Queues a task reminder for every accepted seat that is due
-    /// ([`jobs::task_reminder_due`]) — whichever way it was accepted — and marks the seat so it
+    /// (`jobs::task_reminder_due`) — whichever way it was accepted — and marks the seat so it
     /// is reminded at most once.
     pub async fn run_task_reminders(
         &self,
@@ -163,7 +165,7 @@ impl Valghalla {
     }
 
     /// Re-validates against the CPR registry every participant with an upcoming seat in an
-    /// active election ([`jobs::resync_candidates`]), with [`Valghalla::revalidate`] (T10). A
+    /// active election (`jobs::resync_candidates`), with [`Valghalla::revalidate`] (T10). A
     /// failed lookup is reported and the job carries on.
     pub async fn run_cpr_resync(&self, actor: &Actor) -> Result<JobReport> {
         self.authorize(actor, Permission::RunJob)?;
@@ -278,8 +280,7 @@ fn reminder_decision(
         }],
         audit: vec![ctx.audit(
             AuditAction::SeatChange,
-            "seat",
-            seat.id,
+            RecordKey::Seat(seat.id),
             Some(participant),
             Some(seat.slot.election),
             what,

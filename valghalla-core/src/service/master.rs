@@ -12,9 +12,9 @@ use crate::ids::{
     AreaId, ElectionTypeId, ParticipantId, SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
 };
 use crate::model::{
-    Address, Area, AuditAction, Election, ElectionKind, ElectionType, EligibilityRule, Entity,
-    LocationScope, Municipality, Op, Participant, Record, RecordKey, Seat, SeatState, SpecialDiet,
-    TaskType, Team, TeamKind, Trust, WorkLocation,
+    Address, Area, AuditAction, AuditSubject, Election, ElectionKind, ElectionType,
+    EligibilityRule, Entity, LocationScope, Municipality, Op, Participant, Record, RecordKey,
+    RecordKind, Seat, SeatState, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::distribution::seats_affected_by_location_edit;
@@ -24,7 +24,47 @@ use crate::time::DailyWindow;
 use crate::values::{Name, Ore, PostalCode, ShortName};
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, SeatLosingChange, Valghalla, transact};
+
+/// The fields of an area, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct AreaDraft {
+    /// Name (unique, ignoring case).
+    pub name: String,
+    /// Description.
+    pub description: String,
+}
+
+/// The fields of a team, as entered.
+#[derive(Debug, Clone)]
+pub struct TeamDraft {
+    /// Name (unique, ignoring case).
+    pub name: String,
+    /// Short name, e.g. the party letter.
+    pub short_name: String,
+    /// Party or other kind of team.
+    pub kind: TeamKind,
+    /// Description.
+    pub description: String,
+}
+
+/// The fields of a special diet, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct SpecialDietDraft {
+    /// Title (unique, ignoring case).
+    pub title: String,
+}
+
+/// The fields of an election type, as entered.
+#[derive(Debug, Clone)]
+pub struct ElectionTypeDraft {
+    /// Title.
+    pub title: String,
+    /// The kind of election.
+    pub kind: ElectionKind,
+    /// The eligibility rules (`None`: the law's defaults for `kind`).
+    pub rules: Option<BTreeSet<EligibilityRule>>,
+}
 
 /// The fields of a work location, as entered.
 #[derive(Debug, Clone)]
@@ -74,43 +114,39 @@ fn same_name(a: &str, b: &str) -> bool {
     a.to_lowercase() == b.to_lowercase()
 }
 
-fn name_taken(what: &str, name: &str) -> Error {
-    Error::Conflict(format!(
-        "{what} '{name}' already exists; choose another name"
-    ))
+fn name_taken(kind: RecordKind, name: &str) -> Error {
+    Conflict::NameTaken {
+        kind,
+        name: name.to_owned(),
+    }
+    .into()
 }
 
 /// Master data whose names are unique in the municipality, ignoring case.
 trait Named: Entity {
-    /// The kind, as an error message begins ("An area").
-    const WHAT: &'static str;
     /// The name that must be unique.
     fn unique_name(&self) -> &str;
 }
 
 impl Named for Area {
-    const WHAT: &'static str = "An area";
     fn unique_name(&self) -> &str {
         self.name.as_str()
     }
 }
 
 impl Named for WorkLocation {
-    const WHAT: &'static str = "A work location";
     fn unique_name(&self) -> &str {
         self.title.as_str()
     }
 }
 
 impl Named for Team {
-    const WHAT: &'static str = "A team";
     fn unique_name(&self) -> &str {
         self.name.as_str()
     }
 }
 
 impl Named for SpecialDiet {
-    const WHAT: &'static str = "A special diet";
     fn unique_name(&self) -> &str {
         self.title.as_str()
     }
@@ -124,7 +160,7 @@ async fn ensure_unique_name<E: Named>(tx: &mut Tx<'_>, this: RecordKey, name: &s
         .iter()
         .any(|e| e.key() != this && same_name(e.unique_name(), name));
     if taken {
-        return Err(name_taken(E::WHAT, name));
+        return Err(name_taken(E::KIND, name));
     }
     Ok(())
 }
@@ -135,14 +171,7 @@ fn audit_put<E: Entity>(
     action: AuditAction,
     what: &str,
 ) -> crate::model::AuditEntry {
-    ctx.audit(
-        action,
-        E::KIND.name(),
-        e.key().id_string(),
-        None,
-        None,
-        what.to_owned(),
-    )
+    ctx.audit(action, e.key(), None, None, what.to_owned())
 }
 
 /// The seats of every election at a work location.
@@ -160,14 +189,15 @@ async fn seats_at(tx: &mut Tx<'_>, location: WorkLocationId) -> Result<Vec<Seat>
     Ok(seats)
 }
 
-fn taken_seats_block(seats: &[&Seat], what: &str) -> Result<()> {
+fn taken_seats_block(seats: &[&Seat], change: SeatLosingChange) -> Result<()> {
     if seats.is_empty() {
         Ok(())
     } else {
-        Err(Error::Conflict(format!(
-            "{} seat(s) with an invited or accepted participant would be lost by {what}; remove those participants first",
-            seats.len()
-        )))
+        Err(Conflict::TakenSeats {
+            seats: seats.len(),
+            change,
+        }
+        .into())
     }
 }
 
@@ -180,8 +210,7 @@ impl Valghalla {
             let _ = tx.municipality().await.ok();
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "municipality",
-                municipality.code,
+                AuditSubject::Municipality(municipality.code),
                 None,
                 None,
                 "municipality set",
@@ -205,14 +234,14 @@ impl Valghalla {
     }
 
     /// Creates an area.
-    pub async fn create_area(&self, actor: &Actor, name: &str, description: &str) -> Result<Area> {
+    pub async fn create_area(&self, actor: &Actor, draft: AreaDraft) -> Result<Area> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let name = Name::parse_field(&draft.name, "area name", "områdenavn")?;
         let ctx = self.ctx(actor);
         let area = Area {
             id: AreaId::new(),
             name,
-            description: description.trim().to_owned(),
+            description: draft.description.trim().to_owned(),
         };
         transact!(self, |tx| {
             ensure_unique_name::<Area>(&mut tx, area.key(), area.name.as_str()).await?;
@@ -223,21 +252,16 @@ impl Valghalla {
     }
 
     /// Renames an area or changes its description.
-    pub async fn edit_area(
-        &self,
-        actor: &Actor,
-        id: AreaId,
-        name: &str,
-        description: &str,
-    ) -> Result<Area> {
+    pub async fn edit_area(&self, actor: &Actor, id: AreaId, draft: AreaDraft) -> Result<Area> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "area name", "områdenavn")?;
+        let name = Name::parse_field(&draft.name, "area name", "områdenavn")?;
+        let description = draft.description.trim().to_owned();
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut area = tx.get::<Area>(id).await?;
             ensure_unique_name::<Area>(&mut tx, Area::key_of(id), name.as_str()).await?;
             area.name = name.clone();
-            area.description = description.trim().to_owned();
+            area.description = description.clone();
             let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
             (put(area.clone(), audit), area)
         }))
@@ -250,13 +274,13 @@ impl Valghalla {
         transact!(self, |tx| {
             let area = tx.get::<Area>(id).await?;
             if tx.all::<WorkLocation>().await?.iter().any(|l| l.area == id) {
-                return Err(Error::Conflict(format!(
-                    "the area '{}' still has work locations; move or delete them first",
-                    area.name
-                )));
+                return Err(Conflict::AreaHasWorkLocations {
+                    area: area.name.to_string(),
+                }
+                .into());
             }
             if tx.all::<Area>().await?.len() <= 1 {
-                return Err(Error::Conflict("at least one area must remain".into()));
+                return Err(Conflict::LastArea.into());
             }
             (delete(&area, &ctx), ())
         });
@@ -355,7 +379,7 @@ impl Valghalla {
                 .await?;
             let seats = seats_at(&mut tx, id).await?;
             let (remove, blocking) = seats_affected_by_location_edit(&location, &seats);
-            taken_seats_block(&blocking, "this change to the work location")?;
+            taken_seats_block(&blocking, SeatLosingChange::WorkLocationEdit)?;
             let mut d = put(
                 location.clone(),
                 audit_put(&ctx, &location, AuditAction::Edit, "work location edited"),
@@ -378,17 +402,17 @@ impl Valghalla {
                 .iter()
                 .any(|e| e.active && e.work_locations.contains(&id))
             {
-                return Err(Error::Conflict(format!(
-                    "'{}' is part of an active election; deactivate the election or remove the location from it first",
-                    location.title
-                )));
+                return Err(Conflict::LocationInActiveElection {
+                    location: location.title.to_string(),
+                }
+                .into());
             }
             let seats = seats_at(&mut tx, id).await?;
             let taken: Vec<&Seat> = seats
                 .iter()
                 .filter(|s| s.state != SeatState::Vacant)
                 .collect();
-            taken_seats_block(&taken, "deleting the work location")?;
+            taken_seats_block(&taken, SeatLosingChange::WorkLocationDeletion)?;
             let mut d = delete(&location, &ctx);
             d.ops
                 .extend(seats.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
@@ -436,7 +460,7 @@ impl Valghalla {
                 same_name(t.title.as_str(), tt.title.as_str())
                     && same_name(t.short_name.as_str(), tt.short_name.as_str())
             }) {
-                return Err(name_taken("A task type", tt.title.as_str()));
+                return Err(name_taken(RecordKind::TaskType, tt.title.as_str()));
             }
             (
                 put(
@@ -518,7 +542,7 @@ impl Valghalla {
             .iter()
             .filter(|s| s.state != SeatState::Vacant)
             .collect();
-        taken_seats_block(&taken, "this deletion")?;
+        taken_seats_block(&taken, SeatLosingChange::Deletion)?;
         d.ops
             .extend(affected.iter().map(|s| Op::Delete(RecordKey::Seat(s.id))));
         for mut l in tx.all::<WorkLocation>().await? {
@@ -538,21 +562,14 @@ impl Valghalla {
     }
 
     /// Creates a team.
-    pub async fn create_team(
-        &self,
-        actor: &Actor,
-        name: &str,
-        short_name: &str,
-        kind: TeamKind,
-        description: &str,
-    ) -> Result<Team> {
+    pub async fn create_team(&self, actor: &Actor, draft: TeamDraft) -> Result<Team> {
         self.authorize(actor, Permission::EditMasterData)?;
         let team = Team {
             id: TeamId::new(),
-            name: Name::parse_field(name, "team name", "teamnavn")?,
-            short_name: ShortName::parse_field(short_name, "short name", "kort navn")?,
-            kind,
-            description: description.trim().to_owned(),
+            name: Name::parse_field(&draft.name, "team name", "teamnavn")?,
+            short_name: ShortName::parse_field(&draft.short_name, "short name", "kort navn")?,
+            kind: draft.kind,
+            description: draft.description.trim().to_owned(),
             responsibles: Default::default(),
             responsibles_may_link_trusted: false,
         };
@@ -571,18 +588,11 @@ impl Valghalla {
     }
 
     /// Renames a team or changes its short name, kind or description.
-    pub async fn edit_team(
-        &self,
-        actor: &Actor,
-        id: TeamId,
-        name: &str,
-        short_name: &str,
-        kind: TeamKind,
-        description: &str,
-    ) -> Result<Team> {
+    pub async fn edit_team(&self, actor: &Actor, id: TeamId, draft: TeamDraft) -> Result<Team> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let name = Name::parse_field(name, "team name", "teamnavn")?;
-        let short_name = ShortName::parse_field(short_name, "short name", "kort navn")?;
+        let name = Name::parse_field(&draft.name, "team name", "teamnavn")?;
+        let short_name = ShortName::parse_field(&draft.short_name, "short name", "kort navn")?;
+        let (kind, description) = (draft.kind, draft.description.trim().to_owned());
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let mut team = tx.get::<Team>(id).await?;
@@ -590,7 +600,7 @@ impl Valghalla {
             team.name = name.clone();
             team.short_name = short_name.clone();
             team.kind = kind;
-            team.description = description.trim().to_owned();
+            team.description = description.clone();
             (
                 put(
                     team.clone(),
@@ -627,8 +637,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "team",
-                team,
+                RecordKey::Team(team),
                 Some(participant),
                 None,
                 format!("team {team}: {what}"),
@@ -647,10 +656,10 @@ impl Valghalla {
             let team = tx.get::<Team>(id).await?;
             let members = tx.query::<Participant>(&Query::MembersOfTeam(id)).await?;
             if let Some(p) = members.iter().find(|p| p.teams.len() == 1) {
-                return Err(Error::Conflict(format!(
-                    "{} has no other team; move or delete the team's members first",
-                    p.full_name()
-                )));
+                return Err(Conflict::MemberHasNoOtherTeam {
+                    member: p.full_name(),
+                }
+                .into());
             }
             let mut d = delete(&team, &ctx);
             self.detach_from_locations(
@@ -678,11 +687,15 @@ impl Valghalla {
     }
 
     /// Creates a special diet.
-    pub async fn create_special_diet(&self, actor: &Actor, title: &str) -> Result<SpecialDiet> {
+    pub async fn create_special_diet(
+        &self,
+        actor: &Actor,
+        draft: SpecialDietDraft,
+    ) -> Result<SpecialDiet> {
         self.authorize(actor, Permission::EditMasterData)?;
         let diet = SpecialDiet {
             id: SpecialDietId::new(),
-            title: Name::parse_field(title, "special diet", "specialkost")?,
+            title: Name::parse_field(&draft.title, "special diet", "specialkost")?,
         };
         let ctx = self.ctx(actor);
         transact!(self, |tx| {
@@ -748,18 +761,17 @@ impl Valghalla {
         Ok(all)
     }
 
-    /// Creates an election type with `rules` (`None`: the law's defaults for `kind`).
+    /// Creates an election type with the draft's rules (`None`: the law's defaults for its
+    /// kind).
     pub async fn create_election_type(
         &self,
         actor: &Actor,
-        title: &str,
-        kind: ElectionKind,
-        rules: Option<BTreeSet<EligibilityRule>>,
+        draft: ElectionTypeDraft,
     ) -> Result<ElectionType> {
         self.authorize(actor, Permission::EditMasterData)?;
-        let mut et =
-            ElectionType::with_default_rules(Name::parse_field(title, "title", "titel")?, kind);
-        if let Some(rules) = rules {
+        let title = Name::parse_field(&draft.title, "title", "titel")?;
+        let mut et = ElectionType::with_default_rules(title, draft.kind);
+        if let Some(rules) = draft.rules {
             et.rules = rules;
         }
         let ctx = self.ctx(actor);
@@ -813,10 +825,10 @@ impl Valghalla {
                 .iter()
                 .any(|e| e.election_type == id)
             {
-                return Err(Error::Conflict(format!(
-                    "the election type '{}' is in use",
-                    et.title
-                )));
+                return Err(Conflict::ElectionTypeInUse {
+                    election_type: et.title.to_string(),
+                }
+                .into());
             }
             (delete(&et, &ctx), ())
         });
@@ -905,8 +917,7 @@ fn delete<E: Entity>(e: &E, ctx: &Ctx) -> Decision {
         messages: vec![],
         audit: vec![ctx.audit(
             AuditAction::Delete,
-            E::KIND.name(),
-            e.key().id_string(),
+            e.key(),
             None,
             None,
             format!("{} deleted", E::KIND.name()),

@@ -6,41 +6,43 @@
 
 mod autofill;
 mod communication;
+mod dispatch;
 mod distribution;
 mod elections;
+mod error;
 mod exchange;
 mod facts;
 mod hosts;
 mod jobs;
 mod master;
 mod participants;
-pub mod ports;
+mod ports;
 mod queries;
 mod seats;
 mod tx;
 
 use std::sync::Arc;
 
-use crate::model::RecordKey;
-use crate::rules::Refused;
-use crate::rules::access::{Actor, Denied, Permission, authorize};
-use crate::store::{DynStore, StoreError};
-use crate::values::{DanishMessage, FieldError};
+use crate::rules::access::{Actor, Permission, authorize};
+use crate::store::DynStore;
 
 pub use autofill::{ApplyFillReport, RefusedAssignment};
 pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
 };
+pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use elections::{ElectionDraft, ElectionEdit};
+pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
 pub use hosts::{LinkInfo, ParticipantSummary};
-pub use master::{TaskTypeDraft, WorkLocationDraft};
+pub use master::{
+    AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
+};
 pub use participants::{NewParticipant, ParticipantView};
-pub use ports::{Clock, FakeRegistry, FixedClock, PersonRegistry, RegistryError, SystemClock};
+pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
-    OverviewFilter, OverviewRow, ParticipantFilter, ParticipantRow, StaffMember, TeamMember,
-    TeamShare, Vacancy,
+    OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
 };
 pub use seats::SeatRef;
 
@@ -62,116 +64,6 @@ impl Default for Config {
         Config {
             public_base_url: "http://127.0.0.1:8080".into(),
             calendar: None,
-        }
-    }
-}
-
-/// Everything that can go wrong in a command or query.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// The actor may not do this.
-    #[error("not allowed: {0}")]
-    Denied(#[from] Denied),
-    /// A rule refused the command; every reason is listed.
-    #[error(transparent)]
-    Refused(#[from] Refused),
-    /// Input was invalid.
-    #[error(transparent)]
-    Invalid(#[from] FieldError),
-    /// Something the command names does not exist.
-    #[error("{what} {id} does not exist")]
-    NotFound {
-        /// What kind of thing.
-        what: &'static str,
-        /// Its id.
-        id: String,
-    },
-    /// The command conflicts with the current data (e.g. a name already in use).
-    #[error("{0}")]
-    Conflict(String),
-    /// The data kept changing under the command; try again.
-    #[error("the data changed {MAX_ATTEMPTS} times while the command ran; try again")]
-    Busy,
-    /// The municipality has not been set up (call `set_municipality` first).
-    #[error("the municipality is not set up yet; set its code and name first")]
-    NotConfigured,
-    /// The CPR registry failed.
-    #[error(transparent)]
-    Registry(#[from] RegistryError),
-    /// A message template was refused (unknown tokens, empty body, …).
-    #[error(transparent)]
-    Template(#[from] crate::messages::TemplateError),
-    /// A change to the template library was refused (default template, duplicate title, …).
-    #[error(transparent)]
-    Library(#[from] crate::messages::LibraryError),
-    /// A calendar file could not be made (the task's window or the configured domain).
-    #[error(transparent)]
-    Calendar(#[from] crate::messages::calendar::CalendarError),
-    /// The store failed.
-    #[error(transparent)]
-    Store(StoreError),
-    /// No staffing could be proposed from the council's input.
-    #[error(transparent)]
-    Staffing(#[from] crate::apportion::staffing::StaffingError),
-    /// The auto-fill solver refused its instance (a bug: the service builds valid instances).
-    #[error("auto-fill: {0}")]
-    AutoFill(#[from] crate::autofill::SolveError),
-}
-
-impl Error {
-    pub(crate) fn not_found(key: RecordKey) -> Self {
-        Error::NotFound {
-            what: key.kind().name(),
-            id: key.id_string(),
-        }
-    }
-
-    /// Whether the error is a refusal with the violation `code`.
-    pub fn is_refused(&self, code: &str) -> bool {
-        matches!(self, Error::Refused(r) if r.has(code))
-    }
-}
-
-impl From<crate::exchange::ExchangeError> for Error {
-    /// A file that cannot be used as a whole (e.g. a missing column) is invalid input.
-    fn from(e: crate::exchange::ExchangeError) -> Self {
-        Error::Invalid(FieldError::new(
-            "file",
-            "fil",
-            e.to_string(),
-            e.message_da(),
-        ))
-    }
-}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(e)
-    }
-}
-
-impl DanishMessage for Error {
-    fn message_da(&self) -> String {
-        match self {
-            Error::Denied(_) => "Du har ikke adgang til dette.".into(),
-            Error::Refused(r) => r.message_da(),
-            Error::Invalid(f) => f.message_da(),
-            Error::NotFound { .. } => "Det findes ikke (længere).".into(),
-            Error::Conflict(m) => m.clone(),
-            Error::Busy => "Data blev ændret imens; prøv igen.".into(),
-            Error::NotConfigured => "Kommunen er ikke sat op endnu.".into(),
-            Error::Registry(RegistryError::NotFound(_)) => {
-                "CPR-registret kender ikke personen.".into()
-            }
-            Error::Registry(RegistryError::Unavailable(_)) => {
-                "CPR-registret svarer ikke; prøv igen senere.".into()
-            }
-            Error::Template(e) => e.message_da(),
-            Error::Library(e) => e.message_da(),
-            Error::Calendar(e) => e.message_da(),
-            Error::Store(_) => "Der opstod en fejl ved lagring; prøv igen.".into(),
-            Error::Staffing(e) => e.message_da(),
-            Error::AutoFill(_) => "Den automatiske udfyldning fejlede.".into(),
         }
     }
 }
@@ -209,26 +101,6 @@ impl Valghalla {
     pub fn with_config(mut self, config: Config) -> Self {
         self.config = config;
         self
-    }
-
-    /// The store.
-    pub fn store(&self) -> &DynStore {
-        &self.store
-    }
-
-    /// The clock.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
-    /// The registry.
-    pub fn registry(&self) -> &Arc<dyn PersonRegistry> {
-        &self.registry
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &Config {
-        &self.config
     }
 
     fn authorize(&self, actor: &Actor, permission: Permission) -> Result<()> {
@@ -271,7 +143,7 @@ macro_rules! transact {
                     tracing::debug!(attempt, "conflict; retrying");
                     continue;
                 }
-                Err(e) if e.is_conflict() => return Err($crate::service::Error::Busy),
+                Err(e) if e.is_conflict() => return Err($crate::service::Error::busy()),
                 Err(e) => return Err(e.into()),
             }
         }

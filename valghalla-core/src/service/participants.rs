@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use crate::cpr::Cpr;
 use crate::ids::{ParticipantId, SeatId, SpecialDietId, TeamId, WorkLocationId};
 use crate::model::{
-    AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, Rejection, Seat,
-    SeatState, SpecialDiet, TaskType, Team, WorkLocation,
+    AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, RecordKey, Rejection,
+    Seat, SeatState, SpecialDiet, TaskType, Team, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::lifecycle::{self, HeldSeat};
@@ -14,7 +14,7 @@ use crate::rules::{Ctx, Decision, Refused, Violation};
 use crate::store::Query;
 
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
 /// A participant to create; the person data comes from the registry.
 #[derive(Debug, Clone)]
@@ -87,9 +87,7 @@ impl Valghalla {
                 .await?
                 .is_empty()
             {
-                return Err(Error::Conflict(
-                    "a participant with this CPR number already exists".into(),
-                ));
+                return Err(Conflict::CprTaken.into());
             }
             check_refs(
                 &mut tx,
@@ -101,16 +99,14 @@ impl Valghalla {
             let audit = vec![
                 ctx.audit(
                     AuditAction::CprAccess,
-                    "participant",
-                    participant.id,
+                    RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
                     "CPR number looked up in the registry",
                 ),
                 ctx.audit(
                     AuditAction::Create,
-                    "participant",
-                    participant.id,
+                    RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
                     format!("participant {} created", participant.full_name()),
@@ -190,8 +186,7 @@ impl Valghalla {
             p.preferred_work_location = preferred_work_location;
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "participant edited",
@@ -213,7 +208,7 @@ impl Valghalla {
     ///
     /// A person deleting their own profile is bound by the lock period: refused with
     /// `locked`, naming every locked seat, while they hold an accepted seat whose lock period
-    /// has started ([`lifecycle::check_own_deletion`]). The secretariat is not bound.
+    /// has started (`rules::lifecycle::check_own_deletion`). The secretariat is not bound.
     pub async fn delete_participant(
         &self,
         actor: &Actor,
@@ -259,18 +254,14 @@ impl Valghalla {
                 .iter()
                 .any(|s| s.state != SeatState::Vacant && s.slot.date >= ctx.today())
             {
-                return Err(Error::Conflict(
-                    "the participant still has upcoming tasks; remove them from their seats first"
-                        .into(),
-                ));
+                return Err(Conflict::UpcomingTasks.into());
             }
             let anon = anonymised(&p, &mut tx).await?;
             let mut ops = vec![Op::Put(Record::Participant(anon))];
             ops.extend(drop_responsibilities(&mut tx, id).await?);
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "participant anonymised",
@@ -313,8 +304,7 @@ impl Valghalla {
             let ctx = self.ctx(actor);
             let audit = ctx.audit(
                 AuditAction::CprAccess,
-                "participant",
-                id,
+                RecordKey::Participant(id),
                 Some(id),
                 None,
                 "full CPR number shown",
@@ -334,19 +324,6 @@ impl Valghalla {
             participant: p,
             full_cpr,
         })
-    }
-
-    /// The participant with `cpr`, if any (secretariat only; audit-logged).
-    pub async fn participant_by_cpr(
-        &self,
-        actor: &Actor,
-        cpr: &Cpr,
-    ) -> Result<Option<Participant>> {
-        self.authorize(actor, Permission::ReadFullCpr)?;
-        let found = Tx::new(self)
-            .query::<Participant>(&Query::ParticipantByCpr(*cpr))
-            .await?;
-        Ok(found.into_iter().next())
     }
 }
 
@@ -435,9 +412,7 @@ async fn anonymised(p: &Participant, tx: &mut Tx<'_>) -> Result<Participant> {
         .map(|serial| format!("6101{yy:02}{seventh}{serial:03}"))
         .find(|c| !taken.contains(c))
         .and_then(|c| Cpr::parse(&c).ok())
-        .ok_or_else(|| {
-            Error::Conflict("no anonymous CPR number left for that birth year".into())
-        })?;
+        .ok_or_else(|| Error::from(Conflict::NoAnonymousCpr))?;
     let mut anon = p.clone();
     anon.cpr = cpr;
     anon.person = PersonRecord {

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::collation::{danish_cmp, danish_ranks, sort_danish_by};
+use crate::exchange::ParticipantRow;
 use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::{
     Area, AuditEntry, Election, Link, LinkKind, LinkToken, Participant, Rejection, Seat, SeatState,
@@ -151,51 +152,6 @@ pub struct ParticipantFilter {
     pub task_types: BTreeSet<TaskTypeId>,
     /// Only these statuses (vacant seats have no participant and never appear).
     pub statuses: BTreeSet<SeatStatus>,
-}
-
-/// One seat with its holder, for participant lists and exports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ParticipantRow {
-    /// Seat.
-    pub seat: SeatId,
-    /// Status.
-    pub status: SeatStatus,
-    /// Participant.
-    pub participant: ParticipantId,
-    /// Full name.
-    pub name: String,
-    /// Age on election day.
-    pub age: i32,
-    /// Birth date.
-    pub birth_date: NaiveDate,
-    /// Mobile.
-    pub mobile: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Address (empty when protected).
-    pub address: String,
-    /// Name and address protection.
-    pub protected_address: bool,
-    /// Special diets.
-    pub special_diets: Vec<String>,
-    /// Team.
-    pub team: String,
-    /// Area.
-    pub area: String,
-    /// Work location.
-    pub work_location: String,
-    /// The national afstemningsområde number.
-    pub voting_area: Option<u32>,
-    /// Task type.
-    pub task_type: String,
-    /// Date.
-    pub date: NaiveDate,
-    /// Start (local time, HH:MM).
-    pub start: String,
-    /// End (local time, HH:MM, with "(næste dag)" when it is the next day).
-    pub end: String,
-    /// Payment.
-    pub payment: Option<Ore>,
 }
 
 /// A seat in a participant's own task list.
@@ -656,14 +612,13 @@ impl Valghalla {
         let Some(source) = &self.config.calendar else {
             return Ok(None);
         };
-        let event = super::facts::task_event(&mut tx, &found).await?;
-        crate::messages::calendar::render_ics(
+        let event = tx.task_event(found).await?;
+        let file = crate::messages::calendar::render_ics(
             &event,
             source,
             &crate::messages::calendar::CalendarMethod::Publish,
-        )
-        .map(Some)
-        .map_err(Error::Calendar)
+        )?;
+        Ok(Some(file))
     }
 
     /// The participant's own tasks in active elections from today on.

@@ -6,29 +6,37 @@ use chrono::NaiveDate;
 use crate::ids::{ElectionId, LinkId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
 use crate::model::RecordKind;
 use crate::model::{
-    AuditAction, Contact, Election, ElectionType, Link, LinkAuthor, LinkKind, LinkToken, Op,
-    Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType, Team, Trust,
-    WorkLocation,
+    AuditAction, Contact, Election, ElectionType, InvitationToken, Link, LinkAuthor, LinkKind,
+    LinkToken, Op, Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType,
+    Team, Trust, WorkLocation,
 };
 use crate::rules::access::{self, Actor, Permission, authorize};
 use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
-use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, SeatFacts};
+use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, Route, SeatFacts};
 use crate::rules::{Decision, Refused, Violation, links};
 use crate::store::{Query, Read};
 use crate::values::MunicipalityCode;
 
 use super::participants::NewParticipant;
 use super::tx::Tx;
-use super::{Error, Result, Valghalla, transact};
+use super::{Conflict, Error, Result, Valghalla, transact};
 
-/// Which seat a participant-side command is about: one seat, or any vacant seat of a slot.
+/// Which seat a command that puts someone onto a seat is about: one seat, or any vacant seat
+/// of a slot (the service picks one, spreading concurrent commands over the slot's seats).
+/// A [`SeatId`] converts into [`SeatRef::Seat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeatRef {
     /// This seat.
     Seat(SeatId),
     /// Any vacant seat of this slot.
     AnyIn(SlotKey),
+}
+
+impl From<SeatId> for SeatRef {
+    fn from(seat: SeatId) -> Self {
+        SeatRef::Seat(seat)
+    }
 }
 
 /// Everything a seat command reads: the seat (or the slot's seats), its election, type, task
@@ -126,15 +134,17 @@ pub(crate) async fn bookings_of(
     Ok(out)
 }
 
+/// The participant a command acting as oneself is for: the logged-in person.
 fn person_of(actor: &Actor) -> Result<ParticipantId> {
+    authorize(actor, &Permission::ActAsParticipant)?;
     match actor {
         Actor::Person(p) => Ok(p.participant),
-        _ => Err(Error::Denied(crate::rules::access::Denied {
+        // `ActAsParticipant` is granted to persons only.
+        _ => Err(crate::rules::access::Denied {
             actor: actor.label(),
-            permission: Permission::AnswerOwnSeat {
-                participant: ParticipantId::from_uuid(uuid::Uuid::nil()),
-            },
-        })),
+            permission: Permission::ActAsParticipant,
+        }
+        .into()),
     }
 }
 
@@ -311,7 +321,7 @@ impl Valghalla {
                 &[(slot.date, slot.team, slot.task_type, count)],
             )
             .await?;
-        reports.into_iter().next().ok_or(Error::Busy)
+        reports.into_iter().next().ok_or_else(Error::busy)
     }
 
     /// T13: moves up to `count` vacant seats of `from` to team `to` (same location, date and
@@ -334,17 +344,18 @@ impl Valghalla {
         }))
     }
 
-    /// T1: the secretariat invites a participant to a vacant seat.
-    #[tracing::instrument(skip_all, fields(%seat, %participant))]
+    /// T1: the secretariat invites a participant to a vacant seat (of a slot: any vacant one).
+    /// Returns the seat.
+    #[tracing::instrument(skip_all, fields(?seat, %participant))]
     pub async fn invite(
         &self,
         actor: &Actor,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         participant: ParticipantId,
-    ) -> Result<()> {
+    ) -> Result<SeatId> {
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let ctx = self.ctx(actor);
-        let seat = SeatRef::Seat(seat);
+        let seat = seat.into();
         self.seat_command(actor, seat, Some(participant), None, async move |tx| {
             let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
@@ -353,19 +364,21 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            Ok((lifecycle::invite(&ctx, &b.facts(), &person)?, ()))
+            Ok((lifecycle::invite(&ctx, &b.facts(), &person)?, b.seat.id))
         })
         .await
     }
 
-    /// T2: looks a new person up in the registry, creates them and invites them to `seat`, in
-    /// one atomic change (nothing is created if the invitation is refused).
+    /// T2: looks a new person up in the registry, creates them and invites them to `seat` (of a
+    /// slot: any vacant one), in one atomic change (nothing is created if the invitation is
+    /// refused).
     pub async fn create_and_invite(
         &self,
         actor: &Actor,
         new: NewParticipant,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
     ) -> Result<Participant> {
+        let seat = seat.into();
         self.authorize(actor, Permission::CreateParticipant)?;
         self.authorize(actor, Permission::ManageSeatHolders)?;
         let person = self.registry.lookup(&new.cpr).await?;
@@ -376,13 +389,9 @@ impl Valghalla {
                 .await?
                 .is_empty()
             {
-                return Err(Error::Conflict(
-                    "a participant with this CPR number already exists".into(),
-                ));
+                return Err(Conflict::CprTaken.into());
             }
-            let b = self
-                .seat_for(&mut tx, SeatRef::Seat(seat), ParticipantId::new())
-                .await?;
+            let b = self.seat_for(&mut tx, seat, ParticipantId::new()).await?;
             let mut teams = new.teams.clone();
             teams.insert(b.seat.slot.team);
             let p = Participant {
@@ -407,8 +416,7 @@ impl Valghalla {
             d.ops.push(Op::Put(Record::Participant(p.clone())));
             d.audit.push(ctx.audit(
                 AuditAction::CprAccess,
-                "participant",
-                p.id,
+                RecordKey::Participant(p.id),
                 Some(p.id),
                 None,
                 "CPR number looked up in the registry",
@@ -417,12 +425,18 @@ impl Valghalla {
         }))
     }
 
-    /// T3: the participant accepts an invitation, with the link's code or from their tasks.
+    /// T3: the participant accepts an invitation, with the link's code (`Some`) or from their
+    /// tasks (`None`): the invitation route onto the seat (see `rules::lifecycle::occupy`).
     #[tracing::instrument(skip_all, fields(%seat))]
-    pub async fn accept(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+    pub async fn accept(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        token: Option<&InvitationToken>,
+    ) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let token = token.cloned();
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
         self.seat_command(actor, seat, Some(me), None, async move |tx| {
@@ -433,18 +447,26 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            let d = lifecycle::accept_invitation(&ctx, &b.facts(), &person, token.as_ref())?;
-            Ok((d, ()))
+            let route = Route::Invitation {
+                token: token.as_ref(),
+            };
+            Ok((lifecycle::occupy(&ctx, &b.facts(), &person, route)?, ()))
         })
         .await
     }
 
-    /// T7: the participant declines an invitation.
+    /// T7: the participant declines an invitation, with the link's code (`Some`) or from their
+    /// tasks (`None`).
     #[tracing::instrument(skip_all, fields(%seat))]
-    pub async fn decline(&self, actor: &Actor, seat: SeatId, token: Option<&str>) -> Result<()> {
+    pub async fn decline(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+        token: Option<&InvitationToken>,
+    ) -> Result<()> {
         let me = person_of(actor)?;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
-        let token = token.map(|t| crate::model::InvitationToken::from_string(t.to_owned()));
+        let token = token.cloned();
         let ctx = self.ctx(actor);
         let seat = SeatRef::Seat(seat);
         self.seat_command(actor, seat, Some(me), None, async move |tx| {
@@ -530,34 +552,40 @@ impl Valghalla {
     }
 
     /// A team responsible places a member of their team directly into a vacant seat of the
-    /// team, within the locations they may act for.
-    #[tracing::instrument(skip_all, fields(%seat, %participant))]
+    /// team (of a slot: any vacant one), within the locations they may act for:
+    /// the placement route onto the seat (see `rules::lifecycle::occupy`). Returns the seat.
+    #[tracing::instrument(skip_all, fields(?seat, %participant))]
     pub async fn place_member(
         &self,
         actor: &Actor,
-        seat: SeatId,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         participant: ParticipantId,
-    ) -> Result<()> {
+    ) -> Result<SeatId> {
         let ctx = self.ctx(actor);
         let acting = actor.clone();
-        let at = SeatRef::Seat(seat);
-        self.seat_command(actor, at, Some(participant), None, async move |tx| {
-            let s = tx.get::<Seat>(seat).await?;
+        let seat = seat.into();
+        self.seat_command(actor, seat, Some(participant), None, async move |tx| {
+            // The team and location the permission depends on: the slot's, or the seat's.
+            let slot = match seat {
+                SeatRef::AnyIn(slot) => slot,
+                SeatRef::Seat(id) => tx.get::<Seat>(id).await?.slot,
+            };
             tx.svc.authorize(
                 &acting,
                 Permission::PlaceMember {
-                    team: s.slot.team,
-                    work_location: s.slot.work_location,
+                    team: slot.team,
+                    work_location: slot.work_location,
                 },
             )?;
-            let b = load_seat(tx, s).await?;
+            let b = tx.svc.seat_for(tx, seat, participant).await?;
             let p = tx.get::<Participant>(participant).await?;
             let bookings = bookings_of(tx, participant).await?;
             let person = PersonFacts {
                 participant: &p,
                 bookings: &bookings,
             };
-            Ok((lifecycle::place_member(&ctx, &b.facts(), &person)?, ()))
+            let d = lifecycle::occupy(&ctx, &b.facts(), &person, Route::Placement)?;
+            Ok((d, b.seat.id))
         })
         .await
     }
@@ -569,9 +597,10 @@ impl Valghalla {
     pub async fn take_seat(
         &self,
         actor: &Actor,
-        seat: SeatRef,
+        seat: impl Into<SeatRef> + std::fmt::Debug,
         link: Option<&LinkToken>,
     ) -> Result<SeatId> {
+        let seat = seat.into();
         let me = person_of(actor)?;
         self.authorize(actor, Permission::TakeVacantSeat { participant: me })?;
         let ctx = self.ctx(actor);
@@ -623,7 +652,7 @@ impl Valghalla {
                 participant: &p,
                 bookings: &bookings,
             };
-            let mut d = lifecycle::take_vacant(&ctx, &b.facts(), &person, access)?;
+            let mut d = lifecycle::occupy(&ctx, &b.facts(), &person, Route::SignUp(access))?;
             if link.is_some() {
                 d.ops.retain(|op| op.key() != RecordKey::Participant(me));
                 d.ops.push(Op::Put(Record::Participant(p.clone())));
@@ -662,8 +691,7 @@ impl Valghalla {
                 Some(joined) => {
                     let audit = ctx.audit(
                         AuditAction::Edit,
-                        "participant",
-                        me,
+                        RecordKey::Participant(me),
                         Some(me),
                         None,
                         format!("joined team {team} by link"),
@@ -730,8 +758,7 @@ impl Valghalla {
             };
             let audit = ctx.audit(
                 AuditAction::Create,
-                "link",
-                link.id,
+                RecordKey::Link(link.id),
                 None,
                 None,
                 "link created",
@@ -763,8 +790,7 @@ impl Valghalla {
             t.responsibles_may_link_trusted = allowed;
             let audit = ctx.audit(
                 AuditAction::Edit,
-                "team",
-                team,
+                RecordKey::Team(team),
                 None,
                 None,
                 if allowed {
@@ -796,7 +822,13 @@ impl Valghalla {
             };
             self.authorize(actor, Permission::ManageLinks { team })?;
             link.revoked_at = Some(ctx.now);
-            let audit = ctx.audit(AuditAction::Edit, "link", id, None, None, "link revoked");
+            let audit = ctx.audit(
+                AuditAction::Edit,
+                RecordKey::Link(id),
+                None,
+                None,
+                "link revoked",
+            );
             (
                 Decision {
                     ops: vec![Op::Put(Record::Link(link))],
@@ -863,8 +895,7 @@ impl Valghalla {
                 messages: vec![],
                 audit: vec![ctx.audit(
                     AuditAction::Edit,
-                    "participant",
-                    participant,
+                    RecordKey::Participant(participant),
                     Some(participant),
                     None,
                     "registry data refreshed",
@@ -901,23 +932,6 @@ impl Valghalla {
             d.ops.push(Op::Put(Record::Participant(p)));
             (d, vacated)
         }))
-    }
-
-    /// Whether `actor` may see the people in `team`'s seats at `location` (helper for views).
-    pub fn may_read_team_seats(
-        &self,
-        actor: &Actor,
-        team: TeamId,
-        location: WorkLocationId,
-    ) -> bool {
-        authorize(
-            actor,
-            &Permission::ReadTeamSeats {
-                team,
-                work_location: location,
-            },
-        )
-        .is_ok()
     }
 
     /// The actor for a logged-in citizen: the participant with every team and work location

@@ -6,13 +6,19 @@ use std::sync::{Arc, mpsc};
 
 use futures_util::FutureExt;
 
-use crate::ids::MessageId;
-use crate::model::{Entity, Municipality, Op, Record, RecordKey, Versioned};
-use crate::rules::Decision;
+use crate::ids::{ElectionId, MessageId, SeatId};
+use crate::messages::calendar::{MessageCalendar, TaskEvent, calendar_sequence};
+use crate::model::{
+    Election, Entity, Municipality, Op, Participant, Record, RecordKey, Seat, TaskType, Team,
+    Versioned, WorkLocation,
+};
+use crate::rules::{Decision, MessageIntent};
 use crate::store::{
     Change, ChangeSet, Decide, DeliveryStatus, Expect, OutboxMessage, Query, Read, StoreError,
 };
+use crate::time::local_date;
 
+use super::facts;
 use super::{Error, MAX_ATTEMPTS, Result, Valghalla, transact};
 
 pub(crate) struct Tx<'a> {
@@ -67,7 +73,7 @@ impl<'a> Tx<'a> {
     /// What a sealed transaction answers when asked for something it has not loaded.
     fn miss(&mut self) -> Error {
         self.missed = true;
-        Error::Store(StoreError::Unavailable {
+        Error::from(StoreError::Unavailable {
             store: "sealed transaction",
             message: "a read that was not loaded up front".into(),
         })
@@ -133,7 +139,7 @@ impl<'a> Tx<'a> {
     }
 
     /// The version `key` was loaded with (0 when it was not loaded).
-    pub(crate) fn version_of(&self, key: RecordKey) -> u64 {
+    fn version_of(&self, key: RecordKey) -> u64 {
         self.loaded.get(&key).map_or(0, |v| v.version)
     }
 
@@ -252,6 +258,90 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// The seat `id` with the records it refers to, if the seat exists.
+    async fn seat_with_records(&mut self, id: SeatId) -> Result<Option<SeatWithRecords>> {
+        match self.find::<Seat>(id).await? {
+            Some(seat) => self.records_of(seat).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The records `seat` refers to.
+    async fn records_of(&mut self, seat: Seat) -> Result<SeatWithRecords> {
+        Ok(SeatWithRecords {
+            election: self.get::<Election>(seat.slot.election).await?,
+            location: self.get::<WorkLocation>(seat.slot.work_location).await?,
+            task_type: self.get::<TaskType>(seat.slot.task_type).await?,
+            team: self.get::<Team>(seat.slot.team).await?,
+            seat,
+        })
+    }
+
+    /// The template values for `intent` ([`facts::collect`]) and the election it concerns, from
+    /// the records it is about.
+    pub(super) async fn message_facts(
+        &mut self,
+        intent: &MessageIntent,
+    ) -> Result<(BTreeMap<String, String>, Option<ElectionId>)> {
+        let municipality = self.municipality().await?;
+        let participant = self.find::<Participant>(intent.participant).await?;
+        let records = match intent.seat {
+            Some(id) => self.seat_with_records(id).await?,
+            None => None,
+        };
+        let about = facts::About {
+            municipality: municipality.name.as_str(),
+            participant: participant.as_ref(),
+            seat: records.as_ref().map(SeatWithRecords::borrowed),
+        };
+        let today = local_date(self.svc.clock.now());
+        let facts = facts::collect(&self.svc.config.public_base_url, today, &about);
+        Ok((facts, records.map(|r| r.election.id)))
+    }
+
+    /// The calendar entry `intent`'s message carries ([`facts::calendar_purpose`]), decided on
+    /// its seat as loaded now: call it before the change is applied to what is loaded, so a
+    /// cancellation sees who had accepted the seat.
+    async fn message_calendar(
+        &mut self,
+        intent: &MessageIntent,
+    ) -> Result<Option<MessageCalendar>> {
+        let Some(purpose) = facts::calendar_purpose(intent.kind) else {
+            return Ok(None);
+        };
+        let Some(seat) = intent.seat else {
+            return Ok(None);
+        };
+        let Some(seat) = self.find::<Seat>(seat).await? else {
+            return Ok(None);
+        };
+        if !facts::calendar_applies(purpose, &seat, intent.participant) {
+            return Ok(None);
+        }
+        Ok(Some(MessageCalendar {
+            event: self.task_event(seat).await?,
+            purpose,
+        }))
+    }
+
+    /// The task of `seat` as a calendar entry ([`facts::task_event`]), its `SEQUENCE` from the
+    /// versions of the records it is made of as loaded.
+    pub(super) async fn task_event(&mut self, seat: Seat) -> Result<TaskEvent> {
+        let records = self.records_of(seat).await?;
+        let sequence = calendar_sequence(&[
+            self.version_of(RecordKey::Seat(records.seat.id)),
+            self.version_of(RecordKey::TaskType(records.task_type.id)),
+            self.version_of(RecordKey::WorkLocation(records.location.id)),
+            self.version_of(RecordKey::Election(records.election.id)),
+        ]);
+        Ok(facts::task_event(
+            &self.svc.config.public_base_url,
+            &records.borrowed(),
+            sequence,
+            self.svc.clock.now(),
+        ))
+    }
+
     /// Turns a decision into a change set: each write expects the version it was loaded with
     /// (or absence, for new records), and each message intent becomes an outbox message with
     /// its template values snapshotted now.
@@ -278,7 +368,7 @@ impl<'a> Tx<'a> {
         // Calendar entries are decided on the seat as it was (whose accepted task it was).
         let mut calendars = Vec::with_capacity(decision.messages.len());
         for intent in &decision.messages {
-            calendars.push(super::facts::calendar(self, intent).await?);
+            calendars.push(self.message_calendar(intent).await?);
         }
         // Message facts describe the state after the change (e.g. the new invitation code).
         for change in &changes {
@@ -296,7 +386,7 @@ impl<'a> Tx<'a> {
         let now = self.svc.clock.now();
         let mut messages = Vec::with_capacity(decision.messages.len());
         for (intent, calendar) in decision.messages.into_iter().zip(calendars) {
-            let (facts, election) = super::facts::collect(self, &intent).await?;
+            let (facts, election) = self.message_facts(&intent).await?;
             messages.push(OutboxMessage {
                 id: MessageId::new(),
                 kind: intent.kind,
@@ -318,6 +408,27 @@ impl<'a> Tx<'a> {
             audit: decision.audit,
             messages,
         })
+    }
+}
+
+/// A seat with the records it refers to, as a command loaded them.
+struct SeatWithRecords {
+    seat: Seat,
+    election: Election,
+    location: WorkLocation,
+    task_type: TaskType,
+    team: Team,
+}
+
+impl SeatWithRecords {
+    fn borrowed(&self) -> facts::SeatRecords<'_> {
+        facts::SeatRecords {
+            seat: &self.seat,
+            election: &self.election,
+            location: &self.location,
+            task_type: &self.task_type,
+            team: &self.team,
+        }
     }
 }
 
@@ -379,7 +490,7 @@ impl Valghalla {
                 Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => {
                     tracing::debug!(attempt, "conflict; retrying");
                 }
-                Err(e) if e.is_conflict() => return Err(Error::Busy),
+                Err(e) if e.is_conflict() => return Err(Error::busy()),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -50,15 +50,28 @@ pub struct Change {
     pub expect: Expect,
 }
 
+impl Change {
+    /// Whether the change's precondition holds for its record at version `current` (`None`:
+    /// the record does not exist). A touch needs its record even under [`Expect::Any`].
+    pub fn precondition_holds(&self, current: Option<u64>) -> bool {
+        match (self.expect, current) {
+            (Expect::Any, None) => !matches!(self.op, Op::Touch(_)),
+            (Expect::Any, Some(_)) | (Expect::Absent, None) => true,
+            (Expect::Absent, Some(_)) | (Expect::Version(_), None) => false,
+            (Expect::Version(v), Some(c)) => v == c,
+        }
+    }
+}
+
 /// Everything one command writes, applied atomically.
 ///
 /// Semantics per op: `Put` inserts (version 1) or replaces (version + 1); `Delete` removes (a
 /// missing record is fine under [`Expect::Any`]); `Touch` only increases the version (a missing
 /// record is a conflict). A key may appear at most once per change set.
 ///
-/// The SQL stores also enforce references with foreign keys (a seat's election and holder must
-/// exist when the change set commits) and report a dangling reference as a conflict; the memory
-/// store does not check references. The service never writes one.
+/// Whether a store also refuses dangling references (a seat's election and holder must exist
+/// when the change set is written) is one of the capabilities it states to the conformance
+/// suite (`testkit::conformance::Capabilities`); the service never writes one.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeSet {
     /// The writes.

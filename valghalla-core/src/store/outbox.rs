@@ -34,7 +34,7 @@ pub enum DeliveryStatus {
         reason: String,
     },
     /// Never delivered: by the time it was due its reason no longer held (the seat is no longer
-    /// offered to or held by the recipient, …); see [`crate::messages::staleness`].
+    /// offered to or held by the recipient, …); see `rules::staleness`.
     Cancelled {
         /// When.
         at: DateTime<Utc>,

@@ -10,10 +10,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
+use super::FakeRegistry;
 use crate::cpr::Cpr;
 use crate::ids::*;
 use crate::model::*;
-use crate::service::FakeRegistry;
 use crate::store::{Change, ChangeSet, Expect};
 use crate::time::DailyWindow;
 use crate::values::{MunicipalityCode, Name, Ore, PostalCode, ShortName};

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
+use super::{FakeRegistry, FixedClock};
 use crate::cpr::Cpr;
 use crate::model::{
     Election, ElectionKind, Municipality, Participant, Seat, SlotKey, TaskType, Team, TeamKind,
@@ -12,8 +13,8 @@ use crate::model::{
 };
 use crate::rules::access::{Actor, PersonActor, StaffRole};
 use crate::service::{
-    ElectionDraft, FakeRegistry, FixedClock, NewParticipant, TaskTypeDraft, Valghalla,
-    WorkLocationDraft,
+    AreaDraft, ElectionDraft, ElectionTypeDraft, NewParticipant, TaskTypeDraft, TeamDraft,
+    Valghalla, WorkLocationDraft,
 };
 use crate::store::{DynStore, Query};
 use crate::time::DailyWindow;
@@ -25,6 +26,8 @@ use crate::values::{MunicipalityCode, Name, Ore};
 pub struct Scenario {
     /// The service.
     pub svc: Valghalla,
+    /// Its store, for what a test checks behind the service's back.
+    pub store: DynStore,
     /// Its clock (7 November 2026, 09:00 UTC).
     pub clock: FixedClock,
     /// Its registry.
@@ -69,8 +72,8 @@ impl Scenario {
                 .expect("instant"),
         );
         let registry = FakeRegistry::new();
-        let svc =
-            Valghalla::new(store, Arc::new(registry.clone())).with_clock(Arc::new(clock.clone()));
+        let svc = Valghalla::new(Arc::clone(&store), Arc::new(registry.clone()))
+            .with_clock(Arc::new(clock.clone()));
         let admin = Actor::Secretariat {
             user: "sekretariat".into(),
             role: StaffRole::Administrator,
@@ -84,17 +87,50 @@ impl Scenario {
         )
         .await
         .expect("municipality");
-        let area = svc.create_area(&admin, "Midtby", "").await.expect("area");
+        let area = svc
+            .create_area(
+                &admin,
+                AreaDraft {
+                    name: "Midtby".into(),
+                    description: "".into(),
+                },
+            )
+            .await
+            .expect("area");
         let a = svc
-            .create_team(&admin, "Socialdemokratiet", "A", TeamKind::Party, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Socialdemokratiet".into(),
+                    short_name: "A".into(),
+                    kind: TeamKind::Party,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let v = svc
-            .create_team(&admin, "Venstre", "V", TeamKind::Party, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Venstre".into(),
+                    short_name: "V".into(),
+                    kind: TeamKind::Party,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let f = svc
-            .create_team(&admin, "Frivillige", "FRI", TeamKind::Volunteers, "")
+            .create_team(
+                &admin,
+                TeamDraft {
+                    name: "Frivillige".into(),
+                    short_name: "FRI".into(),
+                    kind: TeamKind::Volunteers,
+                    description: "".into(),
+                },
+            )
             .await
             .expect("team");
         let draft = |title: &str, short: &str, window, trust, checks| TaskTypeDraft {
@@ -172,7 +208,14 @@ impl Scenario {
             );
         }
         let et = svc
-            .create_election_type(&admin, "Folketingsvalg", ElectionKind::Folketingsvalg, None)
+            .create_election_type(
+                &admin,
+                ElectionTypeDraft {
+                    title: "Folketingsvalg".into(),
+                    kind: ElectionKind::Folketingsvalg,
+                    rules: None,
+                },
+            )
             .await
             .expect("election type");
         let day = election_day();
@@ -197,6 +240,7 @@ impl Scenario {
         let election = svc.election(&admin, election.id).await.expect("election");
         Scenario {
             svc,
+            store,
             clock,
             registry,
             admin,
@@ -282,8 +326,7 @@ impl Scenario {
     /// The seats of a slot, by id.
     pub async fn slot_seats(&self, slot: SlotKey) -> Vec<Seat> {
         let mut seats: Vec<Seat> = self
-            .svc
-            .store()
+            .store
             .query(&Query::SeatsOfSlot(slot))
             .await
             .expect("query")

@@ -17,14 +17,14 @@ use valghalla_core::ids::{
 use valghalla_core::jobs::{JobsConfig, Retirement};
 use valghalla_core::messages::{Channel, ElectionTemplates, MessageKind, TemplateDraft};
 use valghalla_core::model::{
-    Contact, ElectionKind, EligibilityRule, LinkKind, LinkToken, LocationScope, Municipality,
-    Participant, SlotKey, TeamKind, Trust, VacancyFilter,
+    Contact, ElectionKind, EligibilityRule, InvitationToken, LinkKind, LinkToken, LocationScope,
+    Municipality, Participant, SlotKey, TeamKind, Trust, VacancyFilter,
 };
+use valghalla_core::rules::Answer;
 use valghalla_core::rules::access::{Actor, PersonActor, StaffRole};
-use valghalla_core::rules::lifecycle::Answer;
 use valghalla_core::service::{
-    ElectionDraft, ElectionEdit, GroupFilter, NewParticipant, SeatRef, TaskTypeDraft, Valghalla,
-    WorkLocationDraft,
+    AreaDraft, ElectionDraft, ElectionEdit, ElectionTypeDraft, GroupFilter, NewParticipant,
+    SeatRef, SpecialDietDraft, TaskTypeDraft, TeamDraft, Valghalla, WorkLocationDraft,
 };
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 use valghalla_core::time::DailyWindow;
@@ -112,15 +112,16 @@ enum Cmd {
     ViewParticipant(usize),
     SetSeatCounts(usize, usize, NaiveDate, usize, usize, u32),
     MoveVacant(usize, NaiveDate, usize, u32),
-    Invite(usize, usize),
+    /// The seat, or (`true`) any vacant seat of its slot.
+    Invite(usize, usize, bool),
     CreateAndInvite(String, usize),
     Accept(usize, Option<String>),
     Decline(usize, Option<String>),
     Withdraw(usize),
     AnswerOnBehalf(usize, bool),
     Remove(usize),
-    PlaceMember(usize, usize),
-    TakeSeat(usize, bool),
+    PlaceMember(usize, usize, bool),
+    TakeSeat(usize, bool, bool),
     JoinTeam(bool),
     CreateLink(u8, usize, bool, NaiveDate),
     RevokeLink(usize),
@@ -185,15 +186,15 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         (i(), i(), any_date(), i(), i(), any_u32())
             .prop_map(|(a, b, c, d, e, f)| Cmd::SetSeatCounts(a, b, c, d, e, f)),
         (i(), any_date(), i(), any_u32()).prop_map(|(a, b, c, d)| Cmd::MoveVacant(a, b, c, d)),
-        (i(), i()).prop_map(|(a, b)| Cmd::Invite(a, b)),
+        (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::Invite(a, b, c)),
         (t(), i()).prop_map(|(a, b)| Cmd::CreateAndInvite(a, b)),
         (i(), prop::option::of(t())).prop_map(|(a, b)| Cmd::Accept(a, b)),
         (i(), prop::option::of(t())).prop_map(|(a, b)| Cmd::Decline(a, b)),
         i().prop_map(Cmd::Withdraw),
         (i(), any::<bool>()).prop_map(|(a, b)| Cmd::AnswerOnBehalf(a, b)),
         i().prop_map(Cmd::Remove),
-        (i(), i()).prop_map(|(a, b)| Cmd::PlaceMember(a, b)),
-        (i(), any::<bool>()).prop_map(|(a, b)| Cmd::TakeSeat(a, b)),
+        (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::PlaceMember(a, b, c)),
+        (i(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Cmd::TakeSeat(a, b, c)),
         any::<bool>().prop_map(Cmd::JoinTeam),
         (0u8..3, i(), any::<bool>(), any_date())
             .prop_map(|(a, b, c, d)| Cmd::CreateLink(a, b, c, d)),
@@ -223,6 +224,8 @@ struct Pools {
     elections: Vec<ElectionId>,
     people: Vec<Participant>,
     seats: Vec<SeatId>,
+    /// Each seat's slot, in the order of `seats`.
+    slots: Vec<SlotKey>,
     links: Vec<(LinkId, LinkToken)>,
 }
 
@@ -281,7 +284,12 @@ async fn world() -> (Scenario, Pools) {
         .unwrap();
     let diet = s
         .svc
-        .create_special_diet(&s.admin, "Vegetar")
+        .create_special_diet(
+            &s.admin,
+            SpecialDietDraft {
+                title: "Vegetar".into(),
+            },
+        )
         .await
         .unwrap();
     let pools = Pools {
@@ -294,6 +302,7 @@ async fn world() -> (Scenario, Pools) {
         elections: vec![s.election.id],
         people: vec![sec, invited, holder],
         seats: seats.iter().map(|s| s.id).collect(),
+        slots: seats.iter().map(|s| s.slot).collect(),
         links: vec![(link.id, link.token), (team_link.id, team_link.token)],
     };
     (s, pools)
@@ -317,7 +326,10 @@ fn actor(s: &Scenario, w: &Pools, which: u8, secretary: &Actor) -> Actor {
 }
 
 /// Runs one command; `Err` carries the error's text.
-#[allow(clippy::too_many_lines)]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one arm per public command of the service, side by side"
+)]
 async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), String> {
     let area = |i| pick(&w.areas, i, AreaId::new);
     let loc = |i| pick(&w.locations, i, WorkLocationId::new);
@@ -328,6 +340,20 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
     let el = |i| pick(&w.elections, i, ElectionId::new);
     let person = |i: usize| w.people.get(i).map_or_else(ParticipantId::new, |p| p.id);
     let seat = |i| pick(&w.seats, i, SeatId::new);
+    // The seat, or any vacant seat of its slot (a slot that exists nowhere for a fresh seat).
+    let seat_ref = |i: usize, any: bool| {
+        if any {
+            SeatRef::AnyIn(w.slots.get(i).copied().unwrap_or(SlotKey {
+                election: ElectionId::new(),
+                work_location: WorkLocationId::new(),
+                task_type: TaskTypeId::new(),
+                team: TeamId::new(),
+                date: election_day(),
+            }))
+        } else {
+            SeatRef::Seat(seat(i))
+        }
+    };
     let link_id = |i: usize| w.links.get(i).map_or_else(LinkId::new, |l| l.0);
     let token = |i: usize| {
         w.links
@@ -368,8 +394,21 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             let name = Name::parse(&name).map_err(|e| e.to_string())?;
             unit!(svc.set_municipality(a, Municipality { code, name }))
         }
-        Cmd::CreateArea(n) => unit!(svc.create_area(a, &n, "")),
-        Cmd::EditArea(i, n) => unit!(svc.edit_area(a, area(i), &n, &n)),
+        Cmd::CreateArea(n) => unit!(svc.create_area(
+            a,
+            AreaDraft {
+                name: n.clone(),
+                description: "".into()
+            }
+        )),
+        Cmd::EditArea(i, n) => unit!(svc.edit_area(
+            a,
+            area(i),
+            AreaDraft {
+                name: n.clone(),
+                description: n.clone()
+            }
+        )),
         Cmd::DeleteArea(i) => unit!(svc.delete_area(a, area(i))),
         Cmd::CreateLocation(i, title, postal, voting) => {
             unit!(svc.create_work_location(a, location_draft(i, &title, &postal, voting)))
@@ -385,9 +424,26 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             unit!(svc.edit_task_type(a, tt(i), task_draft("Tilforordnet", window, pay, false)))
         }
         Cmd::DeleteTaskType(i) => unit!(svc.delete_task_type(a, tt(i))),
-        Cmd::CreateTeam(n, short) => unit!(svc.create_team(a, &n, &short, TeamKind::Party, "")),
+        Cmd::CreateTeam(n, short) => unit!(svc.create_team(
+            a,
+            TeamDraft {
+                name: n.clone(),
+                short_name: short.clone(),
+                kind: TeamKind::Party,
+                description: "".into()
+            }
+        )),
         Cmd::EditTeam(i, n, short) => {
-            unit!(svc.edit_team(a, team(i), &n, &short, TeamKind::Party, ""))
+            unit!(svc.edit_team(
+                a,
+                team(i),
+                TeamDraft {
+                    name: n.clone(),
+                    short_name: short.clone(),
+                    kind: TeamKind::Party,
+                    description: "".into()
+                }
+            ))
         }
         Cmd::DeleteTeam(i) => unit!(svc.delete_team(a, team(i))),
         Cmd::SetTeamResponsible(t, p, grant) => unit!(svc.set_team_responsible(
@@ -397,11 +453,20 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             grant.then_some(LocationScope::All)
         )),
         Cmd::AllowTrustedLinks(t, allowed) => unit!(svc.allow_trusted_links(a, team(t), allowed)),
-        Cmd::CreateDiet(n) => unit!(svc.create_special_diet(a, &n)),
+        Cmd::CreateDiet(n) => {
+            unit!(svc.create_special_diet(a, SpecialDietDraft { title: n.clone() }))
+        }
         Cmd::EditDiet(i, n) => unit!(svc.edit_special_diet(a, diet(i), &n)),
         Cmd::DeleteDiet(i) => unit!(svc.delete_special_diet(a, diet(i))),
         Cmd::CreateElectionType(n) => {
-            unit!(svc.create_election_type(a, &n, ElectionKind::Custom, None))
+            unit!(svc.create_election_type(
+                a,
+                ElectionTypeDraft {
+                    title: n.clone(),
+                    kind: ElectionKind::Custom,
+                    rules: None
+                }
+            ))
         }
         Cmd::EditElectionType(i, n) => unit!(svc.edit_election_type(
             a,
@@ -479,7 +544,7 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             };
             unit!(svc.move_vacant_seats(a, from, team(t), n))
         }
-        Cmd::Invite(s_, p) => unit!(svc.invite(a, seat(s_), person(p))),
+        Cmd::Invite(s_, p, any) => unit!(svc.invite(a, seat_ref(s_, any), person(p))),
         Cmd::CreateAndInvite(text, s_) => unit!(svc.create_and_invite(
             a,
             NewParticipant {
@@ -491,8 +556,14 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             },
             seat(s_)
         )),
-        Cmd::Accept(s_, tok) => unit!(svc.accept(a, seat(s_), tok.as_deref())),
-        Cmd::Decline(s_, tok) => unit!(svc.decline(a, seat(s_), tok.as_deref())),
+        Cmd::Accept(s_, tok) => {
+            let tok = tok.map(InvitationToken::from_string);
+            unit!(svc.accept(a, seat(s_), tok.as_ref()))
+        }
+        Cmd::Decline(s_, tok) => {
+            let tok = tok.map(InvitationToken::from_string);
+            unit!(svc.decline(a, seat(s_), tok.as_ref()))
+        }
         Cmd::Withdraw(s_) => unit!(svc.withdraw(a, seat(s_))),
         Cmd::AnswerOnBehalf(s_, yes) => unit!(svc.answer_on_behalf(
             a,
@@ -501,10 +572,12 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             None
         )),
         Cmd::Remove(s_) => unit!(svc.remove_from_seat(a, seat(s_))),
-        Cmd::PlaceMember(s_, p) => unit!(svc.place_member(a, seat(s_), person(p))),
-        Cmd::TakeSeat(s_, by_link) => {
+        Cmd::PlaceMember(s_, p, any) => {
+            unit!(svc.place_member(a, seat_ref(s_, any), person(p)))
+        }
+        Cmd::TakeSeat(s_, by_link, any) => {
             let tok = token(0);
-            unit!(svc.take_seat(a, SeatRef::Seat(seat(s_)), by_link.then_some(&tok)))
+            unit!(svc.take_seat(a, seat_ref(s_, any), by_link.then_some(&tok)))
         }
         Cmd::JoinTeam(known) => unit!(svc.join_team(a, &token(if known { 1 } else { 9 }))),
         Cmd::CreateLink(kind, i, trusted, date) => {

@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use valghalla_core::messages::{Channel, ElectionTemplates, MessageKind, TemplateDraft};
 use valghalla_core::model::{LinkKind, SeatState};
+use valghalla_core::rules::RefusalCode;
 use valghalla_core::service::{ElectionEdit, Error};
 use valghalla_core::store::Query;
 use valghalla_core::testkit::scenario::{Scenario, election_day};
@@ -64,7 +65,7 @@ async fn edit_election_refuses_a_period_that_would_strand_seats() {
         .edit_election(&s.admin, s.election.id, edit)
         .await
         .unwrap_err();
-    assert!(err.is_refused("date-outside-period"), "{err}");
+    assert!(err.is_refused(RefusalCode::DateOutsidePeriod), "{err}");
     assert_eq!(dump(&s).await, before);
 }
 
@@ -87,7 +88,7 @@ async fn edit_election_drops_a_location_with_only_vacant_seats_but_refuses_one_w
         .edit_election(&s.admin, s.election.id, edit)
         .await
         .unwrap_err();
-    assert!(err.is_refused("location-not-in-election"), "{err}");
+    assert!(err.is_refused(RefusalCode::LocationNotInElection), "{err}");
     let mut edit = edit_of(&s);
     edit.work_locations.remove(&s.stations[1].id);
     let e = s
@@ -140,7 +141,7 @@ async fn delete_election_is_refused_while_active() {
         .delete_election(&s.admin, s.election.id)
         .await
         .unwrap_err();
-    assert!(err.is_refused("election-active"), "{err}");
+    assert!(err.is_refused(RefusalCode::ElectionActive), "{err}");
     assert!(s.svc.election(&s.admin, s.election.id).await.is_ok());
 }
 
@@ -181,7 +182,7 @@ async fn delete_election_takes_its_seats_rejections_links_and_template_choices()
         .delete_election(&s.admin, s.election.id)
         .await
         .unwrap();
-    let store = s.svc.store();
+    let store = &s.store;
     assert!(
         store
             .query(&Query::SeatsOfElection(s.election.id))
@@ -273,8 +274,7 @@ async fn duplicate_election_copies_seats_vacant_and_moved_and_the_template_choic
     assert_eq!(copy.lock_period_days, s.election.lock_period_days);
     assert_eq!(copy.work_locations, s.election.work_locations);
     let copied = s
-        .svc
-        .store()
+        .store
         .query(&Query::SeatsOfElection(copy.id))
         .await
         .unwrap();

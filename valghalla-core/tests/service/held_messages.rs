@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use valghalla_core::messages::{Channel, DispatchConfig, Dispatcher, MessageKind, RecordingSender};
-use valghalla_core::service::{CommunicationFilter, LogStatus};
+use valghalla_core::testkit::RecordingSender;
+
+use valghalla_core::messages::{Channel, MessageKind};
+use valghalla_core::service::{CommunicationFilter, DispatchConfig, Dispatcher, LogStatus};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 
 use super::scenario;

@@ -3,6 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use valghalla_core::model::{LinkKind, LocationScope, SeatState, VacancyFilter};
+use valghalla_core::rules::RefusalCode;
 use valghalla_core::rules::access::Actor;
 use valghalla_core::service::SeatRef;
 use valghalla_core::testkit::scenario::{Scenario, election_day};
@@ -39,7 +40,7 @@ async fn a_party_secretary_cannot_offer_trusted_tasks_by_link_unless_allowed() {
         .create_link(&sec, trusted_vacancies(&s))
         .await
         .unwrap_err();
-    assert!(err.is_refused("trusted-task"), "{err}");
+    assert!(err.is_refused(RefusalCode::TrustedTask), "{err}");
     let valgstyrer = s
         .seats(s.slot(0, &s.valgstyrer, 0, election_day()), 1)
         .await
@@ -54,7 +55,7 @@ async fn a_party_secretary_cannot_offer_trusted_tasks_by_link_unless_allowed() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_refused("trusted-task"), "{err}");
+    assert!(err.is_refused(RefusalCode::TrustedTask), "{err}");
     // Open task types are fine.
     let open = s
         .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1)
@@ -108,7 +109,7 @@ async fn a_citizen_takes_a_trusted_seat_through_a_secretarys_link_only_while_all
         )
         .await
         .unwrap_err();
-    assert!(err.is_refused("trusted-task"), "{err}");
+    assert!(err.is_refused(RefusalCode::TrustedTask), "{err}");
     assert_eq!(seat(&s, seats[1].id).await.state, SeatState::Vacant);
 }
 
@@ -149,7 +150,7 @@ async fn place_member_is_refused_in_an_inactive_election() {
         .place_member(&sec, seat_.id, member.id)
         .await
         .unwrap_err();
-    assert!(err.is_refused("election-inactive"), "{err}");
+    assert!(err.is_refused(RefusalCode::ElectionInactive), "{err}");
     assert_eq!(seat(&s, seat_.id).await.state, SeatState::Vacant);
 }
 
@@ -177,7 +178,7 @@ async fn place_member_is_refused_for_a_task_in_the_past() {
         .place_member(&sec, seat_.id, member.id)
         .await
         .unwrap_err();
-    assert!(err.is_refused("task-in-the-past"), "{err}");
+    assert!(err.is_refused(RefusalCode::TaskInThePast), "{err}");
 }
 
 #[tokio::test]
@@ -193,5 +194,71 @@ async fn place_member_may_fill_a_trusted_seat() {
     assert!(matches!(
         seat(&s, vs.id).await.state,
         SeatState::Accepted { .. }
+    ));
+}
+
+/// A party secretary places members in any vacant seat of a slot: the service picks one, and
+/// when none is left says so; a slot of another team is denied before anything is read.
+#[tokio::test]
+async fn place_member_in_any_vacant_seat_of_a_slot() {
+    let s = scenario().await;
+    let sec = secretary(&s).await;
+    let slot = s.slot(0, &s.tilforordnet, 0, election_day());
+    let seats = s.seats(slot, 2).await;
+    let (a, b, c) = (
+        s.person("Anne", "Ahl", 0).await,
+        s.person("Bo", "Bach", 0).await,
+        s.person("Carl", "Cold", 0).await,
+    );
+    let first = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), a.id)
+        .await
+        .unwrap();
+    let second = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), b.id)
+        .await
+        .unwrap();
+    assert_ne!(first, second);
+    for placed in [first, second] {
+        assert!(seats.iter().any(|s| s.id == placed));
+        assert!(matches!(
+            seat(&s, placed).await.state,
+            SeatState::Accepted { .. }
+        ));
+    }
+    let err = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(slot), c.id)
+        .await
+        .unwrap_err();
+    assert!(err.is_refused(RefusalCode::NoVacantSeat), "{err}");
+    let theirs = s.slot(0, &s.tilforordnet, 1, election_day());
+    s.seats(theirs, 1).await;
+    let err = s
+        .svc
+        .place_member(&sec, SeatRef::AnyIn(theirs), c.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, valghalla_core::Error::Denied(_)), "{err}");
+}
+
+/// The secretariat invites to any vacant seat of a slot; the seat it picked is returned.
+#[tokio::test]
+async fn invite_to_any_vacant_seat_of_a_slot() {
+    let s = scenario().await;
+    let slot = s.slot(1, &s.tilforordnet, 0, election_day());
+    let seats = s.seats(slot, 1).await;
+    let p = s.person("Dorte", "Dam", 0).await;
+    let picked = s
+        .svc
+        .invite(&s.admin, SeatRef::AnyIn(slot), p.id)
+        .await
+        .unwrap();
+    assert_eq!(picked, seats[0].id);
+    assert!(matches!(
+        seat(&s, picked).await.state,
+        SeatState::Invited { participant, .. } if participant == p.id
     ));
 }

@@ -66,7 +66,7 @@ async fn messages_show_an_overnight_end_as_the_next_day() {
         .await
         .remove(0);
     s.svc.invite(&s.admin, count.id, p.id).await.unwrap();
-    let outbox = s.svc.store().outbox(&Default::default()).await.unwrap();
+    let outbox = s.store.outbox(&Default::default()).await.unwrap();
     let invitation = outbox.last().unwrap();
     assert_eq!(invitation.facts["task_start"], "17:00");
     assert_eq!(invitation.facts["task_end"], "02:00 (næste dag)");

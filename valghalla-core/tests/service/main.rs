@@ -36,8 +36,7 @@ pub async fn scenario() -> Scenario {
 /// A seat as stored now.
 pub async fn seat(s: &Scenario, id: valghalla_core::ids::SeatId) -> Seat {
     match s
-        .svc
-        .store()
+        .store
         .get(valghalla_core::model::RecordKey::Seat(id))
         .await
         .unwrap()
@@ -54,8 +53,7 @@ pub async fn participant(
     id: valghalla_core::ids::ParticipantId,
 ) -> Option<Participant> {
     match s
-        .svc
-        .store()
+        .store
         .get(valghalla_core::model::RecordKey::Participant(id))
         .await
         .unwrap()
@@ -69,7 +67,7 @@ pub async fn participant(
 /// Everything the store holds, as comparable text: every record with its version, the audit
 /// log and the outbox.
 pub async fn dump(s: &Scenario) -> String {
-    let store = s.svc.store();
+    let store = &s.store;
     let mut out = Vec::new();
     for kind in [
         RecordKind::Area,

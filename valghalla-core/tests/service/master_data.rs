@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, TimeZone, Utc};
 use valghalla_core::model::{ElectionKind, EligibilityRule, LocationScope, SeatState, TeamKind};
-use valghalla_core::service::{Error, SeatRef, WorkLocationDraft};
+use valghalla_core::rules::RefusalCode;
+use valghalla_core::service::{
+    AreaDraft, ElectionTypeDraft, Error, SeatRef, SpecialDietDraft, TeamDraft, WorkLocationDraft,
+};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 
 use super::{citizen, dump, scenario, seat};
@@ -33,16 +36,40 @@ fn draft_of(s: &Scenario, station: usize) -> WorkLocationDraft {
 async fn areas_are_renamed_uniquely_and_deleted_only_when_empty_and_not_last() {
     let s = scenario().await;
     let midtby = s.stations[0].area;
-    let nord = s.svc.create_area(&s.admin, "Nord", "").await.unwrap();
+    let nord = s
+        .svc
+        .create_area(
+            &s.admin,
+            AreaDraft {
+                name: "Nord".into(),
+                description: "".into(),
+            },
+        )
+        .await
+        .unwrap();
     let err = s
         .svc
-        .edit_area(&s.admin, nord.id, "MIDTBY", "")
+        .edit_area(
+            &s.admin,
+            nord.id,
+            AreaDraft {
+                name: "MIDTBY".into(),
+                description: "".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     let renamed = s
         .svc
-        .edit_area(&s.admin, nord.id, "Nordby", "ny")
+        .edit_area(
+            &s.admin,
+            nord.id,
+            AreaDraft {
+                name: "Nordby".into(),
+                description: "ny".into(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(renamed.name.as_str(), "Nordby");
@@ -57,10 +84,30 @@ async fn areas_are_renamed_uniquely_and_deleted_only_when_empty_and_not_last() {
 #[tokio::test]
 async fn the_last_area_cannot_be_deleted() {
     let s = scenario().await;
-    let other = s.svc.create_area(&s.admin, "Tom", "").await.unwrap();
+    let other = s
+        .svc
+        .create_area(
+            &s.admin,
+            AreaDraft {
+                name: "Tom".into(),
+                description: "".into(),
+            },
+        )
+        .await
+        .unwrap();
     s.svc.delete_area(&s.admin, other.id).await.unwrap();
     // Midtby still has stations; move them all to a new area, then try to delete both.
-    let syd = s.svc.create_area(&s.admin, "Syd", "").await.unwrap();
+    let syd = s
+        .svc
+        .create_area(
+            &s.admin,
+            AreaDraft {
+                name: "Syd".into(),
+                description: "".into(),
+            },
+        )
+        .await
+        .unwrap();
     for i in 0..3 {
         let mut d = draft_of(&s, i);
         d.area = syd.id;
@@ -204,7 +251,16 @@ async fn teams_are_renamed_uniquely_and_deleted_only_when_no_member_is_left_team
     let s = scenario().await;
     let err = s
         .svc
-        .edit_team(&s.admin, s.teams[0].id, "Venstre", "A", TeamKind::Party, "")
+        .edit_team(
+            &s.admin,
+            s.teams[0].id,
+            TeamDraft {
+                name: "Venstre".into(),
+                short_name: "A".into(),
+                kind: TeamKind::Party,
+                description: "".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Conflict(_)), "{err}");
@@ -213,10 +269,12 @@ async fn teams_are_renamed_uniquely_and_deleted_only_when_no_member_is_left_team
         .edit_team(
             &s.admin,
             s.teams[0].id,
-            "Socialdemokraterne",
-            "A",
-            TeamKind::Party,
-            "x",
+            TeamDraft {
+                name: "Socialdemokraterne".into(),
+                short_name: "A".into(),
+                kind: TeamKind::Party,
+                description: "x".into(),
+            },
         )
         .await
         .unwrap();
@@ -258,12 +316,22 @@ async fn special_diets_are_renamed_uniquely_and_deleted_from_every_participant()
     let s = scenario().await;
     let veg = s
         .svc
-        .create_special_diet(&s.admin, "Vegetar")
+        .create_special_diet(
+            &s.admin,
+            SpecialDietDraft {
+                title: "Vegetar".into(),
+            },
+        )
         .await
         .unwrap();
     let gluten = s
         .svc
-        .create_special_diet(&s.admin, "Glutenfri")
+        .create_special_diet(
+            &s.admin,
+            SpecialDietDraft {
+                title: "Glutenfri".into(),
+            },
+        )
         .await
         .unwrap();
     let err = s
@@ -329,7 +397,14 @@ async fn election_types_change_rules_and_are_deleted_only_when_unused() {
     assert!(matches!(err, Error::Conflict(_)), "{err}");
     let spare = s
         .svc
-        .create_election_type(&s.admin, "Folkeafstemning", ElectionKind::Custom, None)
+        .create_election_type(
+            &s.admin,
+            ElectionTypeDraft {
+                title: "Folkeafstemning".into(),
+                kind: ElectionKind::Custom,
+                rules: None,
+            },
+        )
         .await
         .unwrap();
     s.svc
@@ -376,7 +451,7 @@ async fn move_vacant_seats_moves_only_vacant_seats_to_a_team_at_the_location() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_refused("team-not-at-location"), "{err}");
+    assert!(err.is_refused(RefusalCode::TeamNotAtLocation), "{err}");
     let err = s
         .svc
         .move_vacant_seats(&citizen(&p), slot, s.teams[1].id, 1)

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use valghalla_core::model::{Contact, LinkKind};
+use valghalla_core::rules::RefusalCode;
 use valghalla_core::service::Error;
 use valghalla_core::testkit::scenario::election_day;
 
@@ -98,7 +99,7 @@ async fn leaving_a_team_with_an_accepted_seat_in_it_is_refused() {
         )
         .await
         .unwrap_err();
-    assert!(err.is_refused("not-team-member"), "{err}");
+    assert!(err.is_refused(RefusalCode::NotTeamMember), "{err}");
 }
 
 #[tokio::test]

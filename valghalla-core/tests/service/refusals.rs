@@ -3,9 +3,11 @@
 //! bookings.
 
 use chrono::NaiveDate;
+use valghalla_core::model::EligibilityRule;
 use valghalla_core::model::{LocationScope, Participant};
 use valghalla_core::rules::Violation;
 use valghalla_core::rules::access::Actor;
+use valghalla_core::rules::{RefusalCode, RuleId};
 use valghalla_core::service::Error;
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 use valghalla_core::values::DanishMessage;
@@ -102,9 +104,14 @@ async fn a_secretary_who_may_read_the_person_hears_every_reason() {
         .place_member(&actor, seat.id, young.id)
         .await
         .unwrap_err();
-    assert!(err.is_refused("not-team-member"), "{err}");
-    assert!(err.is_refused("double-booked"), "{err}");
-    assert!(err.is_refused("age18"), "{err}");
+    assert!(err.is_refused(RefusalCode::NotTeamMember), "{err}");
+    assert!(err.is_refused(RefusalCode::DoubleBooked), "{err}");
+    assert!(
+        err.is_refused(RefusalCode::Ineligible(RuleId::Rule(
+            EligibilityRule::Age18OnElectionDay
+        ))),
+        "{err}"
+    );
 }
 
 #[tokio::test]

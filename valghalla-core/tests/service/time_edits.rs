@@ -2,6 +2,7 @@
 //! would make someone hold two overlapping seats is refused, naming them, and changes nothing.
 
 use chrono::{Duration, NaiveTime};
+use valghalla_core::rules::RefusalCode;
 use valghalla_core::rules::Violation;
 use valghalla_core::service::{Error, TaskTypeDraft};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
@@ -57,7 +58,7 @@ async fn a_window_edit_that_would_double_book_someone_is_refused_naming_them() {
         .edit_task_type(&s.admin, s.fintaeller.id, longer)
         .await
         .unwrap_err();
-    assert!(err.is_refused("double-booked"), "{err}");
+    assert!(err.is_refused(RefusalCode::DoubleBooked), "{err}");
     let Error::Refused(refused) = &err else {
         panic!("{err}")
     };

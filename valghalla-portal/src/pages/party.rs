@@ -10,6 +10,7 @@ use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, TeamId};
 use valghalla::core::model::{LinkKind, SeatState};
 use valghalla::core::rules::access::Actor;
+use valghalla::core::service::SeatRef;
 
 use crate::state::{PortalState, Tenant};
 use crate::web::forms::{ElectionQuery, link_kind, parse_slot, slot_value};
@@ -209,7 +210,7 @@ pub async fn team(
     team_page(&state, &me, team, wanted, FormErrors::none()).await
 }
 
-/// A vacant seat of the slot posted in `plads`, as the actor may see it.
+/// A vacant seat of the slot posted in `plads`, as the actor may see it (for a link to it).
 async fn vacant_seat(
     state: &Tenant,
     actor: &Actor,
@@ -225,7 +226,8 @@ async fn vacant_seat(
         .map(|s| s.id))
 }
 
-/// POST /parti/{team}/placer: places a member of the team in a vacant seat.
+/// POST /parti/{team}/placer: places a member of the team in a vacant seat of the slot posted
+/// in `plads` (the core picks the seat; none left is its refusal).
 pub async fn place(
     state: Tenant,
     me: Me,
@@ -234,16 +236,13 @@ pub async fn place(
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
     let participant = form.parse("deltager")?;
-    let Some(seat) = vacant_seat(&state, actor, &form).await? else {
-        let mut errors = FormErrors::none();
-        errors.add(
-            "pladser",
-            "Der er ingen ledig plads i denne opgave længere.",
-        );
-        return team_page(&state, &me, team, None, errors).await;
-    };
-    match state.svc.place_member(actor, seat, participant).await {
-        Ok(()) => {
+    let slot = parse_slot(form.get("plads"))?;
+    match state
+        .svc
+        .place_member(actor, SeatRef::AnyIn(slot), participant)
+        .await
+    {
+        Ok(_) => {
             let to = format!("/parti/{team}");
             done(&me.0, &to, "Medlemmet er sat på pladsen.").await
         }

@@ -5,7 +5,6 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use valghalla::core::model::RecordKey;
 use valghalla::core::rules::access::Actor;
 
 use crate::state::{PortalState, Tenant};
@@ -33,7 +32,7 @@ async fn stylesheet() -> Response {
 
 /// GET /healthz: 200 when the municipality's store answers, 503 when it does not.
 async fn healthz(state: Tenant) -> Response {
-    match state.svc.store().get(RecordKey::Municipality).await {
+    match state.svc.health().await {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(tenant = %state.name, error = %e, "health check: the store does not answer");

@@ -20,8 +20,8 @@ use chrono::Utc;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 use valghalla::core::jobs::{JobReport, JobsConfig};
-use valghalla::core::messages::{DispatchReport, Dispatcher};
 use valghalla::core::rules::access::Actor;
+use valghalla::core::service::{DispatchReport, Dispatcher};
 
 use crate::config::ScheduleConfig;
 use crate::state::{PortalState, Tenant};

@@ -11,6 +11,9 @@
 mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+mod stored;
+
+pub use stored::SessionsError;
 
 use async_trait::async_trait;
 use tower_cookies::Key;
@@ -42,11 +45,6 @@ impl std::fmt::Debug for Sessions {
             .finish_non_exhaustive()
     }
 }
-
-/// Why the session store could not be opened.
-#[derive(Debug, thiserror::Error)]
-#[error("the session store could not be opened: {0}")]
-pub struct SessionsError(pub String);
 
 impl Sessions {
     /// Sessions in this process's memory, with a fresh key: for a portal over the memory
@@ -138,28 +136,4 @@ impl SessionStore for Sessions {
             Backend::Postgres(s) => s.delete(id).await,
         }
     }
-}
-
-/// A session's data as stored (JSON text).
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-fn encode(record: &Record) -> session_store::Result<String> {
-    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
-}
-
-/// A stored session's data.
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-fn decode(id: Id, data: &str, expires: i64) -> session_store::Result<Record> {
-    Ok(Record {
-        id,
-        data: serde_json::from_str(data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-        expiry_date: time::OffsetDateTime::from_unix_timestamp(expires)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?,
-    })
-}
-
-/// 64 random bytes: a new signing key.
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-fn new_key() -> Vec<u8> {
-    Key::generate().master().to_vec()
 }

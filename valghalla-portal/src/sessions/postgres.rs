@@ -5,7 +5,7 @@ use sqlx::{PgPool, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 
-use super::{SessionsError, decode, encode, new_key};
+use super::stored::{SessionsError, decode, encode, new_key};
 
 /// The Postgres session table.
 #[derive(Clone)]

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, Result};
 
-use super::{SessionsError, decode, encode, new_key};
+use super::stored::{SessionsError, decode, encode, new_key};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS portal_sessions (

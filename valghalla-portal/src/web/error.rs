@@ -99,8 +99,7 @@ impl AppError {
                 StatusCode::NOT_FOUND,
                 ErrorInfo::new("Findes ikke", e.message_da()),
             ),
-            AppError::Service(e @ valghalla::Error::Store(_))
-            | AppError::Service(e @ valghalla::Error::Registry(_)) => {
+            AppError::Service(e @ valghalla::Error::Failed(_)) => {
                 tracing::error!(error = %e, "service failure");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -13,11 +13,14 @@ use valghalla::Valghalla;
 use valghalla::core::memory::MemoryStore;
 use valghalla::core::model::{SeatState, SlotKey};
 use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::store::DynStore;
 use valghalla::core::testkit::generator::Dataset;
 use valghalla_portal::{LoginLimits, PortalConfig, PortalState, Sessions, Tenant, demo, router};
 
 pub struct Portal {
     pub svc: Valghalla,
+    /// The tenant's store, for what a test checks behind the service's back.
+    pub store: DynStore,
     pub tenant: Tenant,
     pub state: PortalState,
     pub app: Router,
@@ -45,12 +48,14 @@ pub async fn portal() -> Portal {
 /// The demo portal over a fresh memory store, with `config`.
 pub async fn portal_with(config: PortalConfig) -> Portal {
     let today = demo::today();
-    let tenant = demo::tenant(Arc::new(MemoryStore::new()), today, &config.public_base_url)
+    let store: DynStore = Arc::new(MemoryStore::new());
+    let tenant = demo::tenant(Arc::clone(&store), today, &config.public_base_url)
         .await
         .expect("demo tenant");
     let state = PortalState::single(config, tenant.clone(), Sessions::memory());
     Portal {
         svc: tenant.service().clone(),
+        store,
         app: router(state.clone()),
         state,
         tenant,
@@ -259,8 +264,7 @@ pub fn invited_seat(tasks_page: &str) -> String {
 
 /// The queued invitation of `seat` (the demo's invitations wait in the outbox).
 pub async fn invitation_of(p: &Portal, seat: &str) -> valghalla::core::store::OutboxMessage {
-    p.svc
-        .store()
+    p.store
         .outbox(&Default::default())
         .await
         .expect("outbox")

@@ -233,7 +233,12 @@ async fn a_cell_that_would_run_as_a_formula_is_quoted_in_the_csv() {
     let e = p.ds.election.id;
     let diet = p
         .svc
-        .create_special_diet(&admin(), "=HYPERLINK(\"http://x.invalid\";\"Klik\")")
+        .create_special_diet(
+            &admin(),
+            valghalla::core::service::SpecialDietDraft {
+                title: "=HYPERLINK(\"http://x.invalid\";\"Klik\")".into(),
+            },
+        )
         .await
         .expect("diet");
     let holder = p

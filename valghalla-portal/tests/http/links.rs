@@ -3,8 +3,7 @@
 //! link opens the answer page, where the person accepts.
 
 use axum::http::StatusCode;
-use valghalla::core::messages::dispatch::token_values;
-use valghalla::core::messages::{Channel, MessageKind, default_template, render_as};
+use valghalla::core::messages::{Channel, MessageKind, TokenValues, default_template, render_as};
 use valghalla::core::model::SeatState;
 
 use super::common::{Browser, invitation_of, invited_seat, portal};
@@ -34,7 +33,7 @@ async fn every_url_in_every_default_template_is_served() {
     let mut person = Browser::login(&p, "borger2").await;
     let seat = invited_seat(&person.get("/mine-opgaver").await.body);
     let invitation = invitation_of(&p, &seat).await;
-    let values = token_values(&invitation.facts);
+    let values = TokenValues::from_facts(&invitation.facts);
     let mut seen = std::collections::BTreeSet::new();
     for kind in MessageKind::ALL {
         let template = default_template(kind);
@@ -114,10 +113,9 @@ async fn the_invitation_link_asks_for_login_then_accepts_with_contact_details() 
     assert!(r.body.contains("href=\"#mobil\""), "{}", r.body);
     let seat_id = seat.parse().expect("seat id");
     let stored = |p: &super::common::Portal| {
-        let svc = p.svc.clone();
+        let store = p.store.clone();
         async move {
-            match svc
-                .store()
+            match store
                 .get(valghalla::core::model::RecordKey::Seat(seat_id))
                 .await
                 .expect("seat")

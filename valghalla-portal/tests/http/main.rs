@@ -3,7 +3,13 @@
 //! the seat flows, distribution, templates, downloads, sessions, hardening and the links in
 //! messages.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod access;
 mod calendar;

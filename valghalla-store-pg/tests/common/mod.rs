@@ -14,9 +14,9 @@ use valghalla_core::ids::{
 };
 use valghalla_core::messages::MessageKind;
 use valghalla_core::model::{
-    Area, AuditAction, AuditEntry, Contact, DateRange, Election, Link, LinkAuthor, LinkKind,
-    LinkToken, Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState, SlotKey,
-    Versioned,
+    ActorLabel, Area, AuditAction, AuditEntry, Contact, DateRange, Election, Link, LinkAuthor,
+    LinkKind, LinkToken, Participant, PersonRecord, Record, RecordKey, RecordKind, Seat, SeatState,
+    SlotKey, Versioned,
 };
 use valghalla_core::store::{DeliveryStatus, OutboxMessage, Store};
 use valghalla_core::values::Name;
@@ -256,10 +256,11 @@ pub fn audit(
     AuditEntry {
         id: AuditId::new(),
         at: at(at_secs),
-        actor: "tester".into(),
+        actor: ActorLabel::Job {
+            name: "tester".into(),
+        },
         action: AuditAction::Edit,
-        subject_kind: "seat".into(),
-        subject_id: "x".into(),
+        subject: RecordKey::Seat(SeatId::new()).into(),
         participant,
         election,
         description: "changed".into(),

@@ -213,37 +213,6 @@ pub fn invited(participant: ParticipantId) -> SeatState {
     }
 }
 
-pub fn accepted(participant: ParticipantId) -> SeatState {
-    SeatState::Accepted {
-        participant,
-        accepted_at: at(20),
-        via: AcceptedVia::Invitation,
-        task_reminder_at: None,
-    }
-}
-
-pub fn link(token: &str, team: TeamId) -> Link {
-    Link {
-        id: LinkId::new(),
-        token: LinkToken::from_string(token.into()),
-        kind: LinkKind::Team { team },
-        created_at: at(0),
-        revoked_at: None,
-        made_by: LinkAuthor::Secretariat,
-    }
-}
-
-pub fn rejection(seat: &Seat, participant: ParticipantId) -> Rejection {
-    Rejection {
-        id: RejectionId::new(),
-        slot: seat.slot,
-        seat: seat.id,
-        participant,
-        at: at(30),
-        kind: RejectionKind::Declined,
-    }
-}
-
 pub fn audit(
     at_secs: i64,
     participant: Option<ParticipantId>,
@@ -252,10 +221,11 @@ pub fn audit(
     AuditEntry {
         id: AuditId::new(),
         at: at(at_secs),
-        actor: "test".into(),
+        actor: ActorLabel::Job {
+            name: "test".into(),
+        },
         action: AuditAction::Edit,
-        subject_kind: "seat".into(),
-        subject_id: String::new(),
+        subject: RecordKey::Seat(SeatId::new()).into(),
         participant,
         election,
         description: format!("entry at {at_secs}"),

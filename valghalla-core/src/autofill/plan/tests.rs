@@ -129,7 +129,9 @@ fn check_invariants(d: &Dataset, opts: &FillOptions, p: &FillProposal) {
     // engine against every booking so far (existing ones and the ones proposed before it).
     let ctx = Ctx {
         now: d.now,
-        actor: "test".into(),
+        actor: crate::model::ActorLabel::Job {
+            name: "test".into(),
+        },
     };
     let mut bookings: BTreeMap<ParticipantId, Vec<Booking>> = BTreeMap::new();
     for s in &d.seats {
@@ -409,26 +411,27 @@ mod service {
     use crate::apportion::staffing::{CouncilGroup, CouncilInput, Roles, StationInput, TieBreak};
     use crate::memory::MemoryStore;
     use crate::rules::access::{Actor, StaffRole};
-    use crate::service::{FixedClock, Valghalla};
+    use crate::service::Valghalla;
     use crate::store::{DynStore, Query};
+    use crate::testkit::FixedClock;
     use std::sync::Arc;
 
-    async fn loaded(spec: &Spec, seed: u64) -> (Valghalla, Dataset, Actor) {
+    async fn loaded(spec: &Spec, seed: u64) -> (Valghalla, DynStore, Dataset, Actor) {
         let d = Dataset::generate(spec, seed);
         let store: DynStore = Arc::new(MemoryStore::new());
         store.apply(d.change_set()).await.unwrap();
-        let svc = Valghalla::new(store, Arc::new(d.registry()))
+        let svc = Valghalla::new(Arc::clone(&store), Arc::new(d.registry()))
             .with_clock(Arc::new(FixedClock::at(d.now)));
         let admin = Actor::Secretariat {
             user: "sekretariat".into(),
             role: StaffRole::Administrator,
         };
-        (svc, d, admin)
+        (svc, store, d, admin)
     }
 
     #[tokio::test]
     async fn propose_apply_and_propose_again() {
-        let (svc, d, admin) = loaded(&Spec::korsbaek(), 9).await;
+        let (svc, _, d, admin) = loaded(&Spec::korsbaek(), 9).await;
         let opts = options(false, 0);
         let p = svc
             .propose_fill(&admin, d.election.id, &opts)
@@ -460,7 +463,7 @@ mod service {
 
     #[tokio::test]
     async fn distribution_from_the_council_applies_through_seat_counts() {
-        let (svc, d, admin) = loaded(&Spec::small(), 3).await;
+        let (svc, store, d, admin) = loaded(&Spec::small(), 3).await;
         let groups: Vec<CouncilGroup> = d
             .teams
             .iter()
@@ -511,8 +514,7 @@ mod service {
                 team: c.team,
                 date: day,
             };
-            let seats: Vec<Seat> = svc
-                .store()
+            let seats: Vec<Seat> = store
                 .query(&Query::SeatsOfSlot(slot))
                 .await
                 .unwrap()

@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Form, Router};
 use valghalla::core::ids::{SeatId, SpecialDietId};
-use valghalla::core::model::SeatStatus;
+use valghalla::core::model::{InvitationToken, SeatStatus};
 use valghalla::core::service::MyTask;
 
 use super::common::diets;
@@ -128,6 +128,7 @@ async fn answer(
     let Some(pid) = me.0.participant() else {
         return Err(AppError::NotFound);
     };
+    let code = InvitationToken::from_string(token.clone());
     let actor = &me.0.actor;
     match form.get("svar") {
         "ja" => {
@@ -145,7 +146,7 @@ async fn answer(
             }
             // Accepting first: if the core refuses, nothing has changed. The contact details
             // were checked above, so saving them after cannot be refused.
-            match state.svc.accept(actor, seat, Some(&token)).await {
+            match state.svc.accept(actor, seat, Some(&code)).await {
                 Ok(()) => {}
                 Err(e @ valghalla::Error::Refused(_)) => {
                     let errors = FormErrors::from_service("svar", &e);
@@ -164,7 +165,7 @@ async fn answer(
             )
             .await
         }
-        "nej" => match state.svc.decline(actor, seat, Some(&token)).await {
+        "nej" => match state.svc.decline(actor, seat, Some(&code)).await {
             Ok(()) => done(&me.0, "/mine-opgaver", "Du har afvist invitationen.").await,
             Err(e @ valghalla::Error::Refused(_)) => {
                 let errors = FormErrors::from_service("svar", &e);

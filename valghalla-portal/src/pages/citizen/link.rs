@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::ids::SpecialDietId;
 use valghalla::core::model::{LinkKind, LinkToken};
-use valghalla::core::service::SeatRef;
+use valghalla::core::service::{Failure, SeatRef};
 
 use super::common::{citizen, diets};
 use crate::state::{PortalState, Tenant};
@@ -210,7 +210,11 @@ pub async fn signup(
                 let to = format!("/link/{token}");
                 return done(&me.0, &to, "Du er tilmeldt. Vælg nu en opgave.").await;
             }
-            Err(e @ (valghalla::Error::Refused(_) | valghalla::Error::Registry(_))) => {
+            Err(
+                e @ (valghalla::Error::Refused(_)
+                | valghalla::Error::NotInRegistry(_)
+                | valghalla::Error::Failed(Failure::Registry(_))),
+            ) => {
                 errors = FormErrors::from_service("mobil", &e);
             }
             Err(e) => return Err(e.into()),

@@ -60,9 +60,9 @@ pub async fn audit_log(state: Tenant, me: Me) -> Result<Response, AppError> {
                 .with_timezone(&chrono_tz::Europe::Copenhagen)
                 .format("%d.%m.%Y %H:%M:%S")
                 .to_string(),
-            actor: a.actor,
+            actor: a.actor.to_string(),
             action: audit_action_da(a.action).to_owned(),
-            subject: a.subject_kind,
+            subject: a.subject.kind().to_owned(),
             description: a.description,
         })
         .collect();

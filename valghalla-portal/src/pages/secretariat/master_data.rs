@@ -11,7 +11,9 @@ use valghalla::core::DanishMessage;
 use valghalla::core::ids::AreaId;
 use valghalla::core::model::{TeamKind, Trust};
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::{TaskTypeDraft, WorkLocationDraft};
+use valghalla::core::service::{
+    AreaDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
+};
 use valghalla::core::time::DailyWindow;
 use valghalla::core::values::Ore;
 
@@ -161,23 +163,32 @@ pub async fn create_master(
         "omraade" => svc
             .create_area(
                 actor,
-                form.get("omraade-navn"),
-                form.get("omraade-beskrivelse"),
+                AreaDraft {
+                    name: form.get("omraade-navn").to_owned(),
+                    description: form.get("omraade-beskrivelse").to_owned(),
+                },
             )
             .await
             .map(|_| "Området er oprettet."),
         "team" => svc
             .create_team(
                 actor,
-                form.get("team-navn"),
-                form.get("team-kort"),
-                TeamKind::Party,
-                "",
+                TeamDraft {
+                    name: form.get("team-navn").to_owned(),
+                    short_name: form.get("team-kort").to_owned(),
+                    kind: TeamKind::Party,
+                    description: String::new(),
+                },
             )
             .await
             .map(|_| "Teamet er oprettet."),
         "kost" => svc
-            .create_special_diet(actor, form.get("kost-navn"))
+            .create_special_diet(
+                actor,
+                SpecialDietDraft {
+                    title: form.get("kost-navn").to_owned(),
+                },
+            )
             .await
             .map(|_| "Specialkosten er oprettet."),
         "opgavetype" => {

@@ -11,7 +11,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::NewParticipant;
+use valghalla::core::service::{Failure, NewParticipant};
 use valghalla::core::{Cpr, DanishMessage};
 
 use super::common::{XLSX, diet_choices, team_choices};
@@ -153,15 +153,12 @@ pub async fn create_participant(
                 let to = format!("/sekretariat/deltagere/{}", p.id);
                 return done(&me.0, &to, "Deltageren er oprettet.").await;
             }
-            Err(e @ (valghalla::Error::Registry(_) | valghalla::Error::Conflict(_))) => {
-                let msg = match e {
-                    valghalla::Error::Conflict(_) => {
-                        "Der findes allerede en deltager med dette CPR-nummer.".to_owned()
-                    }
-                    other => other.message_da(),
-                };
-                errors.add("cpr", msg);
-            }
+            // A conflict here is the CPR number already in use; the core says so in Danish.
+            Err(
+                e @ (valghalla::Error::NotInRegistry(_)
+                | valghalla::Error::Failed(Failure::Registry(_))
+                | valghalla::Error::Conflict(_)),
+            ) => errors.add("cpr", e.message_da()),
             Err(valghalla::Error::Invalid(f)) => errors.add("cpr", f.message_da()),
             Err(e) => return Err(e.into()),
         }

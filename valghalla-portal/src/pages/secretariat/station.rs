@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, ParticipantId, SeatId, TeamId, WorkLocationId};
 use valghalla::core::model::{LinkKind, SeatStatus, SlotKey};
-use valghalla::core::rules::lifecycle::Answer;
+use valghalla::core::rules::Answer;
 use valghalla::core::service::{OverviewFilter, ParticipantFilter};
 
 use crate::state::{PortalState, Tenant};

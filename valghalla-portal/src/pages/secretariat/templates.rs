@@ -16,10 +16,9 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::{ElectionId, TemplateId};
-use valghalla::core::messages::template::html_to_text;
 use valghalla::core::messages::{
     Channel, ElectionTemplates, LibraryError, MessageKind, RenderedMessage, TemplateDraft,
-    TemplateError, TemplatePart, Token,
+    TemplateError, TemplatePart, Token, html_to_text,
 };
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::TemplateEntry;

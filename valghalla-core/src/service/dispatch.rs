@@ -1,5 +1,5 @@
-//! Delivery: the [`MessageSender`] port a channel implements, and the [`Dispatcher`] that drains
-//! the outbox.
+//! Delivery: the [`Dispatcher`] drains the outbox through the [`MessageSender`]s a host
+//! configures (the port is in [`crate::messages::sender`]).
 //!
 //! The dispatcher is async but runtime-agnostic (no tokio here): a host calls
 //! [`Dispatcher::run_once`] on a timer. Each run reads the due messages, and for each one
@@ -36,126 +36,20 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::channel::{Channel, FallbackOrder, Reachability, choose_channel};
-use super::library::{ElectionTemplates, TemplateLibrary};
-use super::template::{Template, Token, TokenValues, render_as};
-use super::{MessageKind, staleness};
-use crate::cpr::Cpr;
-use crate::ids::{ElectionId, MessageId, ParticipantId};
+use super::Valghalla;
+use crate::ids::{ElectionId, ParticipantId};
+use crate::messages::{
+    Attachment, Channel, ElectionTemplates, FallbackOrder, MessageKind, MessageSender, Outgoing,
+    Reachability, Recipient, SendError, Template, TemplateLibrary, TokenValues, choose_channel,
+    render_as,
+};
 use crate::model::{Election, Participant, Record, RecordKey, Seat};
-use crate::service::Valghalla;
+use crate::rules::staleness;
 use crate::store::{DeliveryStatus, DeliveryUpdate, OutboxFilter, OutboxMessage, StoreError};
-use crate::values::{DanishMessage, Email, MobileNumber};
-
-/// Where a message goes. The CPR number is only ever handed to a Digital Post sender inside
-/// [`MessageSender::send`]; its `Debug` form is masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recipient {
-    /// Digital Post to a CPR number.
-    DigitalPost(Cpr),
-    /// An e-mail address.
-    Email(Email),
-    /// A mobile number.
-    Sms(MobileNumber),
-}
-
-/// A file sent with a message (the task's calendar file). A channel that cannot carry files
-/// (SMS) leaves it out: the message's link leads to the same file in "Mine opgaver".
-#[derive(Clone, PartialEq, Eq)]
-pub struct Attachment {
-    /// The file's name, e.g. `opgave.ics`.
-    pub file_name: String,
-    /// Its MIME type, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
-    pub content_type: String,
-    /// Its content.
-    pub bytes: Vec<u8>,
-}
-
-impl std::fmt::Debug for Attachment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The content names the recipient: only its size is shown.
-        f.debug_struct("Attachment")
-            .field("file_name", &self.file_name)
-            .field("content_type", &self.content_type)
-            .field("bytes", &self.bytes.len())
-            .finish()
-    }
-}
-
-/// One message ready for a channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    /// The outbox message id: give it to the provider as the idempotency key, so a retry is
-    /// never a second message.
-    pub idempotency_key: MessageId,
-    /// What kind of message it is.
-    pub kind: MessageKind,
-    /// The channel it is rendered for.
-    pub channel: Channel,
-    /// The recipient's address on that channel.
-    pub recipient: Recipient,
-    /// The recipient's name (for an e-mail's `To:` display name).
-    pub recipient_name: String,
-    /// Subject (Digital Post label, e-mail subject; SMS senders ignore it).
-    pub subject: String,
-    /// Body: HTML for Digital Post and e-mail, plain text for SMS.
-    pub body: String,
-    /// Files sent with it (the calendar file of an acceptance, a task reminder or a
-    /// cancellation).
-    pub attachments: Vec<Attachment>,
-    /// The attempt this is, from 1.
-    pub attempt: u32,
-}
-
-/// A provider's acknowledgement.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Receipt {
-    /// The provider's id for the message, if it returns one.
-    pub provider_reference: Option<String>,
-}
-
-/// Why a send failed. Reasons must not contain personal data (no CPR numbers, no addresses).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// Worth retrying later (connection refused, timeout, provider busy).
-    #[error("temporary failure: {0}")]
-    Temporary(String),
-    /// Retrying will not help (address refused, message rejected).
-    #[error("permanent failure: {0}")]
-    Permanent(String),
-    /// The channel itself is down (the server refuses connections or does not answer, the
-    /// login is refused): no message on it can go now. The dispatcher counts it against this
-    /// message like a temporary failure and then pauses the channel (see [`Dispatcher`]), so an
-    /// outage does not use up every waiting message's attempts.
-    #[error("channel unavailable: {0}")]
-    Unavailable(String),
-}
-
-/// A channel implementation: Digital Post, e-mail or SMS through a provider.
-///
-/// Implementations must treat [`Outgoing::idempotency_key`] as the message's identity at the
-/// provider where the provider supports it (Digital Post's message UUID, an SMS gateway's
-/// reference, an e-mail's `Message-ID`), so a retry after a crash does not deliver twice.
-#[async_trait]
-pub trait MessageSender: Send + Sync + std::fmt::Debug {
-    /// The channel this sender delivers on.
-    fn channel(&self) -> Channel;
-    /// Sends one message.
-    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError>;
-}
-
-/// The code a channel is recorded under in [`DeliveryStatus::Sent`].
-pub fn channel_code(channel: Channel) -> &'static str {
-    match channel {
-        Channel::DigitalPost => "digital_post",
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-    }
-}
+use crate::values::DanishMessage;
 
 /// How the dispatcher retries and picks channels.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -321,9 +215,9 @@ impl Dispatcher {
 
     /// Sends the due messages once; `now` is the service clock's.
     pub async fn run_once(&self, svc: &Valghalla) -> Result<DispatchReport, DispatchError> {
-        let now = svc.clock().now();
+        let now = svc.clock.now();
         let due = svc
-            .store()
+            .store
             .outbox(&OutboxFilter {
                 due_at: Some(now),
                 ..OutboxFilter::default()
@@ -364,7 +258,7 @@ impl Dispatcher {
                 DeliveryStatus::Cancelled { .. } => &mut report.cancelled,
                 DeliveryStatus::Pending => &mut report.retried,
             };
-            match svc.store().record_delivery(update).await {
+            match svc.store.record_delivery(update).await {
                 Ok(()) => *outcome += 1,
                 Err(e) if e.is_conflict() => {
                     tracing::debug!(message = %msg.id, "another dispatcher recorded it first");
@@ -387,7 +281,7 @@ impl Dispatcher {
         svc: &Valghalla,
         msg: &OutboxMessage,
     ) -> Result<Disposition, DispatchError> {
-        let now = svc.clock().now();
+        let now = svc.clock.now();
         self.deliver_cached(svc, msg, now, &mut RunCache::default())
             .await
     }
@@ -474,7 +368,7 @@ impl Dispatcher {
             return Ok(Disposition::Paused);
         }
         // 5. Render and send.
-        let mut values = token_values(&msg.facts);
+        let mut values = TokenValues::from_facts(&msg.facts);
         // `!days` counts from delivery, not from when the message was queued (it may have been
         // held while its election was inactive, or retried).
         if let Ok(date) = chrono::NaiveDate::parse_from_str(&values.task_date, "%d.%m.%Y") {
@@ -511,7 +405,7 @@ impl Dispatcher {
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Sent {
                     at: now,
-                    channel: channel_code(choice.channel).into(),
+                    channel: choice.channel.code().into(),
                     reference: receipt.provider_reference,
                 },
                 next_attempt_at: now,
@@ -566,7 +460,7 @@ impl Dispatcher {
         if msg.custom.is_some() || msg.kind == MessageKind::Cancellation {
             return Ok(None);
         }
-        let seat = match svc.store().get(RecordKey::Seat(seat_id)).await? {
+        let seat = match svc.store.get(RecordKey::Seat(seat_id)).await? {
             Some(v) => match v.value {
                 Record::Seat(s) => Some(s),
                 _ => None,
@@ -576,7 +470,7 @@ impl Dispatcher {
         let retracts = !staleness::tells_of_seat(msg.kind);
         let told_of_seat = retracts
             && svc
-                .store()
+                .store
                 .outbox(&OutboxFilter {
                     participant: Some(msg.participant),
                     ..OutboxFilter::default()
@@ -605,7 +499,7 @@ impl Dispatcher {
         msg: &OutboxMessage,
     ) -> Result<Result<Template, String>, StoreError> {
         if cache.library.is_none() {
-            let settings = match svc.store().get(RecordKey::Communication).await? {
+            let settings = match svc.store.get(RecordKey::Communication).await? {
                 Some(v) => match v.value {
                     Record::Communication(c) => c,
                     _ => Default::default(),
@@ -632,7 +526,7 @@ impl Dispatcher {
                 .map_err(|e| format!("beskedens tekst er ugyldig: {}", e.message_da())));
         }
         let task_type = match msg.seat {
-            Some(seat) => match svc.store().get(RecordKey::Seat(seat)).await? {
+            Some(seat) => match svc.store.get(RecordKey::Seat(seat)).await? {
                 Some(v) => match v.value {
                     Record::Seat(Seat { slot, .. }) => Some(slot.task_type),
                     _ => None,
@@ -654,7 +548,7 @@ fn calendar_attachment(
     msg: &OutboxMessage,
     participant: &Participant,
 ) -> Option<Attachment> {
-    let source = svc.config().calendar.as_ref()?;
+    let source = svc.config.calendar.as_ref()?;
     let calendar = msg.calendar.as_ref()?;
     match calendar.render(
         source,
@@ -681,7 +575,7 @@ async fn cached_election(
     if let Some(e) = cache.elections.get(&id) {
         return Ok(e.clone());
     }
-    let e = match svc.store().get(RecordKey::Election(id)).await? {
+    let e = match svc.store.get(RecordKey::Election(id)).await? {
         Some(v) => match v.value {
             Record::Election(e) => Some(e),
             _ => None,
@@ -700,7 +594,7 @@ async fn cached_participant(
     if let Some(p) = cache.participants.get(&id) {
         return Ok(p.clone());
     }
-    let p = match svc.store().get(RecordKey::Participant(id)).await? {
+    let p = match svc.store.get(RecordKey::Participant(id)).await? {
         Some(v) => match v.value {
             Record::Participant(p) => Some(p),
             _ => None,
@@ -709,133 +603,6 @@ async fn cached_participant(
     };
     cache.participants.insert(id, p.clone());
     Ok(p)
-}
-
-/// The token values in a message's snapshotted facts (token name → value); missing ones are
-/// empty.
-pub fn token_values(facts: &BTreeMap<String, String>) -> TokenValues {
-    let mut v = TokenValues::default();
-    for token in Token::ALL {
-        let Some(value) = facts.get(token.name()) else {
-            continue;
-        };
-        let slot = match token {
-            Token::Name => &mut v.name,
-            Token::Election => &mut v.election,
-            Token::WorkLocation => &mut v.work_location,
-            Token::WorkLocationAddress => &mut v.work_location_address,
-            Token::TaskType => &mut v.task_type,
-            Token::TaskTypeDescription => &mut v.task_type_description,
-            Token::TaskDate => &mut v.task_date,
-            Token::TaskStart => &mut v.task_start,
-            Token::TaskEnd => &mut v.task_end,
-            Token::Payment => &mut v.payment,
-            Token::Days => &mut v.days,
-            Token::Municipality => &mut v.municipality,
-            Token::Invitation => &mut v.invitation,
-            Token::Contact => &mut v.contact,
-            Token::ExternalWeb => &mut v.external_web,
-            Token::Team => &mut v.team,
-        };
-        slot.clone_from(value);
-    }
-    v
-}
-
-/// A sender **for tests**: it delivers nothing, it records. It behaves like a provider that
-/// honours idempotency keys (a second send with a key it has seen is acknowledged but not
-/// delivered again) and counts every attempt. Failures can be injected.
-///
-/// Never use it as a real channel: it exists so tests can see what would have been sent.
-#[derive(Debug, Clone)]
-pub struct RecordingSender {
-    channel: Channel,
-    state: Arc<Mutex<RecordingState>>,
-}
-
-#[derive(Debug, Default)]
-struct RecordingState {
-    delivered: BTreeMap<MessageId, Outgoing>,
-    order: Vec<MessageId>,
-    calls: BTreeMap<MessageId, u32>,
-    fail_next: u32,
-    permanent: Option<String>,
-}
-
-impl RecordingSender {
-    /// A recording sender posing as `channel`.
-    pub fn new(channel: Channel) -> Self {
-        RecordingSender {
-            channel,
-            state: Arc::new(Mutex::new(RecordingState::default())),
-        }
-    }
-
-    fn with_state<T>(&self, f: impl FnOnce(&mut RecordingState) -> T) -> T {
-        match self.state.lock() {
-            Ok(mut s) => f(&mut s),
-            Err(poisoned) => f(&mut poisoned.into_inner()),
-        }
-    }
-
-    /// Makes the next `k` sends fail temporarily.
-    pub fn fail_next(&self, k: u32) {
-        self.with_state(|s| s.fail_next = k);
-    }
-
-    /// Makes every send fail permanently with `reason` (`None`: stop failing).
-    pub fn fail_permanently(&self, reason: Option<&str>) {
-        self.with_state(|s| s.permanent = reason.map(str::to_owned));
-    }
-
-    /// The messages delivered, once each, in delivery order.
-    pub fn delivered(&self) -> Vec<Outgoing> {
-        self.with_state(|s| {
-            s.order
-                .iter()
-                .filter_map(|id| s.delivered.get(id).cloned())
-                .collect()
-        })
-    }
-
-    /// How many times a message was handed over (failed attempts included).
-    pub fn attempts(&self, id: MessageId) -> u32 {
-        self.with_state(|s| s.calls.get(&id).copied().unwrap_or(0))
-    }
-
-    /// How many send calls there were in all.
-    pub fn total_attempts(&self) -> u32 {
-        self.with_state(|s| s.calls.values().sum())
-    }
-}
-
-#[async_trait]
-impl MessageSender for RecordingSender {
-    fn channel(&self) -> Channel {
-        self.channel
-    }
-
-    async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
-        self.with_state(|s| {
-            *s.calls.entry(msg.idempotency_key).or_default() += 1;
-            if let Some(reason) = &s.permanent {
-                return Err(SendError::Permanent(reason.clone()));
-            }
-            if s.fail_next > 0 {
-                s.fail_next -= 1;
-                return Err(SendError::Temporary("injected failure".into()));
-            }
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                s.delivered.entry(msg.idempotency_key)
-            {
-                slot.insert(msg.clone());
-                s.order.push(msg.idempotency_key);
-            }
-            Ok(Receipt {
-                provider_reference: Some(msg.idempotency_key.to_string()),
-            })
-        })
-    }
 }
 
 #[cfg(test)]
@@ -849,19 +616,5 @@ mod tests {
         assert_eq!(c.backoff(2), Duration::minutes(2));
         assert_eq!(c.backoff(4), Duration::minutes(8));
         assert_eq!(c.backoff(40), Duration::hours(24));
-    }
-
-    #[test]
-    fn facts_become_token_values() {
-        let facts: BTreeMap<String, String> = [
-            ("name".to_owned(), "Ib".to_owned()),
-            ("work_location".to_owned(), "Skolen".to_owned()),
-            ("unknown".to_owned(), "x".to_owned()),
-        ]
-        .into();
-        let v = token_values(&facts);
-        assert_eq!(v.name, "Ib");
-        assert_eq!(v.work_location, "Skolen");
-        assert_eq!(v.team, "");
     }
 }

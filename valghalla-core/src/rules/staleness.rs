@@ -3,14 +3,13 @@
 //! about may have changed. A message whose reason no longer holds is **cancelled** — shown as
 //! cancelled in the communication log, never delivered.
 
+use crate::messages::MessageKind;
 use crate::model::{Seat, SeatState};
 use crate::store::OutboxMessage;
 
-use super::MessageKind;
-
 /// What is known about a message's seat when it is due.
 #[derive(Debug, Clone, Copy)]
-pub struct SeatNow<'a> {
+pub(crate) struct SeatNow<'a> {
     /// The seat as it is now (`None`: deleted).
     pub seat: Option<&'a Seat>,
     /// Whether a message that told the recipient of the seat (an invitation, a registration
@@ -27,7 +26,7 @@ pub struct SeatNow<'a> {
 /// * A retraction or removal notice holds while the recipient no longer holds the seat and was
 ///   told of it: a notice about an invitation or task they never heard of is cancelled with it.
 /// * Cancellation confirmations (the participant's own act) and group messages always hold.
-pub fn stale_reason(msg: &OutboxMessage, now: SeatNow<'_>) -> Option<&'static str> {
+pub(crate) fn stale_reason(msg: &OutboxMessage, now: SeatNow<'_>) -> Option<&'static str> {
     let recipient = msg.participant;
     let state = now.seat.map(|s| &s.state);
     match msg.kind {
@@ -65,7 +64,7 @@ pub fn stale_reason(msg: &OutboxMessage, now: SeatNow<'_>) -> Option<&'static st
 }
 
 /// Whether `kind` tells its recipient of a seat they were offered or hold.
-pub fn tells_of_seat(kind: MessageKind) -> bool {
+pub(crate) fn tells_of_seat(kind: MessageKind) -> bool {
     matches!(
         kind,
         MessageKind::Invitation

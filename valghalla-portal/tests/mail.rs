@@ -20,13 +20,14 @@ use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime,
 use mail_parser::{MessageParser, MimeHeaders};
 use support::MailServer;
 use valghalla::Valghalla;
+use valghalla::core::messages::MessageKind;
 use valghalla::core::messages::calendar::{CalendarParty, CalendarSource};
-use valghalla::core::messages::{DispatchConfig, MessageKind};
 use valghalla::core::model::{Contact, Trust};
 use valghalla::core::service::{
-    Config, ElectionDraft, FakeRegistry, NewParticipant, TaskTypeDraft, WorkLocationDraft,
+    Config, DispatchConfig, ElectionDraft, NewParticipant, TaskTypeDraft, WorkLocationDraft,
 };
 use valghalla::core::store::{DeliveryStatus, OutboxFilter};
+use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::scenario::{Scenario, municipality_code};
 use valghalla::core::time::DailyWindow;
 use valghalla::core::{Cpr, Email};
@@ -201,7 +202,7 @@ async fn the_hosts_dispatcher_sends_the_task_and_its_cancellation_as_calendar_fi
     assert_eq!(d.run_once(&svc).await.unwrap().sent, 1);
     svc.withdraw(&me, seat).await.unwrap();
     assert_eq!(d.run_once(&svc).await.unwrap().sent, 1);
-    let outbox = svc.store().outbox(&OutboxFilter::default()).await.unwrap();
+    let outbox = s.store.outbox(&OutboxFilter::default()).await.unwrap();
     for m in &outbox {
         assert!(
             matches!(&m.status, DeliveryStatus::Sent { channel, reference: Some(_), .. } if channel == "email"),

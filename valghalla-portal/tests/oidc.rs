@@ -27,6 +27,7 @@ use support::{Chrome, Process, Sink, get, on_path};
 use valghalla::Valghalla;
 use valghalla::core::model::LinkKind;
 use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::store::DynStore;
 use valghalla::core::testkit::generator::Dataset;
 use valghalla_portal::auth::oidc::{
     CitizenSettings, OidcLogin, OidcSettings, ProviderSettings, Secret, StaffSettings,
@@ -275,15 +276,15 @@ async fn start() -> E2eResult<World> {
     LazyLock::force(&LOG);
     let today = demo::today();
     let ds = demo::korsbaek(today)?;
-    let store = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
+    let store: DynStore = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
     let data_dir = tempfile::tempdir()?;
     let (users, people) = users(&ds).await?;
     let users_file = data_dir.path().join("users.json");
     std::fs::write(&users_file, serde_json::to_vec(&users)?)?;
     let provider = Provider::start(&users_file)?;
     // The portal's base URL is only known once bound: the service's links use a placeholder.
-    let svc = demo::service(store, demo::registry(&ds)?, "http://127.0.0.1");
-    demo::seed_if_empty(&svc, &ds).await?;
+    let svc = demo::service(store.clone(), demo::registry(&ds)?, "http://127.0.0.1");
+    demo::seed_if_empty(&store, &svc, &ds).await?;
     let catcher = Catcher::default();
     let base = serve_portal(&svc, &provider.issuer, "valghalla-citizen", &catcher).await?;
 

@@ -183,6 +183,9 @@ pub struct MyTask {
     pub last_day_to_withdraw: NaiveDate,
     /// Whether the lock period has started.
     pub locked: bool,
+    /// Whether the task's calendar file is offered ([`Valghalla::my_task_calendar`]): the task
+    /// is accepted and the host publishes calendar files.
+    pub calendar_file: bool,
 }
 
 /// A team member with their seats of that team.
@@ -648,6 +651,8 @@ impl Valghalla {
                 payment: tt.payment,
                 last_day_to_withdraw: e.last_day_to_withdraw(s.slot.date),
                 locked: lifecycle::lock(&e, s.slot.date, today).is_some(),
+                calendar_file: self.config.calendar.is_some()
+                    && matches!(s.state, SeatState::Accepted { .. }),
             });
         }
         out.sort_by(|a, b| {

@@ -35,6 +35,8 @@ struct TaskRow {
     accepted: bool,
     locked: bool,
     last_day: String,
+    /// Whether the task offers its calendar file.
+    calendar: bool,
 }
 
 #[derive(Template)]
@@ -43,8 +45,6 @@ struct TasksPage {
     layout: Layout,
     tasks: Vec<TaskRow>,
     participant: bool,
-    /// Whether accepted tasks offer their calendar file.
-    calendar: bool,
     errors: FormErrors,
 }
 
@@ -71,6 +71,7 @@ async fn tasks_page(state: &Tenant, me: &Me, errors: FormErrors) -> Result<Respo
                 accepted: t.status == SeatStatus::Accepted,
                 locked: t.locked,
                 last_day: da_date(t.last_day_to_withdraw),
+                calendar: t.calendar_file,
             })
             .collect()
     } else {
@@ -80,7 +81,6 @@ async fn tasks_page(state: &Tenant, me: &Me, errors: FormErrors) -> Result<Respo
         layout: me.0.layout("Mine opgaver"),
         tasks,
         participant,
-        calendar: state.svc.config().calendar.is_some(),
         errors,
     };
     render(&page)

@@ -2,65 +2,13 @@
 //! its own directory for staff), the demo authenticator and, behind feature `oidc`, the
 //! OpenID Connect login ([`oidc`]). The pages are in `pages::login` (and `pages::oidc`).
 
-use serde::{Deserialize, Serialize};
-use valghalla_core::Cpr;
-use valghalla_core::rules::access::StaffRole;
-
 use crate::form::FormData;
 
+mod identity;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 
-/// Who logged in, as the identity provider vouches for them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum Identity {
-    /// Someone in the election secretariat (from the municipality's directory).
-    Staff {
-        /// User name (for the audit log).
-        user: String,
-        /// Display name.
-        name: String,
-        /// Role.
-        role: StaffRole,
-    },
-    /// A citizen, authenticated with MitID: their CPR number comes from the identity provider,
-    /// never from a URL. It is only kept in the server-side session.
-    Citizen {
-        /// CPR number.
-        cpr: Cpr,
-        /// Display name.
-        name: String,
-    },
-}
-
-impl Identity {
-    /// The name shown in the page header.
-    pub fn display_name(&self) -> &str {
-        match self {
-            Identity::Staff { name, .. } | Identity::Citizen { name, .. } => name,
-        }
-    }
-}
-
-/// A way to log in offered on the login page.
-#[derive(Debug, Clone)]
-pub struct LoginOption {
-    /// The value posted when it is chosen.
-    pub key: String,
-    /// Its label.
-    pub label: String,
-    /// What it is.
-    pub description: String,
-    /// Where the login starts when the option is a redirect to an identity provider (a path
-    /// on this site, e.g. `/auth/borger/login`): the login page links to it (with `?next=`)
-    /// instead of offering it in its form.
-    pub start: Option<String>,
-}
-
-/// Why a login failed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct AuthError(pub String);
+pub use identity::{AuthError, Identity, LoginOption};
 
 /// How people log in. A municipality implements it over its identity providers: MitID (OIDC
 /// through a broker) for citizens, its directory (SAML, Entra ID …) for staff.
@@ -131,5 +79,38 @@ impl Authenticator for DemoAuthenticator {
             .find(|(o, _)| o.key == key)
             .map(|(_, i)| i.clone())
             .ok_or_else(|| AuthError("Vælg en identitet.".into()))
+    }
+}
+
+/// The OpenID Connect login plugs in here rather than in [`oidc`], which the port names (its
+/// [`Authenticator::oidc`] hook): so the port and the login do not import each other.
+#[cfg(feature = "oidc")]
+#[async_trait::async_trait]
+impl Authenticator for oidc::OidcLogin {
+    fn is_demo(&self) -> bool {
+        false
+    }
+
+    fn options(&self) -> Vec<LoginOption> {
+        self.login_options()
+    }
+
+    /// Nothing is posted to the login form: the buttons start the login at a provider.
+    async fn complete(&self, _form: &FormData) -> Result<Identity, AuthError> {
+        Err(AuthError(
+            "Log ind med en af knapperne: login sker hos login-tjenesten.".into(),
+        ))
+    }
+
+    fn attempt_key(&self, _form: &FormData) -> String {
+        String::new()
+    }
+
+    async fn end_session_url(&self, identity: &Identity) -> Option<String> {
+        self.logout_url(identity).await
+    }
+
+    fn oidc(&self) -> Option<&oidc::OidcLogin> {
+        Some(self)
     }
 }

@@ -36,14 +36,14 @@
 //! ```
 
 pub mod claims;
+mod kind;
 pub mod pending;
 pub mod provider;
 pub mod refusal;
 pub mod settings;
 
-use serde::{Deserialize, Serialize};
-
 pub use claims::Claims;
+pub use kind::Kind;
 pub use pending::{PendingLogin, PendingLogins};
 pub use provider::{Http, Provider, ProviderError};
 pub use refusal::LoginRefused;
@@ -52,36 +52,7 @@ pub use settings::{
     StaffSettings,
 };
 
-use crate::auth::{AuthError, Authenticator, Identity, LoginOption};
-use crate::form::FormData;
-
-/// Which provider: the citizens' or the staff's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Kind {
-    /// Citizens (MitID).
-    Citizen,
-    /// Staff (the municipality's directory).
-    Staff,
-}
-
-impl Kind {
-    /// Its part of the paths: `/auth/borger/…`, `/auth/personale/…`.
-    pub fn path(self) -> &'static str {
-        match self {
-            Kind::Citizen => "borger",
-            Kind::Staff => "personale",
-        }
-    }
-
-    /// The kind of a path part.
-    pub fn from_path(s: &str) -> Option<Kind> {
-        match s {
-            "borger" => Some(Kind::Citizen),
-            "personale" => Some(Kind::Staff),
-            _ => None,
-        }
-    }
-}
+use crate::auth::{Identity, LoginOption};
 
 /// Where the provider sends the person back to after logging out.
 pub const LOGGED_OUT_PATH: &str = "/auth/logget-ud";
@@ -177,15 +148,9 @@ impl OidcLogin {
             }
         }
     }
-}
 
-#[async_trait::async_trait]
-impl Authenticator for OidcLogin {
-    fn is_demo(&self) -> bool {
-        false
-    }
-
-    fn options(&self) -> Vec<LoginOption> {
+    /// The login page's buttons: one per configured provider, each starting its login.
+    pub fn login_options(&self) -> Vec<LoginOption> {
         let mut options = Vec::new();
         if self.citizen.is_some() {
             options.push(LoginOption {
@@ -206,26 +171,14 @@ impl Authenticator for OidcLogin {
         options
     }
 
-    async fn complete(&self, _form: &FormData) -> Result<Identity, AuthError> {
-        Err(AuthError(
-            "Log ind med en af knapperne: login sker hos login-tjenesten.".into(),
-        ))
-    }
-
-    fn attempt_key(&self, _form: &FormData) -> String {
-        String::new()
-    }
-
-    async fn end_session_url(&self, identity: &Identity) -> Option<String> {
+    /// Where the browser goes to end `identity`'s login at its provider, which then sends it
+    /// back to [`LOGGED_OUT_PATH`]; `None` when the provider offers no logout.
+    pub async fn logout_url(&self, identity: &Identity) -> Option<String> {
         let kind = match identity {
             Identity::Citizen { .. } => Kind::Citizen,
             Identity::Staff { .. } => Kind::Staff,
         };
         let post_logout = format!("{}{LOGGED_OUT_PATH}", self.base);
         self.provider(kind)?.end_session_url(&post_logout).await
-    }
-
-    fn oidc(&self) -> Option<&OidcLogin> {
-        Some(self)
     }
 }

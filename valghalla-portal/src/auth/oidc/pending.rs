@@ -7,7 +7,7 @@ use openidconnect::CsrfToken;
 use serde::{Deserialize, Serialize};
 use tower_cookies::{Cookie, Cookies, Key};
 
-use super::Kind;
+use super::kind::Kind;
 
 /// The cookie's name.
 pub const COOKIE: &str = "vh_oidc";

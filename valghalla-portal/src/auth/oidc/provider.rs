@@ -20,8 +20,8 @@ use openidconnect::{
 };
 use tokio::sync::RwLock;
 
-use super::Kind;
 use super::claims::{Claims, ExtraClaims};
+use super::kind::Kind;
 use super::pending::PendingLogin;
 use super::refusal::LoginRefused;
 use super::settings::ProviderSettings;

@@ -4,7 +4,13 @@
 //! the task's true length across the night the clocks go forward; a withdrawal carries its
 //! cancellation; an invitation carries none.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 #[path = "../../valghalla-channels/tests/support/mod.rs"]
 #[allow(

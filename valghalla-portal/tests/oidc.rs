@@ -9,7 +9,13 @@
 //! Without node, the provider's `node_modules` (`npm ci`), chromium or chromedriver they say so
 //! on stderr and pass, unless `VALGHALLA_REQUIRE_OIDC=1` or `VALGHALLA_REQUIRE_BROWSER=1`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    reason = "tests fail loudly"
+)]
 
 mod support;
 

@@ -404,6 +404,8 @@ mod tests {
             Cpr::parse("0101901234").expect("cpr"),
         ));
         assert!(matches!(unknown, Error::NotInRegistry(_)));
+        let calendar = Error::from(CalendarError::Domain("not a domain".into()));
+        assert!(matches!(calendar, Error::Failed(Failure::Calendar(_))));
         assert_eq!(unknown.message_da(), "CPR-registret kender ikke personen.");
     }
 }

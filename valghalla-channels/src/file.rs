@@ -7,7 +7,9 @@ use async_trait::async_trait;
 use valghalla_core::messages::{Channel, MessageSender, Outgoing, Receipt, Recipient, SendError};
 
 /// Writes every message it is given to `folder` as `<idempotency key>.<channel>.eml` (a
-/// message a mail program opens), for development and demos: nothing is delivered.
+/// message a mail program opens), and each attachment beside it as `<idempotency
+/// key>.<file name>` (e.g. the task's `opgave.ics`), for development and demos: nothing is
+/// delivered.
 ///
 /// The file name holds only the message id, so a retry of the same message overwrites its file
 /// rather than adding a second one, and no CPR number ever appears in a file name. The file is
@@ -69,19 +71,37 @@ impl MessageSender for FileSender {
 
     async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
         let path = self.path_of(msg);
-        let tmp = path.with_extension("tmp");
-        let write = || -> std::io::Result<()> {
+        let write = |path: &Path, bytes: &[u8]| -> std::io::Result<()> {
+            let tmp = path.with_extension("tmp");
             let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(Self::contents(msg).as_bytes())?;
+            f.write_all(bytes)?;
             f.sync_all()?;
-            std::fs::rename(&tmp, &path)
+            std::fs::rename(&tmp, path)
         };
-        write().map_err(|e| {
+        let failed = |e: std::io::Error| {
             SendError::Temporary(format!(
                 "kunne ikke skrive beskeden til mappen: {}",
                 e.kind()
             ))
-        })?;
+        };
+        // Attachments first: a message file never points at a file not yet there.
+        for file in &msg.attachments {
+            let name: String = file
+                .file_name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let name = name.trim_start_matches('.');
+            let beside = self.folder.join(format!("{}.{name}", msg.idempotency_key));
+            write(&beside, &file.bytes).map_err(failed)?;
+        }
+        write(&path, Self::contents(msg).as_bytes()).map_err(failed)?;
         Ok(Receipt {
             provider_reference: Some(path.display().to_string()),
         })
@@ -108,11 +128,13 @@ mod tests {
             recipient_name: "Ib Hansen".into(),
             subject: "Invitation".into(),
             body: "<p>Hej</p>".into(),
+            attachments: vec![],
             attempt: 1,
         };
         sender.send(&msg).await.unwrap();
         sender
             .send(&Outgoing {
+                attachments: vec![],
                 attempt: 2,
                 ..msg.clone()
             })
@@ -128,6 +150,22 @@ mod tests {
         );
         let text = std::fs::read_to_string(sender.path_of(&msg)).unwrap();
         assert!(text.contains("Attempt: 2"));
+        // An attachment lies beside its message.
+        sender
+            .send(&Outgoing {
+                attachments: vec![valghalla_core::messages::Attachment {
+                    file_name: "../opgave.ics".into(),
+                    content_type: "text/calendar".into(),
+                    bytes: b"BEGIN:VCALENDAR".to_vec(),
+                }],
+                ..msg.clone()
+            })
+            .await
+            .unwrap();
+        let beside = sender
+            .folder()
+            .join(format!("{}._opgave.ics", msg.idempotency_key));
+        assert_eq!(std::fs::read(beside).unwrap(), b"BEGIN:VCALENDAR");
         assert!(!text.contains(&cpr.reveal()), "{text}");
         assert!(text.contains("010180-xxxx"), "{text}");
         assert!(!files[0].contains(&cpr.reveal()));

@@ -58,6 +58,7 @@ fn outgoing(body: &str) -> Outgoing {
         recipient_name: "Søren Ærø Åberg".into(),
         subject: "Tak for din tilmelding – æøå ÆØÅ på Ærøskøbing Rådhus".into(),
         body: body.into(),
+        attachments: vec![],
         attempt: 1,
     }
 }
@@ -173,7 +174,12 @@ async fn a_message_arrives_with_danish_headers_a_text_and_an_html_part_and_its_k
 
 /// A participant in the scenario with an e-mail address and a Danish name.
 async fn participant_with_email(s: &Scenario) -> Participant {
-    let cpr = Cpr::parse("0101751234").unwrap();
+    participant_with_cpr(s, "0101751234").await
+}
+
+/// Like [`participant_with_email`], another person.
+async fn participant_with_cpr(s: &Scenario, cpr: &str) -> Participant {
+    let cpr = Cpr::parse(cpr).unwrap();
     s.registry.insert(
         cpr,
         FakeRegistry::resident(&cpr, "Søren Ærø", "Åberg", municipality_code()),
@@ -414,7 +420,7 @@ async fn a_refused_sender_address_is_a_setup_problem_and_retried() {
     };
     let err = sender(server.port).send(&outgoing(BODY)).await.unwrap_err();
     assert!(
-        matches!(&err, SendError::Temporary(r) if r.contains("553 5.1.8") && r.contains("afsender")),
+        matches!(&err, SendError::Unavailable(r) if r.contains("553 5.1.8") && r.contains("afsender")),
         "{err:?}"
     );
 }
@@ -444,6 +450,115 @@ async fn a_server_that_is_down_is_a_temporary_failure_and_the_dispatcher_retries
 }
 
 #[tokio::test]
+async fn an_outage_pauses_e_mail_so_only_one_message_spends_an_attempt_until_it_fails() {
+    // Needs no aiosmtpd: nothing listens on the port.
+    let config = DispatchConfig {
+        max_attempts: 3,
+        ..DispatchConfig::default()
+    };
+    let (s, dispatcher, _, _) = invited_by_email(closed_port(), config).await;
+    let seats = s
+        .seats(s.slot(1, &s.tilforordnet, 0, election_day()), 2)
+        .await;
+    for (seat, cpr) in seats.iter().zip(["0202752345", "0303753456"]) {
+        let p = participant_with_cpr(&s, cpr).await;
+        s.svc.invite(&s.admin, seat.id, p.id).await.unwrap();
+    }
+    // The first message finds the server down; the other two wait, untouched.
+    let r = dispatcher.run_once(&s.svc).await.unwrap();
+    assert_eq!((r.retried, r.paused, r.failed), (1, 2, 0), "{r:?}");
+    let attempts: Vec<u32> = outbox(&s).await.iter().map(|m| m.attempts).collect();
+    assert_eq!(attempts.iter().sum::<u32>(), 1, "{attempts:?}");
+    // During the pause nothing is tried (the probed message waits for its own retry).
+    s.clock.advance(chrono::Duration::seconds(30));
+    let r = dispatcher.run_once(&s.svc).await.unwrap();
+    assert_eq!((r.retried, r.paused), (0, 2), "{r:?}");
+    // Each pause (1, 2, 4 minutes …) ends with one probe; the probed message's own backoff
+    // sends the next probe to another message, so the attempts spread out.
+    let mut probes = 0;
+    for _ in 0..40 {
+        s.clock.advance(chrono::Duration::minutes(1));
+        let r = dispatcher.run_once(&s.svc).await.unwrap();
+        probes += r.retried + r.failed;
+        if r.failed > 0 {
+            break;
+        }
+    }
+    let messages = outbox(&s).await;
+    let failed: Vec<&OutboxMessage> = messages
+        .iter()
+        .filter(|m| matches!(m.status, DeliveryStatus::Failed { .. }))
+        .collect();
+    assert_eq!(failed.len(), 1, "one message used up its attempts first");
+    let DeliveryStatus::Failed { reason, .. } = &failed[0].status else {
+        unreachable!()
+    };
+    assert_eq!(
+        reason,
+        "opgivet efter 3 forsøg: mailserveren kunne ikke nås (forbindelsen blev afvist)"
+    );
+    let total: u32 = messages.iter().map(|m| m.attempts).sum();
+    assert_eq!(
+        total as usize,
+        probes + 1,
+        "one attempt per probe, none while paused"
+    );
+}
+
+#[tokio::test]
+async fn a_calendar_file_travels_as_an_alternative_and_as_an_attachment() {
+    let Some(server) = MailServer::start(
+        "a_calendar_file_travels_as_an_alternative_and_as_an_attachment",
+        &[],
+    ) else {
+        return;
+    };
+    const ICS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Valghalla//Valghalla//DA\r\n\
+        METHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:seat-1@korsbaek.test\r\nDTSTAMP:20261001T120000Z\r\n\
+        DTSTART:20261103T070000Z\r\nDTEND:20261103T200000Z\r\nSUMMARY:Valgstyrer på Ærøskøbing Rådhus\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let content_type = "text/calendar; charset=utf-8; method=REQUEST";
+    let mut msg = outgoing(BODY);
+    msg.attachments.push(valghalla_core::messages::Attachment {
+        file_name: "opgave.ics".into(),
+        content_type: content_type.into(),
+        bytes: ICS.as_bytes().to_vec(),
+    });
+    sender(server.port).send(&msg).await.unwrap();
+    let received = server.received();
+    let parsed = MessageParser::default().parse(&received[0].raw).unwrap();
+    assert_eq!(
+        content_types(&parsed),
+        [
+            "multipart/mixed",
+            "multipart/alternative",
+            "text/plain",
+            "text/html",
+            "text/calendar",
+            "text/calendar"
+        ]
+    );
+    let inline = &parsed.parts[4];
+    assert_eq!(
+        inline.content_type().and_then(|c| c.attribute("method")),
+        Some("REQUEST")
+    );
+    assert!(inline.attachment_name().is_none());
+    let attached = &parsed.parts[5];
+    assert_eq!(attached.attachment_name(), Some("opgave.ics"));
+    for part in [inline, attached] {
+        let text = String::from_utf8_lossy(part.contents()).into_owned();
+        assert_eq!(text.replace("\r\n", "\n"), ICS.replace("\r\n", "\n"));
+    }
+    assert!(
+        parsed
+            .body_text(0)
+            .unwrap()
+            .contains("Kære Søren Ærø Åberg")
+    );
+}
+
+#[tokio::test]
 async fn a_server_that_never_answers_times_out_as_a_temporary_failure() {
     // A server that accepts the connection and then says nothing (no greeting).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -467,7 +582,7 @@ async fn a_server_that_never_answers_times_out_as_a_temporary_failure() {
     silent.abort();
     assert_eq!(
         err,
-        SendError::Temporary("mailserveren svarede ikke inden for 1 sekunder".into())
+        SendError::Unavailable("mailserveren svarede ikke inden for 1 sekunder".into())
     );
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -523,7 +638,7 @@ async fn starttls_and_login_deliver_and_a_wrong_password_is_a_temporary_setup_fa
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, SendError::Temporary(r) if r.contains("535") && r.contains("login")),
+        matches!(&err, SendError::Unavailable(r) if r.contains("535") && r.contains("login")),
         "{err:?}"
     );
     assert!(server.received().is_empty());
@@ -549,7 +664,7 @@ async fn starttls_and_login_deliver_and_a_wrong_password_is_a_temporary_setup_fa
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, SendError::Temporary(r) if r.contains("krypterede forbindelse")),
+        matches!(&err, SendError::Unavailable(r) if r.contains("krypterede forbindelse")),
         "{err:?}"
     );
     assert_eq!(server.received().len(), 1);

@@ -181,6 +181,7 @@ async fn run() -> Result<(), Error> {
             key: "admin".into(),
             label: "Bench".into(),
             description: String::new(),
+            start: None,
         },
         Identity::Staff {
             user: "bench".into(),
@@ -194,6 +195,7 @@ async fn run() -> Result<(), Error> {
                 key: format!("b{i}"),
                 label: String::new(),
                 description: String::new(),
+                start: None,
             },
             Identity::Citizen {
                 cpr: *cpr,

@@ -14,8 +14,9 @@ use valghalla::core::service::{DispatchConfig, Dispatcher};
 pub struct ChannelConfig {
     /// Every message (Digital Post, e-mail, SMS) as a file in this folder.
     pub mail_dir: Option<PathBuf>,
-    /// E-mail through this SMTP server: `smtp://[user:password@]host[:port]` (STARTTLS) or
-    /// `smtps://…` (TLS from the start).
+    /// E-mail through this SMTP server: `smtp://[user:password@]host[:port]` (STARTTLS),
+    /// `smtps://…` (TLS from the start) or `smtp://host[:port]?tls=none` (a relay on this host
+    /// or a trusted network: no encryption, so no password).
     pub smtp: Option<String>,
     /// The e-mails' sender, e.g. `Korsbæk Kommune <valg@korsbaek.dk>`.
     pub mail_from: String,
@@ -28,7 +29,9 @@ pub enum ChannelError {
     #[error("the mail folder {0} cannot be created: {1}")]
     MailDir(PathBuf, std::io::Error),
     /// The SMTP URL is not one.
-    #[error("--smtp wants smtp://[user:password@]host[:port] or smtps://…")]
+    #[error(
+        "--smtp wants smtp://[user:password@]host[:port], smtps://… or smtp://host[:port]?tls=none"
+    )]
     SmtpUrl,
     /// The SMTP sender could not be set up.
     #[error("{0}")]
@@ -75,9 +78,11 @@ fn smtp_sender(
     let mut config = SmtpConfig::new(parsed.host, from, domain);
     config.port = parsed.port;
     config.credentials = parsed.credentials;
-    if parsed.implicit_tls {
-        config.security = SmtpSecurity::ImplicitTls;
-    }
+    config.security = match parsed.tls {
+        SmtpTls::StartTls => SmtpSecurity::StartTls,
+        SmtpTls::Implicit => SmtpSecurity::ImplicitTls,
+        SmtpTls::None => SmtpSecurity::Plain,
+    };
     let sender = SmtpSender::new(&config).map_err(|e| ChannelError::Smtp(e.to_string()))?;
     Ok(Arc::new(sender))
 }
@@ -90,6 +95,17 @@ fn smtp_sender(
     Err(ChannelError::NoSmtp)
 }
 
+/// How an SMTP URL asks for the connection to be protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `smtp://`: STARTTLS, required.
+    StartTls,
+    /// `smtps://`: TLS from the first byte.
+    Implicit,
+    /// `smtp://…?tls=none`: no encryption.
+    None,
+}
+
 /// An SMTP URL's parts.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SmtpUrl {
@@ -97,18 +113,25 @@ pub struct SmtpUrl {
     pub host: String,
     /// Port, if given.
     pub port: Option<u16>,
-    /// `smtps://`: TLS from the first byte.
-    pub implicit_tls: bool,
+    /// The connection's protection.
+    pub tls: SmtpTls,
     /// User and password, if given (percent-decoded).
     pub credentials: Option<(String, String)>,
 }
 
-/// Parses `smtp://[user:password@]host[:port]` or `smtps://…`.
+/// Parses `smtp://[user:password@]host[:port]`, `smtps://…` or `smtp://…?tls=none`.
 pub fn parse_smtp_url(url: &str) -> Option<SmtpUrl> {
-    let (implicit_tls, rest) = if let Some(r) = url.strip_prefix("smtps://") {
+    let (implicit, rest) = if let Some(r) = url.strip_prefix("smtps://") {
         (true, r)
     } else {
         (false, url.strip_prefix("smtp://")?)
+    };
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let tls = match (implicit, query) {
+        (true, "") => SmtpTls::Implicit,
+        (false, "") | (false, "tls=required") => SmtpTls::StartTls,
+        (false, "tls=none") => SmtpTls::None,
+        _ => return None,
     };
     let rest = rest.trim_end_matches('/');
     let (credentials, hostport) = match rest.rsplit_once('@') {
@@ -128,7 +151,7 @@ pub fn parse_smtp_url(url: &str) -> Option<SmtpUrl> {
     Some(SmtpUrl {
         host: host.to_owned(),
         port,
-        implicit_tls,
+        tls,
         credentials,
     })
 }
@@ -165,16 +188,27 @@ mod tests {
             Some(SmtpUrl {
                 host: "mail.korsbaek.dk".into(),
                 port: Some(2525),
-                implicit_tls: false,
+                tls: SmtpTls::StartTls,
                 credentials: None
             })
         );
+        assert_eq!(
+            parse_smtp_url("smtp://127.0.0.1:2525?tls=none"),
+            Some(SmtpUrl {
+                host: "127.0.0.1".into(),
+                port: Some(2525),
+                tls: SmtpTls::None,
+                credentials: None
+            })
+        );
+        assert_eq!(parse_smtp_url("smtps://h?tls=none"), None);
+        assert_eq!(parse_smtp_url("smtp://h?tls=maybe"), None);
         assert_eq!(
             parse_smtp_url("smtps://valg%40korsbaek.dk:p%3Ass@mail.korsbaek.dk"),
             Some(SmtpUrl {
                 host: "mail.korsbaek.dk".into(),
                 port: None,
-                implicit_tls: true,
+                tls: SmtpTls::Implicit,
                 credentials: Some(("valg@korsbaek.dk".into(), "p:ss".into()))
             })
         );

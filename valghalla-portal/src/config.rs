@@ -44,6 +44,18 @@ impl PortalConfig {
     }
 }
 
+/// The host name of a base URL (`https://valg.korsbaek.dk:8443/x` → `valg.korsbaek.dk`): the
+/// domain of calendar UIDs.
+pub fn host_of(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
 /// How long a login lasts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionConfig {
@@ -115,5 +127,20 @@ impl Default for ScheduleConfig {
             jobs: JobsConfig::default(),
             dispatch: DispatchConfig::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn the_host_of_a_base_url_is_without_scheme_port_and_path() {
+        assert_eq!(
+            host_of("https://valg.korsbaek.dk:8443/x"),
+            "valg.korsbaek.dk"
+        );
+        assert_eq!(host_of("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(host_of("valg.korsbaek.dk"), "valg.korsbaek.dk");
     }
 }

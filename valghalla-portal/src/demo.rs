@@ -10,13 +10,14 @@ use uuid::Uuid;
 use valghalla::Valghalla;
 use valghalla::core::Cpr;
 use valghalla::core::ids::AreaId;
+use valghalla::core::messages::calendar::{CalendarParty, CalendarSource};
 use valghalla::core::model::{Area, LocationScope, Record, SeatState};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::Config;
 use valghalla::core::store::DynStore;
 use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::{Dataset, Spec};
-use valghalla::core::values::Name;
+use valghalla::core::values::{Email, Name};
 
 use crate::auth::{Authenticator, DemoAuthenticator, Identity, LoginOption};
 use crate::state::{SecretariatContact, Tenant};
@@ -197,6 +198,7 @@ fn option(key: &str, label: &str, description: &str) -> LoginOption {
         key: key.into(),
         label: label.into(),
         description: description.into(),
+        start: None,
     }
 }
 
@@ -328,10 +330,22 @@ pub async fn tenant(
     tenant_with(svc, &ds)
 }
 
-/// The service over `store` with `registry`, its links starting with `public_base_url`.
+/// The demo secretariat's e-mail address (contact page, calendar organiser).
+const DEMO_EMAIL: &str = "valg@korsbaek.example";
+
+/// The service over `store` with `registry`, its links starting with `public_base_url`, its
+/// calendar files published under that URL's host by the demo secretariat.
 pub fn service(store: DynStore, registry: FakeRegistry, public_base_url: &str) -> Valghalla {
+    let calendar = Email::parse(DEMO_EMAIL).ok().map(|email| CalendarSource {
+        domain: crate::config::host_of(public_base_url).to_owned(),
+        organizer: CalendarParty {
+            name: "Korsbæk Kommune, Valgsekretariatet".into(),
+            email,
+        },
+    });
     Valghalla::new(store, Arc::new(registry)).with_config(Config {
         public_base_url: public_base_url.to_owned(),
+        calendar,
     })
 }
 
@@ -340,7 +354,7 @@ pub fn tenant_with(svc: Valghalla, ds: &Dataset) -> Result<Tenant, DemoError> {
     let auth: Arc<dyn Authenticator> = Arc::new(demo_authenticator(ds)?);
     Ok(
         Tenant::new("korsbaek", svc, auth).with_contact(SecretariatContact {
-            email: Some("valg@korsbaek.example".into()),
+            email: Some(DEMO_EMAIL.into()),
             phone: Some("99 99 12 34".into()),
             hours: Some("Hverdage kl. 9–15".into()),
         }),

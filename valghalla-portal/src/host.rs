@@ -47,7 +47,8 @@ pub struct HostOptions {
     /// Write every message as a file in DIR (the demo's default: ./valghalla-post).
     #[arg(long, value_name = "DIR", env = "VALGHALLA_MAIL_DIR")]
     pub mail_dir: Option<PathBuf>,
-    /// Send e-mail through an SMTP server: `smtp://[user:password@]host[:port]` or `smtps://…`.
+    /// Send e-mail through an SMTP server: `smtp://[user:password@]host[:port]` (STARTTLS),
+    /// `smtps://…`, or `smtp://host[:port]?tls=none` for a relay on this host (no password).
     #[arg(
         long,
         value_name = "URL",
@@ -89,6 +90,10 @@ pub struct HostOptions {
     /// The secretariat's telephone number on the contact page.
     #[arg(long, env = "VALGHALLA_CONTACT_PHONE")]
     pub contact_phone: Option<String>,
+    /// Login through OpenID Connect providers (replaces the demo login).
+    #[cfg(feature = "oidc")]
+    #[command(flatten)]
+    pub oidc: crate::auth::oidc::OidcOptions,
 }
 
 fn parse_time(s: &str) -> Result<NaiveTime, String> {
@@ -197,14 +202,27 @@ pub fn portal_config(options: &HostOptions) -> PortalConfig {
     config
 }
 
-/// A municipality on `store`: the demo (seeded if the store is empty), or refused without a
-/// login to offer.
+/// A municipality on `store`: the demo (seeded if the store is empty) with the demo login or,
+/// when OpenID providers are configured, with theirs; anything else is refused.
 async fn tenant(options: &HostOptions, store: DynStore, base: &str) -> Result<Tenant, HostError> {
     if !options.demo {
-        return Err("no login is configured: run with --demo for the demo municipality, or embed valghalla-portal with your own Authenticator".into());
+        return Err("the binary runs the demo municipality (--demo, with the demo login or the configured OpenID providers); a real municipality embeds valghalla-portal with its own CPR registry (PersonRegistry) and login (see the README)".into());
     }
     let tenant = crate::demo::tenant(store, crate::demo::today(), base).await?;
     let contact = tenant.contact().clone();
+    #[cfg(feature = "oidc")]
+    let tenant = match options.oidc.settings()? {
+        Some(settings) => {
+            let login = crate::auth::oidc::OidcLogin::new(settings, base)?;
+            login.discover().await;
+            Tenant::new(
+                tenant.name.clone(),
+                tenant.svc.clone(),
+                std::sync::Arc::new(login),
+            )
+        }
+        None => tenant,
+    };
     Ok(tenant.with_contact(crate::state::SecretariatContact {
         email: options.contact_email.clone().or(contact.email),
         phone: options.contact_phone.clone().or(contact.phone),

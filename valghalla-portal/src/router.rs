@@ -30,9 +30,10 @@ pub fn router(state: PortalState) -> Router {
         .with_secure(config.is_https())
         .with_expiry(Expiry::OnInactivity(idle));
     let max_body = config.max_body_bytes;
-    Router::new()
-        .merge(system::router())
-        .merge(login::router())
+    let routes = Router::new().merge(system::router()).merge(login::router());
+    #[cfg(feature = "oidc")]
+    let routes = routes.merge(crate::pages::oidc::router());
+    routes
         .merge(secretariat::router())
         .merge(party::router())
         .merge(location::router())

@@ -10,14 +10,15 @@
     reason = "tests fail loudly"
 )]
 
+mod support;
+
 use std::io::Write;
-use std::net::TcpListener as StdListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
+use support::{CHROMIUM, Chrome};
 use valghalla::core::ids::TeamId;
 use valghalla::core::testkit::generator::Dataset;
 
@@ -29,23 +30,9 @@ type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
     LazyLock::new(|| tokio::sync::Mutex::new(()));
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn chromedriver() -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join("chromedriver"))
-            .find(|p| p.is_file())
-    })
-}
-
-fn free_port() -> E2eResult<u16> {
-    Ok(StdListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
 /// Whether to skip (no browser here); fails the test when a browser is required.
 fn skip(test: &str) -> bool {
-    if chromedriver().is_some() && Path::new(CHROMIUM).exists() {
+    if support::browser_available() {
         return false;
     }
     let required = std::env::var("VALGHALLA_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
@@ -60,20 +47,11 @@ fn skip(test: &str) -> bool {
     true
 }
 
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 struct Session {
     client: Client,
     base: String,
     ds: Dataset,
-    _driver: Driver,
+    _chrome: Chrome,
 }
 
 async fn start() -> E2eResult<Session> {
@@ -92,48 +70,13 @@ async fn start() -> E2eResult<Session> {
         state,
         std::future::pending(),
     ));
-    let port = free_port()?;
-    let exe = chromedriver().ok_or("no chromedriver")?;
-    let driver = Driver(
-        Command::new(exe)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1280,1000"],
-        }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let mut last = None;
-    for _ in 0..100 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(client) => {
-                return Ok(Session {
-                    client,
-                    base,
-                    ds: demo::korsbaek(today)?,
-                    _driver: driver,
-                });
-            }
-            Err(e) => {
-                last = Some(e);
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-    Err(format!("chromedriver did not start: {last:?}").into())
+    let chrome = Chrome::start().await?;
+    Ok(Session {
+        client: chrome.client.clone(),
+        base,
+        ds: demo::korsbaek(today)?,
+        _chrome: chrome,
+    })
 }
 
 /// Runs `scenario`; on failure saves a screenshot to `target/e2e-screenshots/<test>.png`.

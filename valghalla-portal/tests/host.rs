@@ -15,10 +15,13 @@
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
 mod common;
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use support::get;
 
 use async_trait::async_trait;
 use axum::http::StatusCode;
@@ -353,25 +356,6 @@ async fn graceful_shutdown_answers_every_request_it_accepted() {
         get(addr, "/kontakt").await.is_err(),
         "no new connections after shutdown"
     );
-}
-
-/// A GET over a plain TCP connection: (status, body).
-async fn get(addr: std::net::SocketAddr, path: &str) -> std::io::Result<(u16, String)> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await?;
-    s.write_all(
-        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await?;
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).await?;
-    let text = String::from_utf8_lossy(&out).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("no status in {text:?}")))?;
-    Ok((status, text))
 }
 
 /// The binary on demo data: it starts, delivers the seeded invitations to the mail folder

@@ -13,32 +13,11 @@
 #[path = "http/common.rs"]
 #[allow(dead_code, reason = "shared with the HTTP tests; each uses part of it")]
 mod common;
+mod support;
 
 use axum::http::StatusCode;
 use common::{Browser, portal};
-
-/// A log sink the test can read.
-#[derive(Clone, Default)]
-struct Sink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut b) = self.0.lock() {
-            b.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Sink {
-    type Writer = Sink;
-    fn make_writer(&'a self) -> Sink {
-        self.clone()
-    }
-}
+use support::Sink;
 
 #[tokio::test(flavor = "current_thread")]
 async fn the_json_log_has_a_line_per_request_and_never_a_cpr_number() {
@@ -73,8 +52,7 @@ async fn the_json_log_has_a_line_per_request_and_never_a_cpr_number() {
     );
     Browser::login(&p, "ny1").await;
     Browser::login(&p, "borger1").await;
-    let log =
-        String::from_utf8(sink.0.lock().map(|b| b.clone()).unwrap_or_default()).unwrap_or_default();
+    let log = sink.text();
     let lines: Vec<&str> = log.lines().collect();
     assert!(
         lines

@@ -134,6 +134,7 @@ async fn tenants_are_isolated() {
         status: DeliveryStatus::Sent {
             at: at(2),
             channel: "sms".into(),
+            reference: None,
         },
         next_attempt_at: at(2),
         error: None,

@@ -1,11 +1,12 @@
 //! What an SMTP failure means for the dispatcher: worth retrying, or not.
 //!
 //! The rule is *whose* problem it is. A refusal of this message or this recipient (a 5xx reply:
-//! unknown mailbox, content rejected) will not change on a retry, so it is permanent. Everything
-//! else is temporary: a 4xx reply, a server that is down, slow or unreachable, a TLS failure,
-//! and a refusal of *our* setup (the login or the sender address is refused, the server lacks
-//! STARTTLS or a login mechanism) — the operator fixes the setup and the waiting messages go out,
-//! instead of every message in the outbox failing at once.
+//! unknown mailbox, content rejected) will not change on a retry, so it is permanent. A 4xx reply
+//! about this message is temporary. A server that is down, slow, unreachable or closing (421), a
+//! TLS failure, and a refusal of *our* setup (the login or the sender address is refused, the
+//! server lacks STARTTLS or a login mechanism) mean the channel is unavailable: the dispatcher
+//! pauses e-mail instead of trying (and failing) every waiting message, and once the operator has
+//! fixed the setup or the server is back, the waiting messages go out.
 //!
 //! Reasons are Danish, for the secretariat's communication log, and carry the reply code and the
 //! enhanced status code only: never the server's text, which often quotes the recipient's
@@ -82,17 +83,21 @@ impl Failure {
                     Some(e) => format!("status {code} {e}"),
                     None => format!("status {code}"),
                 };
-                if code < 500 {
+                if code == 421 {
+                    SendError::Unavailable(format!(
+                        "mailserveren tager ikke imod beskeder lige nu ({status})"
+                    ))
+                } else if code < 500 {
                     SendError::Temporary(format!(
                         "mailserveren svarede midlertidigt nej ({status})"
                     ))
                 } else if is_login_refusal(code, enhanced.as_deref()) {
-                    SendError::Temporary(format!(
+                    SendError::Unavailable(format!(
                         "mailserveren afviste login med den opsatte bruger ({status}); \
                          ret brugernavn og adgangskode i opsætningen"
                     ))
                 } else if is_sender_refusal(enhanced.as_deref()) {
-                    SendError::Temporary(format!(
+                    SendError::Unavailable(format!(
                         "mailserveren afviste afsenderadressen ({status}); \
                          ret afsenderen i opsætningen"
                     ))
@@ -100,23 +105,23 @@ impl Failure {
                     SendError::Permanent(format!("mailserveren afviste beskeden ({status})"))
                 }
             }
-            Failure::Timeout => SendError::Temporary(format!(
+            Failure::Timeout => SendError::Unavailable(format!(
                 "mailserveren svarede ikke inden for {} sekunder",
                 timeout.as_secs()
             )),
-            Failure::Unreachable(kind) => SendError::Temporary(match kind {
+            Failure::Unreachable(kind) => SendError::Unavailable(match kind {
                 Some(std::io::ErrorKind::ConnectionRefused) => {
                     "mailserveren kunne ikke nås (forbindelsen blev afvist)".to_owned()
                 }
                 Some(kind) => format!("mailserveren kunne ikke nås ({kind})"),
                 None => "mailserveren kunne ikke nås".to_owned(),
             }),
-            Failure::Tls => SendError::Temporary(
+            Failure::Tls => SendError::Unavailable(
                 "den krypterede forbindelse til mailserveren kunne ikke oprettes \
                  (certifikat eller TLS-opsætning)"
                     .to_owned(),
             ),
-            Failure::Unsupported => SendError::Temporary(
+            Failure::Unsupported => SendError::Unavailable(
                 "mailserveren tilbyder ikke det, opsætningen kræver (STARTTLS eller login)"
                     .to_owned(),
             ),
@@ -202,7 +207,8 @@ mod tests {
         assert!(
             matches!(reply(451, Some("4.3.0")), SendError::Temporary(r) if r.contains("451 4.3.0"))
         );
-        assert!(matches!(reply(421, None), SendError::Temporary(r) if r.contains("status 421")));
+        // 421: the server is closing the channel, not refusing this message.
+        assert!(matches!(reply(421, None), SendError::Unavailable(r) if r.contains("status 421")));
         assert!(
             matches!(reply(550, Some("5.1.1")), SendError::Permanent(r) if r.contains("550 5.1.1"))
         );
@@ -211,7 +217,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_of_the_setup_is_temporary_so_the_outbox_waits_for_a_fix() {
+    fn a_refusal_of_the_setup_makes_the_channel_unavailable_so_the_outbox_waits_for_a_fix() {
         for (code, enhanced) in [
             (535, Some("5.7.8")),
             (530, None),
@@ -221,14 +227,14 @@ mod tests {
         ] {
             let err = reply(code, enhanced);
             assert!(
-                matches!(&err, SendError::Temporary(r) if r.contains("ret ")),
+                matches!(&err, SendError::Unavailable(r) if r.contains("ret ")),
                 "{code} {enhanced:?}: {err:?}"
             );
         }
     }
 
     #[test]
-    fn failures_without_a_reply_are_temporary_except_an_address_the_server_cannot_take() {
+    fn a_server_that_cannot_be_reached_makes_the_channel_unavailable() {
         let t = Duration::from_secs(7);
         for f in [
             Failure::Timeout,
@@ -236,16 +242,19 @@ mod tests {
             Failure::Unreachable(None),
             Failure::Tls,
             Failure::Unsupported,
-            Failure::Protocol,
         ] {
             assert!(
-                matches!(f.clone().into_send_error(t), SendError::Temporary(_)),
+                matches!(f.clone().into_send_error(t), SendError::Unavailable(_)),
                 "{f:?}"
             );
         }
         assert!(matches!(
+            Failure::Protocol.into_send_error(t),
+            SendError::Temporary(_)
+        ));
+        assert!(matches!(
             Failure::Timeout.into_send_error(t),
-            SendError::Temporary(r) if r.contains("7 sekunder")
+            SendError::Unavailable(r) if r.contains("7 sekunder")
         ));
         assert!(matches!(
             Failure::UnsupportedAddress.into_send_error(t),

@@ -1,20 +1,23 @@
 //! E-mail over SMTP with `lettre` (tokio runtime, rustls TLS).
 //!
 //! Every message goes out as `multipart/alternative` with a plain-text part (the HTML body
-//! reduced to text) and an HTML part, its `Message-ID` is `<outbox message id@domain>`, so a
-//! resend after a crash carries the same id, and it is marked `Auto-Submitted: auto-generated`
-//! (RFC 3834), so vacation responders do not answer it. Failures are sorted into temporary and
-//! permanent by whose problem they are (see [`SmtpSender::send`](MessageSender::send)): a
-//! refusal of the message is permanent, a refusal of the setup or a server that is down, slow or
-//! busy is temporary.
+//! reduced to text) and an HTML part — inside `multipart/mixed` beside its attachments when it
+//! has any, a calendar file also as a `text/calendar` alternative, so mail clients offer to add
+//! it. Its `Message-ID` is `<outbox message id@domain>`, so a resend after a crash carries the
+//! same id, and it is marked `Auto-Submitted: auto-generated` (RFC 3834), so vacation responders
+//! do not answer it. Failures are sorted by whose problem they are (see
+//! [`SmtpSender::send`](MessageSender::send)): a refusal of the message is permanent, a busy
+//! answer about it temporary, and a server that is down, slow or refuses the setup makes the
+//! channel unavailable.
 
 mod failure;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -248,12 +251,43 @@ impl SmtpSender {
             builder = builder.reply_to(reply_to.clone());
         }
         builder
-            .multipart(MultiPart::alternative_plain_html(
-                html_to_text(&msg.body),
-                html_document(&subject, &msg.body),
-            ))
+            .multipart(body(msg, &subject)?)
             .map_err(|e| SendError::Permanent(format!("e-mailen kunne ikke bygges: {e}")))
     }
+}
+
+/// The body: text and HTML as alternatives; with attachments, those inside
+/// `multipart/mixed` beside the files. A calendar file is also a third alternative
+/// (`text/calendar; method=…`), which mail clients show as an invitation to add.
+fn body(msg: &Outgoing, subject: &str) -> Result<MultiPart, SendError> {
+    let mut alternative = MultiPart::alternative_plain_html(
+        html_to_text(&msg.body),
+        html_document(subject, &msg.body),
+    );
+    if msg.attachments.is_empty() {
+        return Ok(alternative);
+    }
+    let content_type = |value: &str| {
+        ContentType::parse(value)
+            .map_err(|_| SendError::Permanent(format!("vedhæftningens type '{value}' er ugyldig")))
+    };
+    for file in &msg.attachments {
+        if file.content_type.starts_with("text/calendar") {
+            alternative = alternative.singlepart(
+                SinglePart::builder()
+                    .header(content_type(&file.content_type)?)
+                    .body(String::from_utf8_lossy(&file.bytes).into_owned()),
+            );
+        }
+    }
+    let mut mixed = MultiPart::mixed().multipart(alternative);
+    for file in &msg.attachments {
+        mixed = mixed.singlepart(
+            lettre::message::Attachment::new(one_line(&file.file_name))
+                .body(file.bytes.clone(), content_type(&file.content_type)?),
+        );
+    }
+    Ok(mixed)
 }
 
 /// A mailbox as a person writes it: `Name <address>` or a bare address. Unlike RFC 5322's
@@ -309,10 +343,11 @@ impl MessageSender for SmtpSender {
         Channel::Email
     }
 
-    /// Sends one e-mail. A 5xx refusal of the message or recipient is permanent; a 4xx reply, a
-    /// server that is down or does not answer within the timeout, a TLS failure and a refusal of
-    /// the login or sender address (the setup, not the message) are temporary. Reasons carry
-    /// status codes, never the server's text or an address.
+    /// Sends one e-mail. A 5xx refusal of the message or recipient is permanent; a 4xx reply
+    /// about it is temporary; a server that is down, closing (421) or does not answer within the
+    /// timeout, a TLS failure and a refusal of the login or sender address (the setup, not the
+    /// message) make the channel unavailable. Reasons carry status codes, never the server's
+    /// text or an address.
     async fn send(&self, msg: &Outgoing) -> Result<Receipt, SendError> {
         let email = self.message(msg)?;
         let recipient_is_ascii = email
@@ -364,6 +399,7 @@ mod tests {
             recipient_name: "Ib \"Bo\" Hansen,\r\nBcc: x@example.invalid".into(),
             subject: "Invitation\r\nBcc: y@example.invalid".into(),
             body: "<p>Hej</p>".into(),
+            attachments: vec![],
             attempt: 1,
         }
     }

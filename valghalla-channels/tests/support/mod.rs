@@ -114,8 +114,11 @@ fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).expect("read envelope")).expect("envelope JSON")
 }
 
+/// The server script, found from any crate of the workspace (the portal's mail test shares this
+/// module).
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/mailbox_server.py")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../valghalla-channels/tests/support/mailbox_server.py")
 }
 
 fn aiosmtpd_available() -> bool {

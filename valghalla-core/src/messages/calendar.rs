@@ -53,6 +53,49 @@ pub struct TaskEvent {
     pub url: Option<String>,
 }
 
+/// Why a message carries a calendar file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CalendarPurpose {
+    /// The task is the participant's: the acceptance message and the task reminder.
+    Request,
+    /// The task is no longer theirs: they withdrew or were removed after accepting.
+    Cancel,
+}
+
+/// The calendar entry an outbox message carries, snapshotted with its facts when the change
+/// happened; the dispatcher renders it ([`MessageCalendar::render`]) for the recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCalendar {
+    /// The task.
+    pub event: TaskEvent,
+    /// Request or cancellation.
+    pub purpose: CalendarPurpose,
+}
+
+impl MessageCalendar {
+    /// The file for a recipient called `name` at `email`. Without an e-mail address the task is
+    /// published (`METHOD:PUBLISH`: a calendar imports it) and a cancellation is not sent: a
+    /// cancellation names the attendee whose entry it removes.
+    pub fn render(
+        &self,
+        source: &CalendarSource,
+        name: &str,
+        email: Option<&Email>,
+    ) -> Option<Result<IcsFile, CalendarError>> {
+        let attendee = email.map(|email| CalendarParty {
+            name: name.to_owned(),
+            email: email.clone(),
+        });
+        let method = match (self.purpose, attendee) {
+            (CalendarPurpose::Request, Some(attendee)) => CalendarMethod::Request { attendee },
+            (CalendarPurpose::Request, None) => CalendarMethod::Publish,
+            (CalendarPurpose::Cancel, Some(attendee)) => CalendarMethod::Cancel { attendee },
+            (CalendarPurpose::Cancel, None) => return None,
+        };
+        Some(render_ics(&self.event, source, &method))
+    }
+}
+
 /// A calendar user: the municipality as organiser, or the participant as attendee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalendarParty {

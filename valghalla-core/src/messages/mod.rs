@@ -27,7 +27,7 @@ pub use channel::{
 };
 pub use defaults::{default_template, default_template_id};
 pub use library::{ElectionTemplates, LibraryError, TemplateLibrary};
-pub use sender::{MessageSender, Outgoing, Receipt, Recipient, SendError};
+pub use sender::{Attachment, MessageSender, Outgoing, Receipt, Recipient, SendError};
 pub use settings::CommunicationSettings;
 pub use template::{
     RenderedMessage, Segment, Template, TemplateDraft, TemplateError, TemplatePart, Token,

@@ -21,6 +21,29 @@ pub enum Recipient {
     Sms(MobileNumber),
 }
 
+/// A file sent with a message (the task's calendar file). A channel that cannot carry files
+/// (SMS) leaves it out: the message's link leads to the same file in "Mine opgaver".
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// The file's name, e.g. `opgave.ics`.
+    pub file_name: String,
+    /// Its MIME type, e.g. `text/calendar; charset=utf-8; method=REQUEST`.
+    pub content_type: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The content names the recipient: only its size is shown.
+        f.debug_struct("Attachment")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
 /// One message ready for a channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
@@ -39,6 +62,9 @@ pub struct Outgoing {
     pub subject: String,
     /// Body: HTML for Digital Post and e-mail, plain text for SMS.
     pub body: String,
+    /// Files sent with it (the calendar file of an acceptance, a task reminder or a
+    /// cancellation).
+    pub attachments: Vec<Attachment>,
     /// The attempt this is, from 1.
     pub attempt: u32,
 }
@@ -59,6 +85,13 @@ pub enum SendError {
     /// Retrying will not help (address refused, message rejected).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The channel itself is down (the server refuses connections or does not answer, the
+    /// login is refused): no message on it can go now. The dispatcher counts it against this
+    /// message like a temporary failure and then pauses the channel (see
+    /// [`Dispatcher`](crate::service::Dispatcher)), so an outage does not use up every waiting
+    /// message's attempts.
+    #[error("channel unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// A channel implementation: Digital Post, e-mail or SMS through a provider.

@@ -766,9 +766,13 @@ pub fn html_to_text(html: &str) -> String {
     tidy_text(&out)
 }
 
-/// Appends the text of an HTML fragment to `out` without the final tidying.
+/// Appends the text of an HTML fragment to `out` without the final tidying. A link whose text
+/// is not its address keeps the address after the text (`klik her (https://…)`), so the plain
+/// text still leads where the HTML does.
 fn html_fragment_to_text(html: &str, out: &mut String) {
     let mut rest = html;
+    // The open links: their address and where their text starts in `out`.
+    let mut links: Vec<(String, usize)> = Vec::new();
     while let Some(c) = rest.chars().next() {
         if c == '<'
             && let Some(end) = rest.find('>')
@@ -783,6 +787,17 @@ fn html_fragment_to_text(html: &str, out: &mut String) {
                 .collect::<String>()
                 .to_ascii_lowercase();
             match (tag_name.as_str(), closing) {
+                ("a", false) => links.push((href_of(tag).unwrap_or_default(), out.len())),
+                ("a", true) => {
+                    if let Some((href, start)) = links.pop() {
+                        let text = out.get(start..).unwrap_or_default().trim();
+                        if !href.is_empty() && text != href {
+                            out.push_str(" (");
+                            out.push_str(&href);
+                            out.push(')');
+                        }
+                    }
+                }
                 ("br", _) => out.push('\n'),
                 ("li", false) => {
                     if !out.ends_with('\n') {
@@ -814,6 +829,24 @@ fn html_fragment_to_text(html: &str, out: &mut String) {
             rest = &rest[c.len_utf8()..];
         }
     }
+}
+
+/// The `href` of an `a` tag's inside (`a href="…" …`), entities decoded; only web and mail
+/// addresses (a `javascript:` link has no place in a message's text).
+fn href_of(tag: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find("href=")? + "href=".len();
+    let value = tag.get(at..)?;
+    let value = match value.chars().next()? {
+        q @ ('"' | '\'') => value.get(1..)?.split(q).next()?,
+        _ => value.split(char::is_whitespace).next()?,
+    };
+    let mut decoded = String::new();
+    html_fragment_to_text(value, &mut decoded);
+    let decoded = decoded.trim().to_owned();
+    let lower = decoded.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        .then_some(decoded)
 }
 
 /// Decodes the entity at the start of `s` (which starts with `&`): returns the character and the
@@ -923,6 +956,24 @@ mod tests {
 
     fn values() -> TokenValues {
         TokenValues::sample()
+    }
+
+    #[test]
+    fn a_link_keeps_its_address_in_plain_text_unless_the_text_is_the_address() {
+        assert_eq!(
+            html_to_text(
+                "<p>Svar <a href=\"https://valg.korsbaek.dk/invitation/1?a=1&amp;b=2\">her</a>.</p>"
+            ),
+            "Svar her (https://valg.korsbaek.dk/invitation/1?a=1&b=2)."
+        );
+        assert_eq!(
+            html_to_text("<a href='https://x.dk/kontakt'>https://x.dk/kontakt</a>"),
+            "https://x.dk/kontakt"
+        );
+        assert_eq!(
+            html_to_text("<a href=\"javascript:alert(1)\">klik</a> <a>ingen</a>"),
+            "klik ingen"
+        );
     }
 
     #[test]

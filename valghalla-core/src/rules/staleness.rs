@@ -108,6 +108,7 @@ mod tests {
                 .map(|l| BTreeMap::from([("invitation".to_owned(), l.to_owned())]))
                 .unwrap_or_default(),
             custom: None,
+            calendar: None,
             created_at: DateTime::UNIX_EPOCH,
             status: DeliveryStatus::Pending,
             attempts: 0,

@@ -161,7 +161,7 @@ impl LogEntry {
     fn of(m: OutboxMessage) -> Self {
         let (status, channel, at, error) = match m.status {
             DeliveryStatus::Pending => (LogStatus::Pending, None, None, m.last_error),
-            DeliveryStatus::Sent { at, channel } => {
+            DeliveryStatus::Sent { at, channel, .. } => {
                 (LogStatus::Sent, Some(channel), Some(at), None)
             }
             DeliveryStatus::Failed { at, reason } => {
@@ -455,6 +455,7 @@ impl Valghalla {
                 seat,
                 facts,
                 custom: Some((subject.to_owned(), body.to_owned())),
+                calendar: None,
                 created_at: ctx.now,
                 status: DeliveryStatus::Pending,
                 attempts: 0,

@@ -25,10 +25,16 @@
 //!
 //! A temporary failure is retried after `retry_base × 2^(attempt − 1)` (capped at `retry_max`)
 //! until `max_attempts`, then the message fails with the last reason; a permanent failure (an
-//! unreachable participant, a provider's refusal) fails at once with its reason.
+//! unreachable participant, a provider's refusal) fails at once with its reason. A channel that
+//! is down ([`SendError::Unavailable`]) counts against the message that found it down, like a
+//! temporary failure, and is then paused (see [`Dispatcher`]): its other messages wait untouched.
+//!
+//! A message carrying a calendar entry ([`OutboxMessage::calendar`]) is sent with the entry's
+//! file ([`Attachment`]) when the service's [`Config::calendar`](crate::service::Config) says who
+//! publishes it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -36,8 +42,9 @@ use serde::{Deserialize, Serialize};
 use super::Valghalla;
 use crate::ids::{ElectionId, ParticipantId};
 use crate::messages::{
-    Channel, ElectionTemplates, FallbackOrder, MessageKind, MessageSender, Outgoing, Reachability,
-    Recipient, SendError, Template, TemplateLibrary, TokenValues, choose_channel, render_as,
+    Attachment, Channel, ElectionTemplates, FallbackOrder, MessageKind, MessageSender, Outgoing,
+    Reachability, Recipient, SendError, Template, TemplateLibrary, TokenValues, choose_channel,
+    render_as,
 };
 use crate::model::{Election, Participant, Record, RecordKey, Seat};
 use crate::rules::staleness;
@@ -97,6 +104,9 @@ pub struct DispatchReport {
     pub cancelled: usize,
     /// Recorded first by another dispatcher; skipped.
     pub lost_race: usize,
+    /// Left waiting, untouched, because their channel is paused after an outage.
+    #[serde(default)]
+    pub paused: usize,
 }
 
 /// Why a run of the dispatcher stopped.
@@ -119,15 +129,32 @@ impl DanishMessage for DispatchError {
 pub enum Disposition {
     /// Leave it pending and untouched (its election is inactive).
     Hold,
+    /// Leave it pending and untouched: its channel is paused after an outage.
+    Paused,
     /// Record this outcome.
     Record(DeliveryUpdate),
 }
 
 /// Drains the outbox through the configured senders. See the module docs.
+///
+/// A channel whose sender reports it [`SendError::Unavailable`] is paused: for
+/// [`DispatchConfig::backoff`] of the number of outages in a row, its messages are left
+/// untouched (they keep their attempts); then one message probes it. A successful send ends the
+/// outage. Clones share the pauses.
 #[derive(Debug, Clone, Default)]
 pub struct Dispatcher {
     senders: BTreeMap<Channel, Arc<dyn MessageSender>>,
     config: DispatchConfig,
+    pauses: Arc<Mutex<BTreeMap<Channel, Pause>>>,
+}
+
+/// An outage of a channel.
+#[derive(Debug, Clone, Copy)]
+struct Pause {
+    /// Nothing is sent on the channel before this.
+    until: DateTime<Utc>,
+    /// Outages in a row.
+    outages: u32,
 }
 
 /// Per-run caches of what messages refer to.
@@ -144,7 +171,35 @@ impl Dispatcher {
         Dispatcher {
             senders: BTreeMap::new(),
             config,
+            pauses: Arc::default(),
         }
+    }
+
+    /// Whether `channel` is paused at `now`.
+    fn paused(&self, channel: Channel, now: DateTime<Utc>) -> bool {
+        self.pauses
+            .lock()
+            .map(|p| p.get(&channel).is_some_and(|p| now < p.until))
+            .unwrap_or(false)
+    }
+
+    /// Records how a send on `channel` went: an outage pauses it, a success ends the outage.
+    fn channel_answered(&self, channel: Channel, now: DateTime<Utc>, down: bool) {
+        let Ok(mut pauses) = self.pauses.lock() else {
+            return;
+        };
+        if !down {
+            pauses.remove(&channel);
+            return;
+        }
+        let outages = pauses
+            .get(&channel)
+            .map_or(0, |p| p.outages)
+            .saturating_add(1);
+        let until = now
+            .checked_add_signed(self.config.backoff(outages))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        pauses.insert(channel, Pause { until, outages });
     }
 
     /// Adds (or replaces) the sender for its channel.
@@ -169,6 +224,16 @@ impl Dispatcher {
             })
             .await?;
         let mut report = DispatchReport::default();
+        if !self.senders.is_empty()
+            && self
+                .senders
+                .keys()
+                .all(|channel| self.paused(*channel, now))
+        {
+            // Every channel is down: nothing can go, so nothing is read further.
+            report.paused = due.len();
+            return Ok(report);
+        }
         let mut cache = RunCache::default();
         let mut handled = 0usize;
         for msg in due {
@@ -178,6 +243,10 @@ impl Dispatcher {
             let update = match self.deliver_cached(svc, &msg, now, &mut cache).await? {
                 Disposition::Hold => {
                     report.held += 1;
+                    continue;
+                }
+                Disposition::Paused => {
+                    report.paused += 1;
                     continue;
                 }
                 Disposition::Record(u) => u,
@@ -295,6 +364,9 @@ impl Dispatcher {
                 choice.channel.name_da()
             )));
         };
+        if self.paused(choice.channel, now) {
+            return Ok(Disposition::Paused);
+        }
         // 5. Render and send.
         let mut values = TokenValues::from_facts(&msg.facts);
         // `!days` counts from delivery, not from when the message was queued (it may have been
@@ -306,6 +378,9 @@ impl Dispatcher {
                 .to_string();
         }
         let rendered = render_as(&template, &values, choice.channel);
+        let attachments = calendar_attachment(svc, msg, &participant)
+            .into_iter()
+            .collect();
         let outgoing = Outgoing {
             idempotency_key: msg.id,
             kind: msg.kind,
@@ -314,16 +389,24 @@ impl Dispatcher {
             recipient_name: participant.full_name(),
             subject: rendered.subject,
             body: rendered.body,
+            attachments,
             attempt: msg.attempts + 1,
         };
         let attempts = msg.attempts + 1;
-        let update = match sender.send(&outgoing).await {
-            Ok(_) => DeliveryUpdate {
+        let sent = sender.send(&outgoing).await;
+        self.channel_answered(
+            choice.channel,
+            now,
+            matches!(sent, Err(SendError::Unavailable(_))),
+        );
+        let update = match sent {
+            Ok(receipt) => DeliveryUpdate {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Sent {
                     at: now,
                     channel: choice.channel.code().into(),
+                    reference: receipt.provider_reference,
                 },
                 next_attempt_at: now,
                 error: None,
@@ -338,7 +421,9 @@ impl Dispatcher {
                 next_attempt_at: now,
                 error: Some(reason),
             },
-            Err(SendError::Temporary(reason)) if attempts >= self.config.max_attempts => {
+            Err(SendError::Temporary(reason) | SendError::Unavailable(reason))
+                if attempts >= self.config.max_attempts =>
+            {
                 DeliveryUpdate {
                     id: msg.id,
                     expected_attempts: msg.attempts,
@@ -350,7 +435,7 @@ impl Dispatcher {
                     error: Some(reason),
                 }
             }
-            Err(SendError::Temporary(reason)) => DeliveryUpdate {
+            Err(SendError::Temporary(reason) | SendError::Unavailable(reason)) => DeliveryUpdate {
                 id: msg.id,
                 expected_attempts: msg.attempts,
                 status: DeliveryStatus::Pending,
@@ -453,6 +538,32 @@ impl Dispatcher {
         Ok(Ok(library
             .resolve_for(msg.kind, &choices, task_type)
             .clone()))
+    }
+}
+
+/// The calendar file `msg` carries, for `participant`, if the host publishes calendars. A file
+/// that cannot be made is left out (and logged): the message still goes.
+fn calendar_attachment(
+    svc: &Valghalla,
+    msg: &OutboxMessage,
+    participant: &Participant,
+) -> Option<Attachment> {
+    let source = svc.config.calendar.as_ref()?;
+    let calendar = msg.calendar.as_ref()?;
+    match calendar.render(
+        source,
+        &participant.full_name(),
+        participant.contact.email.as_ref(),
+    )? {
+        Ok(file) => Some(Attachment {
+            file_name: file.file_name().to_owned(),
+            content_type: file.content_type(),
+            bytes: file.text.into_bytes(),
+        }),
+        Err(e) => {
+            tracing::warn!(message = %msg.id, error = %e, "calendar file left out");
+            None
+        }
     }
 }
 

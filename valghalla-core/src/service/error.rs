@@ -4,8 +4,8 @@
 //!   by the rules, invalid input, something missing, a conflict with the data. A host shows
 //!   them to the user, in Danish ([`DanishMessage`]) or English (`Display`);
 //! - **failures** ([`Error::Failed`] with a [`Failure`]): what the service runs on failed — the
-//!   store, the CPR registry, the data kept changing. A host logs them and asks the user to try
-//!   again later.
+//!   store, the CPR registry, the data kept changing, a calendar file the host's settings or
+//!   the stored task cannot make. A host logs them and asks the user to try again later.
 //!
 //! Both enums are `#[non_exhaustive]`: a new kind of error is not a breaking change. The rules'
 //! own reasons, [`Violation`](crate::rules::Violation), stay exhaustive: a host should notice
@@ -17,6 +17,7 @@ use crate::apportion::staffing::StaffingError;
 use crate::autofill::SolveError;
 use crate::cpr::Cpr;
 use crate::ids::MessageId;
+use crate::messages::calendar::CalendarError;
 use crate::messages::{LibraryError, TemplateError};
 use crate::model::{RecordKey, RecordKind};
 use crate::rules::access::Denied;
@@ -105,6 +106,11 @@ pub enum Failure {
     /// The auto-fill solver refused its instance (a bug: the service builds valid instances).
     #[error("auto-fill: {0}")]
     AutoFill(SolveError),
+    /// A calendar file could not be made: the host's calendar domain is not a domain name, or
+    /// the stored task's window is empty. Not the asker's doing: the request was fine, what it
+    /// runs on is not.
+    #[error(transparent)]
+    Calendar(CalendarError),
 }
 
 impl Error {
@@ -145,6 +151,12 @@ impl From<SolveError> for Error {
     }
 }
 
+impl From<CalendarError> for Error {
+    fn from(e: CalendarError) -> Self {
+        Error::Failed(Failure::Calendar(e))
+    }
+}
+
 impl From<crate::exchange::ExchangeError> for Error {
     /// A file that cannot be used as a whole (e.g. a missing column) is invalid input.
     fn from(e: crate::exchange::ExchangeError) -> Self {
@@ -182,6 +194,7 @@ impl DanishMessage for Failure {
             Failure::Busy => "Data blev ændret imens; prøv igen.".into(),
             Failure::Registry(_) => "CPR-registret svarer ikke; prøv igen senere.".into(),
             Failure::AutoFill(_) => "Den automatiske udfyldning fejlede.".into(),
+            Failure::Calendar(_) => "Kalenderfilen kunne ikke laves; prøv igen senere.".into(),
         }
     }
 }
@@ -391,6 +404,8 @@ mod tests {
             Cpr::parse("0101901234").expect("cpr"),
         ));
         assert!(matches!(unknown, Error::NotInRegistry(_)));
+        let calendar = Error::from(CalendarError::Domain("not a domain".into()));
+        assert!(matches!(calendar, Error::Failed(Failure::Calendar(_))));
         assert_eq!(unknown.message_da(), "CPR-registret kender ikke personen.");
     }
 }

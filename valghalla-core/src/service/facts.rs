@@ -1,10 +1,14 @@
-//! The values a message template needs, snapshotted when the change that causes the message
-//! happens: a pure function of the records the message is about.
+//! What a message says, snapshotted when the change that causes it happens: the template values
+//! and the task's calendar entry, pure functions of the records the message is about.
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::ids::ParticipantId;
+use crate::messages::MessageKind;
+use crate::messages::calendar::{CalendarPurpose, TaskEvent};
+use crate::messages::template::html_to_text;
 use crate::model::{Election, Participant, Seat, SeatState, TaskType, Team, WorkLocation};
 use crate::time::{Lang, format_date};
 
@@ -81,4 +85,55 @@ pub(super) fn collect(
     };
     facts.insert("invitation".into(), invitation);
     facts
+}
+
+/// Whether a message of `kind` carries the task's calendar entry, and for what: the task with
+/// the acceptance message and the task reminder, its cancellation when the person withdraws or
+/// is removed.
+pub(super) fn calendar_purpose(kind: MessageKind) -> Option<CalendarPurpose> {
+    match kind {
+        MessageKind::Registration | MessageKind::TaskReminder => Some(CalendarPurpose::Request),
+        MessageKind::Cancellation
+        | MessageKind::RemovedFromTask
+        | MessageKind::RemovedByValidation => Some(CalendarPurpose::Cancel),
+        _ => None,
+    }
+}
+
+/// Whether the entry for `purpose` goes to `participant`, given `seat` as it was before the
+/// change: a cancellation only to someone who had accepted the seat (a declined invitation was
+/// never in anyone's calendar).
+pub(super) fn calendar_applies(
+    purpose: CalendarPurpose,
+    seat: &Seat,
+    participant: ParticipantId,
+) -> bool {
+    purpose == CalendarPurpose::Request
+        || matches!(seat.state,
+            SeatState::Accepted { participant: holder, .. } if holder == participant)
+}
+
+/// The task of a seat as a calendar entry. `sequence` comes from
+/// [`calendar_sequence`](crate::messages::calendar::calendar_sequence) over the records'
+/// versions; `stamp` is the instant of the change; the entry links to "Mine opgaver" under
+/// `base_url`.
+pub(super) fn task_event(
+    base_url: &str,
+    records: &SeatRecords<'_>,
+    sequence: u32,
+    stamp: DateTime<Utc>,
+) -> TaskEvent {
+    let base = base_url.trim_end_matches('/');
+    TaskEvent {
+        seat: records.seat.id,
+        sequence,
+        stamp,
+        window: records.task_type.window.on(records.seat.slot.date),
+        election: records.election.title.to_string(),
+        task_type: records.task_type.title.to_string(),
+        work_location: records.location.title.to_string(),
+        address: records.location.address.to_string(),
+        description: html_to_text(&records.task_type.description),
+        url: Some(format!("{base}/mine-opgaver")),
+    }
 }

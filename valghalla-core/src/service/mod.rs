@@ -54,12 +54,16 @@ pub const MAX_ATTEMPTS: u32 = 12;
 pub struct Config {
     /// The public portal's base URL, for links in messages (`https://valg.kolding.dk`).
     pub public_base_url: String,
+    /// Who publishes the calendar files (the UIDs' domain, the organiser). Without it messages
+    /// carry no calendar file and "Mine opgaver" offers none.
+    pub calendar: Option<crate::messages::calendar::CalendarSource>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             public_base_url: "http://127.0.0.1:8080".into(),
+            calendar: None,
         }
     }
 }

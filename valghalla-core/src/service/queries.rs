@@ -183,6 +183,9 @@ pub struct MyTask {
     pub last_day_to_withdraw: NaiveDate,
     /// Whether the lock period has started.
     pub locked: bool,
+    /// Whether the task's calendar file is offered ([`Valghalla::my_task_calendar`]): the task
+    /// is accepted and the host publishes calendar files.
+    pub calendar_file: bool,
 }
 
 /// A team member with their seats of that team.
@@ -581,8 +584,8 @@ impl Valghalla {
         Ok(rows)
     }
 
-    /// The participant's own tasks in active elections from today on.
-    pub async fn my_tasks(&self, actor: &Actor) -> Result<Vec<MyTask>> {
+    /// The participant a person acting on their own tasks is; anyone else is denied.
+    fn own_participant(&self, actor: &Actor) -> Result<crate::ids::ParticipantId> {
         let Actor::Person(person) = actor else {
             return Err(Error::Denied(crate::rules::access::Denied {
                 actor: actor.label(),
@@ -591,6 +594,39 @@ impl Valghalla {
         };
         let me = person.participant;
         self.authorize(actor, Permission::AnswerOwnSeat { participant: me })?;
+        Ok(me)
+    }
+
+    /// The calendar file of the actor's own accepted task on `seat` (`METHOD:PUBLISH`, the
+    /// same entry as the messages' files: same UID, current `SEQUENCE`); `None` when the host
+    /// has no calendar configured. Any other seat is not found, whoever holds it.
+    pub async fn my_task_calendar(
+        &self,
+        actor: &Actor,
+        seat: SeatId,
+    ) -> Result<Option<crate::messages::calendar::IcsFile>> {
+        let me = self.own_participant(actor)?;
+        let mut tx = Tx::reader(self);
+        let not_found = || Error::not_found(crate::model::RecordKey::Seat(seat));
+        let found = tx.find::<Seat>(seat).await?.ok_or_else(not_found)?;
+        if !matches!(found.state, SeatState::Accepted { participant, .. } if participant == me) {
+            return Err(not_found());
+        }
+        let Some(source) = &self.config.calendar else {
+            return Ok(None);
+        };
+        let event = tx.task_event(found).await?;
+        let file = crate::messages::calendar::render_ics(
+            &event,
+            source,
+            &crate::messages::calendar::CalendarMethod::Publish,
+        )?;
+        Ok(Some(file))
+    }
+
+    /// The participant's own tasks in active elections from today on.
+    pub async fn my_tasks(&self, actor: &Actor) -> Result<Vec<MyTask>> {
+        let me = self.own_participant(actor)?;
         let mut tx = Tx::reader(self);
         let today = local_date(self.clock.now());
         let mut out = Vec::new();
@@ -615,6 +651,8 @@ impl Valghalla {
                 payment: tt.payment,
                 last_day_to_withdraw: e.last_day_to_withdraw(s.slot.date),
                 locked: lifecycle::lock(&e, s.slot.date, today).is_some(),
+                calendar_file: self.config.calendar.is_some()
+                    && matches!(s.state, SeatState::Accepted { .. }),
             });
         }
         out.sort_by(|a, b| {

@@ -6,7 +6,8 @@ use std::sync::{Arc, mpsc};
 
 use futures_util::FutureExt;
 
-use crate::ids::{ElectionId, MessageId};
+use crate::ids::{ElectionId, MessageId, SeatId};
+use crate::messages::calendar::{MessageCalendar, TaskEvent, calendar_sequence};
 use crate::model::{
     Election, Entity, Municipality, Op, Participant, Record, RecordKey, Seat, TaskType, Team,
     Versioned, WorkLocation,
@@ -137,6 +138,11 @@ impl<'a> Tx<'a> {
         self.prefetched.push((query, keys));
     }
 
+    /// The version `key` was loaded with (0 when it was not loaded).
+    fn version_of(&self, key: RecordKey) -> u64 {
+        self.loaded.get(&key).map_or(0, |v| v.version)
+    }
+
     /// The entity with `id` if it is loaded.
     pub(crate) fn loaded<E: Entity>(&self, id: E::Id) -> Option<E> {
         self.loaded
@@ -252,6 +258,25 @@ impl<'a> Tx<'a> {
         }
     }
 
+    /// The seat `id` with the records it refers to, if the seat exists.
+    async fn seat_with_records(&mut self, id: SeatId) -> Result<Option<SeatWithRecords>> {
+        match self.find::<Seat>(id).await? {
+            Some(seat) => self.records_of(seat).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The records `seat` refers to.
+    async fn records_of(&mut self, seat: Seat) -> Result<SeatWithRecords> {
+        Ok(SeatWithRecords {
+            election: self.get::<Election>(seat.slot.election).await?,
+            location: self.get::<WorkLocation>(seat.slot.work_location).await?,
+            task_type: self.get::<TaskType>(seat.slot.task_type).await?,
+            team: self.get::<Team>(seat.slot.team).await?,
+            seat,
+        })
+    }
+
     /// The template values for `intent` ([`facts::collect`]) and the election it concerns, from
     /// the records it is about.
     pub(super) async fn message_facts(
@@ -260,38 +285,61 @@ impl<'a> Tx<'a> {
     ) -> Result<(BTreeMap<String, String>, Option<ElectionId>)> {
         let municipality = self.municipality().await?;
         let participant = self.find::<Participant>(intent.participant).await?;
-        let seat = match intent.seat {
-            Some(id) => self.find::<Seat>(id).await?,
-            None => None,
-        };
-        let records = match seat {
-            Some(seat) => Some((
-                self.get::<Election>(seat.slot.election).await?,
-                self.get::<WorkLocation>(seat.slot.work_location).await?,
-                self.get::<TaskType>(seat.slot.task_type).await?,
-                self.get::<Team>(seat.slot.team).await?,
-                seat,
-            )),
+        let records = match intent.seat {
+            Some(id) => self.seat_with_records(id).await?,
             None => None,
         };
         let about = facts::About {
             municipality: municipality.name.as_str(),
             participant: participant.as_ref(),
-            seat: records
-                .as_ref()
-                .map(
-                    |(election, location, task_type, team, seat)| facts::SeatRecords {
-                        seat,
-                        election,
-                        location,
-                        task_type,
-                        team,
-                    },
-                ),
+            seat: records.as_ref().map(SeatWithRecords::borrowed),
         };
         let today = local_date(self.svc.clock.now());
         let facts = facts::collect(&self.svc.config.public_base_url, today, &about);
-        Ok((facts, records.map(|(election, ..)| election.id)))
+        Ok((facts, records.map(|r| r.election.id)))
+    }
+
+    /// The calendar entry `intent`'s message carries ([`facts::calendar_purpose`]), decided on
+    /// its seat as loaded now: call it before the change is applied to what is loaded, so a
+    /// cancellation sees who had accepted the seat.
+    async fn message_calendar(
+        &mut self,
+        intent: &MessageIntent,
+    ) -> Result<Option<MessageCalendar>> {
+        let Some(purpose) = facts::calendar_purpose(intent.kind) else {
+            return Ok(None);
+        };
+        let Some(seat) = intent.seat else {
+            return Ok(None);
+        };
+        let Some(seat) = self.find::<Seat>(seat).await? else {
+            return Ok(None);
+        };
+        if !facts::calendar_applies(purpose, &seat, intent.participant) {
+            return Ok(None);
+        }
+        Ok(Some(MessageCalendar {
+            event: self.task_event(seat).await?,
+            purpose,
+        }))
+    }
+
+    /// The task of `seat` as a calendar entry ([`facts::task_event`]), its `SEQUENCE` from the
+    /// versions of the records it is made of as loaded.
+    pub(super) async fn task_event(&mut self, seat: Seat) -> Result<TaskEvent> {
+        let records = self.records_of(seat).await?;
+        let sequence = calendar_sequence(&[
+            self.version_of(RecordKey::Seat(records.seat.id)),
+            self.version_of(RecordKey::TaskType(records.task_type.id)),
+            self.version_of(RecordKey::WorkLocation(records.location.id)),
+            self.version_of(RecordKey::Election(records.election.id)),
+        ]);
+        Ok(facts::task_event(
+            &self.svc.config.public_base_url,
+            &records.borrowed(),
+            sequence,
+            self.svc.clock.now(),
+        ))
     }
 
     /// Turns a decision into a change set: each write expects the version it was loaded with
@@ -317,6 +365,11 @@ impl<'a> Tx<'a> {
             };
             changes.push(Change { op, expect });
         }
+        // Calendar entries are decided on the seat as it was (whose accepted task it was).
+        let mut calendars = Vec::with_capacity(decision.messages.len());
+        for intent in &decision.messages {
+            calendars.push(self.message_calendar(intent).await?);
+        }
         // Message facts describe the state after the change (e.g. the new invitation code).
         for change in &changes {
             if let Op::Put(record) = &change.op {
@@ -332,7 +385,7 @@ impl<'a> Tx<'a> {
         }
         let now = self.svc.clock.now();
         let mut messages = Vec::with_capacity(decision.messages.len());
-        for intent in decision.messages {
+        for (intent, calendar) in decision.messages.into_iter().zip(calendars) {
             let (facts, election) = self.message_facts(&intent).await?;
             messages.push(OutboxMessage {
                 id: MessageId::new(),
@@ -342,6 +395,7 @@ impl<'a> Tx<'a> {
                 seat: intent.seat,
                 facts,
                 custom: None,
+                calendar,
                 created_at: now,
                 status: DeliveryStatus::Pending,
                 attempts: 0,
@@ -354,6 +408,27 @@ impl<'a> Tx<'a> {
             audit: decision.audit,
             messages,
         })
+    }
+}
+
+/// A seat with the records it refers to, as a command loaded them.
+struct SeatWithRecords {
+    seat: Seat,
+    election: Election,
+    location: WorkLocation,
+    task_type: TaskType,
+    team: Team,
+}
+
+impl SeatWithRecords {
+    fn borrowed(&self) -> facts::SeatRecords<'_> {
+        facts::SeatRecords {
+            seat: &self.seat,
+            election: &self.election,
+            location: &self.location,
+            task_type: &self.task_type,
+            team: &self.team,
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{ElectionId, MessageId, ParticipantId, SeatId};
 use crate::messages::MessageKind;
+use crate::messages::calendar::MessageCalendar;
 
 /// Where a message is in its delivery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +21,10 @@ pub enum DeliveryStatus {
         at: DateTime<Utc>,
         /// Through which channel (`digital_post`, `email`, `sms`, …).
         channel: String,
+        /// The provider's id for the message, if it gave one (to find it in the provider's
+        /// logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
     /// Given up: the reason is permanent or retries ran out.
     Failed {
@@ -56,6 +61,10 @@ pub struct OutboxMessage {
     pub facts: BTreeMap<String, String>,
     /// For group messages: the subject and body the secretariat wrote.
     pub custom: Option<(String, String)>,
+    /// The calendar entry the message carries (the task, or its cancellation), snapshotted
+    /// with the facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<MessageCalendar>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// Delivery status.

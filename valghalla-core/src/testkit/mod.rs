@@ -83,6 +83,7 @@ macro_rules! conformance_tests {
             audit_log_filters_and_purges,
             // service
             invite_accept_withdraw_through_the_service,
+            calendar_entries_are_stored_with_their_messages,
             overview_counts_match_hand_counts,
             participant_queries_match_hand_counts,
             unauthorised_actors_change_nothing,

@@ -10,6 +10,7 @@
 )]
 
 mod arbitrary;
+mod calendar;
 mod elections;
 mod held_messages;
 mod links;

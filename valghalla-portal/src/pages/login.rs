@@ -10,11 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::auth::{Identity, LoginOption};
+use crate::auth::LoginOption;
 use crate::limits::ClientAddress;
 use crate::state::{PortalState, Tenant};
-use crate::web::guard::safe_next;
-use crate::web::session::{SessionData, now_secs};
+use crate::web::guard::{encode_path, safe_next};
 use crate::web::{AppError, FormData, Layout, Viewer, render};
 
 /// The login area's routes.
@@ -34,9 +33,50 @@ pub struct Next {
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
+    /// Chosen in the form (the demo's identities).
     options: Vec<LoginOption>,
+    /// Links to an identity provider's login, with `?next=`.
+    providers: Vec<(LoginOption, String)>,
     next: String,
     error: Option<String>,
+}
+
+impl LoginPage {
+    fn new(viewer: &Viewer, state: &Tenant, next: String, error: Option<String>) -> Self {
+        let (providers, options): (Vec<_>, Vec<_>) = state
+            .auth
+            .options()
+            .into_iter()
+            .partition(|o| o.start.is_some());
+        let providers = providers
+            .into_iter()
+            .map(|o| {
+                let href = format!(
+                    "{}?next={}",
+                    o.start.as_deref().unwrap_or_default(),
+                    encode_path(&next)
+                );
+                (o, href)
+            })
+            .collect();
+        LoginPage {
+            layout: viewer.layout("Log ind"),
+            options,
+            providers,
+            next,
+            error,
+        }
+    }
+}
+
+/// The page shown after logging out of the portal while the browser goes on to end the login
+/// at the identity provider (a redirect after a form's POST would be stopped by the
+/// `form-action 'self'` policy, so the page sends the browser on).
+#[derive(Template)]
+#[template(path = "logging_out.html")]
+struct LoggingOutPage {
+    layout: Layout,
+    provider_url: String,
 }
 
 /// GET /login: the login page (nothing is stored: the form's CSRF token is in a signed cookie).
@@ -45,12 +85,7 @@ async fn login_page(
     viewer: Viewer,
     Query(q): Query<Next>,
 ) -> Result<Response, AppError> {
-    let page = LoginPage {
-        layout: viewer.layout("Log ind"),
-        options: state.auth.options(),
-        next: safe_next(q.next.as_deref()),
-        error: None,
-    };
+    let page = LoginPage::new(&viewer, &state, safe_next(q.next.as_deref()), None);
     render(&page)
 }
 
@@ -71,27 +106,27 @@ async fn login(
     let identity = match state.auth.complete(&form).await {
         Ok(i) => i,
         Err(e) => {
-            let page = LoginPage {
-                layout: viewer.layout("Log ind"),
-                options: state.auth.options(),
-                next,
-                error: Some(e.0),
-            };
+            let page = LoginPage::new(&viewer, &state, next, Some(e.0));
             return render(&page);
         }
     };
-    let participant = match &identity {
-        Identity::Citizen { cpr, .. } => state.svc.participant_for_login(cpr).await?,
-        Identity::Staff { .. } => None,
-    };
-    let mut data = SessionData::login(&state.name, identity, now_secs());
-    data.participant = participant;
-    viewer.log_in(data).await?;
+    viewer.log_in_as(&state, identity).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
-/// POST /logout: ends the session.
-async fn logout(viewer: Viewer) -> Result<Response, AppError> {
+/// POST /logout: ends the session, and sends the browser on to end the login at the identity
+/// provider when the login came from one.
+async fn logout(state: Tenant, viewer: Viewer) -> Result<Response, AppError> {
+    let provider_url = match viewer.identity() {
+        Some(identity) => state.auth.end_session_url(identity).await,
+        None => None,
+    };
     viewer.log_out().await?;
-    Ok(Redirect::to("/login").into_response())
+    match provider_url {
+        Some(provider_url) => render(&LoggingOutPage {
+            layout: Layout::bare("Du bliver logget ud"),
+            provider_url,
+        }),
+        None => Ok(Redirect::to("/login").into_response()),
+    }
 }

@@ -5,6 +5,8 @@ pub mod citizen;
 pub mod contact;
 pub mod location;
 pub mod login;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 pub mod party;
 pub mod secretariat;
 pub mod system;

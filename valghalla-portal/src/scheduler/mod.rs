@@ -42,13 +42,20 @@ fn system(job: Job) -> Actor {
 }
 
 fn dispatch_outcome(r: DispatchReport) -> RunOutcome {
+    let mut summary = format!(
+        "{} sendt, {} venter på nyt forsøg, {} opgivet, {} holdt tilbage (valget er ikke aktivt)",
+        r.sent, r.retried, r.failed, r.held
+    );
+    if r.paused > 0 {
+        summary.push_str(&format!(
+            ", {} venter, fordi deres kanal er nede (se fejlen på den seneste besked)",
+            r.paused
+        ));
+    }
     RunOutcome {
         changed: r.sent as u64,
         item_failures: r.failed as u64,
-        summary: format!(
-            "{} sendt, {} venter på nyt forsøg, {} opgivet, {} holdt tilbage (valget er ikke aktivt)",
-            r.sent, r.retried, r.failed, r.held
-        ),
+        summary,
     }
 }
 

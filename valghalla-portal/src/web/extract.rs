@@ -163,6 +163,18 @@ impl Viewer {
         self.handle.insert(KEY, data).await.map_err(session_error)
     }
 
+    /// Starts the login of `identity`, whom an identity provider has vouched for: a citizen is
+    /// the participant with their CPR number, if any.
+    pub async fn log_in_as(&self, tenant: &Tenant, identity: Identity) -> Result<(), AppError> {
+        let participant = match &identity {
+            Identity::Citizen { cpr, .. } => tenant.svc.participant_for_login(cpr).await?,
+            Identity::Staff { .. } => None,
+        };
+        let mut data = SessionData::login(&tenant.name, identity, now_secs());
+        data.participant = participant;
+        self.log_in(data).await
+    }
+
     /// Ends the login: the stored session is deleted and the cookie removed.
     pub async fn log_out(&self) -> Result<(), AppError> {
         self.handle.flush().await.map_err(session_error)

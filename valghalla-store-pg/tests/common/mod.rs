@@ -281,6 +281,7 @@ pub fn message(
         seat: None,
         facts: BTreeMap::from([("navn".to_owned(), "Karen".to_owned())]),
         custom: None,
+        calendar: None,
         created_at: at(created_secs),
         status: DeliveryStatus::Pending,
         attempts: 0,

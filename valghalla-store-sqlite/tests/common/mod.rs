@@ -245,6 +245,7 @@ pub fn message(
         seat: None,
         facts: BTreeMap::from([("navn".to_string(), "Anne".to_string())]),
         custom: None,
+        calendar: None,
         created_at: at(created_secs),
         status: DeliveryStatus::Pending,
         attempts: 0,

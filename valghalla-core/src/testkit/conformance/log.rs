@@ -113,6 +113,7 @@ pub async fn outbox_delivery_is_optimistic_and_purgeable(store: DynStore) {
     let sent = DeliveryStatus::Sent {
         at: retry_at,
         channel: "email".into(),
+        reference: Some("2.0.0 Ok: queued as 4ZxY".into()),
     };
     store
         .record_delivery(DeliveryUpdate {
@@ -384,6 +385,7 @@ pub async fn audit_and_outbox_answer_as_the_memory_store_does(store: DynStore) {
         status: DeliveryStatus::Sent {
             at: at(30),
             channel: "email".into(),
+            reference: None,
         },
         next_attempt_at: at(30),
         error: None,

@@ -24,8 +24,9 @@ pub use races::{
     concurrent_takers_fill_exactly_the_free_seats, racing_writers_of_one_version_have_one_winner,
 };
 pub use service::{
-    invite_accept_withdraw_through_the_service, overview_counts_match_hand_counts,
-    participant_queries_match_hand_counts, unauthorised_actors_change_nothing,
+    calendar_entries_are_stored_with_their_messages, invite_accept_withdraw_through_the_service,
+    overview_counts_match_hand_counts, participant_queries_match_hand_counts,
+    unauthorised_actors_change_nothing,
 };
 /// What a store does beyond the contract every store keeps, stated as data: the suite checks
 /// each capability as the store states it (the store crate passes its capabilities to
@@ -126,6 +127,7 @@ pub(super) fn message(participant: ParticipantId, minutes: i64) -> OutboxMessage
         seat: None,
         facts: [("name".to_string(), "Karen".to_string())].into(),
         custom: None,
+        calendar: None,
         created_at: at,
         status: DeliveryStatus::Pending,
         attempts: 0,

@@ -1,12 +1,15 @@
-//! The service end to end on the store: the seat lifecycle, the overview and lists against
-//! hand counts, and unauthorised actors who change nothing.
+//! The service end to end on the store: the seat lifecycle, the calendar entries stored with
+//! its messages, the overview and lists against hand counts, and unauthorised actors who change
+//! nothing.
 
 use std::collections::BTreeSet;
 
 use chrono::{Duration, TimeZone, Utc};
 
 use super::sorted;
+use crate::ids::SeatId;
 use crate::messages::MessageKind;
+use crate::messages::calendar::CalendarPurpose;
 use crate::model::{InvitationToken, LinkKind, SeatState, SeatStatus};
 use crate::rules::Answer;
 use crate::rules::RefusalCode;
@@ -98,6 +101,128 @@ pub async fn invite_accept_withdraw_through_the_service(store: DynStore) {
         s.slot_seats(slot).await[1].state,
         SeatState::Invited { .. }
     ));
+}
+
+/// Each message carries the calendar entry its change calls for, stored with it: the task with
+/// the acceptance, its cancellation (same seat, a higher `SEQUENCE`) when the person withdraws or
+/// is removed after accepting, and nothing with an invitation or a declined one.
+pub async fn calendar_entries_are_stored_with_their_messages(store: DynStore) {
+    let s = Scenario::new(store).await;
+    let slot = s.slot(0, &s.fintaeller, 0, election_day());
+    let seats = s.seats(slot, 3).await;
+    let karen = s.person("Karen", "Jensen", 0).await;
+    let karen_actor = Scenario::citizen(&karen);
+    // Invited and accepted, then withdrawn.
+    s.svc
+        .invite(&s.admin, seats[0].id, karen.id)
+        .await
+        .expect("invite");
+    s.svc
+        .accept(&karen_actor, seats[0].id, None)
+        .await
+        .expect("accept");
+    s.svc
+        .withdraw(&karen_actor, seats[0].id)
+        .await
+        .expect("withdraw");
+    // Invited and declined.
+    s.svc
+        .invite(&s.admin, seats[1].id, karen.id)
+        .await
+        .expect("invite");
+    s.svc
+        .decline(&karen_actor, seats[1].id, None)
+        .await
+        .expect("decline");
+    // Accepted, reminded five days before, then removed by the secretariat.
+    s.svc
+        .invite(&s.admin, seats[2].id, karen.id)
+        .await
+        .expect("invite");
+    s.svc
+        .accept(&karen_actor, seats[2].id, None)
+        .await
+        .expect("accept");
+    s.clock.set(
+        Utc.with_ymd_and_hms(2026, 11, 12, 9, 0, 0)
+            .single()
+            .expect("t"),
+    );
+    let system = Actor::System {
+        job: "påmindelser".into(),
+    };
+    s.svc
+        .run_task_reminders(&system, &crate::jobs::JobsConfig::default())
+        .await
+        .expect("reminders");
+    s.svc
+        .remove_from_seat(&s.admin, seats[2].id)
+        .await
+        .expect("remove");
+    let messages = s
+        .store
+        .outbox(&OutboxFilter {
+            participant: Some(karen.id),
+            ..Default::default()
+        })
+        .await
+        .expect("outbox");
+    let of = |seat: SeatId, kind: MessageKind| {
+        messages
+            .iter()
+            .find(|m| m.seat == Some(seat) && m.kind == kind)
+            .unwrap_or_else(|| panic!("a {kind:?} message about {seat}"))
+    };
+    for (seat, kind) in [
+        (seats[0].id, MessageKind::Invitation),
+        (seats[1].id, MessageKind::Invitation),
+        (seats[1].id, MessageKind::Cancellation),
+    ] {
+        assert_eq!(of(seat, kind).calendar, None, "{kind:?} about {seat}");
+    }
+    for (seat, ended_by) in [
+        (seats[0].id, MessageKind::Cancellation),
+        (seats[2].id, MessageKind::RemovedFromTask),
+    ] {
+        let request = of(seat, MessageKind::Registration)
+            .calendar
+            .clone()
+            .expect("the acceptance carries the task");
+        let cancel = of(seat, ended_by)
+            .calendar
+            .clone()
+            .expect("the end of the task carries its cancellation");
+        assert_eq!(request.purpose, CalendarPurpose::Request);
+        assert_eq!(cancel.purpose, CalendarPurpose::Cancel);
+        assert_eq!((request.event.seat, cancel.event.seat), (seat, seat));
+        assert!(
+            cancel.event.sequence > request.event.sequence,
+            "{} > {}",
+            cancel.event.sequence,
+            request.event.sequence
+        );
+        // The task's real window: 17:00 to 02:00 the next night, Danish time.
+        let window = s.fintaeller.window.on(election_day());
+        assert_eq!(request.event.window, window);
+        assert_eq!(window.end - window.start, Duration::hours(9));
+        assert_eq!(request.event.task_type, "Fintæller");
+        assert_eq!(request.event.work_location, s.stations[0].title.to_string());
+    }
+    // The task reminder carries the task again, newer than the acceptance's and older than
+    // the cancellation's.
+    let reminder = of(seats[2].id, MessageKind::TaskReminder)
+        .calendar
+        .clone()
+        .expect("the task reminder carries the task");
+    let sequence = |kind| {
+        of(seats[2].id, kind)
+            .calendar
+            .as_ref()
+            .map_or(0, |c| c.event.sequence)
+    };
+    assert_eq!(reminder.purpose, CalendarPurpose::Request);
+    assert!(sequence(MessageKind::Registration) < reminder.event.sequence);
+    assert!(reminder.event.sequence < sequence(MessageKind::RemovedFromTask));
 }
 
 /// The overview's counts equal counts made by hand, per cell, per location and per team.

@@ -3,7 +3,8 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use valghalla::core::ids::SeatId;
 use valghalla::core::model::SeatStatus;
@@ -16,6 +17,7 @@ pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/mine-opgaver", get(tasks))
         .route("/mine-opgaver/{seat}/{action}", post(answer))
+        .route("/mine-opgaver/{seat}/opgave.ics", get(calendar_file))
 }
 
 struct TaskRow {
@@ -33,6 +35,8 @@ struct TaskRow {
     accepted: bool,
     locked: bool,
     last_day: String,
+    /// Whether the task offers its calendar file.
+    calendar: bool,
 }
 
 #[derive(Template)]
@@ -67,6 +71,7 @@ async fn tasks_page(state: &Tenant, me: &Me, errors: FormErrors) -> Result<Respo
                 accepted: t.status == SeatStatus::Accepted,
                 locked: t.locked,
                 last_day: da_date(t.last_day_to_withdraw),
+                calendar: t.calendar_file,
             })
             .collect()
     } else {
@@ -84,6 +89,29 @@ async fn tasks_page(state: &Tenant, me: &Me, errors: FormErrors) -> Result<Respo
 /// GET /mine-opgaver: the citizen's tasks.
 pub async fn tasks(state: Tenant, me: Me) -> Result<Response, AppError> {
     tasks_page(&state, &me, FormErrors::none()).await
+}
+
+/// GET /mine-opgaver/{seat}/opgave.ics: the calendar file of the citizen's own accepted task
+/// (the same entry as the one their messages carry). Anyone else's seat is not found.
+pub async fn calendar_file(
+    state: Tenant,
+    me: Me,
+    Path(seat): Path<SeatId>,
+) -> Result<Response, AppError> {
+    let file = state
+        .svc
+        .my_task_calendar(&me.0.actor, seat)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let disposition = format!("attachment; filename=\"{}\"", file.file_name());
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        file.text,
+    )
+        .into_response())
 }
 
 /// POST /mine-opgaver/{seat}/{action}: accept, decline or withdraw.

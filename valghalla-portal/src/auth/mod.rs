@@ -1,58 +1,14 @@
 //! Logging in: the [`Authenticator`] a municipality plugs in (SAML/OIDC: MitID for citizens,
-//! its own directory for staff) and the demo authenticator. The pages are in `pages::login`.
-
-use serde::{Deserialize, Serialize};
-use valghalla_core::Cpr;
-use valghalla_core::rules::access::StaffRole;
+//! its own directory for staff), the demo authenticator and, behind feature `oidc`, the
+//! OpenID Connect login ([`oidc`]). The pages are in `pages::login` (and `pages::oidc`).
 
 use crate::form::FormData;
 
-/// Who logged in, as the identity provider vouches for them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum Identity {
-    /// Someone in the election secretariat (from the municipality's directory).
-    Staff {
-        /// User name (for the audit log).
-        user: String,
-        /// Display name.
-        name: String,
-        /// Role.
-        role: StaffRole,
-    },
-    /// A citizen, authenticated with MitID: their CPR number comes from the identity provider,
-    /// never from a URL. It is only kept in the server-side session.
-    Citizen {
-        /// CPR number.
-        cpr: Cpr,
-        /// Display name.
-        name: String,
-    },
-}
+mod identity;
+#[cfg(feature = "oidc")]
+pub mod oidc;
 
-impl Identity {
-    /// The name shown in the page header.
-    pub fn display_name(&self) -> &str {
-        match self {
-            Identity::Staff { name, .. } | Identity::Citizen { name, .. } => name,
-        }
-    }
-}
-
-/// A way to log in offered on the login page.
-#[derive(Debug, Clone)]
-pub struct LoginOption {
-    /// The value posted when it is chosen.
-    pub key: String,
-    /// Its label.
-    pub label: String,
-    /// What it is.
-    pub description: String,
-}
-
-/// Why a login failed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{0}")]
-pub struct AuthError(pub String);
+pub use identity::{AuthError, Identity, LoginOption};
 
 /// How people log in. A municipality implements it over its identity providers: MitID (OIDC
 /// through a broker) for citizens, its directory (SAML, Entra ID …) for staff.
@@ -72,6 +28,21 @@ pub trait Authenticator: Send + Sync {
     /// What identifies the person trying to log in with `form`, for the per-identity limit on
     /// login attempts ("" when the form names nobody).
     fn attempt_key(&self, form: &FormData) -> String;
+
+    /// Where the browser goes after the portal has ended the session of `identity`, to end
+    /// its login at the identity provider too (RP-initiated logout); `None` when there is
+    /// nothing to end there.
+    async fn end_session_url(&self, identity: &Identity) -> Option<String> {
+        let _ = identity;
+        None
+    }
+
+    /// The OpenID Connect login, when people log in through OpenID providers: its pages
+    /// (`/auth/…`) serve only a municipality whose authenticator answers here.
+    #[cfg(feature = "oidc")]
+    fn oidc(&self) -> Option<&oidc::OidcLogin> {
+        None
+    }
 }
 
 /// The demo authenticator: pick one of a few fictional identities. Only used on demo data.
@@ -108,5 +79,38 @@ impl Authenticator for DemoAuthenticator {
             .find(|(o, _)| o.key == key)
             .map(|(_, i)| i.clone())
             .ok_or_else(|| AuthError("Vælg en identitet.".into()))
+    }
+}
+
+/// The OpenID Connect login plugs in here rather than in [`oidc`], which the port names (its
+/// [`Authenticator::oidc`] hook): so the port and the login do not import each other.
+#[cfg(feature = "oidc")]
+#[async_trait::async_trait]
+impl Authenticator for oidc::OidcLogin {
+    fn is_demo(&self) -> bool {
+        false
+    }
+
+    fn options(&self) -> Vec<LoginOption> {
+        self.login_options()
+    }
+
+    /// Nothing is posted to the login form: the buttons start the login at a provider.
+    async fn complete(&self, _form: &FormData) -> Result<Identity, AuthError> {
+        Err(AuthError(
+            "Log ind med en af knapperne: login sker hos login-tjenesten.".into(),
+        ))
+    }
+
+    fn attempt_key(&self, _form: &FormData) -> String {
+        String::new()
+    }
+
+    async fn end_session_url(&self, identity: &Identity) -> Option<String> {
+        self.logout_url(identity).await
+    }
+
+    fn oidc(&self) -> Option<&oidc::OidcLogin> {
+        Some(self)
     }
 }

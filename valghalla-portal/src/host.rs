@@ -21,12 +21,7 @@ use crate::state::{PortalState, Tenant};
 pub type HostError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The host's command line (every option also from an environment variable).
-#[derive(Debug, Clone, clap::Parser)]
-#[command(
-    name = "valghalla-portal",
-    version,
-    about = "Valghalla: bemanding af valg. Serves the portal, sends the messages and runs the jobs."
-)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct HostOptions {
     /// The address to listen on.
     #[arg(long, env = "VALGHALLA_ADDR", default_value = "127.0.0.1:8080")]
@@ -34,6 +29,10 @@ pub struct HostOptions {
     /// The SQLite database (data and sessions).
     #[arg(long, env = "VALGHALLA_DB", default_value = "valghalla.db")]
     pub db: PathBuf,
+    /// Cap the SQLite database at this many megabytes: past it, writes are refused ("Prøv igen
+    /// om lidt") and reads go on, instead of filling the disk it shares.
+    #[arg(long, env = "VALGHALLA_DB_MAX_MB", value_name = "MB")]
+    pub db_max_mb: Option<u64>,
     /// A Postgres database instead of SQLite: `postgres://user:password@host/db`.
     #[arg(long, env = "VALGHALLA_POSTGRES", hide_env_values = true)]
     pub postgres: Option<String>,
@@ -244,7 +243,11 @@ async fn open_sqlite(
     options: &HostOptions,
     config: PortalConfig,
 ) -> Result<PortalState, HostError> {
-    let store: DynStore = std::sync::Arc::new(valghalla::sqlite::SqliteStore::open(&options.db)?);
+    let sqlite = valghalla::sqlite::SqliteStore::open(&options.db)?;
+    if let Some(mb) = options.db_max_mb {
+        sqlite.limit_size(mb.saturating_mul(1024 * 1024)).await?;
+    }
+    let store: DynStore = std::sync::Arc::new(sqlite);
     let sessions = Sessions::sqlite(&options.db).await?;
     let tenant = tenant(options, store, &config.public_base_url).await?;
     Ok(PortalState::single(config, tenant, sessions))

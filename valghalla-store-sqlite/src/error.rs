@@ -133,7 +133,9 @@ pub(crate) fn map_sqlite(e: rusqlite::Error, key: Option<RecordKey>) -> StoreErr
         _ => {}
     }
     match failure.code {
-        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Unavailable {
+        // A full disk (or the size cap of `SqliteStore::limit_size`) rolls the transaction back
+        // whole; it passes when space is freed, like a busy database.
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull => StoreError::Unavailable {
             store: STORE,
             message,
         },

@@ -197,14 +197,18 @@ impl SqliteStore {
     pub async fn limit_size(&self, max_bytes: u64) -> Result<u64, StoreError> {
         self.writer
             .call(move |c| {
-                let page_size: u64 = c
+                let e = |e| crate::error::map_sqlite(e, None);
+                let page_size: i64 = c
                     .conn
                     .pragma_query_value(None, "page_size", |r| r.get(0))
-                    .map_err(|e| crate::error::map_sqlite(e, None))?;
-                let pages = (max_bytes / page_size.max(1)).max(1);
-                c.conn
+                    .map_err(e)?;
+                let wanted = max_bytes / u64::try_from(page_size).unwrap_or(4096).max(1);
+                let pages = i64::try_from(wanted).unwrap_or(i64::MAX).max(1);
+                let set: i64 = c
+                    .conn
                     .pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))
-                    .map_err(|e| crate::error::map_sqlite(e, None))
+                    .map_err(e)?;
+                Ok(u64::try_from(set).unwrap_or(0))
             })
             .await
     }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use valghalla::core::model::SeatRef;
+use valghalla::core::service::SeatRef;
 use valghalla::core::rules::access::{Actor, PersonActor};
 use valghalla::core::service::Failure;
 use valghalla::core::store::{DynStore, StoreError};

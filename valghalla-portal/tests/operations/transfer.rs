@@ -10,7 +10,7 @@ use std::process::Output;
 use std::sync::Arc;
 
 use chrono::Utc;
-use valghalla::core::store::{DeliveryStatus, DeliveryUpdate, DynStore, OutboxFilter, Store};
+use valghalla::core::store::{DeliveryStatus, DeliveryUpdate, DynStore, OutboxFilter};
 use valghalla::core::transfer::{self, TenantData};
 use valghalla::postgres::{PgStore, TenantId};
 use valghalla::sqlite::SqliteStore;
@@ -64,7 +64,7 @@ async fn populate(store: DynStore, fx: &Fixture) {
         );
         svc.take_seat(
             &me,
-            valghalla::core::model::SeatRef::AnyIn(w.slot),
+            valghalla::core::service::SeatRef::AnyIn(w.slot),
             Some(&token),
         )
         .await
@@ -278,7 +278,7 @@ async fn the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_ten
         ],
     );
     run("createdb", &["-h", "127.0.0.1", "-p", &pg.port.to_string(), "-U", "postgres", "genskabt"]);
-    let restored_url = url.replace("/postgres", "/genskabt");
+    let restored_url = format!("postgres://postgres@127.0.0.1:{}/genskabt", pg.port);
     run(
         "pg_restore",
         &[

@@ -15,13 +15,14 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use valghalla::Valghalla;
 use valghalla::core::model::{
-    Contact, LinkKind, ParticipantId, SeatState, SlotKey, VacancyFilter,
+    Contact, LinkKind, SeatState, SlotKey, VacancyFilter,
 };
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{ElectionEdit, WorkLocationDraft};
 use valghalla::core::store::{DynStore, Query};
 use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::Dataset;
+use valghalla::core::ids::ParticipantId;
 use valghalla::core::{Cpr, Email};
 use valghalla_portal::{
     DemoAuthenticator, Identity, LoginLimits, LoginOption, PortalConfig, PortalState, Sessions,
@@ -33,7 +34,6 @@ pub type Http = Client<HttpConnector, Body>;
 
 /// The data every process of a test derives from the same date.
 pub struct Fixture {
-    pub today: NaiveDate,
     pub ds: Dataset,
     pub registry: FakeRegistry,
     /// The people of the wave (not participants of the dataset), known to the registry.
@@ -76,7 +76,6 @@ impl Fixture {
         }
         assert_eq!(people.len(), n, "enough CPR numbers");
         Fixture {
-            today,
             ds,
             registry,
             people,

@@ -32,10 +32,10 @@ async fn a_full_database_refuses_writes_with_a_danish_503_and_keeps_serving_read
     let http = wave::http();
     let mut browsers = wave::browsers(&http, &base, &w, 0..PEOPLE).await;
 
-    // A few pages of room left.
+    // A dozen pages of room left.
     let pages = sqlite.limit_size(0).await.expect("cap");
     sqlite
-        .limit_size((pages + 4) * 4096)
+        .limit_size((pages + 12) * 4096)
         .await
         .expect("cap");
     let mut answers = Vec::new();
@@ -98,6 +98,6 @@ async fn a_full_database_refuses_writes_with_a_danish_503_and_keeps_serving_read
     let held = wave::check_answers(&store, &fx, &w, &again).await;
     assert_eq!(held.len(), PEOPLE);
     println!(
-        "disk full: {full_at} of {PEOPLE} sign-ups fitted in 4 pages; the rest got 503 \"Prøv igen om lidt\" and their seat once there was room"
+        "disk full: {full_at} of {PEOPLE} sign-ups fitted in 12 pages; the rest got 503 \"Prøv igen om lidt\" and their seat once there was room"
     );
 }

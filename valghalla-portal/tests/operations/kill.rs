@@ -144,6 +144,8 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
     for (i, mut b) in browsers {
         let (http, base, w, answered) = (http.clone(), base.clone(), w.clone(), answered.clone());
         tasks.push(tokio::spawn(async move {
+            // Spread over about half a second, so the kill falls inside the wave.
+            tokio::time::sleep(Duration::from_millis(6 * i as u64)).await;
             let a = wave::take(&http, &base, &w, &mut b).await;
             if a != Answer::NoAnswer {
                 answered.fetch_add(1, Ordering::SeqCst);
@@ -176,7 +178,11 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
     // What the database holds after the kill: every answered sign-up, nobody twice.
     let queued: BTreeSet<_> = {
         let store: DynStore = Arc::new(SqliteStore::open(&db).expect("reopens after SIGKILL"));
-        wave::check_answers(&store, &fx, &w, &answers).await;
+        let held = wave::check_answers(&store, &fx, &w, &answers).await;
+        assert!(
+            held.len() < PEOPLE,
+            "the kill came before the wave's last sign-ups were written"
+        );
         let outbox = store.outbox(&OutboxFilter::default()).await.expect("outbox");
         assert!(
             outbox.iter().all(|m| m.status == DeliveryStatus::Pending),

@@ -16,13 +16,15 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use valghalla_core::memory::MemoryStore;
-use valghalla_core::store::{DynStore, Store};
+use valghalla_core::store::DynStore;
 use valghalla_core::testkit::generator::{Dataset, Spec};
 use valghalla_core::testkit::scenario::{Scenario, election_day};
 use valghalla_core::transfer::{self, ImportError, Problem, TenantData};
 
 fn at() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 12, 4, 23, 0, 0).single().unwrap()
+    Utc.with_ymd_and_hms(2026, 12, 4, 23, 0, 0)
+        .single()
+        .unwrap()
 }
 
 /// A tenant with records, audit entries and messages: the scenario, its commands' traces.
@@ -57,7 +59,10 @@ async fn a_tenant_round_trips_through_a_file_into_another_store() {
     transfer::write_tenant(target.as_ref(), read).await.unwrap();
     assert_eq!(transfer::read_tenant(target.as_ref()).await.unwrap(), data);
     // The same data writes the same bytes.
-    assert_eq!(file(&transfer::read_tenant(target.as_ref()).await.unwrap()), bytes);
+    assert_eq!(
+        file(&transfer::read_tenant(target.as_ref()).await.unwrap()),
+        bytes
+    );
 }
 
 #[tokio::test]

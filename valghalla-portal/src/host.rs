@@ -20,8 +20,14 @@ use crate::state::{PortalState, Tenant};
 /// A failure starting or running the host.
 pub type HostError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The host's command line (every option also from an environment variable).
-#[derive(Debug, Clone, clap::Args)]
+/// The host's command line (every option also from an environment variable). The binary adds
+/// the operations subcommands around it (`valghalla_portal::admin`).
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "valghalla-portal",
+    version,
+    about = "Valghalla: bemanding af valg. Serves the portal, sends the messages and runs the jobs."
+)]
 pub struct HostOptions {
     /// The address to listen on.
     #[arg(long, env = "VALGHALLA_ADDR", default_value = "127.0.0.1:8080")]

@@ -135,10 +135,12 @@ pub(crate) fn map_sqlite(e: rusqlite::Error, key: Option<RecordKey>) -> StoreErr
     match failure.code {
         // A full disk (or the size cap of `SqliteStore::limit_size`) rolls the transaction back
         // whole; it passes when space is freed, like a busy database.
-        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull => StoreError::Unavailable {
-            store: STORE,
-            message,
-        },
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull => {
+            StoreError::Unavailable {
+                store: STORE,
+                message,
+            }
+        }
         ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => StoreError::Corrupt {
             store: STORE,
             message,

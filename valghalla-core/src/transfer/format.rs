@@ -78,7 +78,9 @@ pub enum Problem {
     #[error("not a valghalla tenant export (the first line is not its header)")]
     NotAnExport,
     /// The file is of a newer version.
-    #[error("format version {0} is newer than this valghalla reads (up to {VERSION}); upgrade valghalla")]
+    #[error(
+        "format version {0} is newer than this valghalla reads (up to {VERSION}); upgrade valghalla"
+    )]
     NewerVersion(u32),
     /// A line is not what the format allows there.
     #[error("the line is not a valid {expected} ({category} error at column {column})")]

@@ -31,7 +31,7 @@
 
 mod format;
 
-pub use format::{FormatError, Header, Problem, Summary, decode, encode, FORMAT, VERSION};
+pub use format::{FORMAT, FormatError, Header, Problem, Summary, VERSION, decode, encode};
 
 use std::collections::BTreeMap;
 
@@ -56,9 +56,8 @@ impl TenantData {
     /// Puts the data in the canonical order.
     pub fn normalise(&mut self) {
         self.records.sort_by_key(Record::key);
-        self.audit.sort_by(|a, b| (a.at, a.id).cmp(&(b.at, b.id)));
-        self.messages
-            .sort_by(|a, b| (a.created_at, a.id).cmp(&(b.created_at, b.id)));
+        self.audit.sort_by_key(|a| (a.at, a.id));
+        self.messages.sort_by_key(|m| (m.created_at, m.id));
     }
 
     /// How many records of each kind, by [`RecordKind::name`].

@@ -14,8 +14,7 @@ fn size(bytes: u64) -> String {
 #[cfg(feature = "sqlite")]
 pub(super) async fn backup(db: PathBuf, to: PathBuf) -> Result<(), HostError> {
     let shown = to.display().to_string();
-    let done =
-        tokio::task::spawn_blocking(move || valghalla::sqlite::backup(&db, &to)).await??;
+    let done = tokio::task::spawn_blocking(move || valghalla::sqlite::backup(&db, &to)).await??;
     println!(
         "Sikkerhedskopi skrevet til {shown}: {} ({} sider, skemaversion {}), kontrolleret (integrity_check ok) på {:.2} s, heraf kopiering {:.2} s",
         size(done.verified.bytes),
@@ -34,10 +33,7 @@ pub(super) async fn restore(from: PathBuf, db: PathBuf) -> Result<(), HostError>
     let done =
         tokio::task::spawn_blocking(move || valghalla::sqlite::restore(&from, &db)).await??;
     if let Some(previous) = &done.previous {
-        println!(
-            "Den hidtidige database er gemt som {}",
-            previous.display()
-        );
+        println!("Den hidtidige database er gemt som {}", previous.display());
     }
     println!(
         "Sikkerhedskopien er lagt tilbage i {shown}: {} ({} sider, skemaversion {}), kontrolleret (integrity_check ok) på {:.2} s",

@@ -63,7 +63,11 @@ pub enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
     /// An SQLite database file.
-    #[arg(long, conflicts_with = "postgres", required_unless_present = "postgres")]
+    #[arg(
+        long,
+        conflicts_with = "postgres",
+        required_unless_present = "postgres"
+    )]
     pub db: Option<PathBuf>,
     /// A Postgres database: `postgres://user:password@host/db`.
     #[arg(long, env = "VALGHALLA_POSTGRES", hide_env_values = true)]

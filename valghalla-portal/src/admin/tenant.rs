@@ -95,8 +95,8 @@ pub(super) async fn export(args: &StoreArgs, to: &Path) -> Result<(), HostError>
 
 /// Reads `from` into the (empty) store.
 pub(super) async fn import(args: &StoreArgs, from: &Path) -> Result<(), HostError> {
-    let file = std::fs::File::open(from)
-        .map_err(|e| format!("cannot open {}: {e}", from.display()))?;
+    let file =
+        std::fs::File::open(from).map_err(|e| format!("cannot open {}: {e}", from.display()))?;
     let (header, data) = transfer::decode(BufReader::new(file))
         .map_err(|e| format!("{}: {e} (nothing was written)", from.display()))?;
     let (store, target) = open(args).await?;

@@ -24,7 +24,11 @@ fn portal(args: &[&std::ffi::OsStr]) -> std::process::Output {
 
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -34,7 +38,10 @@ async fn a_backup_taken_during_a_sign_up_wave_restores_with_every_answered_sign_
     let fx = Fixture::new(wave::today(), PEOPLE);
     let store: DynStore = Arc::new(SqliteStore::open(&db).expect("open"));
     let w = wave::seed(store.clone(), &fx, PEOPLE as u32).await;
-    let state = fx.state(store.clone(), Sessions::sqlite(&db).await.expect("sessions"));
+    let state = fx.state(
+        store.clone(),
+        Sessions::sqlite(&db).await.expect("sessions"),
+    );
     let (addr, _stop) = wave::serve(state).await;
     let base = format!("http://{addr}");
     let http = wave::http();
@@ -69,7 +76,15 @@ async fn a_backup_taken_during_a_sign_up_wave_restores_with_every_answered_sign_
     let began = Instant::now();
     let out = tokio::task::spawn_blocking({
         let (db, backup) = (db.clone(), backup.clone());
-        move || portal(&["backup".as_ref(), "--db".as_ref(), db.as_os_str(), "--to".as_ref(), backup.as_os_str()])
+        move || {
+            portal(&[
+                "backup".as_ref(),
+                "--db".as_ref(),
+                db.as_os_str(),
+                "--to".as_ref(),
+                backup.as_os_str(),
+            ])
+        }
     })
     .await
     .expect("joined");
@@ -85,7 +100,11 @@ async fn a_backup_taken_during_a_sign_up_wave_restores_with_every_answered_sign_
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("integrity_check ok"), "{stdout}");
-    assert_eq!(mode(&backup), 0o600, "a backup holds CPR numbers: owner only");
+    assert_eq!(
+        mode(&backup),
+        0o600,
+        "a backup holds CPR numbers: owner only"
+    );
     let during = wave::holders(&store, w.slot).await.len();
     assert!(
         during > PEOPLE / 4,
@@ -96,7 +115,10 @@ async fn a_backup_taken_during_a_sign_up_wave_restores_with_every_answered_sign_
         .filter(|(_, a, at)| *a == Answer::Seat && *at < began)
         .map(|(i, a, _)| (*i, a.clone()))
         .collect();
-    assert!(before.len() >= PEOPLE / 4, "sign-ups answered before the backup");
+    assert!(
+        before.len() >= PEOPLE / 4,
+        "sign-ups answered before the backup"
+    );
     let all: Vec<(usize, Answer)> = answers.iter().map(|(i, a, _)| (*i, a.clone())).collect();
     assert!(
         all.iter().all(|(_, a)| *a == Answer::Seat),
@@ -168,10 +190,15 @@ async fn restore_refuses_a_damaged_backup_and_leaves_the_database_as_it_was() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
-        stderr.contains("skadet.db") && (stderr.contains("damaged") || stderr.contains("malformed")),
+        stderr.contains("skadet.db")
+            && (stderr.contains("damaged") || stderr.contains("malformed")),
         "{stderr}"
     );
-    assert_eq!(std::fs::read(&db).expect("db"), before, "the database is untouched");
+    assert_eq!(
+        std::fs::read(&db).expect("db"),
+        before,
+        "the database is untouched"
+    );
     // Not a valghalla database: refused too.
     let other = dir.path().join("andet.db");
     rusqlite::Connection::open(&other)
@@ -192,7 +219,11 @@ async fn restore_refuses_a_damaged_backup_and_leaves_the_database_as_it_was() {
         "--db".as_ref(),
         db.as_os_str(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let kept = std::fs::read_dir(dir.path())
         .expect("dir")
         .filter_map(|e| e.ok())

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use valghalla::core::service::SeatRef;
 use valghalla::core::rules::access::{Actor, PersonActor};
 use valghalla::core::service::Failure;
+use valghalla::core::service::SeatRef;
 use valghalla::core::store::{DynStore, StoreError};
 use valghalla::sqlite::SqliteStore;
 use valghalla_portal::Sessions;
@@ -34,10 +34,7 @@ async fn a_full_database_refuses_writes_with_a_danish_503_and_keeps_serving_read
 
     // A dozen pages of room left.
     let pages = sqlite.limit_size(0).await.expect("cap");
-    sqlite
-        .limit_size((pages + 12) * 4096)
-        .await
-        .expect("cap");
+    sqlite.limit_size((pages + 12) * 4096).await.expect("cap");
     let mut answers = Vec::new();
     let mut full_at = None;
     for (n, (i, b)) in browsers.iter_mut().enumerate() {
@@ -68,8 +65,13 @@ async fn a_full_database_refuses_writes_with_a_danish_503_and_keeps_serving_read
     let token = valghalla::core::model::LinkToken::from_string(
         w.link_path.trim_start_matches("/link/").to_owned(),
     );
-    match svc.take_seat(&me, SeatRef::AnyIn(w.slot), Some(&token)).await {
-        Err(valghalla::Error::Failed(Failure::Store(StoreError::Unavailable { message, .. }))) => {
+    match svc
+        .take_seat(&me, SeatRef::AnyIn(w.slot), Some(&token))
+        .await
+    {
+        Err(valghalla::Error::Failed(Failure::Store(StoreError::Unavailable {
+            message, ..
+        }))) => {
             assert!(message.contains("full"), "{message}")
         }
         other => panic!("a full database is a store failure that passes: {other:?}"),
@@ -80,9 +82,15 @@ async fn a_full_database_refuses_writes_with_a_danish_503_and_keeps_serving_read
     let seats = answers.iter().filter(|(_, a)| *a == Answer::Seat).count();
     assert_eq!(held.len(), seats, "no half-written sign-up");
     for (_, b) in browsers.iter_mut().take(3) {
-        let (status, _, body) = b.get(&http, &format!("{base}/mine-opgaver")).await.expect("get");
+        let (status, _, body) = b
+            .get(&http, &format!("{base}/mine-opgaver"))
+            .await
+            .expect("get");
         assert_eq!(status, StatusCode::OK, "reads are served: {body}");
-        let (status, _, _) = b.get(&http, &format!("{base}{}", w.link_path)).await.expect("get");
+        let (status, _, _) = b
+            .get(&http, &format!("{base}{}", w.link_path))
+            .await
+            .expect("get");
         assert_eq!(status, StatusCode::OK);
     }
     // Room again: the ones told to try again get their seat.

@@ -147,7 +147,7 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
             // Spread over about half a second, so the kill falls inside the wave.
             tokio::time::sleep(Duration::from_millis(6 * i as u64)).await;
             let a = wave::take(&http, &base, &w, &mut b).await;
-            if a != Answer::NoAnswer {
+            if a != Answer::Unanswered {
                 answered.fetch_add(1, Ordering::SeqCst);
             }
             (i, a)
@@ -165,13 +165,19 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
         answers.push(t.await.expect("joined"));
     }
     let seats = answers.iter().filter(|(_, a)| *a == Answer::Seat).count();
-    let lost = answers.iter().filter(|(_, a)| *a == Answer::NoAnswer).count();
+    let lost = answers
+        .iter()
+        .filter(|(_, a)| *a == Answer::Unanswered)
+        .count();
     assert!(seats >= PEOPLE / 4, "a quarter answered before the kill");
-    assert!(lost > 0, "the kill came in the middle of the wave: {answers:?}");
+    assert!(
+        lost > 0,
+        "the kill came in the middle of the wave: {answers:?}"
+    );
     assert!(
         answers
             .iter()
-            .all(|(_, a)| matches!(a, Answer::Seat | Answer::NoAnswer)),
+            .all(|(_, a)| matches!(a, Answer::Seat | Answer::Unanswered)),
         "{answers:?}"
     );
 
@@ -183,7 +189,10 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
             held.len() < PEOPLE,
             "the kill came before the wave's last sign-ups were written"
         );
-        let outbox = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+        let outbox = store
+            .outbox(&OutboxFilter::default())
+            .await
+            .expect("outbox");
         assert!(
             outbox.iter().all(|m| m.status == DeliveryStatus::Pending),
             "nothing was sent before the kill"
@@ -200,7 +209,7 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
     wait_healthy(&http, &base).await;
     let mut retried = Vec::new();
     for (i, a) in &answers {
-        if *a == Answer::NoAnswer {
+        if *a == Answer::Unanswered {
             let mut b = kept[i].clone();
             retried.push((*i, wave::take(&http, &base, &w, &mut b).await));
         }
@@ -215,12 +224,19 @@ async fn the_host_killed_mid_wave_loses_no_answered_sign_up_and_delivers_every_m
     let mut all = answers.clone();
     all.extend(retried);
     let holders = wave::check_answers(&store, &fx, &w, &all).await;
-    assert_eq!(holders.len(), PEOPLE, "everyone holds exactly one seat in the end");
+    assert_eq!(
+        holders.len(),
+        PEOPLE,
+        "everyone holds exactly one seat in the end"
+    );
 
     // Every message, those queued before the kill included, is delivered exactly once.
     let start = Instant::now();
     let outbox = loop {
-        let outbox = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+        let outbox = store
+            .outbox(&OutboxFilter::default())
+            .await
+            .expect("outbox");
         if outbox.iter().all(|m| m.status != DeliveryStatus::Pending)
             || start.elapsed() > Duration::from_secs(40)
         {

@@ -65,7 +65,11 @@ async fn postgres_restarted_mid_wave_gives_503_then_recovers_with_nothing_half_w
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
             for (i, mut b) in mine {
-                out.push((i, wave::take(&http, &base, &w, &mut b).await, started.elapsed()));
+                out.push((
+                    i,
+                    wave::take(&http, &base, &w, &mut b).await,
+                    started.elapsed(),
+                ));
                 tokio::time::sleep(Duration::from_millis(60)).await;
             }
             out
@@ -131,11 +135,18 @@ async fn postgres_restarted_mid_wave_gives_503_then_recovers_with_nothing_half_w
         }
     }
     let holders = wave::check_answers(&store, &fx, &w, &all).await;
-    assert_eq!(holders.len(), PEOPLE, "everyone holds exactly one seat in the end");
+    assert_eq!(
+        holders.len(),
+        PEOPLE,
+        "everyone holds exactly one seat in the end"
+    );
 
     // Nothing half-written: every holder has their sign-up's message and audit entry, once.
     let seats: BTreeSet<_> = holders.iter().collect();
-    let messages = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+    let messages = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
     let registrations: Vec<_> = messages
         .iter()
         .filter(|m| m.kind == MessageKind::Registration && m.seat.is_some())
@@ -146,7 +157,10 @@ async fn postgres_restarted_mid_wave_gives_503_then_recovers_with_nothing_half_w
         PEOPLE,
         "one confirmation per sign-up, none without its seat"
     );
-    let audit = store.audit_log(&AuditFilter::default()).await.expect("audit");
+    let audit = store
+        .audit_log(&AuditFilter::default())
+        .await
+        .expect("audit");
     let seat_of = |p: &valghalla::core::ids::ParticipantId| {
         registrations
             .iter()

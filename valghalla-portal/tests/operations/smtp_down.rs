@@ -57,12 +57,18 @@ async fn messages_queued_while_the_smtp_server_is_down_are_retried_and_delivered
     let http = wave::http();
     let browsers = wave::browsers(&http, &base, &w, 0..PEOPLE).await;
     let answers = wave::wave(&http, &base, &w, browsers).await;
-    assert!(answers.iter().all(|(_, a)| *a == Answer::Seat), "{answers:?}");
+    assert!(
+        answers.iter().all(|(_, a)| *a == Answer::Seat),
+        "{answers:?}"
+    );
     wave::check_answers(&store, &fx, &w, &answers).await;
 
     // Down for a while: tried, paused, tried again; nothing sent, nothing given up.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let outbox = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+    let outbox = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
     let queued = outbox.len();
     assert!(queued >= PEOPLE, "a message per sign-up");
     assert!(
@@ -92,7 +98,10 @@ async fn messages_queued_while_the_smtp_server_is_down_are_retried_and_delivered
     };
     let back = Instant::now();
     let outbox = loop {
-        let outbox = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+        let outbox = store
+            .outbox(&OutboxFilter::default())
+            .await
+            .expect("outbox");
         if outbox.iter().all(|m| m.status != DeliveryStatus::Pending)
             || back.elapsed() > Duration::from_secs(30)
         {

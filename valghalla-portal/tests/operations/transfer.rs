@@ -70,7 +70,10 @@ async fn populate(store: DynStore, fx: &Fixture) {
         .await
         .expect("a seat");
     }
-    let messages = store.outbox(&OutboxFilter::default()).await.expect("outbox");
+    let messages = store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
     assert!(messages.len() >= 3);
     let now = Utc::now();
     for (m, status) in messages.iter().zip([
@@ -109,7 +112,11 @@ fn assert_same(a: &TenantData, b: &TenantData) {
 
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -144,10 +151,16 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
     assert_eq!(mode(&file), 0o600, "the file holds CPR numbers: owner only");
     let text = std::fs::read_to_string(&file).expect("file");
     for cpr in &fx.people {
-        assert!(text.contains(&cpr.reveal()), "the file holds the CPR numbers");
+        assert!(
+            text.contains(&cpr.reveal()),
+            "the file holds the CPR numbers"
+        );
         assert!(!out.contains(&cpr.reveal()), "the output never shows one");
     }
-    assert!(out.contains(&format!("{} poster", original.records.len())), "{out}");
+    assert!(
+        out.contains(&format!("{} poster", original.records.len())),
+        "{out}"
+    );
 
     // Into an SQLite file: the same data.
     let db = dir.path().join("korsbaek.db");
@@ -160,7 +173,10 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
     ]));
     assert!(out.contains("Importeret"), "{out}");
     let sqlite: DynStore = Arc::new(SqliteStore::open(&db).expect("open"));
-    assert_same(&original, &transfer::read_tenant(sqlite.as_ref()).await.expect("read"));
+    assert_same(
+        &original,
+        &transfer::read_tenant(sqlite.as_ref()).await.expect("read"),
+    );
     drop(sqlite);
 
     // And back into a new Postgres tenant: the same data again, the same file body.
@@ -182,7 +198,10 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
         back_file.as_os_str(),
     ]));
     let again = pg_tenant(&url, "korsbaek2").await;
-    assert_same(&original, &transfer::read_tenant(again.as_ref()).await.expect("read"));
+    assert_same(
+        &original,
+        &transfer::read_tenant(again.as_ref()).await.expect("read"),
+    );
     let body = |t: &str| -> Vec<String> {
         let lines: Vec<String> = t.lines().map(str::to_owned).collect();
         lines[1..lines.len() - 1].to_vec()
@@ -210,8 +229,11 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
     // A changed file is refused by its checksum, a cut one by its missing end; neither
     // message quotes the file.
     let changed = dir.path().join("aendret.vht");
-    std::fs::write(&changed, text.replacen("Korsbæk Bølgehallen", "Korsbæk Bølgehallen!", 1))
-        .expect("write");
+    std::fs::write(
+        &changed,
+        text.replacen("Korsbæk Bølgehallen", "Korsbæk Bølgehallen!", 1),
+    )
+    .expect("write");
     let cut = dir.path().join("kort.vht");
     let lines: Vec<&str> = text.lines().collect();
     std::fs::write(&cut, lines[..lines.len() / 2].join("\n") + "\n").expect("write");
@@ -226,7 +248,10 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
         ]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success());
-        assert!(stderr.contains(why) && stderr.contains("nothing was written"), "{stderr}");
+        assert!(
+            stderr.contains(why) && stderr.contains("nothing was written"),
+            "{stderr}"
+        );
         for cpr in &fx.people {
             assert!(!stderr.contains(&cpr.reveal()));
         }
@@ -242,9 +267,9 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_tenant() {
-    let Some(pg) =
-        PgServer::start("the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_tenant")
-    else {
+    let Some(pg) = PgServer::start(
+        "the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_tenant",
+    ) else {
         return;
     };
     let url = pg.url();
@@ -277,7 +302,18 @@ async fn the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_ten
             &url,
         ],
     );
-    run("createdb", &["-h", "127.0.0.1", "-p", &pg.port.to_string(), "-U", "postgres", "genskabt"]);
+    run(
+        "createdb",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &pg.port.to_string(),
+            "-U",
+            "postgres",
+            "genskabt",
+        ],
+    );
     let restored_url = format!("postgres://postgres@127.0.0.1:{}/genskabt", pg.port);
     run(
         "pg_restore",
@@ -292,7 +328,12 @@ async fn the_postgres_backup_recipe_pg_dump_and_pg_restore_brings_back_every_ten
     );
     // The host starts on it (its migrations are recorded, so none runs again) and reads the same.
     let restored = pg_tenant(&restored_url, "korsbaek").await;
-    assert_same(&original, &transfer::read_tenant(restored.as_ref()).await.expect("read"));
+    assert_same(
+        &original,
+        &transfer::read_tenant(restored.as_ref())
+            .await
+            .expect("read"),
+    );
     println!(
         "pg_dump → pg_restore: {} records, {} audit entries, {} messages; dump {} kB",
         original.records.len(),

@@ -14,15 +14,13 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use valghalla::Valghalla;
-use valghalla::core::model::{
-    Contact, LinkKind, SeatState, SlotKey, VacancyFilter,
-};
+use valghalla::core::ids::ParticipantId;
+use valghalla::core::model::{Contact, LinkKind, SeatState, SlotKey, VacancyFilter};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{ElectionEdit, WorkLocationDraft};
 use valghalla::core::store::{DynStore, Query};
 use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::testkit::generator::Dataset;
-use valghalla::core::ids::ParticipantId;
 use valghalla::core::{Cpr, Email};
 use valghalla_portal::{
     DemoAuthenticator, Identity, LoginLimits, LoginOption, PortalConfig, PortalState, Sessions,
@@ -179,7 +177,10 @@ pub async fn seed(store: DynStore, fx: &Fixture, seats: u32) -> Wave {
         )
         .await
         .expect("hall");
-    let e = svc.election(&actor, ds.election.id).await.expect("election");
+    let e = svc
+        .election(&actor, ds.election.id)
+        .await
+        .expect("election");
     let mut locations = e.work_locations.clone();
     locations.insert(hall.id);
     svc.edit_election(
@@ -385,7 +386,7 @@ pub enum Answer {
     /// Any other status.
     Other(StatusCode),
     /// No answer: the connection broke (the host died).
-    NoAnswer,
+    Unanswered,
 }
 
 /// Serves `state` on a free loopback port; the server stops when the returned sender is dropped.
@@ -422,7 +423,7 @@ pub async fn browsers(
 pub async fn take(http: &Http, base: &str, wave: &Wave, b: &mut Browser) -> Answer {
     let url = format!("{base}{}/tag", wave.link_path);
     let Ok(req) = b.post_request(&url, &[("plads", &wave.slot_value())]) else {
-        return Answer::NoAnswer;
+        return Answer::Unanswered;
     };
     match b.send(http, req).await {
         Ok((StatusCode::SEE_OTHER, l, _)) if l == "/mine-opgaver" => Answer::Seat,
@@ -435,7 +436,7 @@ pub async fn take(http: &Http, base: &str, wave: &Wave, b: &mut Browser) -> Answ
             Answer::TryAgain
         }
         Ok((s, _, _)) => Answer::Other(s),
-        Err(_) => Answer::NoAnswer,
+        Err(_) => Answer::Unanswered,
     }
 }
 
@@ -470,7 +471,11 @@ pub async fn check_answers(
 ) -> Vec<ParticipantId> {
     let holders = holders(store, wave.slot).await;
     let distinct: BTreeSet<_> = holders.iter().collect();
-    assert_eq!(distinct.len(), holders.len(), "nobody holds two seats of the slot");
+    assert_eq!(
+        distinct.len(),
+        holders.len(),
+        "nobody holds two seats of the slot"
+    );
     let ids = participants(store, fx).await;
     for (i, a) in answers {
         if *a == Answer::Seat {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::TenantData;
+use super::data::TenantData;
 use crate::model::{AuditEntry, Record};
 use crate::store::OutboxMessage;
 

@@ -5,6 +5,8 @@
 mod backup;
 mod tenant;
 
+pub use tenant::StoreArgs;
+
 use std::path::PathBuf;
 
 use crate::host::HostError;
@@ -56,25 +58,6 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
     },
-}
-
-/// Which store a tenant command reads or writes: an SQLite file, or one tenant of a Postgres
-/// database.
-#[derive(Debug, Clone, clap::Args)]
-pub struct StoreArgs {
-    /// An SQLite database file.
-    #[arg(
-        long,
-        conflicts_with = "postgres",
-        required_unless_present = "postgres"
-    )]
-    pub db: Option<PathBuf>,
-    /// A Postgres database: `postgres://user:password@host/db`.
-    #[arg(long, env = "VALGHALLA_POSTGRES", hide_env_values = true)]
-    pub postgres: Option<String>,
-    /// With --postgres: the tenant (municipality) id.
-    #[arg(long, requires = "postgres", default_value = "korsbaek")]
-    pub tenant: String,
 }
 
 /// Runs `command`; what it did is printed, a failure returned.

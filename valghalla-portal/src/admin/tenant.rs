@@ -3,13 +3,31 @@
 //! owner only, and nothing here prints or logs a line of it — only counts.
 
 use std::io::{BufReader, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use valghalla::core::store::DynStore;
 use valghalla::core::transfer;
 
-use super::StoreArgs;
 use crate::host::HostError;
+
+/// Which store a tenant command reads or writes: an SQLite file, or one tenant of a Postgres
+/// database.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// An SQLite database file.
+    #[arg(
+        long,
+        conflicts_with = "postgres",
+        required_unless_present = "postgres"
+    )]
+    pub db: Option<PathBuf>,
+    /// A Postgres database: `postgres://user:password@host/db`.
+    #[arg(long, env = "VALGHALLA_POSTGRES", hide_env_values = true)]
+    pub postgres: Option<String>,
+    /// With --postgres: the tenant (municipality) id.
+    #[arg(long, requires = "postgres", default_value = "korsbaek")]
+    pub tenant: String,
+}
 
 /// Opens the store the arguments name, with a label for the file's header.
 async fn open(args: &StoreArgs) -> Result<(DynStore, String), HostError> {

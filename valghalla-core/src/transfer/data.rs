@@ -25,7 +25,7 @@ impl TenantData {
         self.messages.sort_by_key(|m| (m.created_at, m.id));
     }
 
-    /// How many records of each kind, by [`RecordKind::name`].
+    /// How many records of each kind, by [`RecordKind::name`](crate::model::RecordKind::name).
     pub fn counts_by_kind(&self) -> BTreeMap<&'static str, usize> {
         let mut counts = BTreeMap::new();
         for r in &self.records {

@@ -9,7 +9,7 @@
 //!
 //! 1. a header: `{"format":"valghalla-tenant","version":1,"exported_at":…,"source":…,"counts":{"records":…,"audit":…,"messages":…}}`;
 //! 2. one line per record, `{"record":{"<Kind>":{…}}}` — the record in the stored form every
-//!    store keeps ([`Record`]'s serde form), in key order;
+//!    store keeps ([`Record`](crate::model::Record)'s serde form), in key order;
 //! 3. one line per audit entry, `{"audit":{…}}`, oldest first;
 //! 4. one line per outbox message, `{"message":{…}}`, with its delivery state, oldest first;
 //! 5. the end: `{"end":{"lines":N,"sha256":"…"}}` — how many lines came before it (the header
@@ -18,7 +18,7 @@
 //! A reader refuses a file of another format or a newer version, a damaged line, counts that
 //! do not match, a checksum that does not match, and a file without its end (cut short).
 //! What a later version adds is new line kinds or new fields; a new record kind needs nothing
-//! here: records are written through [`RecordKind::ALL`] and [`Record`]'s serde form.
+//! here: records are written through [`RecordKind::ALL`] and [`Record`](crate::model::Record)'s serde form.
 //!
 //! Versions (the stores' optimistic-concurrency counters) are not part of the data: an
 //! imported record starts at version 1, as if written once in its new installation.

@@ -203,7 +203,11 @@ async fn own_database(admin_url: &str) -> Result<(String, String), Error> {
         .ok_or("VALGHALLA_PG_URL names a database")?;
     let name = format!(
         "vh_bench_{}",
-        uuid::Uuid::new_v4().simple().to_string().get(..12).unwrap_or("x")
+        uuid::Uuid::new_v4()
+            .simple()
+            .to_string()
+            .get(..12)
+            .unwrap_or("x")
     );
     let mut conn = sqlx::PgConnection::connect(admin_url).await?;
     sqlx::query(&format!("CREATE DATABASE {name}"))

@@ -55,11 +55,11 @@ pub use export::{
     ListColumn, NationalRole, ParticipantRow, PartyStatus, RoleMapping, ValgCentralRow, list_table,
     participants_table, party_status, party_status_table, valg_central_rows, valg_central_table,
 };
-pub use payroll::{PayrollAttendance, PayrollPerson, PayrollTask, payroll, payroll_table};
 pub use import::{
     ImportCatalog, ImportMode, ImportProgress, ImportReport, ParticipantInput, RowError,
     WorkLocationInput, validate_participants, validate_work_locations,
 };
+pub use payroll::{PayrollAttendance, PayrollPerson, PayrollTask, payroll, payroll_table};
 #[cfg(feature = "xlsx")]
 pub use read::read_xlsx;
 pub use read::{Format, decode_text, read_csv, read_table, sniff_delimiter};

@@ -103,7 +103,11 @@ pub fn payroll(
                     .names
                     .get(&e.participant)
                     .map_or("", String::as_str);
-                add(e.participant, name, task(e.participant, Some(e.status), false));
+                add(
+                    e.participant,
+                    name,
+                    task(e.participant, Some(e.status), false),
+                );
             }
         }
     }

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId, SeatId,
-    SpecialDietId, TaskTypeId, TeamId, TemplateId, WorkLocationId,
+    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId,
+    SeatId, SpecialDietId, TaskTypeId, TeamId, TemplateId, WorkLocationId,
 };
 use crate::model::{RecordKey, RecordKind};
 use crate::values::MunicipalityCode;

@@ -8,8 +8,8 @@ use crate::ids::{
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
-    Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat, SeatOffer, SpecialDiet,
-    TaskType, Team, WorkLocation,
+    Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat,
+    SeatOffer, SpecialDiet, TaskType, Team, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
 

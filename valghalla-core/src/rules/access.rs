@@ -446,9 +446,9 @@ mod tests {
             }),
             (p.clone(), t.clone())
                 .prop_map(|(participant, team)| Permission::LeaveTeam { participant, team }),
-            (p.clone(), prop::collection::btree_set(t.clone(), 0..3)).prop_map(|(participant, teams)| {
-                Permission::ReadParticipant { participant, teams }
-            }),
+            (p.clone(), prop::collection::btree_set(t.clone(), 0..3)).prop_map(
+                |(participant, teams)| { Permission::ReadParticipant { participant, teams } }
+            ),
             t.clone()
                 .prop_map(|team| Permission::ReadTeamMembers { team }),
             t.clone()

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 
 use crate::ids::{ElectionId, OfferId, ParticipantId};
 use crate::messages::MessageKind;
+use crate::model::{Attendance, Participant};
 use crate::model::{
     AttendanceEntry, AttendanceStatus, AuditAction, Election, InvitationToken, OfferRecipient,
     OfferTaken, Op, Record, RecordKey, Reserve, ReserveDay, Seat, SeatOffer, SeatState,
 };
-use crate::model::{Attendance, Participant};
 use crate::rules::lifecycle::{PersonFacts, Route, SeatFacts, occupy};
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
 use crate::time::{TimeWindow, format_local};
@@ -156,7 +156,6 @@ pub(crate) fn withdraw_reserve(
     }
 }
 
-
 /// Offers `seat`, held by someone recorded as not arrived, to `reserves`: the day's reserves
 /// who are free at the task's time (the caller filters them). Each gets a message with a take
 /// link (its code in the offer). Offered on the seat's day, once at a time.
@@ -257,7 +256,10 @@ pub(crate) fn take_offer(
     person: &PersonFacts<'_>,
 ) -> Result<Decision, Refused> {
     let me = person.participant.id;
-    if offer.recipient_with(token).is_none_or(|r| r.participant != me) {
+    if offer
+        .recipient_with(token)
+        .is_none_or(|r| r.participant != me)
+    {
         return Err(Refused::one(Violation::NotOffered));
     }
     match &offer.taken {

@@ -61,7 +61,10 @@ fn attendance_is_recorded_for_the_holder_on_the_day_and_audited() {
     .expect("recorded");
     let a = written_attendance(&d);
     assert_eq!(a.seat, seat.id);
-    assert_eq!(a.of(p.id).map(|e| e.status), Some(AttendanceStatus::Arrived));
+    assert_eq!(
+        a.of(p.id).map(|e| e.status),
+        Some(AttendanceStatus::Arrived)
+    );
     crate::rules::lifecycle_tests::assert_audited_without_cpr(&d, &[&p.cpr]);
 
     // The same again changes nothing; a change replaces the entry.
@@ -150,7 +153,10 @@ fn only_a_recorded_no_shows_seat_is_offered_on_the_day_to_someone() {
     let holder = adult("0101801234", [fx.team]);
     let seat = accepted(&fx.seat(&fx.day, eday()), &holder);
     let r = offer_seat(&morning(), &seat, None, false, &[]).expect_err("refused");
-    assert_eq!(codes(&r), [RefusalCode::NotANoShow, RefusalCode::NoReserves]);
+    assert_eq!(
+        codes(&r),
+        [RefusalCode::NotANoShow, RefusalCode::NoReserves]
+    );
 
     let (seat, attendance) = no_show_seat(&fx, &holder);
     let reserve = adult("0202802345", []);
@@ -211,16 +217,15 @@ fn the_taker_gets_the_seat_joins_its_team_and_the_others_are_told_it_is_filled()
 
     let d = take(&fx, offer, &token_b, &attendance, &seat, &b, &[]).expect("taken");
     let s = crate::rules::lifecycle_tests::put_seat(&d, seat.id);
-    assert!(matches!(s.state, SeatState::Accepted { participant, via: AcceptedVia::Reserve, .. }
-        if participant == b.id));
+    assert!(
+        matches!(s.state, SeatState::Accepted { participant, via: AcceptedVia::Reserve, .. }
+        if participant == b.id)
+    );
     assert!(d.ops.iter().any(
         |op| matches!(op, Op::Put(Record::Participant(p)) if p.id == b.id && p.teams.contains(&fx.team))
     ));
-    let kinds: Vec<(MessageKind, ParticipantId)> = d
-        .messages
-        .iter()
-        .map(|m| (m.kind, m.participant))
-        .collect();
+    let kinds: Vec<(MessageKind, ParticipantId)> =
+        d.messages.iter().map(|m| (m.kind, m.participant)).collect();
     assert!(kinds.contains(&(MessageKind::Registration, b.id)));
     assert!(kinds.contains(&(MessageKind::OfferFilled, a.id)));
     // The no-show stays recorded: nothing here touches the attendance.
@@ -260,7 +265,11 @@ fn a_reserve_who_is_busy_or_ineligible_is_refused_by_occupy() {
         &[],
     )
     .expect_err("too young");
-    assert!(r.violations.iter().any(|v| matches!(v, Violation::Ineligible(_))));
+    assert!(
+        r.violations
+            .iter()
+            .any(|v| matches!(v, Violation::Ineligible(_)))
+    );
     let other = accepted(&fx.seat(&fx.chair, eday()), &busy);
     let r = take(
         &fx,

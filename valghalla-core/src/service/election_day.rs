@@ -527,7 +527,11 @@ impl Valghalla {
                     chairs,
                 },
             )?;
-            let window = tx.get::<TaskType>(slot.task_type).await?.window.on(slot.date);
+            let window = tx
+                .get::<TaskType>(slot.task_type)
+                .await?
+                .window
+                .on(slot.date);
             let attendance = tx.find::<Attendance>(seat).await?;
             let open = tx
                 .all::<SeatOffer>()
@@ -581,7 +585,12 @@ impl Valghalla {
 
     /// What the take link `token` of `offer` shows; an unknown offer or a code that is not
     /// one of its recipients' is not found. The link is its holder's credential.
-    pub async fn offer_view(&self, actor: &Actor, offer: OfferId, token: &str) -> Result<OfferView> {
+    pub async fn offer_view(
+        &self,
+        actor: &Actor,
+        offer: OfferId,
+        token: &str,
+    ) -> Result<OfferView> {
         let mut tx = Tx::reader(self);
         let o = tx
             .find::<SeatOffer>(offer)
@@ -606,17 +615,19 @@ impl Valghalla {
                 .on(o.slot.date)
                 .display(crate::time::Lang::Da),
             taken: o.taken.is_some(),
-            taken_by_you: o
-                .taken
-                .as_ref()
-                .is_some_and(|t| Some(t.participant) == you),
+            taken_by_you: o.taken.as_ref().is_some_and(|t| Some(t.participant) == you),
         })
     }
 
     /// The logged-in reserve with the take link `token` takes the offered seat. Exactly one
     /// reserve gets it: a later taker is refused with `offer-taken`; eligibility and double
     /// booking are checked as on every route onto a seat.
-    pub async fn take_offered_seat(&self, actor: &Actor, offer: OfferId, token: &str) -> Result<()> {
+    pub async fn take_offered_seat(
+        &self,
+        actor: &Actor,
+        offer: OfferId,
+        token: &str,
+    ) -> Result<()> {
         let participant = me(actor)?;
         self.authorize(actor, Permission::TakeOfferedSeat { participant })?;
         let token = token.to_owned();
@@ -738,5 +749,8 @@ impl Valghalla {
 
 /// The take link of an offer for the reserve with `token`, under the portal's `base` URL.
 pub fn take_link(base: &str, offer: OfferId, token: &str) -> String {
-    format!("{}/reserve/tilbud/{offer}/{token}", base.trim_end_matches('/'))
+    format!(
+        "{}/reserve/tilbud/{offer}/{token}",
+        base.trim_end_matches('/')
+    )
 }

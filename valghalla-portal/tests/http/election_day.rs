@@ -52,30 +52,27 @@ async fn election_morning() -> Portal {
 
 /// The station the demo's work-location responsible runs, and one they do not.
 fn stations(p: &Portal) -> (WorkLocationId, WorkLocationId, ParticipantId) {
-    let mine = p
-        .ds
-        .work_locations
-        .iter()
-        .find(|l| !l.responsibles.is_empty())
-        .expect("a station with a responsible");
+    let mine =
+        p.ds.work_locations
+            .iter()
+            .find(|l| !l.responsibles.is_empty())
+            .expect("a station with a responsible");
     let who = *mine.responsibles.iter().next().expect("responsible");
-    let other = p
-        .ds
-        .work_locations
-        .iter()
-        .find(|l| !l.responsibles.contains(&who) && !chairs(p, who, l.id))
-        .expect("a station they do not run");
+    let other =
+        p.ds.work_locations
+            .iter()
+            .find(|l| !l.responsibles.contains(&who) && !chairs(p, who, l.id))
+            .expect("a station they do not run");
     (mine.id, other.id, who)
 }
 
 /// Whether `who` holds the chair's seat at `station` on election day in the demo data.
 fn chairs(p: &Portal, who: ParticipantId, station: WorkLocationId) -> bool {
-    let chair = p
-        .ds
-        .task_types
-        .iter()
-        .find(|t| t.title.as_str() == valghalla::core::service::CHAIR_TASK_TYPE)
-        .map(|t| t.id);
+    let chair =
+        p.ds.task_types
+            .iter()
+            .find(|t| t.title.as_str() == valghalla::core::service::CHAIR_TASK_TYPE)
+            .map(|t| t.id);
     p.ds.seats.iter().any(|s| {
         s.slot.work_location == station
             && s.slot.date == p.ds.election.election_day()
@@ -151,7 +148,12 @@ async fn every_election_day_page_is_authorised_for_every_role() {
 
     // Anonymous: every page but a take link sends them to log in.
     let mut anon = Browser::new(&p);
-    for page in ["/valgdag".to_owned(), station(mine), board.clone(), reserve.clone()] {
+    for page in [
+        "/valgdag".to_owned(),
+        station(mine),
+        board.clone(),
+        reserve.clone(),
+    ] {
         let r = anon.get(&page).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{page}");
         assert!(r.location().starts_with("/login?next="), "{page}");
@@ -175,13 +177,25 @@ async fn every_election_day_page_is_authorised_for_every_role() {
             let r = b.get(&page).await;
             assert_eq!(r.status.as_u16(), want, "{who} {page}: {}", r.body);
         }
-        assert_eq!(b.get("/valgdag").await.status.as_u16(), if who == "admin" || who == "laeser" { 303 } else { 200 }, "{who} /valgdag");
+        assert_eq!(
+            b.get("/valgdag").await.status.as_u16(),
+            if who == "admin" || who == "laeser" {
+                303
+            } else {
+                200
+            },
+            "{who} /valgdag"
+        );
     }
     // The party secretary sees a station only if they chair it that day.
     let secretary = *p.ds.teams[0].responsibles.keys().next().expect("secretary");
     let mut b = Browser::login(&p, "partisekretaer").await;
     let r = b.get(&station(mine)).await;
-    let want = if chairs(&p, secretary, mine) { 200 } else { 403 };
+    let want = if chairs(&p, secretary, mine) {
+        200
+    } else {
+        403
+    };
     assert_eq!(r.status.as_u16(), want);
 
     // Recording: the station's responsible may, at their station; a reader and a participant
@@ -226,7 +240,11 @@ async fn every_election_day_page_is_authorised_for_every_role() {
     let (mut b, r) = post(&mut b, record.clone(), form("moedt")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = b.get(&station(mine)).await;
-    assert!(page.body.contains("Fremmødet er registreret."), "{}", page.body);
+    assert!(
+        page.body.contains("Fremmødet er registreret."),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Mødt"));
 
     // Signing up as a reserve: a participant through the link; the page says so after.
@@ -234,7 +252,11 @@ async fn every_election_day_page_is_authorised_for_every_role() {
     let r = b.post(&reserve, &[("handling", "tilmeld")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = b.get(&reserve).await;
-    assert!(page.body.contains("Du er reserve denne dag."), "{}", page.body);
+    assert!(
+        page.body.contains("Du er reserve denne dag."),
+        "{}",
+        page.body
+    );
     // … and the secretariat sees them on the board; a reader sees but may not sign anyone up.
     let mut admin = Browser::login(&p, "admin").await;
     assert!(admin.get(&board).await.body.contains("Har taget en plads"));
@@ -242,7 +264,11 @@ async fn every_election_day_page_is_authorised_for_every_role() {
     let r = reader
         .post(
             "/sekretariat/valgdag/reserve",
-            &[("valg", &e.to_string()), ("dato", &date), ("deltager", &holder.to_string())],
+            &[
+                ("valg", &e.to_string()),
+                ("dato", &date),
+                ("deltager", &holder.to_string()),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -259,13 +285,19 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
     let two_id = demo_participant(&p, "borger2").await;
     let (seat, holder) = held_seat(&p, mine).await;
     let mut two = Browser::login(&p, "borger2").await;
-    let r = two.post(&format!("/reserve/{e}/{date}"), &[("handling", "tilmeld")]).await;
+    let r = two
+        .post(&format!("/reserve/{e}/{date}"), &[("handling", "tilmeld")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let mut admin = Browser::login(&p, "admin").await;
     let r = admin
         .post(
             "/sekretariat/valgdag/reserve",
-            &[("valg", &e.to_string()), ("dato", &date), ("deltager", &one_id.to_string())],
+            &[
+                ("valg", &e.to_string()),
+                ("dato", &date),
+                ("deltager", &one_id.to_string()),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -274,16 +306,28 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
     let r = admin
         .post(
             &format!("/valgdag/{e}/{mine}/fremmoede"),
-            &[("plads", &seat), ("deltager", &holder.to_string()), ("status", "ikke-moedt"), ("dato", &date)],
+            &[
+                ("plads", &seat),
+                ("deltager", &holder.to_string()),
+                ("status", "ikke-moedt"),
+                ("dato", &date),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = admin
-        .post(&format!("/valgdag/{e}/{mine}/tilbud"), &[("plads", &seat), ("dato", &date)])
+        .post(
+            &format!("/valgdag/{e}/{mine}/tilbud"),
+            &[("plads", &seat), ("dato", &date)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get(&format!("/valgdag/{e}/{mine}?dato={date}")).await;
-    assert!(page.body.contains("Pladsen er tilbudt dagens reserver"), "{}", page.body);
+    assert!(
+        page.body.contains("Pladsen er tilbudt dagens reserver"),
+        "{}",
+        page.body
+    );
 
     // Every offer message's link opens a served page, for anyone holding it.
     let offers = messages_of(&p, MessageKind::SeatOffered).await;
@@ -294,12 +338,20 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
         assert_eq!(r.status, StatusCode::OK, "{}", path_of(m));
         assert!(r.body.contains("Log ind for at tage pladsen"));
     }
-    let forged = format!("/reserve/tilbud/{}/forfalsket", path_of(&offers[0]).split('/').nth(3).expect("offer id"));
+    let forged = format!(
+        "/reserve/tilbud/{}/forfalsket",
+        path_of(&offers[0]).split('/').nth(3).expect("offer id")
+    );
     assert_eq!(anon.get(&forged).await.status, StatusCode::NOT_FOUND);
 
     // borger2 takes it; borger1 is told it is filled.
     let link_of = |who: ParticipantId| {
-        path_of(offers.iter().find(|m| m.participant == who).expect("their offer"))
+        path_of(
+            offers
+                .iter()
+                .find(|m| m.participant == who)
+                .expect("their offer"),
+        )
     };
     let r = two.post(&link_of(two_id), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -308,7 +360,11 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
     let r = one.post(&link_of(one_id), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = one.get(&link_of(one_id)).await;
-    assert!(page.body.contains("allerede taget af en anden reserve"), "{}", page.body);
+    assert!(
+        page.body.contains("allerede taget af en anden reserve"),
+        "{}",
+        page.body
+    );
     let filled = messages_of(&p, MessageKind::OfferFilled).await;
     assert!(filled.iter().any(|m| m.participant == one_id));
     for m in &filled {
@@ -320,7 +376,9 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
 
     // The payroll: the reserve paid and marked, the no-show listed as not arrived.
     let csv = admin
-        .get(&format!("/sekretariat/valg/{e}/eksport/loenliste?format=csv"))
+        .get(&format!(
+            "/sekretariat/valg/{e}/eksport/loenliste?format=csv"
+        ))
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("Fremmøde"), "{}", csv.body);
@@ -337,7 +395,10 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
         )
         .await
         .expect("list");
-    assert!(rows.iter().any(|r| r.seat.to_string() == seat && r.participant == two_id));
+    assert!(
+        rows.iter()
+            .any(|r| r.seat.to_string() == seat && r.participant == two_id)
+    );
 }
 
 /// The participant a demo login `borger1` (accepted a seat) or `borger2` (invited) is: as the
@@ -349,20 +410,23 @@ async fn demo_participant(p: &Portal, who: &str) -> ParticipantId {
     } else {
         SeatStatus::Invited
     };
-    let id = p
-        .ds
-        .seats
-        .iter()
-        .find_map(|s| {
-            (s.state.status() == want)
-                .then(|| s.state.participant())
-                .flatten()
-                .filter(|p2| {
-                    !p.ds.teams.iter().any(|t| t.responsibles.contains_key(p2))
-                        && !p.ds.work_locations.iter().any(|l| l.responsibles.contains(p2))
-                })
-        })
-        .expect("the demo citizen");
+    let id =
+        p.ds.seats
+            .iter()
+            .find_map(|s| {
+                (s.state.status() == want)
+                    .then(|| s.state.participant())
+                    .flatten()
+                    .filter(|p2| {
+                        !p.ds.teams.iter().any(|t| t.responsibles.contains_key(p2))
+                            && !p
+                                .ds
+                                .work_locations
+                                .iter()
+                                .any(|l| l.responsibles.contains(p2))
+                    })
+            })
+            .expect("the demo citizen");
     let held = p
         .store
         .query(&valghalla::core::store::Query::SeatsOfParticipant(id))

@@ -6,7 +6,9 @@ use chrono::{TimeZone, Utc};
 
 use crate::ids::OfferId;
 use crate::messages::MessageKind;
-use crate::model::{AcceptedVia, AttendanceStatus, Participant, Record, RecordKind, Seat, SeatState};
+use crate::model::{
+    AcceptedVia, AttendanceStatus, Participant, Record, RecordKind, Seat, SeatState,
+};
 use crate::rules::RefusalCode;
 use crate::rules::lifecycle::Answer;
 use crate::service::take_link;
@@ -109,7 +111,11 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
         .record_attendance(&s.admin, other.id, present.id, AttendanceStatus::Arrived)
         .await
         .expect("arrived");
-    let none = s.svc.offer_seat(&s.admin, seat.id).await.expect_err("no no-show");
+    let none = s
+        .svc
+        .offer_seat(&s.admin, seat.id)
+        .await
+        .expect_err("no no-show");
     assert!(none.is_refused(RefusalCode::NotANoShow), "{none}");
     s.svc
         .record_attendance(&s.admin, seat.id, absent.id, AttendanceStatus::NotArrived)
@@ -138,10 +144,8 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
         .await
         .expect_err("filled");
     assert!(late.is_refused(RefusalCode::OfferTaken), "{late}");
-    assert!(
-        matches!(seat_now(&s, &seat).await.state,
-        SeatState::Accepted { participant, via: AcceptedVia::Reserve, .. } if participant == second.id)
-    );
+    assert!(matches!(seat_now(&s, &seat).await.state,
+        SeatState::Accepted { participant, via: AcceptedVia::Reserve, .. } if participant == second.id));
     // Under the fixed clock both messages have the same instant: their order is the store's.
     let mut told: Vec<MessageKind> = s
         .store
@@ -184,13 +188,7 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
         .await
         .expect("overview");
     assert_eq!(overview.len(), 3);
-    assert_eq!(
-        overview
-            .iter()
-            .map(|c| c.counts.arrived)
-            .sum::<u32>(),
-        1
-    );
+    assert_eq!(overview.iter().map(|c| c.counts.arrived).sum::<u32>(), 1);
 
     // The payroll: the reserve paid, the no-show listed unpaid.
     let table = s
@@ -216,7 +214,11 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
     assert_ne!(reserve[6], crate::values::Ore(0).to_string());
 
     // Every record of the day reads back from the store.
-    for kind in [RecordKind::Attendance, RecordKind::Reserve, RecordKind::SeatOffer] {
+    for kind in [
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
+    ] {
         let stored = s.store.query(&Query::All(kind)).await.expect("query");
         assert!(!stored.is_empty(), "{kind:?} stored");
     }
@@ -254,7 +256,10 @@ pub async fn concurrent_reserves_take_an_offered_seat_once(store: DynStore) {
         }
     }
     assert_eq!(winners.len(), 1, "exactly one taker");
-    assert_eq!(seat_now(&s, &seat).await.state.participant(), Some(winners[0]));
+    assert_eq!(
+        seat_now(&s, &seat).await.state.participant(),
+        Some(winners[0])
+    );
 }
 
 /// One reserve takes two offered seats at overlapping times at once: they get at most one
@@ -309,7 +314,10 @@ pub async fn election_day_commands_are_authorised(store: DynStore) {
         .record_attendance(&stranger, seat.id, absent.id, AttendanceStatus::NotArrived)
         .await
         .expect_err("a reserve does not run the station");
-    assert!(matches!(denied, crate::service::Error::Denied(_)), "{denied}");
+    assert!(
+        matches!(denied, crate::service::Error::Denied(_)),
+        "{denied}"
+    );
     let reader = crate::rules::access::Actor::Secretariat {
         user: "læser".into(),
         role: crate::rules::access::StaffRole::Reader,
@@ -333,6 +341,12 @@ pub async fn election_day_commands_are_authorised(store: DynStore) {
             .is_err()
     );
     for kind in [RecordKind::Attendance, RecordKind::SeatOffer] {
-        assert!(s.store.query(&Query::All(kind)).await.expect("q").is_empty());
+        assert!(
+            s.store
+                .query(&Query::All(kind))
+                .await
+                .expect("q")
+                .is_empty()
+        );
     }
 }

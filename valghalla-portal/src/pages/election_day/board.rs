@@ -156,7 +156,10 @@ fn back(form: &FormData) -> Result<(ElectionId, chrono::NaiveDate, String), AppE
     Ok((
         election,
         date,
-        format!("/sekretariat/valgdag?valg={election}&dato={}", form.get("dato")),
+        format!(
+            "/sekretariat/valgdag?valg={election}&dato={}",
+            form.get("dato")
+        ),
     ))
 }
 
@@ -177,11 +180,7 @@ async fn sign_up(state: Tenant, me: Me, Form(form): Form<FormData>) -> Result<Re
 }
 
 /// POST /sekretariat/valgdag/reserve/fjern: `valg`, `dato`, `deltager`.
-async fn withdraw(
-    state: Tenant,
-    me: Me,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
+async fn withdraw(state: Tenant, me: Me, Form(form): Form<FormData>) -> Result<Response, AppError> {
     let (election, date, to) = back(&form)?;
     let participant: ParticipantId = form.parse("deltager")?;
     state

@@ -185,7 +185,7 @@ fn rss_mb() -> f64 {
 }
 
 /// The machine's load average over the last minute, as `/proc/loadavg` says.
-fn load() -> String {
+fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|s| s.split_whitespace().next().map(str::to_owned))
@@ -210,7 +210,8 @@ async fn own_database(admin_url: &str) -> Result<(String, String), Error> {
             .unwrap_or("x")
     );
     let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
+    // `name` is made here of ASCII letters, digits and `_`.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await?;
     conn.close().await?;
@@ -225,9 +226,11 @@ async fn own_database(admin_url: &str) -> Result<(String, String), Error> {
 async fn drop_database(admin_url: &str, name: &str) -> Result<(), Error> {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(admin_url).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await?;
     conn.close().await?;
     Ok(())
 }
@@ -313,7 +316,7 @@ async fn host(
 
 /// Loads one municipality and prepares its sign-ups: a vacancy link of its first party, and
 /// `want` members without a seat, each racing for two vacant election-day seats.
-async fn load(
+async fn load_municipality(
     pool: &PgPool,
     spec: &Spec,
     want: usize,
@@ -423,7 +426,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     let today = demo::today();
     let mut municipalities = Vec::new();
     for spec in &specs {
-        municipalities.push(load(&loader, spec, per_tenant, today).await?);
+        municipalities.push(load_municipality(&loader, spec, per_tenant, today).await?);
     }
     loader.close().await;
     let (stations, seats, people) = municipalities.iter().fold((0, 0, 0), |(a, b, c), m| {
@@ -436,7 +439,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     println!(
         "loaded {n} tenants ({stations} stations, {seats} seats, {people} people) into one Postgres database in {:.1} s; load average {}",
         started.elapsed().as_secs_f64(),
-        load()
+        load_average()
     );
     let (base_a, state_a, pool_a) = host(url, &municipalities).await?;
     let (base_b, state_b, pool_b) = host(url, &municipalities).await?;
@@ -498,7 +501,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
         } else {
             "MISSED"
         },
-        load()
+        load_average()
     );
 
     // 2. The sign-up wave: every signer logs in on both hosts, then sends two sign-ups at the
@@ -577,7 +580,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
         } else {
             "MISSED"
         },
-        load()
+        load_average()
     );
 
     // 3. Resident memory after the run.
@@ -627,7 +630,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
         "memory growth over {anonymous} anonymous requests ({:.1} s): {before:.0} MB → {after:.0} MB, {growth:+.1} MB (target ≤ 5 MB: {}); load average {}",
         t0.elapsed().as_secs_f64(),
         if growth <= 5.0 { "met" } else { "MISSED" },
-        load()
+        load_average()
     );
     drop((state_a, state_b));
     pool_a.close().await;

@@ -375,7 +375,7 @@ impl Valghalla {
         participant: ParticipantId,
         status: AttendanceStatus,
     ) -> Result<()> {
-        Ok(transact!(self, |tx| {
+        transact!(self, |tx| {
             let s = tx.get::<Seat>(seat).await?;
             let (_, chairs) = self
                 .station_seats(
@@ -404,7 +404,8 @@ impl Valghalla {
                 status,
             )?;
             (decision, ())
-        }))
+        });
+        Ok(())
     }
 
     /// Signs `participant` up as a reserve on `date` of `election`: themselves (through the
@@ -417,14 +418,15 @@ impl Valghalla {
         date: NaiveDate,
     ) -> Result<()> {
         self.authorize(actor, Permission::SignUpReserve { participant })?;
-        Ok(transact!(self, |tx| {
+        transact!(self, |tx| {
             let p = tx.get::<Participant>(participant).await?;
             let el = tx.get::<Election>(election).await?;
             let reserve = tx.find::<Reserve>(participant).await?;
             let decision =
                 rules::sign_up_reserve(&self.ctx(actor), &p, reserve.as_ref(), &el, date)?;
             (decision, ())
-        }))
+        });
+        Ok(())
     }
 
     /// Takes `participant` off the reserves of `date` of `election`.
@@ -436,7 +438,7 @@ impl Valghalla {
         date: NaiveDate,
     ) -> Result<()> {
         self.authorize(actor, Permission::SignUpReserve { participant })?;
-        Ok(transact!(self, |tx| {
+        transact!(self, |tx| {
             let reserve = tx.find::<Reserve>(participant).await?;
             let decision = rules::withdraw_reserve(
                 &self.ctx(actor),
@@ -446,7 +448,8 @@ impl Valghalla {
                 date,
             );
             (decision, ())
-        }))
+        });
+        Ok(())
     }
 
     /// The days `participant` stands by as a reserve.
@@ -631,7 +634,7 @@ impl Valghalla {
         let participant = me(actor)?;
         self.authorize(actor, Permission::TakeOfferedSeat { participant })?;
         let token = token.to_owned();
-        Ok(transact!(self, |tx| {
+        transact!(self, |tx| {
             let o = tx
                 .find::<SeatOffer>(offer)
                 .await?
@@ -654,7 +657,8 @@ impl Valghalla {
                 },
             )?;
             (decision, ())
-        }))
+        });
+        Ok(())
     }
 
     /// What happened on the days of `election`, for its payroll (the caller authorized the

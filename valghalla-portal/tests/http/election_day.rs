@@ -236,6 +236,28 @@ async fn every_election_day_page_is_authorised_for_every_role() {
             .expect("q")
             .is_empty()
     );
+    // Offering a seat and taking someone off the reserves: never for a reader or a participant.
+    for who in ["laeser", "borger1"] {
+        let mut b = Browser::login(&p, who).await;
+        let offer = format!("/valgdag/{e}/{mine}/tilbud");
+        let r = b.post(&offer, &[("plads", &seat), ("dato", &date)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} offers");
+        let r = b
+            .post(
+                "/sekretariat/valgdag/reserve/fjern",
+                &[
+                    ("valg", &e.to_string()),
+                    ("dato", &date),
+                    ("deltager", &holder.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "{who} withdraws someone else"
+        );
+    }
     let mut b = Browser::login(&p, "arbejdssted").await;
     let (mut b, r) = post(&mut b, record.clone(), form("moedt")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

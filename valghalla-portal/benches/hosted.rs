@@ -27,11 +27,12 @@ use axum::http::{Request, StatusCode, header};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
-use valghalla::core::ids::{ParticipantId, TaskTypeId};
+use valghalla::core::ids::{ElectionId, ParticipantId, TaskTypeId};
 use valghalla::core::model::{LinkKind, Record, SeatState, SlotKey, Trust, VacancyFilter};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::store::{DynStore, Query, Store};
-use valghalla::core::testkit::generator::{Dataset, Spec};
+use valghalla::core::testkit::FakeRegistry;
+use valghalla::core::testkit::generator::Spec;
 use valghalla::core::time::TimeWindow;
 use valghalla::postgres::{PgPool, PgStore, TenantId};
 use valghalla_portal::{
@@ -235,9 +236,14 @@ async fn drop_database(admin_url: &str, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// One municipality as the benchmark uses it.
+/// One municipality as the benchmark uses it (the generated data itself is dropped once
+/// loaded, so the resident memory measured is the hosts').
 struct Municipality {
-    ds: Dataset,
+    election: ElectionId,
+    /// Stations, seats and people loaded.
+    size: (usize, usize, usize),
+    /// The signers' logins: key, CPR number, name.
+    logins: Vec<(String, valghalla::core::Cpr, String)>,
     host: String,
     tenant: TenantId,
     /// Everyone who signs up: members of the link's team holding no seat, with the two slots
@@ -263,18 +269,14 @@ fn authenticator(m: &Municipality) -> DemoAuthenticator {
             role: StaffRole::Administrator,
         },
     )];
-    let people: HashMap<ParticipantId, &valghalla::core::model::Participant> =
-        m.ds.participants.iter().map(|p| (p.id, p)).collect();
-    for (i, who, _, _) in &m.signers {
-        if let Some(p) = people.get(who) {
-            ids.push((
-                option(format!("b{i}")),
-                Identity::Citizen {
-                    cpr: p.cpr,
-                    name: p.full_name(),
-                },
-            ));
-        }
+    for (key, cpr, name) in &m.logins {
+        ids.push((
+            option(key.clone()),
+            Identity::Citizen {
+                cpr: *cpr,
+                name: name.clone(),
+            },
+        ));
     }
     DemoAuthenticator::new(ids)
 }
@@ -291,7 +293,8 @@ async fn host(
     let mut tenants = Vec::new();
     for m in municipalities {
         let store: DynStore = Arc::new(PgStore::new(pool.clone(), m.tenant.clone()));
-        let svc = demo::service(store, demo::registry(&m.ds)?, "http://127.0.0.1");
+        // Nobody registers: the hosts need no person registry (a real one is a remote service).
+        let svc = demo::service(store, FakeRegistry::new(), "http://127.0.0.1");
         let tenant = Tenant::new(m.tenant.as_str(), svc, Arc::new(authenticator(m)));
         tenants.push((vec![m.host.clone()], tenant));
     }
@@ -387,10 +390,26 @@ async fn load_municipality(
         }
     }
     let windows = ds.task_types.iter().map(|t| (t.id, t.window)).collect();
+    let people: HashMap<ParticipantId, &valghalla::core::model::Participant> =
+        ds.participants.iter().map(|p| (p.id, p)).collect();
+    let logins = signers
+        .iter()
+        .filter_map(|(i, who, _, _)| {
+            people
+                .get(who)
+                .map(|p| (format!("b{i}"), p.cpr, p.full_name()))
+        })
+        .collect();
     Ok(Municipality {
+        election: ds.election.id,
+        size: (
+            ds.work_locations.len(),
+            ds.seats.len(),
+            ds.participants.len(),
+        ),
+        logins,
         host: format!("valg.k{}.test", spec.code),
         link: format!("/link/{}", link.token.as_str()),
-        ds,
         tenant,
         signers,
         windows,
@@ -430,11 +449,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     }
     loader.close().await;
     let (stations, seats, people) = municipalities.iter().fold((0, 0, 0), |(a, b, c), m| {
-        (
-            a + m.ds.work_locations.len(),
-            b + m.ds.seats.len(),
-            c + m.ds.participants.len(),
-        )
+        (a + m.size.0, b + m.size.1, c + m.size.2)
     });
     println!(
         "loaded {n} tenants ({stations} stations, {seats} seats, {people} people) into one Postgres database in {:.1} s; load average {}",
@@ -453,7 +468,7 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     for (i, m) in municipalities.iter().enumerate() {
         let base = &bases[i % 2];
         let b = Browser::login(&http, base, &m.host, "admin", "/sekretariat").await?;
-        let url = format!("{base}/sekretariat/valg/{}/oversigt", m.ds.election.id);
+        let url = format!("{base}/sekretariat/valg/{}/oversigt", m.election);
         admins.push((b, url));
     }
     for (b, url) in &admins {

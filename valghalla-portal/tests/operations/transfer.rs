@@ -45,9 +45,8 @@ async fn pg_tenant(url: &str, tenant: &str) -> DynStore {
     Arc::new(store)
 }
 
-/// A tenant with some of everything: Korsbæk's demo (its invitations made through the
-/// service, so audit entries and messages), a sign-up wave, and messages sent, failed and
-/// pending.
+/// A tenant with some of everything: Korsbæk's data, a sign-up wave through a link (audit
+/// entries and messages), a reserve for election day, and messages sent, failed and pending.
 async fn populate(store: DynStore, fx: &Fixture) {
     let w = wave::seed(store.clone(), fx, fx.people.len() as u32).await;
     let svc = fx.service(store.clone());
@@ -55,7 +54,12 @@ async fn populate(store: DynStore, fx: &Fixture) {
     let token = valghalla::core::model::LinkToken::from_string(
         w.link_path.trim_start_matches("/link/").to_owned(),
     );
-    for p in &ids {
+    // The last one stands by as a reserve on the day instead (an election-day record kind).
+    let (reserve, takers) = ids.split_last().expect("people");
+    svc.sign_up_reserve(&wave::admin(), *reserve, w.slot.election, w.slot.date)
+        .await
+        .expect("a reserve");
+    for p in takers {
         let me = valghalla::core::rules::access::Actor::Person(
             valghalla::core::rules::access::PersonActor {
                 participant: *p,
@@ -136,6 +140,13 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
         .await
         .expect("neighbour");
     let original = transfer::read_tenant(source.as_ref()).await.expect("read");
+    let kinds = original.counts_by_kind();
+    for kind in ["participant", "seat", "link", "reserve"] {
+        assert!(
+            kinds.contains_key(kind),
+            "the tenant has a {kind}: {kinds:?}"
+        );
+    }
 
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("korsbaek.vht");

@@ -55,7 +55,8 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Reads everything `store` holds, in the canonical order.
+/// Reads everything `store` holds, in the canonical order. It reads kind by kind, not in one
+/// snapshot: run it on a store no one writes to meanwhile (a stopped host, a backup).
 ///
 /// # Errors
 ///

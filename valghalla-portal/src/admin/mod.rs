@@ -40,7 +40,8 @@ pub enum Command {
         file: PathBuf,
     },
     /// Write one municipality's complete data to a `valghalla-tenant` file (it holds CPR
-    /// numbers: it is created readable by its owner only).
+    /// numbers: it is created readable by its owner only). Stop the host first, or export from
+    /// a backup: the data is read kind by kind.
     ExportTenant {
         /// Where the data is.
         #[command(flatten)]

@@ -40,8 +40,9 @@ pub enum Command {
         file: PathBuf,
     },
     /// Write one municipality's complete data to a `valghalla-tenant` file (it holds CPR
-    /// numbers: it is created readable by its owner only). Stop the host first, or export from
-    /// a backup: the data is read kind by kind.
+    /// numbers: it is created readable by its owner only). An SQLite file is read from a snapshot
+    /// (online backup), so the host may keep serving; on Postgres the data is read kind by kind:
+    /// stop the hosts of that municipality first.
     ExportTenant {
         /// Where the data is.
         #[command(flatten)]

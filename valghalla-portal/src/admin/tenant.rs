@@ -83,8 +83,17 @@ fn create_private(path: &Path) -> Result<std::fs::File, HostError> {
 
 /// Writes the store's data to `to`.
 pub(super) async fn export(args: &StoreArgs, to: &Path) -> Result<(), HostError> {
-    let (store, source) = open(args).await?;
-    let data = transfer::read_tenant(store.as_ref()).await?;
+    let data = match &args.db {
+        Some(db) => read_snapshot(db, to).await?,
+        None => {
+            let (store, _) = open(args).await?;
+            transfer::read_tenant(store.as_ref()).await?
+        }
+    };
+    let source = match &args.db {
+        Some(_) => "sqlite".to_owned(),
+        None => format!("postgres:{}", args.tenant),
+    };
     let file = create_private(to)?;
     let written = (|| {
         let mut out = BufWriter::new(file);
@@ -109,6 +118,31 @@ pub(super) async fn export(args: &StoreArgs, to: &Path) -> Result<(), HostError>
         counts.messages,
     );
     Ok(())
+}
+
+/// Reads an SQLite file as one moment's data, while a host may be writing it: from a backup
+/// (SQLite's online backup API, one snapshot) beside `to`, removed afterwards.
+#[cfg(feature = "sqlite")]
+async fn read_snapshot(db: &Path, to: &Path) -> Result<transfer::TenantData, HostError> {
+    let snapshot = PathBuf::from(format!("{}.snapshot", to.display()));
+    let (d, s) = (db.to_owned(), snapshot.clone());
+    tokio::task::spawn_blocking(move || valghalla::sqlite::backup(&d, &s)).await??;
+    let read = async {
+        let store = valghalla::sqlite::SqliteStore::open(&snapshot)?;
+        let data = transfer::read_tenant(&store).await;
+        store.close().await;
+        Ok::<_, HostError>(data?)
+    }
+    .await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", snapshot.display()));
+    }
+    read
+}
+
+#[cfg(not(feature = "sqlite"))]
+async fn read_snapshot(_: &Path, _: &Path) -> Result<transfer::TenantData, HostError> {
+    Err("this build has no SQLite: give --postgres URL".into())
 }
 
 /// Reads `from` into the (empty) store.

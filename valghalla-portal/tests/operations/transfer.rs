@@ -199,6 +199,15 @@ async fn a_tenant_round_trips_from_postgres_to_sqlite_and_back_exactly() {
         "--to".as_ref(),
         back_file.as_os_str(),
     ]));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".snapshot"))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the snapshot the SQLite export read is removed"
+    );
     ok(&portal(&[
         "import-tenant".as_ref(),
         "--postgres".as_ref(),

@@ -11,7 +11,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::pages::{citizen, contact, election_day, location, login, party, secretariat, system};
 use crate::state::{PortalState, Tenant};
-use crate::web::error_pages::error_pages;
+use crate::web::error_pages::{error_pages, session_store_failures};
 use crate::web::guard::{log_requests, security_headers};
 use crate::web::{AppError, csrf, session};
 
@@ -48,6 +48,7 @@ pub fn router(state: PortalState) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(sessions)
+        .layer(from_fn(session_store_failures))
         .layer(from_fn_with_state(state.clone(), resolve_tenant))
         .layer(from_fn(security_headers))
         .layer(from_fn(log_requests))

@@ -5,23 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ElectionId, OfferId, ParticipantId, SeatId};
-use crate::model::{ActorLabel, Entity, InvitationToken, Record, RecordKey, RecordKind, SlotKey};
-
-/// An actor label stored as the audit log stores it (`staff:<user>`, `participant:<id>`, …).
-mod label_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::model::ActorLabel;
-
-    pub(super) fn serialize<S: Serializer>(label: &ActorLabel, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(label)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ActorLabel, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+use crate::model::{InvitationToken, SlotKey};
 
 /// What happened to one expected person at their seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -53,9 +37,9 @@ pub struct AttendanceEntry {
     pub status: AttendanceStatus,
     /// When it was recorded.
     pub recorded_at: DateTime<Utc>,
-    /// Who recorded it (the station's responsible, its chair or the secretariat).
-    #[serde(with = "label_text")]
-    pub recorded_by: ActorLabel,
+    /// Who recorded it (the station's responsible, its chair or the secretariat), as the audit
+    /// log names an actor (`staff:<user>`, `participant:<id>`).
+    pub recorded_by: String,
 }
 
 /// The attendance at one seat (*fremmøde*): an entry per person who held it on the day. A
@@ -97,9 +81,9 @@ pub struct ReserveDay {
     pub date: NaiveDate,
     /// When they signed up.
     pub signed_up_at: DateTime<Utc>,
-    /// Who signed them up (themselves through the link, or the secretariat).
-    #[serde(with = "label_text")]
-    pub by: ActorLabel,
+    /// Who signed them up (themselves through the link, or the secretariat), as the audit log
+    /// names an actor.
+    pub by: String,
 }
 
 /// The days a participant stands by as a reserve (*reserve*), stored under the participant's
@@ -154,9 +138,8 @@ pub struct SeatOffer {
     pub no_show: ParticipantId,
     /// When it was offered.
     pub offered_at: DateTime<Utc>,
-    /// Who offered it.
-    #[serde(with = "label_text")]
-    pub offered_by: ActorLabel,
+    /// Who offered it, as the audit log names an actor.
+    pub offered_by: String,
     /// The reserves it went to.
     pub recipients: Vec<OfferRecipient>,
     /// Who took it, once someone has.
@@ -169,31 +152,3 @@ impl SeatOffer {
         self.recipients.iter().find(|r| r.token.as_str() == token)
     }
 }
-
-macro_rules! keyed_entity {
-    ($ty:ident, $field:ident, $id:ident) => {
-        impl Entity for $ty {
-            type Id = $id;
-            const KIND: RecordKind = RecordKind::$ty;
-            fn key_of(id: $id) -> RecordKey {
-                RecordKey::$ty(id)
-            }
-            fn key(&self) -> RecordKey {
-                RecordKey::$ty(self.$field)
-            }
-            fn from_record(record: Record) -> Option<Self> {
-                match record {
-                    Record::$ty(x) => Some(x),
-                    _ => None,
-                }
-            }
-            fn into_record(self) -> Record {
-                Record::$ty(self)
-            }
-        }
-    };
-}
-
-keyed_entity!(Attendance, seat, SeatId);
-keyed_entity!(Reserve, participant, ParticipantId);
-keyed_entity!(SeatOffer, id, OfferId);

@@ -292,3 +292,32 @@ entity!(Seat, SeatId);
 entity!(Participant, ParticipantId);
 entity!(Rejection, RejectionId);
 entity!(Link, LinkId);
+
+/// An entity stored under another entity's id (a seat's attendance, a person's reserve days).
+macro_rules! keyed_entity {
+    ($ty:ident, $field:ident, $id:ident) => {
+        impl Entity for $ty {
+            type Id = $id;
+            const KIND: RecordKind = RecordKind::$ty;
+            fn key_of(id: $id) -> RecordKey {
+                RecordKey::$ty(id)
+            }
+            fn key(&self) -> RecordKey {
+                RecordKey::$ty(self.$field)
+            }
+            fn from_record(record: Record) -> Option<Self> {
+                match record {
+                    Record::$ty(x) => Some(x),
+                    _ => None,
+                }
+            }
+            fn into_record(self) -> Record {
+                Record::$ty(self)
+            }
+        }
+    };
+}
+
+keyed_entity!(Attendance, seat, SeatId);
+keyed_entity!(Reserve, participant, ParticipantId);
+entity!(SeatOffer, OfferId);

@@ -53,7 +53,7 @@ pub(crate) fn record_attendance(
         participant,
         status,
         recorded_at: ctx.now,
-        recorded_by: ctx.actor.clone(),
+        recorded_by: ctx.actor.to_string(),
     };
     match record
         .entries
@@ -113,7 +113,7 @@ pub(crate) fn sign_up_reserve(
         election: election.id,
         date,
         signed_up_at: ctx.now,
-        by: ctx.actor.clone(),
+        by: ctx.actor.to_string(),
     });
     Ok(Decision {
         ops: vec![Op::Put(Record::Reserve(record))],
@@ -209,7 +209,7 @@ pub(crate) fn offer_seat(
         slot: seat.slot,
         no_show,
         offered_at: ctx.now,
-        offered_by: ctx.actor.clone(),
+        offered_by: ctx.actor.to_string(),
         recipients,
         taken: None,
     };

@@ -11,7 +11,7 @@ use valghalla::core::DanishMessage;
 use valghalla::core::ids::{ElectionId, ParticipantId, WorkLocationId};
 use valghalla::core::time::format_local;
 
-use super::{DayQuery, day_of};
+use super::common::{DayQuery, day_of};
 use crate::state::{PortalState, Tenant};
 use crate::web::views::{da_date, done, pick_election};
 use crate::web::{AppError, FormData, Layout, Me, render};

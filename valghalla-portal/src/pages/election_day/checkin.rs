@@ -16,7 +16,7 @@ use valghalla::core::rules::access::Actor;
 use valghalla::core::service::MyStation;
 use valghalla::core::time::local_instant;
 
-use super::{DayQuery, day_of, status_da};
+use super::common::{DayQuery, day_of, status_da};
 use crate::state::{PortalState, Tenant};
 use crate::web::views::{da_date, done};
 use crate::web::{AppError, FormData, Layout, Me, render};

@@ -46,6 +46,7 @@ pub(crate) fn key_uuid(key: &RecordKey) -> Uuid {
         RecordKey::Participant(id) => id.as_uuid(),
         RecordKey::Rejection(id) => id.as_uuid(),
         RecordKey::Link(id) => id.as_uuid(),
+        RecordKey::Thread(id) => id.as_uuid(),
     }
 }
 
@@ -66,6 +67,7 @@ pub(crate) fn encode_record(record: &Record) -> Result<String, StoreError> {
         Record::Rejection(x) => to_json(WHAT, x),
         Record::Link(x) => to_json(WHAT, x),
         Record::Communication(x) => to_json(WHAT, x),
+        Record::Thread(x) => to_json(WHAT, x),
     }
 }
 
@@ -85,6 +87,7 @@ pub(crate) fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, Store
         RecordKind::Rejection => Record::Rejection(from_json(what, doc)?),
         RecordKind::Link => Record::Link(from_json(what, doc)?),
         RecordKind::Communication => Record::Communication(from_json(what, doc)?),
+        RecordKind::Thread => Record::Thread(from_json(what, doc)?),
     })
 }
 

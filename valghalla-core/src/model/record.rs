@@ -4,12 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{
     AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
-    TaskTypeId, TeamId, WorkLocationId,
+    TaskTypeId, TeamId, ThreadId, WorkLocationId,
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
     Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
-    WorkLocation,
+    Thread, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
 
@@ -43,6 +43,7 @@ pub enum Record {
     Link(Link),
     /// The one record of message templates and election template choices.
     Communication(CommunicationSettings),
+    Thread(Thread),
 }
 
 /// The key of a stored entity.
@@ -67,6 +68,7 @@ pub enum RecordKey {
     Link(LinkId),
     /// The one communication-settings record.
     Communication,
+    Thread(ThreadId),
 }
 
 /// The kinds of record, for listing.
@@ -86,11 +88,12 @@ pub enum RecordKind {
     Rejection,
     Link,
     Communication,
+    Thread,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 14] = [
         RecordKind::Municipality,
         RecordKind::Area,
         RecordKind::WorkLocation,
@@ -104,6 +107,7 @@ impl RecordKind {
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Thread,
     ];
 
     /// A stable lower-case name (`work_location`, …), used as a table name by stores.
@@ -122,6 +126,7 @@ impl RecordKind {
             RecordKind::Rejection => "rejection",
             RecordKind::Link => "link",
             RecordKind::Communication => "communication",
+            RecordKind::Thread => "thread",
         }
     }
 }
@@ -143,6 +148,7 @@ impl Record {
             Record::Rejection(x) => RecordKey::Rejection(x.id),
             Record::Link(x) => RecordKey::Link(x.id),
             Record::Communication(_) => RecordKey::Communication,
+            Record::Thread(x) => RecordKey::Thread(x.id),
         }
     }
 }
@@ -164,6 +170,7 @@ impl RecordKey {
             RecordKey::Rejection(_) => RecordKind::Rejection,
             RecordKey::Link(_) => RecordKind::Link,
             RecordKey::Communication => RecordKind::Communication,
+            RecordKey::Thread(_) => RecordKind::Thread,
         }
     }
 
@@ -182,6 +189,7 @@ impl RecordKey {
             RecordKey::Participant(id) => id.to_string(),
             RecordKey::Rejection(id) => id.to_string(),
             RecordKey::Link(id) => id.to_string(),
+            RecordKey::Thread(id) => id.to_string(),
         }
     }
 }
@@ -263,3 +271,4 @@ entity!(Seat, SeatId);
 entity!(Participant, ParticipantId);
 entity!(Rejection, RejectionId);
 entity!(Link, LinkId);
+entity!(Thread, ThreadId);

@@ -173,6 +173,20 @@ pub enum Permission {
     ExportLists,
     /// Run a background job.
     RunJob,
+    /// Write to the secretariat as `participant`: start a thread or add to one of their own.
+    WriteToSecretariat {
+        /// The participant writing.
+        participant: ParticipantId,
+    },
+    /// Read the threads `participant` started with the secretariat.
+    ReadThreads {
+        /// Whose threads.
+        participant: ParticipantId,
+    },
+    /// Read the secretariat's inbox: every thread and its unread count.
+    ReadInbox,
+    /// Answer, mark read and close threads in the secretariat's inbox.
+    AnswerThreads,
 }
 
 /// Why an actor was refused.
@@ -227,7 +241,10 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             ..
         } => !matches!(
             permission,
-            P::ActAsParticipant | P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
+            P::ActAsParticipant
+                | P::AnswerOwnSeat { .. }
+                | P::TakeVacantSeat { .. }
+                | P::WriteToSecretariat { .. }
         ),
         Actor::Secretariat {
             role: StaffRole::Reader,
@@ -241,11 +258,15 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadTeamMembers { .. }
                 | P::ReadLocationStaff { .. }
                 | P::ReadAuditLog
+                | P::ReadInbox
+                | P::ReadThreads { .. }
         ),
         Actor::Person(p) => match permission {
             P::ReadMasterData | P::ActAsParticipant => true,
             P::AnswerOwnSeat { participant }
             | P::TakeVacantSeat { participant }
+            | P::WriteToSecretariat { participant }
+            | P::ReadThreads { participant }
             | P::EditParticipant { participant }
             | P::DeleteParticipant { participant }
             | P::LeaveTeam { participant, .. } => *participant == p.participant,
@@ -376,6 +397,12 @@ mod tests {
             Just(Permission::ReadAuditLog),
             Just(Permission::ExportLists),
             Just(Permission::ActAsParticipant),
+            Just(Permission::ReadInbox),
+            Just(Permission::AnswerThreads),
+            p.clone()
+                .prop_map(|participant| Permission::WriteToSecretariat { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::ReadThreads { participant }),
             (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::ReadTeamSeats {
                 team,
                 work_location
@@ -442,6 +469,8 @@ mod tests {
             | Permission::TakeVacantSeat { participant }
             | Permission::EditParticipant { participant }
             | Permission::DeleteParticipant { participant }
+            | Permission::WriteToSecretariat { participant }
+            | Permission::ReadThreads { participant }
             | Permission::LeaveTeam { participant, .. } => *participant == p.participant,
             // Joining a team takes its link: never by editing one's own profile.
             Permission::JoinTeam {
@@ -476,7 +505,8 @@ mod tests {
                         | Permission::EditParticipant { .. } | Permission::DeleteParticipant { .. }
                         | Permission::RemoveTeamMember { .. } | Permission::ManageLinks { .. }
                         | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr
-                        | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. });
+                        | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. }
+                        | Permission::AnswerThreads | Permission::WriteToSecretariat { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
                 }
                 _ => {}
@@ -609,6 +639,44 @@ mod tests {
             role: StaffRole::Administrator,
         };
         assert!(authorize(&admin, &join(false)).is_ok());
+    }
+
+    #[test]
+    fn a_person_reads_and_writes_only_their_own_threads_and_never_the_inbox() {
+        let (me, other) = (ParticipantId::new(), ParticipantId::new());
+        let secretary = Actor::Person(PersonActor {
+            participant: me,
+            responsible_for_teams: [(TeamId::new(), LocationScope::All)].into(),
+            responsible_for_locations: BTreeSet::new(),
+        });
+        for own in [
+            Permission::ReadThreads { participant: me },
+            Permission::WriteToSecretariat { participant: me },
+        ] {
+            assert!(authorize(&secretary, &own).is_ok(), "{own:?}");
+        }
+        for theirs in [
+            Permission::ReadThreads { participant: other },
+            Permission::WriteToSecretariat { participant: other },
+            Permission::ReadInbox,
+            Permission::AnswerThreads,
+        ] {
+            assert!(authorize(&secretary, &theirs).is_err(), "{theirs:?}");
+        }
+        let reader = Actor::Secretariat {
+            user: "r".into(),
+            role: StaffRole::Reader,
+        };
+        assert!(authorize(&reader, &Permission::ReadInbox).is_ok());
+        assert!(authorize(&reader, &Permission::AnswerThreads).is_err());
+        let admin = Actor::Secretariat {
+            user: "a".into(),
+            role: StaffRole::Administrator,
+        };
+        assert!(authorize(&admin, &Permission::AnswerThreads).is_ok());
+        // The secretariat answers; it never writes as if it were the person.
+        assert!(authorize(&admin, &Permission::WriteToSecretariat { participant: me }).is_err());
+        assert!(authorize(&Actor::Anonymous, &Permission::ReadInbox).is_err());
     }
 
     #[test]

@@ -517,6 +517,17 @@ pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     )
 }
 
+/// A team responsible takes a member off a seat of their team (the lock period is checked by
+/// `rules::party::unplace`): told as the secretariat's removal is.
+pub(crate) fn remove_by_team(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+    vacate(
+        ctx,
+        seat,
+        MessageKind::RemovedFromTask,
+        "removed by the team responsible",
+    )
+}
+
 fn vacate(
     ctx: &Ctx,
     seat: &Seat,

@@ -14,6 +14,7 @@ pub(crate) mod distribution;
 pub(crate) mod eligibility;
 pub(crate) mod lifecycle;
 pub(crate) mod links;
+pub(crate) mod party;
 mod refusal;
 pub(crate) mod staleness;
 

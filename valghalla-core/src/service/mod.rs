@@ -16,9 +16,11 @@ mod hosts;
 mod jobs;
 mod master;
 mod participants;
+mod party;
 mod ports;
 mod queries;
 mod seats;
+mod threads;
 mod tx;
 
 use std::sync::Arc;
@@ -39,12 +41,14 @@ pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 pub use participants::{NewParticipant, ParticipantView};
+pub use party::{Candidate, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
     OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
 };
 pub use seats::SeatRef;
+pub use threads::{Inbox, InboxEntry, ThreadDraft};
 
 /// How many times a command is retried after a conflict before giving up.
 pub const MAX_ATTEMPTS: u32 = 12;

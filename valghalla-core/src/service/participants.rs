@@ -227,6 +227,8 @@ impl Valghalla {
                 .await?;
             let mut d = lifecycle::delete_participant(&ctx, &p, &seats, &rejections);
             d.ops.extend(drop_responsibilities(&mut tx, id).await?);
+            d.ops
+                .extend(super::threads::delete_threads_of(&mut tx, id).await?);
             let freed = seats
                 .iter()
                 .filter(|s| s.state.participant() == Some(id))

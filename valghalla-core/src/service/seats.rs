@@ -198,7 +198,7 @@ impl Valghalla {
     /// A refusal is decided here, once for every seat command, to hold only what `actor` may
     /// read ([`access::refusal_for`]): naming a person the actor may not read, they hear only
     /// that the person is not a member of the seat's team.
-    async fn seat_command<T, F>(
+    pub(super) async fn seat_command<T, F>(
         &self,
         actor: &Actor,
         seat: SeatRef,
@@ -231,7 +231,7 @@ impl Valghalla {
         .await
     }
 
-    async fn seat_for(
+    pub(super) async fn seat_for(
         &self,
         tx: &mut Tx<'_>,
         seat: SeatRef,
@@ -868,6 +868,8 @@ impl Valghalla {
                 d.ops.extend(
                     super::participants::drop_responsibilities(&mut tx, participant).await?,
                 );
+                d.ops
+                    .extend(super::threads::delete_threads_of(&mut tx, participant).await?);
             }
             (d, ())
         });

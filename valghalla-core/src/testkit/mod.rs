@@ -91,7 +91,10 @@ macro_rules! conformance_tests {
             racing_writers_of_one_version_have_one_winner,
             concurrent_takers_fill_exactly_the_free_seats,
             concurrent_bookings_of_one_person_admit_one,
-            concurrent_edits_lose_no_update
+            concurrent_edits_lose_no_update,
+            // threads
+            threads_are_stored_and_selected_by_participant,
+            threads_converse_through_the_service
         );
         $crate::conformance_tests!(@capable $fresh; $mode; $caps;
             references_are_enforced_as_stated

@@ -22,3 +22,4 @@ mod links;
 mod seats;
 mod sessions;
 mod templates;
+mod threads;

@@ -270,6 +270,7 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Thread,
     ];
     let mut out = Vec::new();
     for kind in kinds {

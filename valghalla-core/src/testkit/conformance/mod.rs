@@ -6,13 +6,15 @@
 //! - [`log`]: the audit log and the outbox;
 //! - [`service`]: the service end to end on the store;
 //! - [`races`]: concurrent commands through the service;
-//! - [`model`]: random command sequences against the memory store.
+//! - [`model`]: random command sequences against the memory store;
+//! - [`threads`]: threads with the secretariat, stored and through the service.
 
 pub mod log;
 pub mod model;
 pub mod races;
 pub mod service;
 pub mod store;
+pub mod threads;
 
 pub use log::{
     audit_and_outbox_answer_as_the_memory_store_does, audit_and_outbox_are_written_with_the_change,
@@ -58,6 +60,9 @@ pub use store::{
     preconditions_are_all_or_nothing, puts_get_versions,
     queries_select_what_the_memory_store_selects, read_and_apply_reads_decides_and_writes,
     references_are_enforced_as_stated, touch_and_delete,
+};
+pub use threads::{
+    threads_are_stored_and_selected_by_participant, threads_converse_through_the_service,
 };
 
 use chrono::{Duration, TimeZone, Utc};

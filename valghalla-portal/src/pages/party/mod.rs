@@ -1,6 +1,10 @@
 //! Party secretaries (team responsibles): their team's seats per station with counts and
 //! share, placing their own members, links to invite new members, and the members' seats.
 //! The core decides what they may see and do; another party's pages are refused with 403.
+//! [`placing`] holds the placing page (who is free, registering a new person) and the member
+//! actions.
+
+mod placing;
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -8,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, TeamId};
-use valghalla::core::model::{LinkKind, SeatState};
+use valghalla::core::model::{LinkKind, SeatState, SeatStatus};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::SeatRef;
 
@@ -26,6 +30,7 @@ pub fn router() -> Router<PortalState> {
         .route("/parti/{team}", get(team))
         .route("/parti/{team}/placer", post(place))
         .route("/parti/{team}/links", post(create_link))
+        .merge(placing::router())
 }
 
 struct TeamLink {
@@ -82,10 +87,19 @@ struct SlotRow {
 }
 
 struct MemberRow {
+    id: String,
     name: String,
     mobile: String,
     email: String,
-    seats: Vec<(String, &'static str, &'static str)>,
+    seats: Vec<MemberSeatRow>,
+}
+
+struct MemberSeatRow {
+    seat: String,
+    what: String,
+    status: &'static str,
+    class: &'static str,
+    invited: bool,
 }
 
 #[derive(Template)]
@@ -170,23 +184,24 @@ async fn team_page(
         member_rows: members
             .into_iter()
             .map(|m| MemberRow {
+                id: m.participant.to_string(),
                 name: m.name,
                 mobile: m.mobile.unwrap_or_default(),
                 email: m.email.unwrap_or_default(),
                 seats: m
                     .seats
                     .into_iter()
-                    .map(|s| {
-                        (
-                            format!(
-                                "{}, {}, {}",
-                                s.work_location,
-                                s.task_type,
-                                short_date(s.date)
-                            ),
-                            status_da(s.status),
-                            status_class(s.status),
-                        )
+                    .map(|s| MemberSeatRow {
+                        seat: s.seat.to_string(),
+                        what: format!(
+                            "{}, {}, {}",
+                            s.work_location,
+                            s.task_type,
+                            short_date(s.date)
+                        ),
+                        status: status_da(s.status),
+                        class: status_class(s.status),
+                        invited: s.status == SeatStatus::Invited,
                     })
                     .collect(),
             })

@@ -19,6 +19,7 @@ mod distribution;
 mod exports;
 mod hardening;
 mod links;
+mod party;
 mod seats;
 mod sessions;
 mod templates;

@@ -13,6 +13,7 @@
 
 mod access;
 mod calendar;
+mod citizens;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;

@@ -11,8 +11,8 @@ use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use valghalla::core::ids::SpecialDietId;
 use serde::Deserialize;
+use valghalla::core::ids::SpecialDietId;
 use valghalla::core::model::{LinkKind, LinkToken, SlotKey};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::{Failure, SeatRef};
@@ -301,6 +301,14 @@ pub async fn signup(
         {
             Ok(p) => {
                 me.0.update(|s| s.participant = Some(p.id)).await?;
+                let team_link = matches!(
+                    state.svc.link_vacancies(&lt).await.map(|(l, _)| l.kind),
+                    Ok(LinkKind::Team { .. })
+                );
+                if team_link {
+                    let msg = "Du er tilmeldt og nu med i teamet. Her er teamets ledige opgaver.";
+                    return done(&me.0, "/ledige-opgaver", msg).await;
+                }
                 return after_signup(&state, &me, &token, p.id, task).await;
             }
             Err(

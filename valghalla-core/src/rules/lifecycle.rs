@@ -146,6 +146,7 @@ fn message(
         kind,
         participant,
         seat: Some(seat.id),
+        custom: None,
     }
 }
 

@@ -85,6 +85,9 @@ pub(crate) struct MessageIntent {
     pub participant: ParticipantId,
     /// About which seat, if any.
     pub seat: Option<SeatId>,
+    /// A text of its own (subject, body; tokens allowed) instead of the kind's template, sent
+    /// on the channel of group messages.
+    pub custom: Option<(String, String)>,
 }
 
 /// What a rule decided: the writes, the messages and the audit entries, applied together or not

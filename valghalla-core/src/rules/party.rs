@@ -3,8 +3,11 @@
 //! member off a seat before the lock period, sending an invitation again, and telling which
 //! members are free for a seat.
 
+use chrono::NaiveDate;
+
 use crate::messages::MessageKind;
-use crate::model::{AuditAction, Election, RecordKey, Seat, SeatState};
+use crate::messages::template::escape_html;
+use crate::model::{AuditAction, Election, RecordKey, Seat, SeatState, Team};
 use crate::rules::lifecycle::{self, PersonFacts, Route, SeatFacts};
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
 
@@ -80,6 +83,7 @@ pub(crate) fn resend_invitation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refu
             kind: MessageKind::Invitation,
             participant,
             seat: Some(seat.id),
+            custom: None,
         }],
         audit: vec![ctx.audit(
             AuditAction::SeatChange,
@@ -102,6 +106,43 @@ pub(crate) fn placeable(
     person: &PersonFacts<'_>,
 ) -> Result<(), Refused> {
     lifecycle::occupy(ctx, seat, person, Route::Placement).map(drop)
+}
+
+/// Whether saying no to a task on `task_date` today is late: within `days` days of the task
+/// (the day itself included).
+pub(crate) fn is_late(task_date: NaiveDate, today: NaiveDate, days: u32) -> bool {
+    let ahead = (task_date - today).num_days();
+    (0..=i64::from(days)).contains(&ahead)
+}
+
+/// When `who` declines or withdraws from `seat` late ([`is_late`]), a message to each of the
+/// team's secretaries naming who and which task, so they can find someone else in time.
+/// (The secretariat sees the same on its inbox page: `Valghalla::late_withdrawals`.)
+pub(crate) fn late_withdrawal_alerts(
+    ctx: &Ctx,
+    seat: &Seat,
+    team: &Team,
+    who: &str,
+    days: u32,
+) -> Vec<MessageIntent> {
+    if !is_late(seat.slot.date, ctx.today(), days) {
+        return Vec::new();
+    }
+    let who = escape_html(who).replace('!', "&#33;");
+    let body = format!(
+        "<p>Kære !name</p><p>{who} har meldt fra til !task_type på !work_location den \
+         !task_date kl. !task_start. Pladsen er ledig igen, og der er kort tid til opgaven.</p>\
+         <p>Sæt et andet medlem på pladsen eller lav et link til den: !external_web/parti</p>"
+    );
+    team.responsibles
+        .keys()
+        .map(|secretary| MessageIntent {
+            kind: MessageKind::Group,
+            participant: *secretary,
+            seat: Some(seat.id),
+            custom: Some(("Sen afmelding".to_owned(), body.clone())),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -155,6 +196,17 @@ mod tests {
             let cannot = told.violations.iter().filter(|v| **v == Violation::CannotRegister).count();
             prop_assert_eq!(cannot, usize::from(!person.is_empty()));
         }
+    }
+
+    #[test]
+    fn late_means_within_the_days_before_the_task_and_not_after_it() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 17).expect("d");
+        let before = |n: i64| day - chrono::Duration::days(n);
+        assert!(is_late(day, before(0), 7));
+        assert!(is_late(day, before(7), 7));
+        assert!(!is_late(day, before(8), 7));
+        assert!(!is_late(day, day + chrono::Duration::days(1), 7));
+        assert!(!is_late(day, before(1), 0));
     }
 
     #[test]

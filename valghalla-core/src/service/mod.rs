@@ -41,7 +41,7 @@ pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 pub use participants::{NewParticipant, ParticipantView};
-pub use party::{Candidate, MemberRegistration, Registered};
+pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
@@ -82,7 +82,12 @@ pub struct Valghalla {
     registry: Arc<dyn PersonRegistry>,
     clock: Arc<dyn Clock>,
     config: Config,
+    late_withdrawal_days: u32,
 }
+
+/// How many days before a task a decline or withdrawal counts as late unless the host says
+/// otherwise ([`Valghalla::with_late_withdrawal_days`]).
+pub const DEFAULT_LATE_WITHDRAWAL_DAYS: u32 = 7;
 
 impl Valghalla {
     /// A service over `store`, looking people up in `registry`, with the system clock.
@@ -92,6 +97,7 @@ impl Valghalla {
             registry,
             clock: Arc::new(SystemClock),
             config: Config::default(),
+            late_withdrawal_days: DEFAULT_LATE_WITHDRAWAL_DAYS,
         }
     }
 
@@ -104,6 +110,14 @@ impl Valghalla {
     /// Uses `config`.
     pub fn with_config(mut self, config: Config) -> Self {
         self.config = config;
+        self
+    }
+
+    /// A participant who declines or withdraws `days` days before the task or fewer is a late
+    /// withdrawal: the team's secretaries are told at once, and the secretariat and they see it
+    /// ([`Valghalla::late_withdrawals`]). Default [`DEFAULT_LATE_WITHDRAWAL_DAYS`].
+    pub fn with_late_withdrawal_days(mut self, days: u32) -> Self {
+        self.late_withdrawal_days = days;
         self
     }
 

@@ -6,11 +6,14 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cpr::Cpr;
-use crate::ids::{ParticipantId, SeatId};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::ids::{ElectionId, ParticipantId, SeatId, TeamId};
 use crate::messages::template::escape_html;
 use crate::messages::{MessageKind, Template};
 use crate::model::{
-    AuditAction, Contact, Election, Op, Participant, Record, RecordKey, Seat, SlotKey,
+    AuditAction, Contact, Election, Op, Participant, Record, RecordKey, Rejection, RejectionKind,
+    Seat, SlotKey, TaskType, Team, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission};
 use crate::rules::lifecycle::PersonFacts;
@@ -55,7 +58,87 @@ pub struct Candidate {
     pub refused: Option<Refused>,
 }
 
+/// A participant who said no to a task shortly before it
+/// ([`Valghalla::with_late_withdrawal_days`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateWithdrawal {
+    /// Who.
+    pub participant: ParticipantId,
+    /// Their name.
+    pub name: String,
+    /// The team whose seat it was.
+    pub team: String,
+    /// Where.
+    pub work_location: String,
+    /// Which task.
+    pub task_type: String,
+    /// The task's date.
+    pub date: NaiveDate,
+    /// When they said no.
+    pub at: DateTime<Utc>,
+    /// Declined an invitation or withdrew from an accepted seat.
+    pub kind: RejectionKind,
+}
+
 impl Valghalla {
+    /// The late withdrawals of an election, newest first: of one team (its secretaries may
+    /// read them) or of every team (the secretariat).
+    pub async fn late_withdrawals(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        team: Option<TeamId>,
+    ) -> Result<Vec<LateWithdrawal>> {
+        match team {
+            Some(team) => self.authorize(actor, Permission::ReadTeamMembers { team })?,
+            None => self.authorize(actor, Permission::ReadOverview)?,
+        }
+        let days = self.late_withdrawal_days;
+        let mut tx = Tx::reader(self);
+        let mut out = Vec::new();
+        for r in tx
+            .query::<Rejection>(&Query::RejectionsOfElection(election))
+            .await?
+        {
+            if team.is_some_and(|t| t != r.slot.team)
+                || r.kind == RejectionKind::RemovedFromTeam
+                || !party::is_late(r.slot.date, crate::time::local_date(r.at), days)
+            {
+                continue;
+            }
+            let name = tx
+                .find::<Participant>(r.participant)
+                .await?
+                .map(|p| p.full_name())
+                .unwrap_or_default();
+            let title = |t: Option<String>| t.unwrap_or_default();
+            out.push(LateWithdrawal {
+                participant: r.participant,
+                name,
+                team: title(
+                    tx.find::<Team>(r.slot.team)
+                        .await?
+                        .map(|t| t.name.to_string()),
+                ),
+                work_location: title(
+                    tx.find::<WorkLocation>(r.slot.work_location)
+                        .await?
+                        .map(|l| l.title.to_string()),
+                ),
+                task_type: title(
+                    tx.find::<TaskType>(r.slot.task_type)
+                        .await?
+                        .map(|t| t.title.to_string()),
+                ),
+                date: r.slot.date,
+                at: r.at,
+                kind: r.kind,
+            });
+        }
+        out.sort_by(|a, b| b.at.cmp(&a.at).then(a.participant.cmp(&b.participant)));
+        Ok(out)
+    }
+
     /// A party secretary (or the secretariat) registers a new person by CPR number: looked up
     /// in the registry, made a member of the slot's team and invited to one of its vacant seats,
     /// in one atomic change. The person's message says who registered them and how to answer or

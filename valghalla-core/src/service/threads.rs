@@ -395,6 +395,7 @@ async fn answer_message(
         kind: MessageKind::Group,
         participant: thread.participant,
         seat: None,
+        custom: None,
     };
     let (facts, _) = tx.message_facts(&intent).await?;
     let settings = tx.communication().await?;

@@ -301,3 +301,82 @@ async fn placing_shows_which_members_are_free() {
     let stranger = citizen(&free);
     assert!(s.svc.placement_candidates(&stranger, slot).await.is_err());
 }
+
+#[tokio::test]
+async fn a_late_withdrawal_tells_the_team_secretary_and_shows_on_both_lists() {
+    let s = scenario().await;
+    let sec_actor = secretary(&s).await;
+    let Actor::Person(sec) = &sec_actor else {
+        panic!("a person")
+    };
+    let early = s.person("Tidlig", "Afbud", 0).await;
+    let late = s.person("Sen", "Afbud", 0).await;
+    let slot = s.slot(0, &s.tilforordnet, 0, election_day());
+    s.seats(slot, 2).await;
+    let mut placed = Vec::new();
+    for p in [&early, &late] {
+        placed.push(
+            s.svc
+                .place_member(
+                    &sec_actor,
+                    valghalla_core::service::SeatRef::AnyIn(slot),
+                    p.id,
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    // Ten days before: not late.
+    s.svc.withdraw(&citizen(&early), placed[0]).await.unwrap();
+    let alerts = |all: Vec<valghalla_core::store::OutboxMessage>| {
+        all.into_iter()
+            .filter(|m| {
+                m.custom
+                    .as_ref()
+                    .is_some_and(|(subject, _)| subject == "Sen afmelding")
+            })
+            .collect::<Vec<_>>()
+    };
+    let to_secretary = OutboxFilter {
+        participant: Some(sec.participant),
+        ..Default::default()
+    };
+    assert!(alerts(s.store.outbox(&to_secretary).await.unwrap()).is_empty());
+    // Six days before (the default is seven; the lock period is four): late.
+    s.clock
+        .set(Utc.with_ymd_and_hms(2026, 11, 11, 9, 0, 0).unwrap());
+    s.svc.withdraw(&citizen(&late), placed[1]).await.unwrap();
+    let sent = alerts(s.store.outbox(&to_secretary).await.unwrap());
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].seat, Some(placed[1]));
+    assert!(sent[0].custom.as_ref().unwrap().1.contains("Sen Afbud"));
+    // The secretariat and the team's secretary see the late one only.
+    for (actor, team) in [(&s.admin, None), (&sec_actor, Some(s.teams[0].id))] {
+        let list = s
+            .svc
+            .late_withdrawals(actor, s.election.id, team)
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0].name, "Sen Afbud");
+    }
+    // Another team's secretary may not read them.
+    let other = s.person("Per", "Andet", 1).await;
+    s.svc
+        .set_team_responsible(&s.admin, s.teams[1].id, other.id, Some(LocationScope::All))
+        .await
+        .unwrap();
+    let other = s.actor_for(&other).await;
+    assert!(
+        s.svc
+            .late_withdrawals(&other, s.election.id, Some(s.teams[0].id))
+            .await
+            .is_err()
+    );
+    assert!(
+        s.svc
+            .late_withdrawals(&other, s.election.id, None)
+            .await
+            .is_err()
+    );
+}

@@ -19,6 +19,7 @@ mod common;
 mod distribution;
 mod exports;
 mod hardening;
+mod late;
 mod links;
 mod party;
 mod seats;

@@ -116,6 +116,7 @@ struct TeamPage {
     members: Vec<Choice>,
     member_rows: Vec<MemberRow>,
     links: Vec<LinkRow>,
+    late: Vec<String>,
     back: String,
     errors: FormErrors,
 }
@@ -207,6 +208,22 @@ async fn team_page(
             })
             .collect(),
         links: link_rows(&state.svc, actor, Some(team)).await?,
+        late: state
+            .svc
+            .late_withdrawals(actor, e.id, Some(team))
+            .await?
+            .into_iter()
+            .map(|l| {
+                format!(
+                    "{} meldte fra {} til {}, {}, {}",
+                    l.name,
+                    crate::web::views::local_time(l.at),
+                    l.work_location,
+                    l.task_type,
+                    short_date(l.date)
+                )
+            })
+            .collect(),
         back: format!("/parti/{team}"),
         errors,
         team_name,

@@ -42,6 +42,7 @@ struct InboxPage {
     unread: usize,
     open: usize,
     all: bool,
+    late: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +54,30 @@ struct InboxQuery {
 async fn inbox(state: Tenant, me: Me, Query(q): Query<InboxQuery>) -> Result<Response, AppError> {
     let all = q.vis.as_deref() == Some("alle");
     let inbox = state.svc.inbox(&me.0.actor, !all).await?;
+    // The late withdrawals of the active elections: the secretariat's alert of them.
+    let mut late = Vec::new();
+    for e in state
+        .svc
+        .elections(&me.0.actor)
+        .await?
+        .into_iter()
+        .filter(|e| e.active)
+    {
+        for l in state.svc.late_withdrawals(&me.0.actor, e.id, None).await? {
+            late.push(format!(
+                "{} ({}) meldte fra {} til {}, {}, {} – {}",
+                l.name,
+                l.team,
+                local_time(l.at),
+                l.work_location,
+                l.task_type,
+                crate::web::views::short_date(l.date),
+                e.title
+            ));
+        }
+    }
     render(&InboxPage {
+        late,
         layout: me.0.layout("Indbakke"),
         unread: inbox.unread,
         open: inbox.open,

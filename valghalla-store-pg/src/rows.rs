@@ -47,6 +47,9 @@ pub(crate) fn key_uuid(key: &RecordKey) -> Uuid {
         RecordKey::Rejection(id) => id.as_uuid(),
         RecordKey::Link(id) => id.as_uuid(),
         RecordKey::Thread(id) => id.as_uuid(),
+        RecordKey::Attendance(id) => id.as_uuid(),
+        RecordKey::Reserve(id) => id.as_uuid(),
+        RecordKey::SeatOffer(id) => id.as_uuid(),
     }
 }
 
@@ -68,6 +71,9 @@ pub(crate) fn encode_record(record: &Record) -> Result<String, StoreError> {
         Record::Link(x) => to_json(WHAT, x),
         Record::Communication(x) => to_json(WHAT, x),
         Record::Thread(x) => to_json(WHAT, x),
+        Record::Attendance(x) => to_json(WHAT, x),
+        Record::Reserve(x) => to_json(WHAT, x),
+        Record::SeatOffer(x) => to_json(WHAT, x),
     }
 }
 
@@ -88,6 +94,9 @@ pub(crate) fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, Store
         RecordKind::Link => Record::Link(from_json(what, doc)?),
         RecordKind::Communication => Record::Communication(from_json(what, doc)?),
         RecordKind::Thread => Record::Thread(from_json(what, doc)?),
+        RecordKind::Attendance => Record::Attendance(from_json(what, doc)?),
+        RecordKind::Reserve => Record::Reserve(from_json(what, doc)?),
+        RecordKind::SeatOffer => Record::SeatOffer(from_json(what, doc)?),
     })
 }
 

@@ -36,6 +36,9 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
         RecordKind::Link => "valghalla.link",
         RecordKind::Communication => "valghalla.communication",
         RecordKind::Thread => "valghalla.thread",
+        RecordKind::Attendance => "valghalla.attendance",
+        RecordKind::Reserve => "valghalla.reserve",
+        RecordKind::SeatOffer => "valghalla.seat_offer",
     }
 }
 

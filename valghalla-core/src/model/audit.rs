@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId,
-    SpecialDietId, TaskTypeId, TeamId, TemplateId, ThreadId, WorkLocationId,
+    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId,
+    SeatId, SpecialDietId, TaskTypeId, TeamId, TemplateId, ThreadId, WorkLocationId,
 };
 use crate::model::{RecordKey, RecordKind};
 use crate::values::MunicipalityCode;
@@ -227,6 +227,9 @@ impl AuditSubject {
                 RecordKind::Rejection => RecordKey::Rejection(typed::<RejectionId>(id)?),
                 RecordKind::Link => RecordKey::Link(typed::<LinkId>(id)?),
                 RecordKind::Thread => RecordKey::Thread(typed::<ThreadId>(id)?),
+                RecordKind::Attendance => RecordKey::Attendance(typed::<SeatId>(id)?),
+                RecordKind::Reserve => RecordKey::Reserve(typed::<ParticipantId>(id)?),
+                RecordKind::SeatOffer => RecordKey::SeatOffer(typed::<OfferId>(id)?),
             })
         };
         let subject = match kind {

@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
-    TaskTypeId, TeamId, ThreadId, WorkLocationId,
+    AreaId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId, SeatId,
+    SpecialDietId, TaskTypeId, TeamId, ThreadId, WorkLocationId,
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
-    Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
-    Thread, WorkLocation,
+    Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat,
+    SeatOffer, SpecialDiet, TaskType, Team, Thread, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
 
@@ -44,6 +44,12 @@ pub enum Record {
     /// The one record of message templates and election template choices.
     Communication(CommunicationSettings),
     Thread(Thread),
+    /// The attendance at one seat on election day (stored under the seat's id).
+    Attendance(Attendance),
+    /// The days a participant stands by as a reserve (stored under the participant's id).
+    Reserve(Reserve),
+    /// A missing person's seat offered to the reserves of the day.
+    SeatOffer(SeatOffer),
 }
 
 /// The key of a stored entity.
@@ -69,6 +75,11 @@ pub enum RecordKey {
     /// The one communication-settings record.
     Communication,
     Thread(ThreadId),
+    /// A seat's attendance, by the seat's id.
+    Attendance(SeatId),
+    /// A participant's reserve days, by the participant's id.
+    Reserve(ParticipantId),
+    SeatOffer(OfferId),
 }
 
 /// The kinds of record, for listing.
@@ -89,11 +100,14 @@ pub enum RecordKind {
     Link,
     Communication,
     Thread,
+    Attendance,
+    Reserve,
+    SeatOffer,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 14] = [
+    pub const ALL: [RecordKind; 17] = [
         RecordKind::Municipality,
         RecordKind::Area,
         RecordKind::WorkLocation,
@@ -108,6 +122,9 @@ impl RecordKind {
         RecordKind::Link,
         RecordKind::Communication,
         RecordKind::Thread,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ];
 
     /// A stable lower-case name (`work_location`, …), used as a table name by stores.
@@ -127,6 +144,9 @@ impl RecordKind {
             RecordKind::Link => "link",
             RecordKind::Communication => "communication",
             RecordKind::Thread => "thread",
+            RecordKind::Attendance => "attendance",
+            RecordKind::Reserve => "reserve",
+            RecordKind::SeatOffer => "seat_offer",
         }
     }
 }
@@ -149,6 +169,9 @@ impl Record {
             Record::Link(x) => RecordKey::Link(x.id),
             Record::Communication(_) => RecordKey::Communication,
             Record::Thread(x) => RecordKey::Thread(x.id),
+            Record::Attendance(x) => RecordKey::Attendance(x.seat),
+            Record::Reserve(x) => RecordKey::Reserve(x.participant),
+            Record::SeatOffer(x) => RecordKey::SeatOffer(x.id),
         }
     }
 }
@@ -171,6 +194,9 @@ impl RecordKey {
             RecordKey::Link(_) => RecordKind::Link,
             RecordKey::Communication => RecordKind::Communication,
             RecordKey::Thread(_) => RecordKind::Thread,
+            RecordKey::Attendance(_) => RecordKind::Attendance,
+            RecordKey::Reserve(_) => RecordKind::Reserve,
+            RecordKey::SeatOffer(_) => RecordKind::SeatOffer,
         }
     }
 
@@ -190,6 +216,9 @@ impl RecordKey {
             RecordKey::Rejection(id) => id.to_string(),
             RecordKey::Link(id) => id.to_string(),
             RecordKey::Thread(id) => id.to_string(),
+            RecordKey::Attendance(id) => id.to_string(),
+            RecordKey::Reserve(id) => id.to_string(),
+            RecordKey::SeatOffer(id) => id.to_string(),
         }
     }
 }

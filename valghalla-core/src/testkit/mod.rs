@@ -94,7 +94,12 @@ macro_rules! conformance_tests {
             concurrent_edits_lose_no_update,
             // threads
             threads_are_stored_and_selected_by_participant,
-            threads_converse_through_the_service
+            threads_converse_through_the_service,
+            // election day
+            an_election_morning_through_the_service,
+            concurrent_reserves_take_an_offered_seat_once,
+            a_reserve_racing_for_two_overlapping_seats_gets_one,
+            election_day_commands_are_authorised
         );
         $crate::conformance_tests!(@capable $fresh; $mode; $caps;
             references_are_enforced_as_stated

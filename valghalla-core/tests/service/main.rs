@@ -84,6 +84,9 @@ pub async fn dump(s: &Scenario) -> String {
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Thread,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ] {
         let mut rows: Vec<String> = store
             .query(&Query::All(kind))

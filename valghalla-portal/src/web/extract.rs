@@ -191,6 +191,7 @@ impl Viewer {
                 nav.push(NavItem::new("/sekretariat/links", "Links"));
                 nav.push(NavItem::new("/sekretariat/kommunikation", "Kommunikation"));
                 nav.push(NavItem::new("/sekretariat/indbakke", "Indbakke"));
+                nav.push(NavItem::new("/sekretariat/valgdag", "Valgdag"));
                 nav.push(NavItem::new("/sekretariat/drift", "Drift"));
                 nav.push(NavItem::new("/sekretariat/log", "Log"));
             }
@@ -202,6 +203,7 @@ impl Viewer {
                 }
                 if !p.responsible_for_locations.is_empty() {
                     nav.push(NavItem::new("/arbejdssted", "Arbejdssted"));
+                    nav.push(NavItem::new("/valgdag", "Valgdag"));
                 }
                 nav.push(NavItem::new("/beskeder", "Mine beskeder"));
                 nav.push(NavItem::new("/kontakt", "Kontakt"));

@@ -17,6 +17,7 @@ mod citizens;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
+mod election_day;
 mod exports;
 mod hardening;
 mod late;

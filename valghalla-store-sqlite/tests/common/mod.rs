@@ -271,6 +271,9 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Link,
         RecordKind::Communication,
         RecordKind::Thread,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ];
     let mut out = Vec::new();
     for kind in kinds {

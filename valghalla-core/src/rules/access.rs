@@ -187,6 +187,11 @@ pub enum Permission {
     ReadInbox,
     /// Answer, mark read and close threads in the secretariat's inbox.
     AnswerThreads,
+    /// Send a message to every member of `team` (its secretaries, or the secretariat).
+    MessageTeam {
+        /// The team.
+        team: TeamId,
+    },
     /// Record who turned up at a station's seats on election day, or offer a missing person's
     /// seat to the day's reserves: the station's responsible, its chair (`chairs`: the actor
     /// holds the station's chair seat that day) or the secretariat.
@@ -332,9 +337,9 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 team,
                 work_location,
             } => team_scope_allows(p, *team, Some(*work_location)),
-            P::ReadTeamMembers { team } | P::RemoveTeamMember { team } => {
-                team_scope_allows(p, *team, None)
-            }
+            P::ReadTeamMembers { team }
+            | P::RemoveTeamMember { team }
+            | P::MessageTeam { team } => team_scope_allows(p, *team, None),
             P::ManageLinks { team: Some(team) } => team_scope_allows(p, *team, None),
             P::ReadLocationStaff { work_location } => {
                 p.responsible_for_locations.contains(work_location)
@@ -478,6 +483,7 @@ mod tests {
                 .prop_map(|team| Permission::ReadTeamMembers { team }),
             t.clone()
                 .prop_map(|team| Permission::RemoveTeamMember { team }),
+            t.clone().prop_map(|team| Permission::MessageTeam { team }),
             prop::option::of(t).prop_map(|team| Permission::ManageLinks { team }),
             l.clone()
                 .prop_map(|work_location| Permission::ReadLocationStaff { work_location }),
@@ -525,6 +531,7 @@ mod tests {
             } => in_team(team, Some(work_location)),
             Permission::ReadTeamMembers { team }
             | Permission::RemoveTeamMember { team }
+            | Permission::MessageTeam { team }
             | Permission::ManageLinks { team: Some(team) } => in_team(team, None),
             Permission::AnswerOwnSeat { participant }
             | Permission::TakeVacantSeat { participant }
@@ -579,6 +586,7 @@ mod tests {
                         | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr
                         | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. }
                         | Permission::AnswerThreads | Permission::WriteToSecretariat { .. }
+                        | Permission::MessageTeam { .. }
                         | Permission::RecordAttendance { .. } | Permission::SignUpReserve { .. }
                         | Permission::TakeOfferedSeat { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);

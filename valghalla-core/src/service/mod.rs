@@ -21,6 +21,7 @@ mod party;
 mod ports;
 mod queries;
 mod seats;
+mod team_message;
 mod threads;
 mod tx;
 

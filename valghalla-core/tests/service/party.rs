@@ -380,3 +380,40 @@ async fn a_late_withdrawal_tells_the_team_secretary_and_shows_on_both_lists() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_party_secretary_writes_to_their_own_members_only() {
+    let s = scenario().await;
+    let sec = secretary(&s).await;
+    let mine = s.person("Mia", "Medlem", 0).await;
+    let theirs = s.person("Tom", "Andet", 1).await;
+    let ids = s
+        .svc
+        .message_team(&sec, s.teams[0].id, "Møde", "Vi ses <b>tirsdag</b>!")
+        .await
+        .unwrap();
+    // Every member of party A (the secretary too), nobody else.
+    let members = s.svc.team_members(&sec, s.teams[0].id).await.unwrap();
+    assert_eq!(ids.len(), members.len());
+    let outbox = s.store.outbox(&OutboxFilter::default()).await.unwrap();
+    let sent: Vec<_> = outbox.iter().filter(|m| ids.contains(&m.id)).collect();
+    assert!(sent.iter().any(|m| m.participant == mine.id));
+    assert!(sent.iter().all(|m| m.participant != theirs.id));
+    let (_, body) = sent[0].custom.as_ref().unwrap();
+    assert!(!body.contains("<b>tirsdag"), "escaped: {body}");
+    // Not another team, not an empty text.
+    assert!(matches!(
+        s.svc
+            .message_team(&sec, s.teams[1].id, "Møde", "Hej")
+            .await
+            .unwrap_err(),
+        Error::Denied(_)
+    ));
+    assert!(matches!(
+        s.svc
+            .message_team(&sec, s.teams[0].id, "Møde", " ")
+            .await
+            .unwrap_err(),
+        Error::Invalid(_)
+    ));
+}

@@ -223,3 +223,76 @@ async fn a_party_secretary_cannot_reach_another_teams_slots_seats_or_members() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_party_secretary_downloads_their_partys_status_and_writes_to_its_members_only() {
+    let p = portal().await;
+    let mut b = Browser::login(&p, "partisekretaer").await;
+    let a = &p.ds.teams[0];
+    let other = &p.ds.teams[1];
+    let page = b.get(&format!("/parti/{}", a.id)).await;
+    assert!(
+        page.body.contains("status.csv"),
+        "the party page offers the download"
+    );
+    let r = b.get(&format!("/parti/{}/status.csv", a.id)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(r.body.contains(a.name.as_str()), "{}", r.body);
+    assert!(
+        !r.body.contains(other.name.as_str()),
+        "only their own party"
+    );
+    assert_eq!(
+        b.get(&format!("/parti/{}/status.csv", other.id))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let before = p
+        .store
+        .outbox(&Default::default())
+        .await
+        .expect("outbox")
+        .len();
+    let r = b
+        .post(
+            &format!("/parti/{}/besked", a.id),
+            &[("emne", "Møde"), ("tekst", "Vi mødes tirsdag kl. 19.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let members = p
+        .svc
+        .team_members(&admin(), a.id)
+        .await
+        .expect("members")
+        .len();
+    let after = p
+        .store
+        .outbox(&Default::default())
+        .await
+        .expect("outbox")
+        .len();
+    assert_eq!(after - before, members);
+    let r = b
+        .post(
+            &format!("/parti/{}/besked", other.id),
+            &[("emne", "Møde"), ("tekst", "Hej")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        p.store
+            .outbox(&Default::default())
+            .await
+            .expect("outbox")
+            .len(),
+        after
+    );
+}

@@ -2,8 +2,9 @@
 //! share, placing their own members, links to invite new members, and the members' seats.
 //! The core decides what they may see and do; another party's pages are refused with 403.
 //! [`placing`] holds the placing page (who is free, registering a new person) and the member
-//! actions.
+//! actions; [`members`] the party's status download and messages to every member.
 
+mod members;
 mod placing;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<PortalState> {
         .route("/parti/{team}/placer", post(place))
         .route("/parti/{team}/links", post(create_link))
         .merge(placing::router())
+        .merge(members::router())
 }
 
 struct TeamLink {

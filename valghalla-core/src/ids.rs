@@ -100,6 +100,10 @@ id_type!(
     LinkId
 );
 id_type!(
+    /// Identifies a [`Thread`](crate::model::Thread) with the secretariat.
+    ThreadId
+);
+id_type!(
     /// Identifies an [`AuditEntry`](crate::model::AuditEntry).
     AuditId
 );

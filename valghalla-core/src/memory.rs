@@ -186,6 +186,7 @@ fn matches(query: &Query, record: &Record) -> bool {
         (Query::LinkByToken(token), Record::Link(l)) => l.token == *token,
         (Query::RejectionsOfElection(e), Record::Rejection(r)) => r.slot.election == *e,
         (Query::RejectionsOfParticipant(p), Record::Rejection(r)) => r.participant == *p,
+        (Query::ThreadsOfParticipant(p), Record::Thread(t)) => t.participant == *p,
         _ => false,
     }
 }
@@ -200,6 +201,7 @@ fn kind_of(query: &Query) -> RecordKind {
         Query::ParticipantByCpr(_) | Query::MembersOfTeam(_) => RecordKind::Participant,
         Query::LinkByToken(_) => RecordKind::Link,
         Query::RejectionsOfElection(_) | Query::RejectionsOfParticipant(_) => RecordKind::Rejection,
+        Query::ThreadsOfParticipant(_) => RecordKind::Thread,
         // Several kinds: answered by `State::seat_context`.
         Query::SeatContext(_) => RecordKind::Seat,
     }

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::pages::{citizen, contact, election_day, location, login, party, secretariat, system};
+use crate::pages::{
+    citizen, contact, election_day, location, login, party, secretariat, system, threads,
+};
 use crate::state::{PortalState, Tenant};
 use crate::web::error_pages::{error_pages, session_store_failures};
 use crate::web::guard::{log_requests, security_headers};
@@ -39,6 +41,7 @@ pub fn router(state: PortalState) -> Router {
         .merge(location::router())
         .merge(citizen::router())
         .merge(contact::router())
+        .merge(threads::router())
         .merge(election_day::router())
         .fallback(system::not_found)
         // Innermost first: each layer below wraps the ones above it.

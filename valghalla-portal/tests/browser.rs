@@ -342,9 +342,9 @@ async fn e2e_party_secretary_places_a_member_and_a_citizen_signs_up_and_withdraw
             s.expect_text("Der er fejl i formularen").await?;
             s.fill("#mobil", "40506070").await?;
             s.submit("form[action$='/tilmeld']").await?;
-            s.expect_text("Du er tilmeldt").await?;
-            s.submit("#ledige ~ table form").await?;
-            s.expect_text("Du har fået opgaven").await?;
+            // The task chosen before signing up is taken at once (issue 18).
+            s.expect_text("Du er tilmeldt og har fået den opgave, du valgte")
+                .await?;
             s.expect_text("Accepteret").await?;
             s.expect_text("Sidste dag du kan melde fra").await?;
             let after_signup = s.overview_totals().await?;

@@ -35,6 +35,7 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
         RecordKind::Rejection => "valghalla.rejection",
         RecordKind::Link => "valghalla.link",
         RecordKind::Communication => "valghalla.communication",
+        RecordKind::Thread => "valghalla.thread",
         RecordKind::Attendance => "valghalla.attendance",
         RecordKind::Reserve => "valghalla.reserve",
         RecordKind::SeatOffer => "valghalla.seat_offer",
@@ -129,6 +130,10 @@ pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, S
             ),
             Query::RejectionsOfParticipant(p) => (
                 RecordKind::Rejection,
+                vec![("participant_id = {}", uuid(p.as_uuid()))],
+            ),
+            Query::ThreadsOfParticipant(p) => (
+                RecordKind::Thread,
                 vec![("participant_id = {}", uuid(p.as_uuid()))],
             ),
             Query::SeatContext(_) => return Ok(Vec::new()), // answered above

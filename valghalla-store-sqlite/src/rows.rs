@@ -62,6 +62,7 @@ pub(crate) fn columns(record: &Record) -> Vec<(&'static str, Value)> {
         Record::Election(e) => vec![("election_type_id", text(e.election_type))],
         Record::Participant(p) => vec![("cpr", Value::Text(p.cpr.reveal()))],
         Record::Link(l) => vec![("token", text(l.token.as_str()))],
+        Record::Thread(t) => vec![("participant_id", text(t.participant))],
         Record::Seat(s) => {
             let [e, w, t, team, d] = slot_values(&s.slot);
             let state = match s.state {
@@ -172,6 +173,7 @@ pub(crate) fn encode(record: &Record) -> Result<String, StoreError> {
         Record::Rejection(x) => serde_json::to_string(x),
         Record::Link(x) => serde_json::to_string(x),
         Record::Communication(x) => serde_json::to_string(x),
+        Record::Thread(x) => serde_json::to_string(x),
         Record::Attendance(x) => serde_json::to_string(x),
         Record::Reserve(x) => serde_json::to_string(x),
         Record::SeatOffer(x) => serde_json::to_string(x),
@@ -199,6 +201,7 @@ pub(crate) fn decode(
         RecordKind::Rejection => serde_json::from_str(doc).map(Record::Rejection),
         RecordKind::Link => serde_json::from_str(doc).map(Record::Link),
         RecordKind::Communication => serde_json::from_str(doc).map(Record::Communication),
+        RecordKind::Thread => serde_json::from_str(doc).map(Record::Thread),
         RecordKind::Attendance => serde_json::from_str(doc).map(Record::Attendance),
         RecordKind::Reserve => serde_json::from_str(doc).map(Record::Reserve),
         RecordKind::SeatOffer => serde_json::from_str(doc).map(Record::SeatOffer),

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/0003_communication.sql")),
     (4, include_str!("../migrations/0004_cancelled_messages.sql")),
+    (5, include_str!("../migrations/0005_threads.sql")),
     (7, include_str!("../migrations/0007_election_day.sql")),
 ];
 

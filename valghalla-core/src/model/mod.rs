@@ -12,6 +12,7 @@ mod master;
 mod participant;
 mod record;
 mod seat;
+mod thread;
 
 pub use audit::{
     ActorLabel, AuditAction, AuditEntry, AuditFormatError, AuditSubject, Exported, Imported,
@@ -32,6 +33,10 @@ pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
 pub use record::{Entity, Municipality, Op, Record, RecordKey, RecordKind};
 pub use seat::{
     AcceptedVia, InvitationToken, Rejection, RejectionKind, Seat, SeatState, SeatStatus, SlotKey,
+};
+pub use thread::{
+    MAX_POST_CHARS, MAX_SUBJECT_CHARS, Post, PostAuthor, Thread, ThreadState, parse_post,
+    parse_subject,
 };
 
 /// A stored value with the version the store keeps for optimistic concurrency.

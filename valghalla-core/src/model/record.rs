@@ -4,12 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{
     AreaId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId, SeatId,
-    SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
+    SpecialDietId, TaskTypeId, TeamId, ThreadId, WorkLocationId,
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
     Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat,
-    SeatOffer, SpecialDiet, TaskType, Team, WorkLocation,
+    SeatOffer, SpecialDiet, TaskType, Team, Thread, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
 
@@ -43,6 +43,7 @@ pub enum Record {
     Link(Link),
     /// The one record of message templates and election template choices.
     Communication(CommunicationSettings),
+    Thread(Thread),
     /// The attendance at one seat on election day (stored under the seat's id).
     Attendance(Attendance),
     /// The days a participant stands by as a reserve (stored under the participant's id).
@@ -73,6 +74,7 @@ pub enum RecordKey {
     Link(LinkId),
     /// The one communication-settings record.
     Communication,
+    Thread(ThreadId),
     /// A seat's attendance, by the seat's id.
     Attendance(SeatId),
     /// A participant's reserve days, by the participant's id.
@@ -97,6 +99,7 @@ pub enum RecordKind {
     Rejection,
     Link,
     Communication,
+    Thread,
     Attendance,
     Reserve,
     SeatOffer,
@@ -104,7 +107,7 @@ pub enum RecordKind {
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 16] = [
+    pub const ALL: [RecordKind; 17] = [
         RecordKind::Municipality,
         RecordKind::Area,
         RecordKind::WorkLocation,
@@ -118,6 +121,7 @@ impl RecordKind {
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Thread,
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,
@@ -139,6 +143,7 @@ impl RecordKind {
             RecordKind::Rejection => "rejection",
             RecordKind::Link => "link",
             RecordKind::Communication => "communication",
+            RecordKind::Thread => "thread",
             RecordKind::Attendance => "attendance",
             RecordKind::Reserve => "reserve",
             RecordKind::SeatOffer => "seat_offer",
@@ -163,6 +168,7 @@ impl Record {
             Record::Rejection(x) => RecordKey::Rejection(x.id),
             Record::Link(x) => RecordKey::Link(x.id),
             Record::Communication(_) => RecordKey::Communication,
+            Record::Thread(x) => RecordKey::Thread(x.id),
             Record::Attendance(x) => RecordKey::Attendance(x.seat),
             Record::Reserve(x) => RecordKey::Reserve(x.participant),
             Record::SeatOffer(x) => RecordKey::SeatOffer(x.id),
@@ -187,6 +193,7 @@ impl RecordKey {
             RecordKey::Rejection(_) => RecordKind::Rejection,
             RecordKey::Link(_) => RecordKind::Link,
             RecordKey::Communication => RecordKind::Communication,
+            RecordKey::Thread(_) => RecordKind::Thread,
             RecordKey::Attendance(_) => RecordKind::Attendance,
             RecordKey::Reserve(_) => RecordKind::Reserve,
             RecordKey::SeatOffer(_) => RecordKind::SeatOffer,
@@ -208,6 +215,7 @@ impl RecordKey {
             RecordKey::Participant(id) => id.to_string(),
             RecordKey::Rejection(id) => id.to_string(),
             RecordKey::Link(id) => id.to_string(),
+            RecordKey::Thread(id) => id.to_string(),
             RecordKey::Attendance(id) => id.to_string(),
             RecordKey::Reserve(id) => id.to_string(),
             RecordKey::SeatOffer(id) => id.to_string(),
@@ -321,3 +329,4 @@ macro_rules! keyed_entity {
 keyed_entity!(Attendance, seat, SeatId);
 keyed_entity!(Reserve, participant, ParticipantId);
 entity!(SeatOffer, OfferId);
+entity!(Thread, ThreadId);

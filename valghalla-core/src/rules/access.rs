@@ -173,6 +173,25 @@ pub enum Permission {
     ExportLists,
     /// Run a background job.
     RunJob,
+    /// Write to the secretariat as `participant`: start a thread or add to one of their own.
+    WriteToSecretariat {
+        /// The participant writing.
+        participant: ParticipantId,
+    },
+    /// Read the threads `participant` started with the secretariat.
+    ReadThreads {
+        /// Whose threads.
+        participant: ParticipantId,
+    },
+    /// Read the secretariat's inbox: every thread and its unread count.
+    ReadInbox,
+    /// Answer, mark read and close threads in the secretariat's inbox.
+    AnswerThreads,
+    /// Send a message to every member of `team` (its secretaries, or the secretariat).
+    MessageTeam {
+        /// The team.
+        team: TeamId,
+    },
     /// Record who turned up at a station's seats on election day, or offer a missing person's
     /// seat to the day's reserves: the station's responsible, its chair (`chairs`: the actor
     /// holds the station's chair seat that day) or the secretariat.
@@ -260,6 +279,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             P::ActAsParticipant
                 | P::AnswerOwnSeat { .. }
                 | P::TakeVacantSeat { .. }
+                | P::WriteToSecretariat { .. }
                 | P::TakeOfferedSeat { .. }
         ),
         Actor::Secretariat {
@@ -274,6 +294,8 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadTeamMembers { .. }
                 | P::ReadLocationStaff { .. }
                 | P::ReadAuditLog
+                | P::ReadInbox
+                | P::ReadThreads { .. }
                 | P::ReadAttendance { .. }
                 | P::ReadReserves
         ),
@@ -281,6 +303,8 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             P::ReadMasterData | P::ActAsParticipant => true,
             P::AnswerOwnSeat { participant }
             | P::TakeVacantSeat { participant }
+            | P::WriteToSecretariat { participant }
+            | P::ReadThreads { participant }
             | P::EditParticipant { participant }
             | P::DeleteParticipant { participant }
             | P::LeaveTeam { participant, .. }
@@ -313,9 +337,9 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 team,
                 work_location,
             } => team_scope_allows(p, *team, Some(*work_location)),
-            P::ReadTeamMembers { team } | P::RemoveTeamMember { team } => {
-                team_scope_allows(p, *team, None)
-            }
+            P::ReadTeamMembers { team }
+            | P::RemoveTeamMember { team }
+            | P::MessageTeam { team } => team_scope_allows(p, *team, None),
             P::ManageLinks { team: Some(team) } => team_scope_allows(p, *team, None),
             P::ReadLocationStaff { work_location } => {
                 p.responsible_for_locations.contains(work_location)
@@ -421,6 +445,12 @@ mod tests {
             Just(Permission::ReadAuditLog),
             Just(Permission::ExportLists),
             Just(Permission::ActAsParticipant),
+            Just(Permission::ReadInbox),
+            Just(Permission::AnswerThreads),
+            p.clone()
+                .prop_map(|participant| Permission::WriteToSecretariat { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::ReadThreads { participant }),
             (t.clone(), l.clone()).prop_map(|(team, work_location)| Permission::ReadTeamSeats {
                 team,
                 work_location
@@ -453,6 +483,7 @@ mod tests {
                 .prop_map(|team| Permission::ReadTeamMembers { team }),
             t.clone()
                 .prop_map(|team| Permission::RemoveTeamMember { team }),
+            t.clone().prop_map(|team| Permission::MessageTeam { team }),
             prop::option::of(t).prop_map(|team| Permission::ManageLinks { team }),
             l.clone()
                 .prop_map(|work_location| Permission::ReadLocationStaff { work_location }),
@@ -500,11 +531,14 @@ mod tests {
             } => in_team(team, Some(work_location)),
             Permission::ReadTeamMembers { team }
             | Permission::RemoveTeamMember { team }
+            | Permission::MessageTeam { team }
             | Permission::ManageLinks { team: Some(team) } => in_team(team, None),
             Permission::AnswerOwnSeat { participant }
             | Permission::TakeVacantSeat { participant }
             | Permission::EditParticipant { participant }
             | Permission::DeleteParticipant { participant }
+            | Permission::WriteToSecretariat { participant }
+            | Permission::ReadThreads { participant }
             | Permission::LeaveTeam { participant, .. }
             | Permission::SignUpReserve { participant }
             | Permission::TakeOfferedSeat { participant } => *participant == p.participant,
@@ -551,6 +585,8 @@ mod tests {
                         | Permission::RemoveTeamMember { .. } | Permission::ManageLinks { .. }
                         | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr
                         | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. }
+                        | Permission::AnswerThreads | Permission::WriteToSecretariat { .. }
+                        | Permission::MessageTeam { .. }
                         | Permission::RecordAttendance { .. } | Permission::SignUpReserve { .. }
                         | Permission::TakeOfferedSeat { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
@@ -685,6 +721,44 @@ mod tests {
             role: StaffRole::Administrator,
         };
         assert!(authorize(&admin, &join(false)).is_ok());
+    }
+
+    #[test]
+    fn a_person_reads_and_writes_only_their_own_threads_and_never_the_inbox() {
+        let (me, other) = (ParticipantId::new(), ParticipantId::new());
+        let secretary = Actor::Person(PersonActor {
+            participant: me,
+            responsible_for_teams: [(TeamId::new(), LocationScope::All)].into(),
+            responsible_for_locations: BTreeSet::new(),
+        });
+        for own in [
+            Permission::ReadThreads { participant: me },
+            Permission::WriteToSecretariat { participant: me },
+        ] {
+            assert!(authorize(&secretary, &own).is_ok(), "{own:?}");
+        }
+        for theirs in [
+            Permission::ReadThreads { participant: other },
+            Permission::WriteToSecretariat { participant: other },
+            Permission::ReadInbox,
+            Permission::AnswerThreads,
+        ] {
+            assert!(authorize(&secretary, &theirs).is_err(), "{theirs:?}");
+        }
+        let reader = Actor::Secretariat {
+            user: "r".into(),
+            role: StaffRole::Reader,
+        };
+        assert!(authorize(&reader, &Permission::ReadInbox).is_ok());
+        assert!(authorize(&reader, &Permission::AnswerThreads).is_err());
+        let admin = Actor::Secretariat {
+            user: "a".into(),
+            role: StaffRole::Administrator,
+        };
+        assert!(authorize(&admin, &Permission::AnswerThreads).is_ok());
+        // The secretariat answers; it never writes as if it were the person.
+        assert!(authorize(&admin, &Permission::WriteToSecretariat { participant: me }).is_err());
+        assert!(authorize(&Actor::Anonymous, &Permission::ReadInbox).is_err());
     }
 
     #[test]

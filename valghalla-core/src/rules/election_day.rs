@@ -222,6 +222,7 @@ pub(crate) fn offer_seat(
                 kind: MessageKind::SeatOffered,
                 participant: r.participant,
                 seat: Some(seat.id),
+                custom: None,
             })
             .collect(),
         audit: vec![ctx.audit(
@@ -296,6 +297,7 @@ pub(crate) fn take_offer(
                 kind: MessageKind::OfferFilled,
                 participant: r.participant,
                 seat: Some(offer.seat),
+                custom: None,
             }),
     );
     Ok(decision)

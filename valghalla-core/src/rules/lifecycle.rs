@@ -146,6 +146,7 @@ fn message(
         kind,
         participant,
         seat: Some(seat.id),
+        custom: None,
     }
 }
 
@@ -536,6 +537,17 @@ pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
         seat,
         MessageKind::RemovedFromTask,
         "removed by the secretariat",
+    )
+}
+
+/// A team responsible takes a member off a seat of their team (the lock period is checked by
+/// `rules::party::unplace`): told as the secretariat's removal is.
+pub(crate) fn remove_by_team(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
+    vacate(
+        ctx,
+        seat,
+        MessageKind::RemovedFromTask,
+        "removed by the team responsible",
     )
 }
 

@@ -15,6 +15,7 @@ pub(crate) mod election_day;
 pub(crate) mod eligibility;
 pub(crate) mod lifecycle;
 pub(crate) mod links;
+pub(crate) mod party;
 mod refusal;
 pub(crate) mod staleness;
 
@@ -85,6 +86,9 @@ pub(crate) struct MessageIntent {
     pub participant: ParticipantId,
     /// About which seat, if any.
     pub seat: Option<SeatId>,
+    /// A text of its own (subject, body; tokens allowed) instead of the kind's template, sent
+    /// on the channel of group messages.
+    pub custom: Option<(String, String)>,
 }
 
 /// What a rule decided: the writes, the messages and the audit entries, applied together or not

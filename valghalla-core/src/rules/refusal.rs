@@ -53,6 +53,8 @@ pub enum RefusalCode {
     LinkDoesNotCoverSeat,
     /// `election-active`.
     ElectionActive,
+    /// `cannot-register`.
+    CannotRegister,
     /// `not-the-day`.
     NotTheDay,
     /// `not-expected`.
@@ -84,6 +86,7 @@ impl RefusalCode {
             RefusalCode::Locked => "locked",
             RefusalCode::TaskInThePast => "task-in-the-past",
             RefusalCode::NotTeamMember => "not-team-member",
+            RefusalCode::CannotRegister => "cannot-register",
             RefusalCode::TrustedTask => "trusted-task",
             RefusalCode::ElectionInactive => "election-inactive",
             RefusalCode::DateOutsidePeriod => "date-outside-period",
@@ -226,6 +229,10 @@ pub enum Violation {
     LinkDoesNotCoverSeat,
     /// The election is active and must be deactivated first.
     ElectionActive,
+    /// A party secretary cannot register this person for the task. Says nothing about why:
+    /// the person is not (yet) in the secretary's team, so their age, eligibility, bookings and
+    /// whether they are already known are not the secretary's to read.
+    CannotRegister,
     /// A change of times (a task type's window) would make a participant hold two seats whose
     /// times overlap.
     EditCreatesDoubleBooking {
@@ -276,6 +283,7 @@ impl Violation {
             Violation::Locked { .. } => RefusalCode::Locked,
             Violation::TaskInThePast { .. } => RefusalCode::TaskInThePast,
             Violation::NotTeamMember { .. } => RefusalCode::NotTeamMember,
+            Violation::CannotRegister => RefusalCode::CannotRegister,
             Violation::TrustedTask { .. } | Violation::TrustedLinkNotAllowed => {
                 RefusalCode::TrustedTask
             }
@@ -338,6 +346,9 @@ impl Violation {
             }
             Violation::NotTeamMember { .. } => {
                 "The person is not a member of the seat's team.".into()
+            }
+            Violation::CannotRegister => {
+                "The party cannot register this person for the task. Ask them to sign up through the party's link, or write to the election secretariat.".into()
             }
             Violation::TrustedTask { .. } => {
                 "This is a position of trust; it is filled by invitation only.".into()
@@ -434,6 +445,9 @@ impl DanishMessage for Violation {
                 )
             }
             Violation::NotTeamMember { .. } => "Personen er ikke medlem af pladsens team.".into(),
+            Violation::CannotRegister => {
+                "Partiet kan ikke registrere personen til opgaven. Bed personen melde sig via partiets link, eller skriv til valgsekretariatet.".into()
+            }
             Violation::TrustedTask { .. } => {
                 "Det er en betroet opgave; den besættes kun ved invitation.".into()
             }
@@ -572,6 +586,7 @@ mod tests {
                 "link-does-not-cover-seat",
             ),
             (RefusalCode::ElectionActive, "election-active"),
+            (RefusalCode::CannotRegister, "cannot-register"),
             (RefusalCode::NotTheDay, "not-the-day"),
             (RefusalCode::NotExpected, "not-expected"),
             (RefusalCode::LeftOutsideTask, "left-outside-task"),

@@ -442,6 +442,7 @@ impl Valghalla {
                 kind: MessageKind::Group,
                 participant: r.participant,
                 seat,
+                custom: None,
             };
             let (mut facts, _) = tx.message_facts(&intent).await?;
             facts

@@ -70,6 +70,21 @@ impl Valghalla {
         special_diets: BTreeSet<SpecialDietId>,
         token: &LinkToken,
     ) -> Result<Participant> {
+        self.sign_up_through_link(cpr, contact, special_diets, token, None)
+            .await
+    }
+
+    /// [`Valghalla::register_through_link`], recording in the same change whether the person
+    /// consented to be kept after their last election (`Some(version of the privacy text they
+    /// were shown)`); the retention job spares those who did.
+    pub async fn sign_up_through_link(
+        &self,
+        cpr: Cpr,
+        contact: Contact,
+        special_diets: BTreeSet<SpecialDietId>,
+        token: &LinkToken,
+        consent: Option<String>,
+    ) -> Result<Participant> {
         let link = self.live_link(token).await?;
         let team = self.team_of_link(&link).await?;
         let actor = Actor::System {
@@ -86,6 +101,7 @@ impl Valghalla {
                 preferred_work_location: None,
             },
             person,
+            consent,
         )
         .await
     }

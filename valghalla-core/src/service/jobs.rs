@@ -277,6 +277,7 @@ fn reminder_decision(
             kind,
             participant,
             seat: Some(seat.id),
+            custom: None,
         }],
         audit: vec![ctx.audit(
             AuditAction::SeatChange,

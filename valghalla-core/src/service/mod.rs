@@ -17,9 +17,12 @@ mod hosts;
 mod jobs;
 mod master;
 mod participants;
+mod party;
 mod ports;
 mod queries;
 mod seats;
+mod team_message;
+mod threads;
 mod tx;
 
 use std::sync::Arc;
@@ -44,12 +47,14 @@ pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 pub use participants::{NewParticipant, ParticipantView};
+pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
     OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
 };
 pub use seats::SeatRef;
+pub use threads::{Inbox, InboxEntry, ThreadDraft};
 
 /// How many times a command is retried after a conflict before giving up.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -83,7 +88,12 @@ pub struct Valghalla {
     registry: Arc<dyn PersonRegistry>,
     clock: Arc<dyn Clock>,
     config: Config,
+    late_withdrawal_days: u32,
 }
+
+/// How many days before a task a decline or withdrawal counts as late unless the host says
+/// otherwise ([`Valghalla::with_late_withdrawal_days`]).
+pub const DEFAULT_LATE_WITHDRAWAL_DAYS: u32 = 7;
 
 impl Valghalla {
     /// A service over `store`, looking people up in `registry`, with the system clock.
@@ -93,6 +103,7 @@ impl Valghalla {
             registry,
             clock: Arc::new(SystemClock),
             config: Config::default(),
+            late_withdrawal_days: DEFAULT_LATE_WITHDRAWAL_DAYS,
         }
     }
 
@@ -105,6 +116,14 @@ impl Valghalla {
     /// Uses `config`.
     pub fn with_config(mut self, config: Config) -> Self {
         self.config = config;
+        self
+    }
+
+    /// A participant who declines or withdraws `days` days before the task or fewer is a late
+    /// withdrawal: the team's secretaries are told at once, and the secretariat and they see it
+    /// ([`Valghalla::late_withdrawals`]). Default [`DEFAULT_LATE_WITHDRAWAL_DAYS`].
+    pub fn with_late_withdrawal_days(mut self, days: u32) -> Self {
+        self.late_withdrawal_days = days;
         self
     }
 

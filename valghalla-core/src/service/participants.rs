@@ -59,7 +59,7 @@ impl Valghalla {
             )));
         }
         let person = self.registry.lookup(&new.cpr).await?;
-        self.insert_participant(actor, new, person).await
+        self.insert_participant(actor, new, person, None).await
     }
 
     pub(crate) async fn insert_participant(
@@ -67,6 +67,7 @@ impl Valghalla {
         actor: &Actor,
         new: NewParticipant,
         person: PersonRecord,
+        consent: Option<String>,
     ) -> Result<Participant> {
         let ctx = self.ctx(actor);
         let participant = Participant {
@@ -78,7 +79,10 @@ impl Valghalla {
             teams: new.teams.clone(),
             preferred_work_location: new.preferred_work_location,
             last_validated_at: Some(ctx.now),
-            consent: None,
+            consent: consent.map(|text_version| crate::model::Consent {
+                text_version,
+                given_at: ctx.now,
+            }),
             created_at: ctx.now,
         };
         transact!(self, |tx| {
@@ -227,6 +231,8 @@ impl Valghalla {
                 .await?;
             let mut d = lifecycle::delete_participant(&ctx, &p, &seats, &rejections);
             d.ops.extend(drop_responsibilities(&mut tx, id).await?);
+            d.ops
+                .extend(super::threads::delete_threads_of(&mut tx, id).await?);
             let freed = seats
                 .iter()
                 .filter(|s| s.state.participant() == Some(id))

@@ -14,7 +14,7 @@ use crate::rules::access::{self, Actor, Permission, authorize};
 use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
 use crate::rules::lifecycle::{self, Answer, OpenAccess, PersonFacts, Route, SeatFacts};
-use crate::rules::{Decision, Refused, Violation, links};
+use crate::rules::{Decision, Refused, Violation, links, party};
 use crate::store::{Query, Read};
 use crate::values::MunicipalityCode;
 
@@ -198,7 +198,7 @@ impl Valghalla {
     /// A refusal is decided here, once for every seat command, to hold only what `actor` may
     /// read ([`access::refusal_for`]): naming a person the actor may not read, they hear only
     /// that the person is not a member of the seat's team.
-    async fn seat_command<T, F>(
+    pub(super) async fn seat_command<T, F>(
         &self,
         actor: &Actor,
         seat: SeatRef,
@@ -231,7 +231,7 @@ impl Valghalla {
         .await
     }
 
-    async fn seat_for(
+    pub(super) async fn seat_for(
         &self,
         tx: &mut Tx<'_>,
         seat: SeatRef,
@@ -476,7 +476,16 @@ impl Valghalla {
                 participant: &p,
                 bookings: &[],
             };
-            let d = lifecycle::decline(&ctx, &b.facts(), &person, token.as_ref())?;
+            let mut d = lifecycle::decline(&ctx, &b.facts(), &person, token.as_ref())?;
+            let team = tx.get::<Team>(b.seat.slot.team).await?;
+            let days = tx.svc.late_withdrawal_days;
+            d.messages.extend(party::late_withdrawal_alerts(
+                &ctx,
+                &b.seat,
+                &team,
+                &p.full_name(),
+                days,
+            ));
             Ok((d, ()))
         })
         .await
@@ -496,7 +505,17 @@ impl Valghalla {
                 participant: &p,
                 bookings: &[],
             };
-            Ok((lifecycle::withdraw(&ctx, &b.facts(), &person)?, ()))
+            let mut d = lifecycle::withdraw(&ctx, &b.facts(), &person)?;
+            let team = tx.get::<Team>(b.seat.slot.team).await?;
+            let days = tx.svc.late_withdrawal_days;
+            d.messages.extend(party::late_withdrawal_alerts(
+                &ctx,
+                &b.seat,
+                &team,
+                &p.full_name(),
+                days,
+            ));
+            Ok((d, ()))
         })
         .await
     }
@@ -868,6 +887,8 @@ impl Valghalla {
                 d.ops.extend(
                     super::participants::drop_responsibilities(&mut tx, participant).await?,
                 );
+                d.ops
+                    .extend(super::threads::delete_threads_of(&mut tx, participant).await?);
             }
             (d, ())
         });

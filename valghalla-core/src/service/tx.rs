@@ -394,7 +394,7 @@ impl<'a> Tx<'a> {
                 election,
                 seat: intent.seat,
                 facts,
-                custom: None,
+                custom: intent.custom,
                 calendar,
                 created_at: now,
                 status: DeliveryStatus::Pending,

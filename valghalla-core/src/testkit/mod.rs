@@ -92,6 +92,9 @@ macro_rules! conformance_tests {
             concurrent_takers_fill_exactly_the_free_seats,
             concurrent_bookings_of_one_person_admit_one,
             concurrent_edits_lose_no_update,
+            // threads
+            threads_are_stored_and_selected_by_participant,
+            threads_converse_through_the_service,
             // election day
             an_election_morning_through_the_service,
             concurrent_reserves_take_an_offered_seat_once,

@@ -18,6 +18,7 @@ mod local_time;
 mod lock;
 mod master_data;
 mod membership;
+mod party;
 mod refusals;
 mod time_edits;
 
@@ -82,6 +83,7 @@ pub async fn dump(s: &Scenario) -> String {
         RecordKind::Participant,
         RecordKind::Rejection,
         RecordKind::Link,
+        RecordKind::Thread,
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,

@@ -1,5 +1,5 @@
 //! The contact page, `{base}/kontakt`: how to reach the election secretariat. Every message
-//! links to it. (Writing to the secretariat through the portal belongs here too.)
+//! links to it, and a logged-in person finds "Skriv til sekretariatet" here (`/beskeder/ny`).
 
 use askama::Template;
 use axum::Router;
@@ -24,6 +24,8 @@ struct ContactPage {
     phone: Option<String>,
     hours: Option<String>,
     logged_in: bool,
+    /// Whether the viewer may write to the secretariat here (a logged-in person).
+    writes: bool,
 }
 
 /// GET /kontakt (public).
@@ -37,5 +39,6 @@ async fn contact(state: Tenant, viewer: Viewer) -> Result<Response, AppError> {
         phone: c.phone.clone(),
         hours: c.hours.clone(),
         logged_in: viewer.identity().is_some(),
+        writes: matches!(viewer.actor, Actor::Person(_)),
     })
 }

@@ -11,3 +11,4 @@ pub mod oidc;
 pub mod party;
 pub mod secretariat;
 pub mod system;
+pub mod threads;

@@ -190,6 +190,7 @@ impl Viewer {
                 nav.push(NavItem::new("/sekretariat/stamdata", "Stamdata"));
                 nav.push(NavItem::new("/sekretariat/links", "Links"));
                 nav.push(NavItem::new("/sekretariat/kommunikation", "Kommunikation"));
+                nav.push(NavItem::new("/sekretariat/indbakke", "Indbakke"));
                 nav.push(NavItem::new("/sekretariat/valgdag", "Valgdag"));
                 nav.push(NavItem::new("/sekretariat/drift", "Drift"));
                 nav.push(NavItem::new("/sekretariat/log", "Log"));
@@ -204,6 +205,7 @@ impl Viewer {
                     nav.push(NavItem::new("/arbejdssted", "Arbejdssted"));
                     nav.push(NavItem::new("/valgdag", "Valgdag"));
                 }
+                nav.push(NavItem::new("/beskeder", "Mine beskeder"));
                 nav.push(NavItem::new("/kontakt", "Kontakt"));
             }
             _ => {}

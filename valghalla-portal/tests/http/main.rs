@@ -13,13 +13,17 @@
 
 mod access;
 mod calendar;
+mod citizens;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
 mod election_day;
 mod exports;
 mod hardening;
+mod late;
 mod links;
+mod party;
 mod seats;
 mod sessions;
 mod templates;
+mod threads;

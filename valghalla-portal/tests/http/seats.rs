@@ -40,7 +40,12 @@ async fn a_citizen_signs_up_through_a_link_takes_a_seat_and_withdraws() {
         + 20;
     let slot = page.body[at..at + page.body[at..].find('"').expect("end")].to_owned();
     let r = b.post(&format!("{path}/tag"), &[("plads", &slot)]).await;
-    assert_eq!(r.location(), format!("{path}/tilmeld"));
+    // The chosen task goes along to the sign-up.
+    assert!(
+        r.location().starts_with(&format!("{path}/tilmeld?plads=")),
+        "{}",
+        r.location()
+    );
     b.get(&format!("{path}/tilmeld")).await;
     let r = b
         .post(&format!("{path}/tilmeld"), &[("mobil", "ikke et nummer")])

@@ -270,6 +270,7 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Thread,
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,

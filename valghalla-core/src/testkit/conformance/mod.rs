@@ -7,7 +7,8 @@
 //! - [`service`]: the service end to end on the store;
 //! - [`races`]: concurrent commands through the service;
 //! - [`election_day`]: attendance, reserves and offers through the service, with their races;
-//! - [`model`]: random command sequences against the memory store.
+//! - [`model`]: random command sequences against the memory store;
+//! - [`threads`]: threads with the secretariat, stored and through the service.
 
 pub mod election_day;
 pub mod log;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod races;
 pub mod service;
 pub mod store;
+pub mod threads;
 
 pub use election_day::{
     a_reserve_racing_for_two_overlapping_seats_gets_one, an_election_morning_through_the_service,
@@ -64,6 +66,9 @@ pub use store::{
     preconditions_are_all_or_nothing, puts_get_versions,
     queries_select_what_the_memory_store_selects, read_and_apply_reads_decides_and_writes,
     references_are_enforced_as_stated, touch_and_delete,
+};
+pub use threads::{
+    threads_are_stored_and_selected_by_participant, threads_converse_through_the_service,
 };
 
 use chrono::{Duration, TimeZone, Utc};

@@ -784,6 +784,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         Query::MembersOfTeam(crate::ids::TeamId::new()),
         Query::LinkByToken(LinkToken::generate()),
         Query::RejectionsOfParticipant(ParticipantId::new()),
+        Query::ThreadsOfParticipant(ParticipantId::new()),
     ]);
     queries.extend(
         [
@@ -800,6 +801,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
             RecordKind::Rejection,
             RecordKind::Link,
             RecordKind::Communication,
+            RecordKind::Thread,
         ]
         .map(Query::All),
     );

@@ -1,11 +1,12 @@
 //! Citizens: the public page of a link and signing up through it, the answer page of an
-//! invitation, "mine opgaver" and "min profil".
+//! invitation, "mine opgaver", the vacant tasks of one's teams and "min profil".
 
 mod common;
 mod invitation;
 mod link;
 mod profile;
 mod tasks;
+mod vacancies;
 
 use axum::Router;
 
@@ -18,4 +19,5 @@ pub fn router() -> Router<PortalState> {
         .merge(invitation::router())
         .merge(tasks::router())
         .merge(profile::router())
+        .merge(vacancies::router())
 }

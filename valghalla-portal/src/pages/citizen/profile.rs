@@ -1,10 +1,11 @@
-//! "Min profil": the citizen's contact details and special diets, and deleting the profile.
+//! "Min profil": the citizen's contact details, special diets and teams, and deleting the
+//! profile (after a confirmation page; the core obeys the lock period).
 
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::SpecialDietId;
@@ -18,7 +19,7 @@ use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/min-profil", get(profile).post(save_profile))
-        .route("/min-profil/slet", post(delete_profile))
+        .route("/min-profil/slet", get(confirm_delete).post(delete_profile))
 }
 
 #[derive(Template)]
@@ -31,6 +32,7 @@ struct ProfilePage {
     mobile: String,
     email: String,
     diets: Vec<Choice>,
+    teams: Vec<String>,
     errors: FormErrors,
 }
 
@@ -49,6 +51,7 @@ async fn profile_page(
             mobile: String::new(),
             email: String::new(),
             diets: vec![],
+            teams: vec![],
             errors,
         };
         return render(&page);
@@ -59,6 +62,15 @@ async fn profile_page(
         None => p.special_diets.clone(),
     };
     let (mobile, email) = contact_values(&p.contact, posted);
+    let mut teams: Vec<String> = state
+        .svc
+        .teams(&me.0.actor)
+        .await?
+        .into_iter()
+        .filter(|t| p.teams.contains(&t.id))
+        .map(|t| t.name.to_string())
+        .collect();
+    valghalla::core::collation::sort_danish_by(&mut teams, |t| t.as_str());
     let page = ProfilePage {
         layout: me.0.layout("Min profil"),
         participant: true,
@@ -72,9 +84,32 @@ async fn profile_page(
         mobile,
         email,
         diets: diets(state, &chosen).await?,
+        teams,
         errors,
     };
     render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "borger/slet.html")]
+struct ConfirmPage {
+    layout: Layout,
+    name: String,
+    tasks: usize,
+}
+
+/// GET /min-profil/slet: what deleting the profile means, and the button that does it.
+pub async fn confirm_delete(state: Tenant, me: Me) -> Result<Response, AppError> {
+    let Some(pid) = me.0.participant() else {
+        return Err(AppError::NotFound);
+    };
+    let p = state.svc.participant(&me.0.actor, pid).await?.participant;
+    let tasks = state.svc.my_tasks(&me.0.actor).await?.len();
+    render(&ConfirmPage {
+        layout: me.0.layout("Slet min profil"),
+        name: p.full_name(),
+        tasks,
+    })
 }
 
 /// GET /min-profil.
@@ -110,11 +145,19 @@ pub async fn save_profile(
     profile_page(&state, &me, Some(&form), errors).await
 }
 
-/// POST /min-profil/slet: deletes the citizen's profile.
-pub async fn delete_profile(state: Tenant, me: Me) -> Result<Response, AppError> {
+/// POST /min-profil/slet: deletes the citizen's profile, when the confirmation page's
+/// `bekraeft=ja` came with it (anything else goes back to the confirmation page).
+pub async fn delete_profile(
+    state: Tenant,
+    me: Me,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
     let Some(pid) = me.0.participant() else {
         return Err(AppError::NotFound);
     };
+    if form.get("bekraeft") != "ja" {
+        return Ok(axum::response::Redirect::to("/min-profil/slet").into_response());
+    }
     match state.svc.delete_participant(&me.0.actor, pid).await {
         Ok(_freed) => {
             me.0.update(|s| s.participant = None).await?;

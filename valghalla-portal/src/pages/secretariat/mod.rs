@@ -14,6 +14,7 @@ mod distribution;
 mod elections;
 mod exports;
 mod grid;
+mod inbox;
 mod links;
 mod master_data;
 mod operations;
@@ -41,6 +42,7 @@ pub fn router() -> Router<PortalState> {
         .merge(master_data::router())
         .merge(links::router())
         .merge(communication::router())
+        .merge(inbox::router())
         .merge(templates::router())
         .merge(exports::router())
         .merge(operations::router())

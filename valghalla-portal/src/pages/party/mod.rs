@@ -1,6 +1,11 @@
 //! Party secretaries (team responsibles): their team's seats per station with counts and
 //! share, placing their own members, links to invite new members, and the members' seats.
 //! The core decides what they may see and do; another party's pages are refused with 403.
+//! [`placing`] holds the placing page (who is free, registering a new person) and the member
+//! actions; [`members`] the party's status download and messages to every member.
+
+mod members;
+mod placing;
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -8,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, TeamId};
-use valghalla::core::model::{LinkKind, SeatState};
+use valghalla::core::model::{LinkKind, SeatState, SeatStatus};
 use valghalla::core::rules::access::Actor;
 use valghalla::core::service::SeatRef;
 
@@ -26,6 +31,8 @@ pub fn router() -> Router<PortalState> {
         .route("/parti/{team}", get(team))
         .route("/parti/{team}/placer", post(place))
         .route("/parti/{team}/links", post(create_link))
+        .merge(placing::router())
+        .merge(members::router())
 }
 
 struct TeamLink {
@@ -82,10 +89,19 @@ struct SlotRow {
 }
 
 struct MemberRow {
+    id: String,
     name: String,
     mobile: String,
     email: String,
-    seats: Vec<(String, &'static str, &'static str)>,
+    seats: Vec<MemberSeatRow>,
+}
+
+struct MemberSeatRow {
+    seat: String,
+    what: String,
+    status: &'static str,
+    class: &'static str,
+    invited: bool,
 }
 
 #[derive(Template)]
@@ -102,6 +118,7 @@ struct TeamPage {
     members: Vec<Choice>,
     member_rows: Vec<MemberRow>,
     links: Vec<LinkRow>,
+    late: Vec<String>,
     back: String,
     errors: FormErrors,
 }
@@ -170,28 +187,45 @@ async fn team_page(
         member_rows: members
             .into_iter()
             .map(|m| MemberRow {
+                id: m.participant.to_string(),
                 name: m.name,
                 mobile: m.mobile.unwrap_or_default(),
                 email: m.email.unwrap_or_default(),
                 seats: m
                     .seats
                     .into_iter()
-                    .map(|s| {
-                        (
-                            format!(
-                                "{}, {}, {}",
-                                s.work_location,
-                                s.task_type,
-                                short_date(s.date)
-                            ),
-                            status_da(s.status),
-                            status_class(s.status),
-                        )
+                    .map(|s| MemberSeatRow {
+                        seat: s.seat.to_string(),
+                        what: format!(
+                            "{}, {}, {}",
+                            s.work_location,
+                            s.task_type,
+                            short_date(s.date)
+                        ),
+                        status: status_da(s.status),
+                        class: status_class(s.status),
+                        invited: s.status == SeatStatus::Invited,
                     })
                     .collect(),
             })
             .collect(),
         links: link_rows(&state.svc, actor, Some(team)).await?,
+        late: state
+            .svc
+            .late_withdrawals(actor, e.id, Some(team))
+            .await?
+            .into_iter()
+            .map(|l| {
+                format!(
+                    "{} meldte fra {} til {}, {}, {}",
+                    l.name,
+                    crate::web::views::local_time(l.at),
+                    l.work_location,
+                    l.task_type,
+                    short_date(l.date)
+                )
+            })
+            .collect(),
         back: format!("/parti/{team}"),
         errors,
         team_name,

@@ -12,12 +12,14 @@ mod elections;
 mod error;
 mod exchange;
 mod facts;
+mod history;
 mod hosts;
 mod jobs;
 mod master;
 mod participants;
 mod ports;
 mod queries;
+mod responsibles;
 mod seats;
 mod tx;
 
@@ -32,8 +34,11 @@ pub use communication::{
     TemplateEntry,
 };
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
-pub use elections::{ElectionDraft, ElectionEdit};
+pub use elections::{DuplicateOptions, ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
+pub use history::{
+    HistoryEligibility, HistoryRejection, HistorySeat, ParticipantHistory, SlotNames,
+};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,

@@ -16,9 +16,14 @@ mod calendar;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
+mod elections;
 mod exports;
 mod hardening;
+mod import;
 mod links;
+mod master_data;
+mod participant_page;
+mod responsibilities;
 mod seats;
 mod sessions;
 mod templates;

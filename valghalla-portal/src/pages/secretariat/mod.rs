@@ -11,15 +11,18 @@ mod autofill;
 mod common;
 mod communication;
 mod distribution;
+mod election_settings;
 mod elections;
 mod exports;
 mod grid;
+mod import;
 mod links;
-mod master_data;
+mod master;
 mod operations;
 mod overview;
 mod participant_list;
 mod participants;
+mod responsibilities;
 mod station;
 mod templates;
 
@@ -31,6 +34,7 @@ use crate::state::PortalState;
 pub fn router() -> Router<PortalState> {
     Router::new()
         .merge(elections::router())
+        .merge(election_settings::router())
         .merge(overview::router())
         .merge(grid::router())
         .merge(distribution::router())
@@ -38,7 +42,9 @@ pub fn router() -> Router<PortalState> {
         .merge(station::router())
         .merge(participant_list::router())
         .merge(participants::router())
-        .merge(master_data::router())
+        .merge(import::router())
+        .merge(responsibilities::router())
+        .merge(master::router())
         .merge(links::router())
         .merge(communication::router())
         .merge(templates::router())

@@ -166,7 +166,7 @@ impl Valghalla {
                 kind: r.kind,
             })
             .collect();
-        rejections.sort_by(|a, b| b.at.cmp(&a.at));
+        rejections.sort_by_key(|r| std::cmp::Reverse(r.at));
         let types: BTreeMap<_, ElectionType> = tx
             .all::<ElectionType>()
             .await?

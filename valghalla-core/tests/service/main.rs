@@ -19,6 +19,7 @@ mod lock;
 mod master_data;
 mod membership;
 mod refusals;
+mod secretariat;
 mod time_edits;
 
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use valghalla::core::ids::AreaId;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::AreaDraft;
 
-use super::{Which, objection};
+use super::form::{Which, objection};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};

@@ -9,7 +9,7 @@ use valghalla::core::ids::SpecialDietId;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::SpecialDietDraft;
 
-use super::{Which, objection};
+use super::form::{Which, objection};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};

@@ -12,7 +12,7 @@ use valghalla::core::model::{ElectionKind, ElectionType, EligibilityRule};
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::ElectionTypeDraft;
 
-use super::{Which, objection, ticked};
+use super::form::{Which, objection, ticked};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};

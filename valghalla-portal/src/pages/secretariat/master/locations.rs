@@ -14,7 +14,7 @@ use valghalla::core::rules::access::Permission;
 use valghalla::core::service::WorkLocationDraft;
 
 use super::super::common::participant_names;
-use super::{Which, objection};
+use super::form::{Which, objection};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};

@@ -14,7 +14,7 @@ use valghalla::core::service::TaskTypeDraft;
 use valghalla::core::time::DailyWindow;
 use valghalla::core::values::Ore;
 
-use super::{Which, objection, ticked};
+use super::form::{Which, objection, ticked};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};

@@ -14,7 +14,7 @@ use valghalla::core::rules::access::Permission;
 use valghalla::core::service::TeamDraft;
 
 use super::super::common::{participant_names, scope_da};
-use super::{Which, objection, ticked};
+use super::form::{Which, objection, ticked};
 use crate::state::Tenant;
 use crate::web::views::{done, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};

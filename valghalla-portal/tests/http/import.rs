@@ -262,3 +262,46 @@ async fn only_administrators_import() {
         before
     );
 }
+
+#[tokio::test]
+async fn an_xlsx_file_is_previewed_and_imported_like_a_csv_file() {
+    let p = portal().await;
+    let before = p
+        .svc
+        .search_participants(&admin(), "", usize::MAX)
+        .await
+        .unwrap()
+        .len();
+    let csv = file_with_a_bad_row();
+    let xlsx = valghalla::core::exchange::read_csv(csv.as_bytes())
+        .unwrap()
+        .to_xlsx("Deltagere")
+        .unwrap();
+    let mut b = Browser::login(&p, "admin").await;
+    b.get("/sekretariat/import").await;
+    let r = b
+        .post_multipart(
+            "/sekretariat/import",
+            &[("hvad", "deltagere")],
+            Some(("fil", "deltagere.xlsx", &xlsx)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("<li>2 nye</li>"), "{}", r.body);
+    assert!(r.body.contains("<td>CPR-nummer</td>"), "{}", r.body);
+    let r = b
+        .post(
+            "/sekretariat/import/bekraeft",
+            &[("hvad", "deltagere"), ("fil", &base64_of(&xlsx))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.svc
+            .search_participants(&admin(), "", usize::MAX)
+            .await
+            .unwrap()
+            .len(),
+        before + 2
+    );
+}

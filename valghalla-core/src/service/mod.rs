@@ -4,6 +4,7 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod audit_search;
 mod autofill;
 mod communication;
 mod dispatch;
@@ -28,6 +29,7 @@ use std::sync::Arc;
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::store::DynStore;
 
+pub use audit_search::{AuditPage, AuditSearch};
 pub use autofill::{ApplyFillReport, RefusedAssignment};
 pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,

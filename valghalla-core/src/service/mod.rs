@@ -4,6 +4,7 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod attention;
 mod audit_search;
 mod autofill;
 mod communication;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::store::DynStore;
 
+pub use attention::{Attention, BoardAttention, LATE_WITHDRAWAL_DAYS, SeatAttention};
 pub use audit_search::{AuditPage, AuditSearch};
 pub use autofill::{ApplyFillReport, RefusedAssignment};
 pub use communication::{

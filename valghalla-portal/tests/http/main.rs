@@ -12,6 +12,7 @@
 )]
 
 mod access;
+mod attention;
 mod audit_log;
 mod calendar;
 #[allow(dead_code, reason = "the other test binaries use all of it")]

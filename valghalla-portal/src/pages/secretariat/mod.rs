@@ -6,6 +6,7 @@
 //! No submodule imports another, except the grid, which embeds the council form of
 //! [`distribution`].
 
+mod attention;
 mod audit;
 mod autofill;
 mod common;
@@ -36,6 +37,7 @@ pub fn router() -> Router<PortalState> {
         .merge(elections::router())
         .merge(election_settings::router())
         .merge(overview::router())
+        .merge(attention::router())
         .merge(grid::router())
         .merge(distribution::router())
         .merge(autofill::router())

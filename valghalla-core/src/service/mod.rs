@@ -7,6 +7,7 @@
 mod attention;
 mod audit_search;
 mod autofill;
+mod candidates;
 mod communication;
 mod dispatch;
 mod distribution;
@@ -33,6 +34,7 @@ use crate::store::DynStore;
 pub use attention::{Attention, BoardAttention, LATE_WITHDRAWAL_DAYS, SeatAttention};
 pub use audit_search::{AuditPage, AuditSearch};
 pub use autofill::{ApplyFillReport, RefusedAssignment};
+pub use candidates::InviteCandidate;
 pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,

@@ -22,6 +22,7 @@ mod elections;
 mod exports;
 mod hardening;
 mod import;
+mod invite_list;
 mod links;
 mod master_data;
 mod participant_page;

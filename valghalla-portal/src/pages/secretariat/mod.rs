@@ -17,6 +17,7 @@ mod elections;
 mod exports;
 mod grid;
 mod import;
+mod invite_list;
 mod links;
 mod master;
 mod operations;
@@ -42,6 +43,7 @@ pub fn router() -> Router<PortalState> {
         .merge(distribution::router())
         .merge(autofill::router())
         .merge(station::router())
+        .merge(invite_list::router())
         .merge(participant_list::router())
         .merge(participants::router())
         .merge(import::router())

@@ -11,6 +11,7 @@ mod candidates;
 mod communication;
 mod dispatch;
 mod distribution;
+mod election_day;
 mod elections;
 mod error;
 mod exchange;
@@ -40,6 +41,10 @@ pub use communication::{
     TemplateEntry,
 };
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
+pub use election_day::{
+    BoardCounts, BoardRow, CHAIR_TASK_TYPE, MyStation, OfferView, ReserveRow, StationBoard,
+    StationCount, take_link,
+};
 pub use elections::{DuplicateOptions, ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
 pub use history::{

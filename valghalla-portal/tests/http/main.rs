@@ -18,6 +18,7 @@ mod calendar;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
+mod election_day;
 mod elections;
 mod exports;
 mod hardening;

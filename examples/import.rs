@@ -1,7 +1,7 @@
 //! Imports participants (or work locations) from a CSV or XLSX file into a SQLite database.
 //!
 //! ```text
-//! cargo run --example import -- --db valg.db deltagere.csv [--all-or-nothing] [--work-locations]
+//! cargo run --example import -- --db valg.db examples/data/deltagere.csv [--all-or-nothing] [--work-locations]
 //! ```
 //!
 //! For the demo, an empty database is seeded with a municipality, an area, a few parties and

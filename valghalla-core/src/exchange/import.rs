@@ -18,6 +18,10 @@ pub enum ImportMode {
     /// Import the good rows and report the bad ones.
     #[default]
     GoodRows,
+    /// Check every row (new people are looked up in the registry) and report what an import
+    /// of the good rows would do, writing nothing but the audit of the lookups: the preview a
+    /// host shows before the user confirms.
+    Preview,
 }
 
 /// A bad row: where, and why (in Danish, for the user). Never holds more of a CPR number than

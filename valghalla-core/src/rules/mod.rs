@@ -9,6 +9,7 @@
 //! [`DistributionReport`]).
 
 pub mod access;
+pub mod board;
 pub(crate) mod booking;
 pub(crate) mod distribution;
 pub(crate) mod election_day;

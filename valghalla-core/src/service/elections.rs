@@ -58,6 +58,19 @@ pub struct ElectionEdit {
     pub work_locations: BTreeSet<WorkLocationId>,
 }
 
+/// How an election is duplicated ([`Valghalla::duplicate_election_with`]).
+#[derive(Debug, Clone)]
+pub struct DuplicateOptions {
+    /// The copy's title.
+    pub title: String,
+    /// The copy's election day; every other day shifts by as many days.
+    pub election_day: NaiveDate,
+    /// The work locations to take along with their seats (`None`: the source's).
+    pub work_locations: Option<BTreeSet<WorkLocationId>>,
+    /// Whether the message-template choices are copied.
+    pub copy_templates: bool,
+}
+
 fn invalid(e: crate::model::ElectionError) -> Error {
     use crate::model::ElectionError as E;
     let field = match e {
@@ -225,8 +238,31 @@ impl Valghalla {
         title: &str,
         new_election_day: NaiveDate,
     ) -> Result<Election> {
+        self.duplicate_election_with(
+            actor,
+            source,
+            DuplicateOptions {
+                title: title.to_owned(),
+                election_day: new_election_day,
+                work_locations: None,
+                copy_templates: true,
+            },
+        )
+        .await
+    }
+
+    /// Duplicates an election with options: the days shift with the new election day; only
+    /// the chosen work locations (and their seats, as vacant seats) come along; the
+    /// message-template choices are copied when asked.
+    pub async fn duplicate_election_with(
+        &self,
+        actor: &Actor,
+        source: ElectionId,
+        options: DuplicateOptions,
+    ) -> Result<Election> {
         self.authorize(actor, Permission::ManageElections)?;
-        let title = Name::parse_field(title, "title", "titel")?;
+        let title = Name::parse_field(&options.title, "title", "titel")?;
+        let new_election_day = options.election_day;
         let ctx = self.ctx(actor);
         Ok(transact!(self, |tx| {
             let src = tx.get::<Election>(source).await?;
@@ -245,10 +281,21 @@ impl Valghalla {
                 src.lock_period_days,
             )
             .map_err(invalid)?;
-            copy.work_locations = src.work_locations.clone();
+            copy.work_locations = match &options.work_locations {
+                Some(chosen) => {
+                    for l in chosen {
+                        tx.get::<WorkLocation>(*l).await?;
+                    }
+                    chosen.clone()
+                }
+                None => src.work_locations.clone(),
+            };
             check_unique_title(&mut tx, copy.id, &copy.title, new_election_day).await?;
             let mut ops = vec![Op::Put(Record::Election(copy.clone()))];
             for s in tx.query::<Seat>(&Query::SeatsOfElection(source)).await? {
+                if !copy.work_locations.contains(&s.slot.work_location) {
+                    continue;
+                }
                 let mut slot = s.slot;
                 slot.election = copy.id;
                 // Inside the new working period, which was checked above: this cannot fail.
@@ -256,10 +303,12 @@ impl Valghalla {
                 ops.push(Op::Put(Record::Seat(Seat::vacant(slot))));
             }
             let seats = ops.len() - 1;
-            let mut settings = tx.communication().await?;
-            if let Some(choices) = settings.elections.get(&source).cloned() {
-                settings.elections.insert(copy.id, choices);
-                ops.push(Op::Put(Record::Communication(settings)));
+            if options.copy_templates {
+                let mut settings = tx.communication().await?;
+                if let Some(choices) = settings.elections.get(&source).cloned() {
+                    settings.elections.insert(copy.id, choices);
+                    ops.push(Op::Put(Record::Communication(settings)));
+                }
             }
             let audit = ctx.audit(
                 AuditAction::Create,

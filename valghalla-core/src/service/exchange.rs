@@ -53,7 +53,16 @@ fn merged(p: &Participant, g: &ParticipantInput) -> Participant {
     q
 }
 
-fn summary(report: &ImportReport, what: &str) -> String {
+/// What an import's audit entry calls it: a preview says so.
+fn what(mode: ImportMode, kind: &str) -> String {
+    if mode == ImportMode::Preview {
+        format!("{kind} preview")
+    } else {
+        kind.to_owned()
+    }
+}
+
+fn summary(report: &ImportReport, what: String) -> String {
     format!(
         "{what} import: {} new, {} updated, {} unchanged, {} rows rejected{}",
         report.imported,
@@ -217,6 +226,9 @@ impl Valghalla {
                 report.unchanged = 0;
             }
             report.rejected = rejected;
+            if mode == ImportMode::Preview {
+                ops.clear();
+            }
             report.written = !ops.is_empty();
             if !wanted.is_empty() && !report.written {
                 audit.push(ctx.audit(
@@ -236,7 +248,7 @@ impl Valghalla {
                 AuditSubject::Import(Imported::Participants),
                 None,
                 None,
-                summary(&report, "participant"),
+                summary(&report, what(mode, "participant")),
             ));
             progress(ImportProgress::Writing);
             (
@@ -275,7 +287,7 @@ impl Valghalla {
             let mut report = ImportReport::default();
             let mut ops = Vec::new();
             let mut audit = Vec::new();
-            if mode == ImportMode::GoodRows || rejected.is_empty() {
+            if mode != ImportMode::AllOrNothing || rejected.is_empty() {
                 for g in &good {
                     let address = Address {
                         street: g.street.clone(),
@@ -329,13 +341,16 @@ impl Valghalla {
                 }
             }
             report.rejected = rejected;
+            if mode == ImportMode::Preview {
+                ops.clear();
+            }
             report.written = !ops.is_empty();
             audit.push(ctx.audit(
                 AuditAction::Create,
                 AuditSubject::Import(Imported::WorkLocations),
                 None,
                 None,
-                summary(&report, "work location"),
+                summary(&report, what(mode, "work location")),
             ));
             (
                 Decision {

@@ -4,7 +4,10 @@
 //! run the **pure rule** → **apply** the decision atomically (with the versions it loaded as
 //! preconditions) → on a conflict, reload and retry a bounded number of times.
 
+mod attention;
+mod audit_search;
 mod autofill;
+mod candidates;
 mod communication;
 mod dispatch;
 mod distribution;
@@ -13,6 +16,7 @@ mod elections;
 mod error;
 mod exchange;
 mod facts;
+mod history;
 mod hosts;
 mod jobs;
 mod master;
@@ -20,6 +24,7 @@ mod participants;
 mod party;
 mod ports;
 mod queries;
+mod responsibles;
 mod seats;
 mod team_message;
 mod threads;
@@ -30,7 +35,10 @@ use std::sync::Arc;
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::store::DynStore;
 
+pub use attention::{Attention, BoardAttention, LATE_WITHDRAWAL_DAYS, SeatAttention};
+pub use audit_search::{AuditPage, AuditSearch};
 pub use autofill::{ApplyFillReport, RefusedAssignment};
+pub use candidates::InviteCandidate;
 pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
@@ -40,8 +48,11 @@ pub use election_day::{
     BoardCounts, BoardRow, CHAIR_TASK_TYPE, MyStation, OfferView, ReserveRow, StationBoard,
     StationCount, take_link,
 };
-pub use elections::{ElectionDraft, ElectionEdit};
+pub use elections::{DuplicateOptions, ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
+pub use history::{
+    HistoryEligibility, HistoryRejection, HistorySeat, ParticipantHistory, SlotNames,
+};
 pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,

@@ -20,6 +20,7 @@ mod master_data;
 mod membership;
 mod party;
 mod refusals;
+mod secretariat;
 mod time_edits;
 
 use std::sync::Arc;

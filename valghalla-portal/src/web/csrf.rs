@@ -88,12 +88,44 @@ pub async fn check(State(portal): State<PortalState>, req: Request, next: Next) 
         Ok(b) => b,
         Err(_) => return AppError::TooLarge.into_response(),
     };
-    let form: FormData = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
-    if !same(form.get("csrf"), &expected) {
+    let content_type = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if !same(
+        &posted_token(content_type.as_deref(), &bytes).await,
+        &expected,
+    ) {
         return AppError::Csrf.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// The token a POST carries: the `csrf` field of its form, urlencoded or (an upload)
+/// multipart; empty when there is none.
+async fn posted_token(content_type: Option<&str>, bytes: &axum::body::Bytes) -> String {
+    use axum::extract::{FromRequest, Multipart};
+    let Some(ct) = content_type.filter(|c| c.starts_with("multipart/form-data")) else {
+        let form: FormData = serde_urlencoded::from_bytes(bytes).unwrap_or_default();
+        return form.get("csrf").to_owned();
+    };
+    let Ok(req) = Request::builder()
+        .header(axum::http::header::CONTENT_TYPE, ct)
+        .body(Body::from(bytes.clone()))
+    else {
+        return String::new();
+    };
+    let Ok(mut multipart) = Multipart::from_request(req, &()).await else {
+        return String::new();
+    };
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.unwrap_or_default();
+        }
+    }
+    String::new()
 }
 
 #[cfg(test)]

@@ -217,6 +217,48 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// Posts a multipart form (an upload): the CSRF token, `fields`, and `file` as
+    /// `(field, file name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Reply {
+        const BOUNDARY: &str = "----valghalla-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        let csrf = self.csrf.clone();
+        for (k, v) in std::iter::once(("csrf", csrf.as_str())).chain(fields.iter().copied()) {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        if let Some((name, file_name, bytes)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        let req = self
+            .request("POST", path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// Logs in as the demo identity `who` through the login page.
     pub async fn login(p: &Portal, who: &str) -> Browser {
         let mut b = Browser::new(p);

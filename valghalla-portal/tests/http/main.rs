@@ -12,17 +12,25 @@
 )]
 
 mod access;
+mod attention;
+mod audit_log;
 mod calendar;
 mod citizens;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
 mod election_day;
+mod elections;
 mod exports;
 mod hardening;
+mod import;
+mod invite_list;
 mod late;
 mod links;
+mod master_data;
+mod participant_page;
 mod party;
+mod responsibilities;
 mod seats;
 mod sessions;
 mod templates;

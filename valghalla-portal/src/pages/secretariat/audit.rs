@@ -1,17 +1,24 @@
-//! The audit log: the newest entries, in Danish.
+//! The audit log in Danish, searched by who, what, which kind of subject and when, a page at
+//! a time; the search is kept in the URL so it can be bookmarked.
 
 use askama::Template;
 use axum::Router;
+use axum::extract::RawQuery;
 use axum::response::Response;
 use axum::routing::get;
-use valghalla::core::store::AuditFilter;
+use chrono::NaiveDate;
+use valghalla::core::model::AuditAction;
+use valghalla::core::service::AuditSearch;
 
 use crate::state::{PortalState, Tenant};
-use crate::web::{AppError, Layout, Me, render};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
     Router::new().route("/sekretariat/log", get(audit_log))
 }
+
+/// Entries on a page.
+const PER_PAGE: usize = 50;
 
 struct AuditRow {
     at: String,
@@ -26,33 +33,122 @@ struct AuditRow {
 struct AuditPage {
     layout: Layout,
     rows: Vec<AuditRow>,
+    total: usize,
+    page: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    actions: Vec<Choice>,
+    subjects: Vec<Choice>,
+    form: FormData,
+    errors: FormErrors,
 }
 
-fn audit_action_da(a: valghalla::core::model::AuditAction) -> &'static str {
-    use valghalla::core::model::AuditAction as A;
-    match a {
-        A::Create => "Oprettet",
-        A::Edit => "Ændret",
-        A::Delete => "Slettet",
-        A::View => "Vist",
-        A::CprAccess => "CPR-opslag/visning",
-        A::Export => "Eksport",
-        A::SeatChange => "Pladsændring",
+const ACTIONS: [(AuditAction, &str, &str); 7] = [
+    (AuditAction::Create, "oprettet", "Oprettet"),
+    (AuditAction::Edit, "aendret", "Ændret"),
+    (AuditAction::Delete, "slettet", "Slettet"),
+    (AuditAction::View, "vist", "Vist"),
+    (AuditAction::CprAccess, "cpr", "CPR-opslag/visning"),
+    (AuditAction::Export, "eksport", "Eksport"),
+    (AuditAction::SeatChange, "plads", "Pladsændring"),
+];
+
+/// The kinds of subject, as the core names them, in Danish.
+const SUBJECTS: [(&str, &str); 18] = [
+    ("area", "Område"),
+    ("work_location", "Arbejdssted"),
+    ("task_type", "Opgavetype"),
+    ("team", "Team"),
+    ("special_diet", "Specialkost"),
+    ("election_type", "Valgtype"),
+    ("election", "Valg"),
+    ("seat", "Plads"),
+    ("participant", "Deltager"),
+    ("rejection", "Afslag"),
+    ("link", "Link"),
+    ("municipality", "Kommunen"),
+    ("communication", "Beskedindstillinger"),
+    ("slot", "Pladser i en opgave"),
+    ("template", "Beskedskabelon"),
+    ("group_message", "Gruppebesked"),
+    ("import", "Import"),
+    ("export", "Eksport"),
+];
+
+fn action_da(a: AuditAction) -> &'static str {
+    ACTIONS
+        .iter()
+        .find(|(x, _, _)| *x == a)
+        .map_or("", |(_, _, da)| da)
+}
+
+fn subject_da(kind: &str) -> String {
+    SUBJECTS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or_else(|| kind.to_owned(), |(_, da)| (*da).to_owned())
+}
+
+/// A date field of the search (`åååå-mm-dd`, or empty), or an error next to it.
+fn date(form: &FormData, field: &str, errors: &mut FormErrors) -> Option<NaiveDate> {
+    match form.get(field) {
+        "" => None,
+        v => {
+            let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+            if d.is_none() {
+                errors.add(
+                    field,
+                    "Angiv en dato (åååå-mm-dd), eller lad feltet stå tomt.",
+                );
+            }
+            d
+        }
     }
 }
 
-/// GET /sekretariat/log: the newest 300 audit entries.
-pub async fn audit_log(state: Tenant, me: Me) -> Result<Response, AppError> {
-    let rows = state
+/// The search's query string with `side` set to `page` (1-based).
+fn page_link(form: &FormData, page: usize) -> String {
+    let mut pairs: Vec<(String, String)> = form
+        .0
+        .iter()
+        .filter(|(k, v)| k != "side" && !v.trim().is_empty())
+        .cloned()
+        .collect();
+    pairs.push(("side".into(), page.to_string()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("/sekretariat/log?{query}")
+}
+
+/// GET /sekretariat/log?hvem=&handling=&emne=&fra=&til=&side=: the audit log, searched.
+pub async fn audit_log(
+    state: Tenant,
+    me: Me,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let form = FormData::from_query(query.as_deref());
+    let mut errors = FormErrors::none();
+    let search = AuditSearch {
+        who: form.get("hvem").to_owned(),
+        action: ACTIONS
+            .iter()
+            .find(|(_, k, _)| *k == form.get("handling"))
+            .map(|(a, _, _)| *a),
+        subject: SUBJECTS
+            .iter()
+            .find(|(k, _)| *k == form.get("emne"))
+            .map(|(k, _)| (*k).to_owned()),
+        from: date(&form, "fra", &mut errors),
+        to: date(&form, "til", &mut errors),
+    };
+    let page = form.get("side").parse::<usize>().unwrap_or(1).max(1);
+    let found = state
         .svc
-        .audit_log(
-            &me.0.actor,
-            &AuditFilter {
-                limit: 300,
-                ..Default::default()
-            },
-        )
-        .await?
+        .search_audit_log(&me.0.actor, &search, page - 1, PER_PAGE)
+        .await?;
+    let pages = found.total.div_ceil(PER_PAGE).max(1);
+    let rows = found
+        .entries
         .into_iter()
         .map(|a| AuditRow {
             at: a
@@ -61,14 +157,37 @@ pub async fn audit_log(state: Tenant, me: Me) -> Result<Response, AppError> {
                 .format("%d.%m.%Y %H:%M:%S")
                 .to_string(),
             actor: a.actor.to_string(),
-            action: audit_action_da(a.action).to_owned(),
-            subject: a.subject.kind().to_owned(),
+            action: action_da(a.action).to_owned(),
+            subject: subject_da(a.subject.kind()),
             description: a.description,
         })
         .collect();
     let page = AuditPage {
         layout: me.0.layout("Log"),
         rows,
+        total: found.total,
+        page,
+        pages,
+        previous: (page > 1).then(|| page_link(&form, page - 1)),
+        next: (page < pages).then(|| page_link(&form, page + 1)),
+        actions: ACTIONS
+            .iter()
+            .map(|(_, k, da)| Choice {
+                value: (*k).into(),
+                label: (*da).into(),
+                selected: form.get("handling") == *k,
+            })
+            .collect(),
+        subjects: SUBJECTS
+            .iter()
+            .map(|(k, da)| Choice {
+                value: (*k).into(),
+                label: (*da).into(),
+                selected: form.get("emne") == *k,
+            })
+            .collect(),
+        form,
+        errors,
     };
     render(&page)
 }

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use valghalla::core::exchange::ListColumn;
-use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
+use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
 use valghalla::core::messages::MessageKind;
+use valghalla::core::model::LocationScope;
 use valghalla::core::rules::access::Actor;
 
 use crate::state::Tenant;
@@ -117,5 +118,17 @@ pub fn chosen_columns(q: &FormData) -> Vec<ListColumn> {
         DEFAULT_COLUMNS.to_vec()
     } else {
         picked
+    }
+}
+
+/// Where a party secretary may act, in Danish: every station, or the named ones.
+pub fn scope_da(scope: &LocationScope, titles: &BTreeMap<WorkLocationId, String>) -> String {
+    match scope {
+        LocationScope::All => "alle valgsteder".into(),
+        LocationScope::Only(set) => set
+            .iter()
+            .filter_map(|l| titles.get(l).cloned())
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }

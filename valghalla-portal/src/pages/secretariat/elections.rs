@@ -1,4 +1,4 @@
-//! Elections: the list, the wizard that creates one, duplication and activation.
+//! Elections: the list, the wizard that creates one, and activation.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +7,6 @@ use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::NaiveDate;
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::{ElectionId, ElectionTypeId, WorkLocationId};
 use valghalla::core::model::ElectionType;
@@ -23,7 +22,6 @@ pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/sekretariat", get(elections))
         .route("/sekretariat/valg", post(create_election))
-        .route("/sekretariat/valg/{id}/dupliker", post(duplicate_election))
         .route("/sekretariat/valg/{id}/aktiv", post(set_active))
 }
 
@@ -199,23 +197,6 @@ pub async fn create_election(
         layout: me.0.layout("Valg"),
     };
     render(&page)
-}
-
-/// POST /sekretariat/valg/{id}/dupliker: duplicates an election to a new election day.
-pub async fn duplicate_election(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<ElectionId>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let day = NaiveDate::parse_from_str(form.get("valgdag"), "%Y-%m-%d")
-        .map_err(|_| AppError::BadRequest)?;
-    let e = state
-        .svc
-        .duplicate_election(&me.0.actor, id, form.get("titel"), day)
-        .await?;
-    let to = format!("/sekretariat/valg/{}/oversigt", e.id);
-    done(&me.0, &to, "Valget er duplikeret med ledige pladser.").await
 }
 
 /// POST /sekretariat/valg/{id}/aktiv: activates or deactivates.

@@ -6,21 +6,26 @@
 //! No submodule imports another, except the grid, which embeds the council form of
 //! [`distribution`].
 
+mod attention;
 mod audit;
 mod autofill;
 mod common;
 mod communication;
 mod distribution;
+mod election_settings;
 mod elections;
 mod exports;
 mod grid;
+mod import;
 mod inbox;
+mod invite_list;
 mod links;
-mod master_data;
+mod master;
 mod operations;
 mod overview;
 mod participant_list;
 mod participants;
+mod responsibilities;
 mod station;
 mod templates;
 
@@ -32,14 +37,19 @@ use crate::state::PortalState;
 pub fn router() -> Router<PortalState> {
     Router::new()
         .merge(elections::router())
+        .merge(election_settings::router())
         .merge(overview::router())
+        .merge(attention::router())
         .merge(grid::router())
         .merge(distribution::router())
         .merge(autofill::router())
         .merge(station::router())
+        .merge(invite_list::router())
         .merge(participant_list::router())
         .merge(participants::router())
-        .merge(master_data::router())
+        .merge(import::router())
+        .merge(responsibilities::router())
+        .merge(master::router())
         .merge(links::router())
         .merge(communication::router())
         .merge(inbox::router())

@@ -1,7 +1,8 @@
 //! Participants: search, create through the CPR registry, view (full CPR only for those
-//! allowed), edit and delete.
+//! allowed; seats in every election, rejections, eligibility, messages and responsibilities),
+//! edit and delete.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -9,15 +10,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId};
+use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
+use valghalla::core::model::RejectionKind;
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::{Failure, NewParticipant};
+use valghalla::core::service::{CommunicationFilter, Failure, LogStatus, NewParticipant};
 use valghalla::core::{Cpr, DanishMessage};
 
-use super::common::{XLSX, diet_choices, team_choices};
+use super::common::{XLSX, diet_choices, kind_da, scope_da, team_choices};
 use crate::state::{PortalState, Tenant};
 use crate::web::forms::{contact_values, parse_contact};
-use crate::web::views::{da_date, done, require, short_date};
+use crate::web::views::{da_date, done, local_time, require, short_date, status_class, status_da};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
@@ -190,6 +192,140 @@ struct PersonPage {
     diets: Vec<Choice>,
     errors: FormErrors,
     admin: bool,
+    history: History,
+}
+
+/// What the participant page shows besides the person: seats, rejections, eligibility,
+/// messages and responsibilities.
+#[derive(Default)]
+struct History {
+    /// (election, date, station, task, team, status, CSS class)
+    seats: Vec<[String; 7]>,
+    /// (election, date, station, task, how, when)
+    rejections: Vec<[String; 6]>,
+    /// (election, reasons; empty: eligible)
+    eligibility: Vec<(String, Vec<String>)>,
+    /// (when, kind, state, channel, error); `None` when the viewer may not read the log.
+    messages: Option<Vec<[String; 5]>>,
+    /// Team names the person is party secretary of, with their stations.
+    secretary_of: Vec<String>,
+    /// Work locations the person is responsible for.
+    responsible_for: Vec<String>,
+}
+
+fn rejection_da(k: RejectionKind) -> &'static str {
+    match k {
+        RejectionKind::Declined => "Takkede nej",
+        RejectionKind::Withdrew => "Meldte fra",
+        RejectionKind::DeclinedOnBehalf => "Sekretariatet takkede nej på vegne af personen",
+        RejectionKind::RemovedFromTeam => "Fjernet fra teamet",
+    }
+}
+
+fn log_status_da(s: LogStatus) -> &'static str {
+    match s {
+        LogStatus::Pending => "Venter",
+        LogStatus::Sent => "Sendt",
+        LogStatus::Failed => "Fejlet",
+        LogStatus::Cancelled => "Annulleret",
+    }
+}
+
+async fn history(state: &Tenant, me: &Me, id: ParticipantId) -> Result<History, AppError> {
+    let actor = &me.0.actor;
+    let h = state.svc.participant_history(actor, id).await?;
+    let messages = match state
+        .svc
+        .communication_log(
+            actor,
+            &CommunicationFilter {
+                participant: Some(id),
+                election: None,
+                status: None,
+                limit: 50,
+            },
+        )
+        .await
+    {
+        Ok(log) => Some(
+            log.into_iter()
+                .map(|m| {
+                    [
+                        local_time(m.created_at),
+                        kind_da(m.kind).to_owned(),
+                        log_status_da(m.status).to_owned(),
+                        m.channel.unwrap_or_default(),
+                        m.error.unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+        Err(valghalla::Error::Denied(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let locations = state.svc.work_locations(actor).await?;
+    let titles: BTreeMap<WorkLocationId, String> = locations
+        .iter()
+        .map(|l| (l.id, l.title.to_string()))
+        .collect();
+    Ok(History {
+        seats: h
+            .seats
+            .into_iter()
+            .map(|s| {
+                [
+                    s.slot.election,
+                    short_date(s.slot.date),
+                    s.slot.work_location,
+                    s.slot.task_type,
+                    s.slot.team,
+                    status_da(s.status).to_owned(),
+                    status_class(s.status).to_owned(),
+                ]
+            })
+            .collect(),
+        rejections: h
+            .rejections
+            .into_iter()
+            .map(|r| {
+                [
+                    r.slot.election,
+                    short_date(r.slot.date),
+                    r.slot.work_location,
+                    r.slot.task_type,
+                    rejection_da(r.kind).to_owned(),
+                    local_time(r.at),
+                ]
+            })
+            .collect(),
+        eligibility: h
+            .eligibility
+            .into_iter()
+            .map(|e| {
+                (
+                    e.election,
+                    e.failures.iter().map(|f| f.message_da()).collect(),
+                )
+            })
+            .collect(),
+        messages,
+        secretary_of: state
+            .svc
+            .teams(actor)
+            .await?
+            .into_iter()
+            .filter_map(|t| {
+                t.responsibles
+                    .get(&id)
+                    .map(|scope| format!("{} ({})", t.name, scope_da(scope, &titles)))
+            })
+            .collect(),
+        responsible_for: locations
+            .into_iter()
+            .filter(|l| l.responsibles.contains(&id))
+            .map(|l| l.title.to_string())
+            .collect(),
+    })
 }
 
 async fn person_page(
@@ -228,6 +364,7 @@ async fn person_page(
         diets: diet_choices(state, me, &diets).await?,
         errors,
         admin: me.0.is_admin(),
+        history: history(state, me, id).await?,
     };
     render(&page)
 }

@@ -49,6 +49,8 @@ struct StationPage {
     admin: bool,
     seats: Vec<SeatView>,
     back_field: String,
+    /// This page, for the invite list's way back.
+    back_path: String,
 }
 
 /// GET /sekretariat/valg/{id}/valgsted/{location}: every seat at a station and its holder.
@@ -138,6 +140,7 @@ pub async fn station(
         back_field: format!(
             r#"<input type="hidden" name="tilbage" value="/sekretariat/valg/{election}/valgsted/{location}">"#
         ),
+        back_path: format!("/sekretariat/valg/{election}/valgsted/{location}"),
     };
     render(&page)
 }

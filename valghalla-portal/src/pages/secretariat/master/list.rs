@@ -1,45 +1,49 @@
-//! Master data: areas, stations, task types, teams and special diets, listed and created.
+//! The master-data page: areas, stations, task types, teams, special diets and election types,
+//! each linking to its form; quick forms create an area, a team or a special diet.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Form;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Form, Router};
-use valghalla::core::DanishMessage;
-use valghalla::core::ids::AreaId;
+use valghalla::core::ids::{
+    AreaId, ElectionTypeId, SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
+};
 use valghalla::core::model::{TeamKind, Trust};
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::{
-    AreaDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
-};
-use valghalla::core::time::DailyWindow;
-use valghalla::core::values::Ore;
+use valghalla::core::service::{AreaDraft, SpecialDietDraft, TeamDraft};
 
-use crate::state::{PortalState, Tenant};
+use crate::state::Tenant;
 use crate::web::views::{done, require};
-use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
-
-pub fn router() -> Router<PortalState> {
-    Router::new()
-        .route("/sekretariat/stamdata", get(master_data))
-        .route("/sekretariat/stamdata/{kind}", post(create_master))
-}
+use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};
 
 struct TaskTypeRow {
+    id: TaskTypeId,
     title: String,
     short: String,
     time: String,
     payment: String,
     trusted: bool,
+    eligibility: bool,
+    reminders: bool,
 }
 
 struct LocationRow {
+    id: WorkLocationId,
     title: String,
     area: String,
     address: String,
     voting_area: String,
+    teams: usize,
+    task_types: usize,
+    responsibles: usize,
+}
+
+struct Named<Id> {
+    id: Id,
+    name: String,
+    detail: String,
 }
 
 #[derive(Template)]
@@ -47,12 +51,12 @@ struct LocationRow {
 struct MasterPage {
     layout: Layout,
     admin: bool,
-    areas: Vec<String>,
+    areas: Vec<Named<AreaId>>,
     locations: Vec<LocationRow>,
     task_types: Vec<TaskTypeRow>,
-    teams: Vec<(String, String)>,
-    diets: Vec<String>,
-    area_choices: Vec<Choice>,
+    teams: Vec<Named<TeamId>>,
+    diets: Vec<Named<SpecialDietId>>,
+    election_types: Vec<Named<ElectionTypeId>>,
     errors: FormErrors,
     form: FormData,
 }
@@ -70,13 +74,12 @@ async fn master_page(
     let page = MasterPage {
         layout: me.0.layout("Stamdata"),
         admin: me.0.is_admin(),
-        areas: areas.iter().map(|a| a.name.to_string()).collect(),
-        area_choices: areas
-            .iter()
-            .map(|a| Choice {
-                value: a.id.to_string(),
-                label: a.name.to_string(),
-                selected: form.get("omraade") == a.id.to_string(),
+        areas: areas
+            .into_iter()
+            .map(|a| Named {
+                id: a.id,
+                name: a.name.to_string(),
+                detail: a.description,
             })
             .collect(),
         locations: state
@@ -85,10 +88,14 @@ async fn master_page(
             .await?
             .into_iter()
             .map(|l| LocationRow {
+                id: l.id,
                 area: area_names.get(&l.area).cloned().unwrap_or_default(),
                 address: l.address.to_string(),
                 voting_area: l.voting_area.map(|v| v.to_string()).unwrap_or_default(),
                 title: l.title.to_string(),
+                teams: l.teams.len(),
+                task_types: l.task_types.len(),
+                responsibles: l.responsibles.len(),
             })
             .collect(),
         task_types: state
@@ -97,6 +104,7 @@ async fn master_page(
             .await?
             .into_iter()
             .map(|t| TaskTypeRow {
+                id: t.id,
                 title: t.title.to_string(),
                 short: t.short_name.to_string(),
                 time: format!(
@@ -111,6 +119,8 @@ async fn master_page(
                 ),
                 payment: t.payment.map(|p| p.to_string()).unwrap_or_default(),
                 trusted: t.trust == Trust::Trusted,
+                eligibility: t.check_eligibility,
+                reminders: t.reminders,
             })
             .collect(),
         teams: state
@@ -118,14 +128,37 @@ async fn master_page(
             .teams(actor)
             .await?
             .into_iter()
-            .map(|t| (t.name.to_string(), t.short_name.to_string()))
+            .map(|t| Named {
+                id: t.id,
+                detail: format!(
+                    "{} · {} partisekretær(er)",
+                    t.short_name,
+                    t.responsibles.len()
+                ),
+                name: t.name.to_string(),
+            })
             .collect(),
         diets: state
             .svc
             .special_diets(actor)
             .await?
             .into_iter()
-            .map(|d| d.title.to_string())
+            .map(|d| Named {
+                id: d.id,
+                name: d.title.to_string(),
+                detail: String::new(),
+            })
+            .collect(),
+        election_types: state
+            .svc
+            .election_types(actor)
+            .await?
+            .into_iter()
+            .map(|t| Named {
+                id: t.id,
+                name: t.title.to_string(),
+                detail: format!("{} valgbarhedsregler", t.rules.len()),
+            })
             .collect(),
         errors,
         form,
@@ -133,23 +166,22 @@ async fn master_page(
     render(&page)
 }
 
-/// GET /sekretariat/stamdata: areas, stations, task types, teams and special diets.
+/// GET /sekretariat/stamdata: every kind of master data, each linking to its form.
 pub async fn master_data(state: Tenant, me: Me) -> Result<Response, AppError> {
     require(&me.0.actor, Permission::ReadOverview)?;
     master_page(&state, &me, FormData::default(), FormErrors::none()).await
 }
 
 fn field_error(prefix: &str, e: &valghalla::Error) -> FormErrors {
-    let mut out = FormErrors::none();
     let id = match e {
         valghalla::Error::Invalid(f) if f.field.contains("short") => format!("{prefix}-kort"),
         _ => format!("{prefix}-navn"),
     };
-    out.add(&id, e.message_da());
-    out
+    FormErrors::from_service(&id, e)
 }
 
-/// POST /sekretariat/stamdata/{kind}: creates an area, team, special diet, task type or station.
+/// POST /sekretariat/stamdata/{kind}: the list page's quick forms create an area, a party or
+/// a special diet (the other kinds have their own form, `…/{kind}/ny`).
 pub async fn create_master(
     state: Tenant,
     me: Me,
@@ -191,80 +223,6 @@ pub async fn create_master(
             )
             .await
             .map(|_| "Specialkosten er oprettet."),
-        "opgavetype" => {
-            let mut errors = FormErrors::none();
-            let time = |f: &str, errors: &mut FormErrors| {
-                let parsed = chrono::NaiveTime::parse_from_str(form.get(f), "%H:%M").ok();
-                if parsed.is_none() {
-                    errors.add(f, "Angiv et klokkeslæt (tt:mm).");
-                }
-                parsed
-            };
-            let start = time("opgavetype-start", &mut errors);
-            let end = time("opgavetype-slut", &mut errors);
-            let payment = match form.get("opgavetype-honorar") {
-                "" => None,
-                v => match Ore::parse_payment(v) {
-                    Ok(payment) => Some(payment),
-                    Err(e) => {
-                        errors.add("opgavetype-honorar", format!("Honorar: {}", e.message_da()));
-                        None
-                    }
-                },
-            };
-            let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
-                return master_page(&state, &me, form, errors).await;
-            };
-            svc.create_task_type(
-                actor,
-                TaskTypeDraft {
-                    title: form.get("opgavetype-navn").to_owned(),
-                    short_name: form.get("opgavetype-kort").to_owned(),
-                    description: String::new(),
-                    window: DailyWindow::new(start, end),
-                    payment,
-                    trust: if form.get("opgavetype-tillid") == "1" {
-                        Trust::Trusted
-                    } else {
-                        Trust::Open
-                    },
-                    check_eligibility: true,
-                    reminders: true,
-                },
-            )
-            .await
-            .map(|_| "Opgavetypen er oprettet.")
-        }
-        "valgsted" => {
-            let Ok(area) = form.get("omraade").parse::<AreaId>() else {
-                let mut errors = FormErrors::none();
-                errors.add("omraade", "Vælg et område.");
-                return master_page(&state, &me, form, errors).await;
-            };
-            let teams = svc.teams(actor).await?.into_iter().map(|t| t.id).collect();
-            let task_types = svc
-                .task_types(actor)
-                .await?
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
-            svc.create_work_location(
-                actor,
-                WorkLocationDraft {
-                    area,
-                    title: form.get("valgsted-navn").to_owned(),
-                    street: form.get("valgsted-vej").to_owned(),
-                    postal_code: form.get("valgsted-postnr").to_owned(),
-                    city: form.get("valgsted-by").to_owned(),
-                    voting_area: form.get("valgsted-nr").parse().ok(),
-                    teams,
-                    task_types,
-                    responsibles: BTreeSet::new(),
-                },
-            )
-            .await
-            .map(|_| "Valgstedet er oprettet.")
-        }
         _ => return Err(AppError::NotFound),
     };
     match result {

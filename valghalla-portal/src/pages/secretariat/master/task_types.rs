@@ -1,0 +1,225 @@
+//! A task type's form: every field (title, short name, description, daily window, fee,
+//! trusted, whether eligibility is checked, reminders), create, edit and delete.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::Path;
+use axum::response::Response;
+use chrono::NaiveTime;
+use valghalla::core::DanishMessage;
+use valghalla::core::ids::TaskTypeId;
+use valghalla::core::model::{TaskType, Trust};
+use valghalla::core::rules::access::Permission;
+use valghalla::core::service::TaskTypeDraft;
+use valghalla::core::time::DailyWindow;
+use valghalla::core::values::Ore;
+
+use super::form::{Which, objection, ticked};
+use crate::state::Tenant;
+use crate::web::views::{done, require};
+use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};
+
+#[derive(Template)]
+#[template(path = "sekretariat/stamdata/opgavetype.html")]
+struct TaskTypePage {
+    layout: Layout,
+    admin: bool,
+    action: String,
+    is_new: bool,
+    form: FormData,
+    errors: FormErrors,
+}
+
+fn show(
+    me: &Me,
+    which: Which<TaskTypeId>,
+    form: FormData,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let (title, action) = match which {
+        Which::New => (
+            "Ny opgavetype".to_owned(),
+            "/sekretariat/stamdata/opgavetype/ny".to_owned(),
+        ),
+        Which::Existing(id) => (
+            format!("Opgavetype: {}", form.get("opgavetype-navn")),
+            format!("/sekretariat/stamdata/opgavetype/{id}"),
+        ),
+    };
+    render(&TaskTypePage {
+        layout: me.0.layout(title),
+        admin: me.0.is_admin(),
+        is_new: which == Which::New,
+        action,
+        form,
+        errors,
+    })
+}
+
+/// A fee in whole kroner as the form shows it (`1320`), or empty.
+fn fee_field(payment: Option<Ore>) -> String {
+    match payment {
+        Some(Ore(ore)) if ore % 100 == 0 => (ore / 100).to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}
+
+fn as_form(t: &TaskType) -> FormData {
+    FormData(vec![
+        ("opgavetype-navn".into(), t.title.to_string()),
+        ("opgavetype-kort".into(), t.short_name.to_string()),
+        ("opgavetype-beskrivelse".into(), t.description.clone()),
+        (
+            "opgavetype-start".into(),
+            t.window.start().format("%H:%M").to_string(),
+        ),
+        (
+            "opgavetype-slut".into(),
+            t.window.end().format("%H:%M").to_string(),
+        ),
+        ("opgavetype-honorar".into(), fee_field(t.payment)),
+        (
+            "opgavetype-tillid".into(),
+            ticked(t.trust == Trust::Trusted),
+        ),
+        ("opgavetype-valgbarhed".into(), ticked(t.check_eligibility)),
+        ("opgavetype-paamindelser".into(), ticked(t.reminders)),
+    ])
+}
+
+async fn stored(state: &Tenant, me: &Me, id: TaskTypeId) -> Result<FormData, AppError> {
+    state
+        .svc
+        .task_types(&me.0.actor)
+        .await?
+        .iter()
+        .find(|t| t.id == id)
+        .map(as_form)
+        .ok_or(AppError::NotFound)
+}
+
+/// GET /sekretariat/stamdata/opgavetype/{id}: the task type's form (`ny`: a new one, checking
+/// eligibility and sending reminders).
+pub async fn page(state: Tenant, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::ReadOverview)?;
+    let which = Which::parse(&id)?;
+    let form = match which {
+        Which::New => FormData(vec![
+            ("opgavetype-valgbarhed".into(), ticked(true)),
+            ("opgavetype-paamindelser".into(), ticked(true)),
+        ]),
+        Which::Existing(id) => stored(&state, &me, id).await?,
+    };
+    show(&me, which, form, FormErrors::none())
+}
+
+/// The draft a posted form describes, or the errors next to its fields (times, fee).
+fn draft(form: &FormData) -> Result<TaskTypeDraft, FormErrors> {
+    let mut errors = FormErrors::none();
+    let mut time = |f: &str| {
+        let parsed = NaiveTime::parse_from_str(form.get(f), "%H:%M").ok();
+        if parsed.is_none() {
+            errors.add(f, "Angiv et klokkeslæt (tt:mm).");
+        }
+        parsed
+    };
+    let (start, end) = (time("opgavetype-start"), time("opgavetype-slut"));
+    let payment = match form.get("opgavetype-honorar") {
+        "" => None,
+        v => match Ore::parse_payment(v) {
+            Ok(payment) => Some(payment),
+            Err(e) => {
+                errors.add("opgavetype-honorar", format!("Honorar: {}", e.message_da()));
+                None
+            }
+        },
+    };
+    match (start, end) {
+        (Some(start), Some(end)) if errors.is_empty() => Ok(TaskTypeDraft {
+            title: form.get("opgavetype-navn").to_owned(),
+            short_name: form.get("opgavetype-kort").to_owned(),
+            description: form.get("opgavetype-beskrivelse").to_owned(),
+            window: DailyWindow::new(start, end),
+            payment,
+            trust: if form.get("opgavetype-tillid") == "1" {
+                Trust::Trusted
+            } else {
+                Trust::Open
+            },
+            check_eligibility: form.get("opgavetype-valgbarhed") == "1",
+            reminders: form.get("opgavetype-paamindelser") == "1",
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn field_of(field: &str) -> &'static str {
+    match field {
+        "short name" => "opgavetype-kort",
+        "payment" => "opgavetype-honorar",
+        _ => "opgavetype-navn",
+    }
+}
+
+/// POST /sekretariat/stamdata/opgavetype/{id}: creates (`ny`) or saves the task type. A change
+/// of times that would double-book someone is refused with every such person.
+pub async fn save(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<String>,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
+    let actor = &me.0.actor;
+    require(actor, Permission::EditMasterData)?;
+    let which = Which::parse(&id)?;
+    let draft = match draft(&form) {
+        Ok(d) => d,
+        Err(errors) => return show(&me, which, form, errors),
+    };
+    let result = match which {
+        Which::New => state
+            .svc
+            .create_task_type(actor, draft)
+            .await
+            .map(|_| "Opgavetypen er oprettet."),
+        Which::Existing(id) => state
+            .svc
+            .edit_task_type(actor, id, draft)
+            .await
+            .map(|_| "Opgavetypen er gemt."),
+    };
+    match result {
+        Ok(msg) => done(&me.0, "/sekretariat/stamdata#opgavetyper", msg).await,
+        Err(e) => {
+            let errors = objection(e, field_of, "opgavetype-start")?;
+            show(&me, which, form, errors)
+        }
+    }
+}
+
+/// POST /sekretariat/stamdata/opgavetype/{id}/slet: deletes the task type (refused while a
+/// seat of it is taken; its vacant seats go with it).
+pub async fn delete(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<TaskTypeId>,
+) -> Result<Response, AppError> {
+    let actor = &me.0.actor;
+    require(actor, Permission::EditMasterData)?;
+    match state.svc.delete_task_type(actor, id).await {
+        Ok(()) => {
+            done(
+                &me.0,
+                "/sekretariat/stamdata#opgavetyper",
+                "Opgavetypen er slettet.",
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = objection(e, |_| "slet", "slet")?;
+            let form = stored(&state, &me, id).await?;
+            show(&me, Which::Existing(id), form, errors)
+        }
+    }
+}

@@ -142,8 +142,9 @@ impl ListColumn {
     }
 }
 
+/// The one date format of pages, lists and exports: `24.12.2001`.
 fn date_da(d: NaiveDate) -> String {
-    d.format("%d-%m-%Y").to_string()
+    crate::time::format_date(d)
 }
 
 fn status_da(s: SeatStatus) -> &'static str {

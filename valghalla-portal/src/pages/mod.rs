@@ -8,5 +8,6 @@ pub mod login;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 pub mod party;
+pub mod printouts;
 pub mod secretariat;
 pub mod system;

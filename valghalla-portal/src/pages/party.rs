@@ -104,6 +104,7 @@ struct TeamPage {
     links: Vec<LinkRow>,
     back: String,
     errors: FormErrors,
+    charts: crate::web::charts::Charts,
 }
 
 async fn team_page(
@@ -119,6 +120,7 @@ async fn team_page(
         .ok_or(AppError::NotFound)?;
     // The core refuses anyone who is not responsible for this team.
     let ov = state.svc.team_overview(actor, e.id, team).await?;
+    let charts = crate::web::charts::Charts::of(&ov, e.title.as_str());
     let members = state.svc.team_members(actor, team).await?;
     let team_name = state
         .svc
@@ -149,7 +151,7 @@ async fn team_page(
     let share = ov
         .shares
         .first()
-        .map(|s| format!("{},{} %", s.filled_permille / 10, s.filled_permille % 10))
+        .map(|s| valghalla::core::apportion::shares::percent_da(s.filled_permille))
         .unwrap_or_default();
     let page = TeamPage {
         layout: me.0.layout(format!("Parti – {team_name}")),
@@ -195,6 +197,7 @@ async fn team_page(
         back: format!("/parti/{team}"),
         errors,
         team_name,
+        charts,
     };
     render(&page)
 }

@@ -49,6 +49,7 @@ struct StationPage {
     admin: bool,
     seats: Vec<SeatView>,
     back_field: String,
+    print_href: String,
 }
 
 /// GET /sekretariat/valg/{id}/valgsted/{location}: every seat at a station and its holder.
@@ -135,6 +136,7 @@ pub async fn station(
         location_title: title,
         admin,
         seats,
+        print_href: format!("/udskrift/valgsted/{location}?valg={election}"),
         back_field: format!(
             r#"<input type="hidden" name="tilbage" value="/sekretariat/valg/{election}/valgsted/{location}">"#
         ),

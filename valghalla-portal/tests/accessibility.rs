@@ -63,7 +63,7 @@ fn skip(test: &str) -> bool {
 }
 
 /// Who looks at a page: a demo login (see `demo::demo_authenticator`), or nobody.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Role {
     Anonymous,
     Admin,
@@ -344,9 +344,15 @@ impl Session {
                    let worst = '';
                    if (over > 0) {
                      let max = 0;
+                     const clipped = (el) => {
+                       for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                         if (getComputedStyle(p).overflowX !== 'visible') return true;
+                       }
+                       return false;
+                     };
                      for (const el of document.querySelectorAll('body *')) {
                        const r = el.getBoundingClientRect();
-                       if (r.right > max && r.right > window.innerWidth) {
+                       if (r.right > max && r.right > window.innerWidth && !clipped(el)) {
                          max = r.right;
                          worst = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
                            (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
@@ -424,7 +430,9 @@ async fn every_page_for_every_role_passes_axe_and_fits_360_768_and_1280_px() {
         "every_page_for_every_role_passes_axe_and_fits_360_768_and_1280_px",
         async |s| {
             let source = std::fs::read_to_string(axe_path())?;
-            let pages = pages(&s.fixture);
+            // One login per role (logins are rate-limited), the pages in their listed order.
+            let mut pages = pages(&s.fixture);
+            pages.sort_by_key(|(who, _)| *who);
             let mut problems = Vec::new();
             let mut checked = 0usize;
             let mut role = None;
@@ -488,6 +496,20 @@ impl Session {
         let keys = KeyActions::new("tastatur".into())
             .then(KeyAction::Down { value: key })
             .then(KeyAction::Up { value: key });
+        self.client.perform_actions(keys).await?;
+        self.client.release_actions().await?;
+        Ok(())
+    }
+
+    /// Ctrl+A in the focused field.
+    async fn select_all(&self) -> TestResult {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        const CONTROL: char = '\u{e009}';
+        let keys = KeyActions::new("tastatur".into())
+            .then(KeyAction::Down { value: CONTROL })
+            .then(KeyAction::Down { value: 'a' })
+            .then(KeyAction::Up { value: 'a' })
+            .then(KeyAction::Up { value: CONTROL });
         self.client.perform_actions(keys).await?;
         self.client.release_actions().await?;
         Ok(())
@@ -620,10 +642,8 @@ async fn a_citizen_signs_up_through_a_link_with_the_keyboard_alone() {
                 return Err("the mobile number's error is not tied to its field".into());
             }
             s.tab_to("#mobil").await?;
-            // Select what is there and type over it.
-            s.client
-                .execute("document.activeElement.select();", vec![])
-                .await?;
+            // Select what is there (Ctrl+A) and type over it.
+            s.select_all().await?;
             s.type_text("40506070").await?;
             s.tab_to("form[action$='/tilmeld'] button[type=submit]")
                 .await?;
@@ -671,5 +691,69 @@ async fn a_party_secretary_places_a_member_with_the_keyboard_alone() {
             Err("no member could be placed with the keyboard".into())
         },
     )
+    .await;
+}
+
+/// Not a check: screenshots of the main pages at 360, 768 and 1280 px, to
+/// `target/screenshots/<width>/`, for a person to look at
+/// (`cargo test -p valghalla-portal --test accessibility -- --ignored screenshots_at_three_widths`).
+#[tokio::test]
+#[ignore = "writes screenshots for manual review"]
+async fn screenshots_at_three_widths() {
+    run("screenshots_at_three_widths", async |s| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        let filter = std::env::var("SCREENSHOT_FILTER").unwrap_or_default();
+        let mut pages = pages(&s.fixture);
+        pages.sort_by_key(|(who, _)| *who);
+        let mut role = None;
+        for (i, (who, path)) in pages.iter().enumerate() {
+            if !path.contains(&filter) {
+                continue;
+            }
+            if role != Some(*who) {
+                s.become_(*who).await?;
+                role = Some(*who);
+            }
+            s.open(path).await?;
+            for width in WIDTHS {
+                s.set_width(width).await?;
+                // The whole page: as tall as its content.
+                let height = s
+                    .client
+                    .execute("return document.documentElement.scrollHeight", vec![])
+                    .await?
+                    .as_u64()
+                    .unwrap_or(900)
+                    .min(4000);
+                s.client
+                    .set_window_size(width, u32::try_from(height)?)
+                    .await?;
+                let name: String = format!("{i:02}-{who:?}-{path}")
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .take(70)
+                    .collect();
+                let out = dir.join(width.to_string());
+                std::fs::create_dir_all(&out)?;
+                std::fs::write(
+                    out.join(format!("{name}.png")),
+                    s.client.screenshot().await?,
+                )?;
+                if let Ok(charts) = s.client.find(Locator::Css("section.charts")).await {
+                    std::fs::write(
+                        out.join(format!("{name}-grafer.png")),
+                        charts.screenshot().await?,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    })
     .await;
 }

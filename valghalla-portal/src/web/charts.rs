@@ -20,7 +20,7 @@ const VACANT: &str = "#c62828";
 /// Text.
 const INK: &str = "#1b1b1b";
 /// Width of every chart's coordinate system; the page scales it.
-const WIDTH: u32 = 640;
+const WIDTH: u32 = 420;
 
 /// One bar: a party's or a station's seats by state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +194,7 @@ pub fn party_fill(id: &str, title: &str, parties: &[Fill]) -> String {
             out,
             r##"<text x="0" y="{}" font-size="13" fill="{INK}">{}</text>"##,
             top + 13,
-            esc(&clip(&p.label, 60))
+            esc(&clip(&p.label, 48))
         );
         stacked(&mut out, id, p, 0.0, top + 18, bar_width, most, 18);
         let used = if most == 0 {
@@ -220,7 +220,7 @@ pub fn party_fill(id: &str, title: &str, parties: &[Fill]) -> String {
 /// "accepterede af pladser" beside its name.
 pub fn station_fill(id: &str, title: &str, areas: &[FillGroup]) -> String {
     const COLS: u32 = 2;
-    const CELL_W: u32 = 310;
+    const CELL_W: u32 = 200;
     const CELL_H: u32 = 40;
     const HEAD: u32 = 26;
     let mut height = 28u32;
@@ -255,7 +255,7 @@ pub fn station_fill(id: &str, title: &str, areas: &[FillGroup]) -> String {
             out,
             r##"<text x="0" y="{}" font-size="14" font-weight="bold" fill="{INK}">{}</text>"##,
             top + 18,
-            esc(&clip(&a.name, 70))
+            esc(&clip(&a.name, 48))
         );
         top += HEAD;
         for (i, b) in a.bars.iter().enumerate() {
@@ -266,7 +266,7 @@ pub fn station_fill(id: &str, title: &str, areas: &[FillGroup]) -> String {
                 out,
                 r##"<text x="{x}" y="{}" font-size="12" fill="{INK}">{} · {} af {}</text>"##,
                 y + 12,
-                esc(&clip(&b.label, 30)),
+                esc(&clip(&b.label, 22)),
                 b.accepted,
                 b.seats()
             );
@@ -501,11 +501,11 @@ mod tests {
         let accepted = widths(&svg, ACCEPTED);
         let invited = widths(&svg, INVITED);
         let vacant = widths(&svg, "url(#p-ledig)");
-        // A has 8 seats (the longest bar, 62 % of 640 = 396.8): 4 accepted is half of it.
-        assert_eq!(accepted, vec![198.4]);
-        assert_eq!(invited, vec![99.2]);
+        // A has 8 seats (the longest bar, 62 % of 420 = 260.4): 4 accepted is half of it.
+        assert_eq!(accepted, vec![130.2]);
+        assert_eq!(invited, vec![65.1]);
         // A's two vacant seats, then B's four (half the longest bar).
-        assert_eq!(vacant, vec![99.2, 198.4]);
+        assert_eq!(vacant, vec![65.1, 130.2]);
         assert!(svg.contains(">4 af 8<") && svg.contains(">0 af 4<"));
         assert!(svg.contains("A: 4 accepterede, 2 ubesvarede, 2 ledige af 8. B: 0 accepterede, 0 ubesvarede, 4 ledige af 4."));
     }
@@ -527,8 +527,8 @@ mod tests {
             ],
         );
         // Every station's bar is the full cell width, whatever its seats.
-        assert_eq!(widths(&svg, ACCEPTED), vec![310.0, 155.0]);
-        assert_eq!(widths(&svg, "url(#s-ledig)"), vec![155.0, 310.0]);
+        assert_eq!(widths(&svg, ACCEPTED), vec![200.0, 100.0]);
+        assert_eq!(widths(&svg, "url(#s-ledig)"), vec![100.0, 200.0]);
         assert!(svg.contains("Øst &amp; Vest"), "names are escaped");
         let east = svg.find("Øst &amp; Vest</text>").unwrap_or(usize::MAX);
         let aero = svg.find("Ærø</text>").unwrap_or(0);
@@ -549,7 +549,7 @@ mod tests {
         ));
         // From 0 at the left, up to 2 on the 1st, held, then up to 3 (the top) on the 5th.
         assert!(
-            svg.contains(r##"points="40.0,170.0 40.0,170.0 40.0,72.7 630.0,72.7 630.0,24.0""##),
+            svg.contains(r##"points="40.0,170.0 40.0,170.0 40.0,72.7 410.0,72.7 410.0,24.0""##),
             "{svg}"
         );
         assert!(svg.contains(">3</text>"));

@@ -19,6 +19,7 @@ mod distribution;
 mod exports;
 mod hardening;
 mod links;
+mod readable;
 mod seats;
 mod sessions;
 mod templates;

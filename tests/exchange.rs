@@ -687,7 +687,7 @@ fn valg_central_csv_is_exact() {
     let want = "\u{feff}Rolle;Navn;Fødselsdato;Afstemningsområde;Brugernavn;CPR\r\n\
                 Tilforordnet;Bent Hansen;30-06-1975;1;;300675-1234\r\n\
                 Tilforordnet;Gitte Gran;05-04-1966;1;;050466-1234\r\n\
-                Valgsekretær;Carl Ib;24.12.2001;1;;241201-1234\r\n\
+                Valgsekretær;Carl Ib;24-12-2001;1;;241201-1234\r\n\
                 Tilforordnet;Åse Østergaard;01-01-1980;2;;010180-1234\r\n";
     assert_eq!(String::from_utf8(bytes).unwrap(), want);
 }

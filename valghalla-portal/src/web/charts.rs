@@ -131,17 +131,23 @@ fn legend(out: &mut String, id: &str, y: u32) {
     }
 }
 
-/// Draws one stacked bar from `x` over `width` for `fill`, scaled so `scale` seats are `width`.
-fn stacked(
-    out: &mut String,
-    id: &str,
-    fill: &Fill,
+/// Where a bar goes: its top-left corner, its full width and its height.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
     x: f64,
     y: u32,
     width: f64,
-    scale: u64,
-    h: u32,
-) {
+    height: u32,
+}
+
+/// Draws one stacked bar for `fill` in `frame`, scaled so `scale` seats fill its width.
+fn stacked(out: &mut String, id: &str, fill: &Fill, frame: Frame, scale: u64) {
+    let Frame {
+        x,
+        y,
+        width,
+        height: h,
+    } = frame;
     if scale == 0 {
         return;
     }
@@ -196,7 +202,18 @@ pub fn party_fill(id: &str, title: &str, parties: &[Fill]) -> String {
             top + 13,
             esc(&clip(&p.label, 48))
         );
-        stacked(&mut out, id, p, 0.0, top + 18, bar_width, most, 18);
+        stacked(
+            &mut out,
+            id,
+            p,
+            Frame {
+                x: 0.0,
+                y: top + 18,
+                width: bar_width,
+                height: 18,
+            },
+            most,
+        );
         let used = if most == 0 {
             0.0
         } else {
@@ -275,16 +292,13 @@ pub fn station_fill(id: &str, title: &str, areas: &[FillGroup]) -> String {
                 r##"<rect x="{x}" y="{}" width="{CELL_W}" height="14" fill="none" stroke="{INK}" stroke-width="0.5"/>"##,
                 y + 17
             );
-            stacked(
-                &mut out,
-                id,
-                b,
-                f64::from(x),
-                y + 17,
-                f64::from(CELL_W),
-                b.seats(),
-                14,
-            );
+            let frame = Frame {
+                x: f64::from(x),
+                y: y + 17,
+                width: f64::from(CELL_W),
+                height: 14,
+            };
+            stacked(&mut out, id, b, frame, b.seats());
         }
         let n = u32::try_from(a.bars.len()).unwrap_or(0);
         top += n.div_ceil(COLS) * CELL_H;

@@ -111,3 +111,7 @@ id_type!(
     /// Identifies a message [`Template`](crate::messages::template::Template).
     TemplateId
 );
+id_type!(
+    /// Identifies a [`SeatOffer`](crate::model::SeatOffer) to the reserves of a day.
+    OfferId
+);

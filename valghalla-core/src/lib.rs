@@ -20,6 +20,7 @@ pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod time;
+pub mod transfer;
 pub mod values;
 
 pub use cpr::{Cpr, CprError};

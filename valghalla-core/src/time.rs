@@ -180,6 +180,17 @@ pub fn format_local(at: DateTime<Utc>) -> String {
     local(at).format("%d.%m.%Y %H:%M").to_string()
 }
 
+/// The time of day of an instant in Danish local time: `07:30`.
+pub fn format_local_time(at: DateTime<Utc>) -> String {
+    local(at).format("%H:%M").to_string()
+}
+
+/// The instant a person means by `time` on `date` in Denmark (in a DST gap, the first instant
+/// after it; in the repeated hour, the first of the two).
+pub fn local_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    resolve_local(date.and_time(time), Edge::Start)
+}
+
 /// A date as a person reads it: `17.11.2026`.
 pub fn format_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()

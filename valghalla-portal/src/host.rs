@@ -20,7 +20,8 @@ use crate::state::{PortalState, Tenant};
 /// A failure starting or running the host.
 pub type HostError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The host's command line (every option also from an environment variable).
+/// The host's command line (every option also from an environment variable). The binary adds
+/// the operations subcommands around it (`valghalla_portal::admin`).
 #[derive(Debug, Clone, clap::Parser)]
 #[command(
     name = "valghalla-portal",
@@ -34,6 +35,10 @@ pub struct HostOptions {
     /// The SQLite database (data and sessions).
     #[arg(long, env = "VALGHALLA_DB", default_value = "valghalla.db")]
     pub db: PathBuf,
+    /// Cap the SQLite database at this many megabytes: past it, writes are refused ("Prøv igen
+    /// om lidt") and reads go on, instead of filling the disk it shares.
+    #[arg(long, env = "VALGHALLA_DB_MAX_MB", value_name = "MB")]
+    pub db_max_mb: Option<u64>,
     /// A Postgres database instead of SQLite: `postgres://user:password@host/db`.
     #[arg(long, env = "VALGHALLA_POSTGRES", hide_env_values = true)]
     pub postgres: Option<String>,
@@ -244,7 +249,11 @@ async fn open_sqlite(
     options: &HostOptions,
     config: PortalConfig,
 ) -> Result<PortalState, HostError> {
-    let store: DynStore = std::sync::Arc::new(valghalla::sqlite::SqliteStore::open(&options.db)?);
+    let sqlite = valghalla::sqlite::SqliteStore::open(&options.db)?;
+    if let Some(mb) = options.db_max_mb {
+        sqlite.limit_size(mb.saturating_mul(1024 * 1024)).await?;
+    }
+    let store: DynStore = std::sync::Arc::new(sqlite);
     let sessions = Sessions::sqlite(&options.db).await?;
     let tenant = tenant(options, store, &config.public_base_url).await?;
     Ok(PortalState::single(config, tenant, sessions))

@@ -28,6 +28,7 @@
 //! routes; what they share — the viewer, errors, forms, layout, CSRF — is in `web/`, and the
 //! router is assembled in one place (`router.rs`).
 
+pub mod admin;
 pub mod auth;
 mod board;
 pub mod channels;

@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Response};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::pages::{citizen, contact, location, login, party, printouts, secretariat, system};
+use crate::pages::{
+    citizen, contact, election_day, location, login, party, printouts, secretariat, system,
+};
 use crate::state::{PortalState, Tenant};
-use crate::web::error_pages::error_pages;
+use crate::web::error_pages::{error_pages, session_store_failures};
 use crate::web::guard::{log_requests, security_headers};
 use crate::web::{AppError, confirm, csrf, session};
 
@@ -39,6 +41,7 @@ pub fn router(state: PortalState) -> Router {
         .merge(location::router())
         .merge(citizen::router())
         .merge(contact::router())
+        .merge(election_day::router())
         .merge(printouts::router())
         .fallback(system::not_found)
         // Innermost first: each layer below wraps the ones above it.
@@ -53,6 +56,7 @@ pub fn router(state: PortalState) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(from_fn_with_state(state.clone(), error_pages))
         .layer(sessions)
+        .layer(from_fn(session_store_failures))
         .layer(from_fn_with_state(state.clone(), resolve_tenant))
         .layer(from_fn(security_headers))
         .layer(from_fn(log_requests))

@@ -46,6 +46,9 @@ pub(crate) fn key_uuid(key: &RecordKey) -> Uuid {
         RecordKey::Participant(id) => id.as_uuid(),
         RecordKey::Rejection(id) => id.as_uuid(),
         RecordKey::Link(id) => id.as_uuid(),
+        RecordKey::Attendance(id) => id.as_uuid(),
+        RecordKey::Reserve(id) => id.as_uuid(),
+        RecordKey::SeatOffer(id) => id.as_uuid(),
     }
 }
 
@@ -66,6 +69,9 @@ pub(crate) fn encode_record(record: &Record) -> Result<String, StoreError> {
         Record::Rejection(x) => to_json(WHAT, x),
         Record::Link(x) => to_json(WHAT, x),
         Record::Communication(x) => to_json(WHAT, x),
+        Record::Attendance(x) => to_json(WHAT, x),
+        Record::Reserve(x) => to_json(WHAT, x),
+        Record::SeatOffer(x) => to_json(WHAT, x),
     }
 }
 
@@ -85,6 +91,9 @@ pub(crate) fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, Store
         RecordKind::Rejection => Record::Rejection(from_json(what, doc)?),
         RecordKind::Link => Record::Link(from_json(what, doc)?),
         RecordKind::Communication => Record::Communication(from_json(what, doc)?),
+        RecordKind::Attendance => Record::Attendance(from_json(what, doc)?),
+        RecordKind::Reserve => Record::Reserve(from_json(what, doc)?),
+        RecordKind::SeatOffer => Record::SeatOffer(from_json(what, doc)?),
     })
 }
 

@@ -35,6 +35,9 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
         RecordKind::Rejection => "valghalla.rejection",
         RecordKind::Link => "valghalla.link",
         RecordKind::Communication => "valghalla.communication",
+        RecordKind::Attendance => "valghalla.attendance",
+        RecordKind::Reserve => "valghalla.reserve",
+        RecordKind::SeatOffer => "valghalla.seat_offer",
     }
 }
 

@@ -133,10 +133,14 @@ pub(crate) fn map_sqlite(e: rusqlite::Error, key: Option<RecordKey>) -> StoreErr
         _ => {}
     }
     match failure.code {
-        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Unavailable {
-            store: STORE,
-            message,
-        },
+        // A full disk (or the size cap of `SqliteStore::limit_size`) rolls the transaction back
+        // whole; it passes when space is freed, like a busy database.
+        ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked | ErrorCode::DiskFull => {
+            StoreError::Unavailable {
+                store: STORE,
+                message,
+            }
+        }
         ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase => StoreError::Corrupt {
             store: STORE,
             message,

@@ -69,6 +69,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 mod actor;
+mod backup;
 mod cache;
 mod checkpoint;
 mod error;
@@ -88,6 +89,7 @@ use valghalla_core::store::{
 };
 
 use crate::actor::{Actor, Db};
+pub use crate::backup::{BackupError, Copied, Verified, backup, restore, verify};
 use crate::checkpoint::Checkpointer;
 pub use crate::error::OpenError;
 pub use crate::schema::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
@@ -181,6 +183,34 @@ impl SqliteStore {
             reader: None,
             checkpointer: None,
         })
+    }
+
+    /// Caps the database file at about `max_bytes` (`PRAGMA max_page_count` on the writer, never
+    /// below its current size): a write that would grow it further fails with
+    /// `StoreError::Unavailable` ("database or disk is full") and changes nothing, while reads
+    /// go on. A host sets it to keep a runaway from filling the disk the database shares with
+    /// others; it also lets the tests fill the "disk" on purpose. Returns the cap in pages.
+    ///
+    /// # Errors
+    ///
+    /// The store's error if the writer cannot set it.
+    pub async fn limit_size(&self, max_bytes: u64) -> Result<u64, StoreError> {
+        self.writer
+            .call(move |c| {
+                let e = |e| crate::error::map_sqlite(e, None);
+                let page_size: i64 = c
+                    .conn
+                    .pragma_query_value(None, "page_size", |r| r.get(0))
+                    .map_err(e)?;
+                let wanted = max_bytes / u64::try_from(page_size).unwrap_or(4096).max(1);
+                let pages = i64::try_from(wanted).unwrap_or(i64::MAX).max(1);
+                let set: i64 = c
+                    .conn
+                    .pragma_update_and_check(None, "max_page_count", pages, |r| r.get(0))
+                    .map_err(e)?;
+                Ok(u64::try_from(set).unwrap_or(0))
+            })
+            .await
     }
 
     /// The database file (`:memory:` for an in-memory database).

@@ -415,6 +415,8 @@ fn parents_first(kind: RecordKind) -> u8 {
         | RecordKind::Communication => 0,
         RecordKind::WorkLocation | RecordKind::Election | RecordKind::Participant => 1,
         RecordKind::Seat | RecordKind::Rejection | RecordKind::Link => 2,
+        // No foreign keys (see migration 0007); after the seats they name all the same.
+        RecordKind::Attendance | RecordKind::Reserve | RecordKind::SeatOffer => 3,
     }
 }
 

@@ -97,7 +97,10 @@ pub(crate) fn columns(record: &Record) -> Vec<(&'static str, Value)> {
         | Record::Team(_)
         | Record::SpecialDiet(_)
         | Record::ElectionType(_)
-        | Record::Communication(_) => Vec::new(),
+        | Record::Communication(_)
+        | Record::Attendance(_)
+        | Record::Reserve(_)
+        | Record::SeatOffer(_) => Vec::new(),
     }
 }
 
@@ -169,6 +172,9 @@ pub(crate) fn encode(record: &Record) -> Result<String, StoreError> {
         Record::Rejection(x) => serde_json::to_string(x),
         Record::Link(x) => serde_json::to_string(x),
         Record::Communication(x) => serde_json::to_string(x),
+        Record::Attendance(x) => serde_json::to_string(x),
+        Record::Reserve(x) => serde_json::to_string(x),
+        Record::SeatOffer(x) => serde_json::to_string(x),
     };
     r.map_err(|e| encode_failed(record.key().kind(), &e))
 }
@@ -193,6 +199,9 @@ pub(crate) fn decode(
         RecordKind::Rejection => serde_json::from_str(doc).map(Record::Rejection),
         RecordKind::Link => serde_json::from_str(doc).map(Record::Link),
         RecordKind::Communication => serde_json::from_str(doc).map(Record::Communication),
+        RecordKind::Attendance => serde_json::from_str(doc).map(Record::Attendance),
+        RecordKind::Reserve => serde_json::from_str(doc).map(Record::Reserve),
+        RecordKind::SeatOffer => serde_json::from_str(doc).map(Record::SeatOffer),
     };
     r.map_err(|e| corrupt_json(table(kind), &id(), &e))
 }

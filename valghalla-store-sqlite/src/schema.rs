@@ -24,10 +24,11 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (3, include_str!("../migrations/0003_communication.sql")),
     (4, include_str!("../migrations/0004_cancelled_messages.sql")),
+    (7, include_str!("../migrations/0007_election_day.sql")),
 ];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// How long a statement waits for another connection's lock before it gives up with
 /// `StoreError::Unavailable`.

@@ -6,7 +6,7 @@ Run it with the system interpreter (`/usr/bin/python3`, which has `python3-aiosm
     /usr/bin/python3 mailbox_server.py --maildir DIR [--refuse STAGE=REPLY] [--refuse-times N]
                                        [--auth USER:PASSWORD] [--tls-cert PEM --tls-key PEM]
 
-It listens on a free loopback port and prints that port as the first line on stdout once it
+It listens on a free loopback port (or --port N) and prints that port as the first line on stdout once it
 accepts connections. Every message it accepts is written byte for byte, as the client sent it,
 to DIR/new/NNNN.eml (via DIR/tmp, so a reader never sees half a message), and the envelope
 (MAIL FROM, RCPT TO, whether the session was encrypted and authenticated) to DIR/new/NNNN.json
@@ -110,6 +110,7 @@ def main():
     parser.add_argument("--auth", default=None, help="USER:PASSWORD")
     parser.add_argument("--tls-cert", default=None)
     parser.add_argument("--tls-key", default=None)
+    parser.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
     args = parser.parse_args()
 
     refuse_stage, refuse_reply = None, None
@@ -136,7 +137,8 @@ def main():
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     server = loop.run_until_complete(
-        loop.create_server(lambda: SMTP(handler, **smtp_options), "127.0.0.1", 0)
+        loop.create_server(lambda: SMTP(handler, **smtp_options), "127.0.0.1", args.port,
+                           reuse_address=True)
     )
     port = server.sockets[0].getsockname()[1]
     print(port, flush=True)

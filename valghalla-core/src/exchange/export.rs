@@ -143,7 +143,7 @@ impl ListColumn {
 }
 
 /// The one date format of pages, lists and exports: `24.12.2001`.
-fn date_da(d: NaiveDate) -> String {
+pub(super) fn date_da(d: NaiveDate) -> String {
     crate::time::format_date(d)
 }
 
@@ -266,114 +266,6 @@ pub fn participants_table(
         .to_vec(),
         rows,
     )
-}
-
-/// One paid task.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayrollTask {
-    /// Date.
-    pub date: NaiveDate,
-    /// Work location.
-    pub work_location: String,
-    /// Task type.
-    pub task_type: String,
-    /// Payment (zero when the task type has none).
-    pub payment: Ore,
-}
-
-/// A person on the payroll list with their accepted tasks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayrollPerson {
-    /// Participant.
-    pub participant: ParticipantId,
-    /// Name.
-    pub name: String,
-    /// Full CPR number, when included.
-    pub cpr: Option<String>,
-    /// Tasks by date.
-    pub tasks: Vec<PayrollTask>,
-    /// Sum of the payments.
-    pub total: Ore,
-}
-
-/// The payroll list: every participant with accepted seats among `rows`, their tasks by date,
-/// the payment for each and the total, sorted by name in Danish order. `cprs` (when given)
-/// adds the full CPR numbers.
-pub fn payroll(
-    rows: &[ParticipantRow],
-    cprs: Option<&HashMap<ParticipantId, String>>,
-) -> Vec<PayrollPerson> {
-    let mut people: BTreeMap<ParticipantId, PayrollPerson> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.status == SeatStatus::Accepted) {
-        let person = people
-            .entry(r.participant)
-            .or_insert_with(|| PayrollPerson {
-                participant: r.participant,
-                name: r.name.clone(),
-                cpr: cprs.and_then(|c| c.get(&r.participant).cloned()),
-                tasks: vec![],
-                total: Ore(0),
-            });
-        let payment = r.payment.unwrap_or_default();
-        person.total = Ore(person.total.0.saturating_add(payment.0));
-        person.tasks.push(PayrollTask {
-            date: r.date,
-            work_location: r.work_location.clone(),
-            task_type: r.task_type.clone(),
-            payment,
-        });
-    }
-    let mut out: Vec<PayrollPerson> = people.into_values().collect();
-    for p in &mut out {
-        p.tasks.sort_by(|a, b| {
-            a.date
-                .cmp(&b.date)
-                .then_with(|| danish_cmp(&a.task_type, &b.task_type))
-        });
-    }
-    out.sort_by(|a, b| danish_cmp(&a.name, &b.name).then(a.participant.cmp(&b.participant)));
-    out
-}
-
-/// The payroll list as a table: a row per task, then an "I alt" row per person.
-pub fn payroll_table(people: &[PayrollPerson], with_cpr: bool) -> Table {
-    let mut headers = vec!["Navn".to_owned()];
-    if with_cpr {
-        headers.push("CPR-nummer".into());
-    }
-    headers.extend(["Dato", "Arbejdssted", "Opgavetype", "Betaling"].map(str::to_owned));
-    let mut rows = Vec::new();
-    for p in people {
-        let lead = |rows: &mut Vec<Vec<String>>, rest: [String; 4]| {
-            let mut row = vec![p.name.clone()];
-            if with_cpr {
-                row.push(p.cpr.clone().unwrap_or_default());
-            }
-            row.extend(rest);
-            rows.push(row);
-        };
-        for t in &p.tasks {
-            lead(
-                &mut rows,
-                [
-                    date_da(t.date),
-                    t.work_location.clone(),
-                    t.task_type.clone(),
-                    t.payment.to_string(),
-                ],
-            );
-        }
-        lead(
-            &mut rows,
-            [
-                String::new(),
-                String::new(),
-                "I alt".into(),
-                p.total.to_string(),
-            ],
-        );
-    }
-    Table::new(headers, rows)
 }
 
 /// The roles of the national election system (KMD Valg Central / Valg Lokal).
@@ -659,20 +551,25 @@ mod date_tests {
 
     #[test]
     fn lists_for_people_write_dates_as_day_dot_month_dot_year() {
-        let people = [PayrollPerson {
-            participant: ParticipantId::new(),
-            name: "Agnes Jensen".into(),
-            cpr: None,
-            tasks: vec![PayrollTask {
-                date: day(2027, 1, 5),
-                work_location: "Nord Skole".into(),
-                task_type: "Tilforordnet".into(),
-                payment: Ore(0),
+        assert_eq!(date_da(day(2027, 1, 5)), "05.01.2027");
+        let payroll = crate::exchange::payroll_table(
+            &[crate::exchange::PayrollPerson {
+                participant: ParticipantId::new(),
+                name: "Agnes Jensen".into(),
+                cpr: None,
+                tasks: vec![crate::exchange::PayrollTask {
+                    date: day(2027, 1, 5),
+                    work_location: "Nord Skole".into(),
+                    task_type: "Tilforordnet".into(),
+                    payment: Ore(0),
+                    attendance: None,
+                    reserve: false,
+                }],
+                total: Ore(0),
             }],
-            total: Ore(0),
-        }];
-        let table = payroll_table(&people, false);
-        let first = table
+            false,
+        );
+        let first = payroll
             .rows
             .first()
             .map(|r| format!("{r:?}"))

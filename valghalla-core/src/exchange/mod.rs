@@ -39,25 +39,27 @@
 //! # Export
 //!
 //! [`ListColumn`] chooses the participant list's columns; [`payroll`] builds the payroll list
-//! per person; [`valg_central_table`] builds the file for KMD Valg Central with the national
+//! per person from what happened on the day ([`PayrollAttendance`]: no-shows unpaid, left-early
+//! marked, reserves who stepped in paid); [`valg_central_table`] builds the file for KMD Valg Central with the national
 //! roles of [`RoleMapping`]; [`party_status`] builds each party's status report. The service
 //! audit-logs every export (and every CPR number it shows) before returning the table.
 
 pub mod columns;
 mod export;
 mod import;
+mod payroll;
 mod read;
 mod write;
 
 pub use export::{
-    ListColumn, NationalRole, ParticipantRow, PartyStatus, PayrollPerson, PayrollTask, RoleMapping,
-    ValgCentralRow, list_table, participants_table, party_status, party_status_table, payroll,
-    payroll_table, valg_central_rows, valg_central_table,
+    ListColumn, NationalRole, ParticipantRow, PartyStatus, RoleMapping, ValgCentralRow, list_table,
+    participants_table, party_status, party_status_table, valg_central_rows, valg_central_table,
 };
 pub use import::{
     ImportCatalog, ImportMode, ImportProgress, ImportReport, ParticipantInput, RowError,
     WorkLocationInput, validate_participants, validate_work_locations,
 };
+pub use payroll::{PayrollAttendance, PayrollPerson, PayrollTask, payroll, payroll_table};
 #[cfg(feature = "xlsx")]
 pub use read::read_xlsx;
 pub use read::{Format, decode_text, read_csv, read_table, sniff_delimiter};

@@ -114,6 +114,24 @@ fn text(kind: MessageKind) -> DefaultText {
                 <p>[Skriv beskeden her.]</p>\n\
                 <p>Venlig hilsen<br>\n!municipality</p>",
         },
+        MessageKind::SeatOffered => DefaultText {
+            title: "Tilbud til reserve (standard)",
+            subject: "Kan du tage en plads som !task_type i dag?",
+            body: "<p>Kære !name</p>\n\
+                <p>Du er reserve ved !election. En plads som !task_type på !work_location, \
+                !work_location_address, er ledig i dag, !task_date, kl. !task_start-!task_end.</p>\n\
+                <p>Den første, der tager pladsen, får den. Tag den her: !invitation</p>\n\
+                <p>Har du spørgsmål, er du velkommen til at kontakte os: !contact</p>\n\
+                <p>Venlig hilsen<br>\n!municipality</p>",
+        },
+        MessageKind::OfferFilled => DefaultText {
+            title: "Pladsen er besat (standard)",
+            subject: "Pladsen som !task_type er besat",
+            body: "<p>Kære !name</p>\n\
+                <p>Pladsen som !task_type på !work_location i dag, !task_date, er taget af en \
+                anden reserve. Tak, fordi du står til rådighed.</p>\n\
+                <p>Venlig hilsen<br>\n!municipality</p>",
+        },
     }
 }
 
@@ -135,6 +153,8 @@ pub const fn default_template_id(kind: MessageKind) -> TemplateId {
         MessageKind::RemovedByValidation => 7,
         MessageKind::TaskReminder => 8,
         MessageKind::Group => 9,
+        MessageKind::SeatOffered => 10,
+        MessageKind::OfferFilled => 11,
     };
     // A fixed prefix followed by the number; these ids never collide with random v4 ids
     // in practice and read as `7a194a11-a000-4000-8000-00000000000N`.

@@ -73,7 +73,7 @@ pub struct TemplateLibrary {
     templates: BTreeMap<TemplateId, Template>,
     /// The defaults in [`MessageKind::ALL`] order, kept in step with `templates` so resolution
     /// never needs a fallible lookup.
-    defaults: [Template; 9],
+    defaults: [Template; 11],
 }
 
 impl Default for TemplateLibrary {
@@ -93,6 +93,8 @@ const fn kind_index(kind: MessageKind) -> usize {
         MessageKind::RemovedByValidation => 6,
         MessageKind::TaskReminder => 7,
         MessageKind::Group => 8,
+        MessageKind::SeatOffered => 9,
+        MessageKind::OfferFilled => 10,
     }
 }
 

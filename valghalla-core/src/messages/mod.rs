@@ -56,11 +56,15 @@ pub enum MessageKind {
     TaskReminder,
     /// A message the secretariat wrote to a group.
     Group,
+    /// A missing person's seat is offered to a reserve of the day, with a take link.
+    SeatOffered,
+    /// The seat offered to a reserve was taken by someone else.
+    OfferFilled,
 }
 
 impl MessageKind {
     /// Every kind, in a stable order.
-    pub const ALL: [MessageKind; 9] = [
+    pub const ALL: [MessageKind; 11] = [
         MessageKind::Invitation,
         MessageKind::InvitationReminder,
         MessageKind::Registration,
@@ -70,5 +74,7 @@ impl MessageKind {
         MessageKind::RemovedByValidation,
         MessageKind::TaskReminder,
         MessageKind::Group,
+        MessageKind::SeatOffered,
+        MessageKind::OfferFilled,
     ];
 }

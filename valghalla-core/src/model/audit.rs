@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId,
-    SpecialDietId, TaskTypeId, TeamId, TemplateId, WorkLocationId,
+    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId,
+    SeatId, SpecialDietId, TaskTypeId, TeamId, TemplateId, WorkLocationId,
 };
 use crate::model::{RecordKey, RecordKind};
 use crate::values::MunicipalityCode;
@@ -226,6 +226,9 @@ impl AuditSubject {
                 RecordKind::Participant => RecordKey::Participant(typed::<ParticipantId>(id)?),
                 RecordKind::Rejection => RecordKey::Rejection(typed::<RejectionId>(id)?),
                 RecordKind::Link => RecordKey::Link(typed::<LinkId>(id)?),
+                RecordKind::Attendance => RecordKey::Attendance(typed::<SeatId>(id)?),
+                RecordKind::Reserve => RecordKey::Reserve(typed::<ParticipantId>(id)?),
+                RecordKind::SeatOffer => RecordKey::SeatOffer(typed::<OfferId>(id)?),
             })
         };
         let subject = match kind {

@@ -6,6 +6,7 @@
 
 mod audit;
 mod election;
+mod election_day;
 mod link;
 mod master;
 mod participant;
@@ -18,6 +19,10 @@ pub use audit::{
 pub use election::{
     DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
     MAX_LOCK_PERIOD_DAYS, MAX_WORKING_PERIOD_DAYS, PLAUSIBLE_YEARS, shift_date,
+};
+pub use election_day::{
+    Attendance, AttendanceEntry, AttendanceStatus, OfferRecipient, OfferTaken, Reserve, ReserveDay,
+    SeatOffer,
 };
 pub use link::{Link, LinkAuthor, LinkKind, LinkToken, VacancyFilter};
 pub use master::{

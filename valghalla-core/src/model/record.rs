@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, ElectionId, ElectionTypeId, LinkId, ParticipantId, RejectionId, SeatId, SpecialDietId,
-    TaskTypeId, TeamId, WorkLocationId,
+    AreaId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId, SeatId,
+    SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
-    Area, Election, ElectionType, Link, Participant, Rejection, Seat, SpecialDiet, TaskType, Team,
-    WorkLocation,
+    Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat,
+    SeatOffer, SpecialDiet, TaskType, Team, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
 
@@ -43,6 +43,12 @@ pub enum Record {
     Link(Link),
     /// The one record of message templates and election template choices.
     Communication(CommunicationSettings),
+    /// The attendance at one seat on election day (stored under the seat's id).
+    Attendance(Attendance),
+    /// The days a participant stands by as a reserve (stored under the participant's id).
+    Reserve(Reserve),
+    /// A missing person's seat offered to the reserves of the day.
+    SeatOffer(SeatOffer),
 }
 
 /// The key of a stored entity.
@@ -67,6 +73,11 @@ pub enum RecordKey {
     Link(LinkId),
     /// The one communication-settings record.
     Communication,
+    /// A seat's attendance, by the seat's id.
+    Attendance(SeatId),
+    /// A participant's reserve days, by the participant's id.
+    Reserve(ParticipantId),
+    SeatOffer(OfferId),
 }
 
 /// The kinds of record, for listing.
@@ -86,11 +97,14 @@ pub enum RecordKind {
     Rejection,
     Link,
     Communication,
+    Attendance,
+    Reserve,
+    SeatOffer,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 13] = [
+    pub const ALL: [RecordKind; 16] = [
         RecordKind::Municipality,
         RecordKind::Area,
         RecordKind::WorkLocation,
@@ -104,6 +118,9 @@ impl RecordKind {
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ];
 
     /// A stable lower-case name (`work_location`, …), used as a table name by stores.
@@ -122,6 +139,9 @@ impl RecordKind {
             RecordKind::Rejection => "rejection",
             RecordKind::Link => "link",
             RecordKind::Communication => "communication",
+            RecordKind::Attendance => "attendance",
+            RecordKind::Reserve => "reserve",
+            RecordKind::SeatOffer => "seat_offer",
         }
     }
 }
@@ -143,6 +163,9 @@ impl Record {
             Record::Rejection(x) => RecordKey::Rejection(x.id),
             Record::Link(x) => RecordKey::Link(x.id),
             Record::Communication(_) => RecordKey::Communication,
+            Record::Attendance(x) => RecordKey::Attendance(x.seat),
+            Record::Reserve(x) => RecordKey::Reserve(x.participant),
+            Record::SeatOffer(x) => RecordKey::SeatOffer(x.id),
         }
     }
 }
@@ -164,6 +187,9 @@ impl RecordKey {
             RecordKey::Rejection(_) => RecordKind::Rejection,
             RecordKey::Link(_) => RecordKind::Link,
             RecordKey::Communication => RecordKind::Communication,
+            RecordKey::Attendance(_) => RecordKind::Attendance,
+            RecordKey::Reserve(_) => RecordKind::Reserve,
+            RecordKey::SeatOffer(_) => RecordKind::SeatOffer,
         }
     }
 
@@ -182,6 +208,9 @@ impl RecordKey {
             RecordKey::Participant(id) => id.to_string(),
             RecordKey::Rejection(id) => id.to_string(),
             RecordKey::Link(id) => id.to_string(),
+            RecordKey::Attendance(id) => id.to_string(),
+            RecordKey::Reserve(id) => id.to_string(),
+            RecordKey::SeatOffer(id) => id.to_string(),
         }
     }
 }

@@ -63,6 +63,8 @@ pub enum AcceptedVia {
     OnBehalf,
     /// A team responsible placed a member of their team directly.
     PlacedByTeamResponsible,
+    /// A reserve took the seat of someone who did not turn up, through an offer's take link.
+    Reserve,
 }
 
 /// The state of a seat.

@@ -173,6 +173,36 @@ pub enum Permission {
     ExportLists,
     /// Run a background job.
     RunJob,
+    /// Record who turned up at a station's seats on election day, or offer a missing person's
+    /// seat to the day's reserves: the station's responsible, its chair (`chairs`: the actor
+    /// holds the station's chair seat that day) or the secretariat.
+    RecordAttendance {
+        /// The station.
+        work_location: WorkLocationId,
+        /// Whether the actor chairs the station that day.
+        chairs: bool,
+    },
+    /// See a station's attendance board (expected, arrived, missing): whoever may record it,
+    /// and the secretariat's readers.
+    ReadAttendance {
+        /// The station.
+        work_location: WorkLocationId,
+        /// Whether the actor chairs the station that day.
+        chairs: bool,
+    },
+    /// Sign `participant` up (or off) as a reserve for a day: themselves through the day's
+    /// link, or the secretariat.
+    SignUpReserve {
+        /// The participant.
+        participant: ParticipantId,
+    },
+    /// See the reserves of a day.
+    ReadReserves,
+    /// Take a seat offered to `participant` as a reserve (only they, with their take link).
+    TakeOfferedSeat {
+        /// The reserve.
+        participant: ParticipantId,
+    },
 }
 
 /// Why an actor was refused.
@@ -227,7 +257,10 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             ..
         } => !matches!(
             permission,
-            P::ActAsParticipant | P::AnswerOwnSeat { .. } | P::TakeVacantSeat { .. }
+            P::ActAsParticipant
+                | P::AnswerOwnSeat { .. }
+                | P::TakeVacantSeat { .. }
+                | P::TakeOfferedSeat { .. }
         ),
         Actor::Secretariat {
             role: StaffRole::Reader,
@@ -241,6 +274,8 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadTeamMembers { .. }
                 | P::ReadLocationStaff { .. }
                 | P::ReadAuditLog
+                | P::ReadAttendance { .. }
+                | P::ReadReserves
         ),
         Actor::Person(p) => match permission {
             P::ReadMasterData | P::ActAsParticipant => true,
@@ -248,7 +283,17 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
             | P::TakeVacantSeat { participant }
             | P::EditParticipant { participant }
             | P::DeleteParticipant { participant }
-            | P::LeaveTeam { participant, .. } => *participant == p.participant,
+            | P::LeaveTeam { participant, .. }
+            | P::SignUpReserve { participant }
+            | P::TakeOfferedSeat { participant } => *participant == p.participant,
+            P::RecordAttendance {
+                work_location,
+                chairs,
+            }
+            | P::ReadAttendance {
+                work_location,
+                chairs,
+            } => *chairs || p.responsible_for_locations.contains(work_location),
             P::JoinTeam {
                 participant,
                 by_link,
@@ -401,15 +446,33 @@ mod tests {
             }),
             (p.clone(), t.clone())
                 .prop_map(|(participant, team)| Permission::LeaveTeam { participant, team }),
-            (p, prop::collection::btree_set(t.clone(), 0..3)).prop_map(|(participant, teams)| {
-                Permission::ReadParticipant { participant, teams }
-            }),
+            (p.clone(), prop::collection::btree_set(t.clone(), 0..3)).prop_map(
+                |(participant, teams)| { Permission::ReadParticipant { participant, teams } }
+            ),
             t.clone()
                 .prop_map(|team| Permission::ReadTeamMembers { team }),
             t.clone()
                 .prop_map(|team| Permission::RemoveTeamMember { team }),
             prop::option::of(t).prop_map(|team| Permission::ManageLinks { team }),
-            l.prop_map(|work_location| Permission::ReadLocationStaff { work_location }),
+            l.clone()
+                .prop_map(|work_location| Permission::ReadLocationStaff { work_location }),
+            (l.clone(), any::<bool>()).prop_map(|(work_location, chairs)| {
+                Permission::RecordAttendance {
+                    work_location,
+                    chairs,
+                }
+            }),
+            (l, any::<bool>()).prop_map(|(work_location, chairs)| {
+                Permission::ReadAttendance {
+                    work_location,
+                    chairs,
+                }
+            }),
+            Just(Permission::ReadReserves),
+            p.clone()
+                .prop_map(|participant| Permission::SignUpReserve { participant }),
+            p.clone()
+                .prop_map(|participant| Permission::TakeOfferedSeat { participant }),
         ]
     }
 
@@ -442,7 +505,18 @@ mod tests {
             | Permission::TakeVacantSeat { participant }
             | Permission::EditParticipant { participant }
             | Permission::DeleteParticipant { participant }
-            | Permission::LeaveTeam { participant, .. } => *participant == p.participant,
+            | Permission::LeaveTeam { participant, .. }
+            | Permission::SignUpReserve { participant }
+            | Permission::TakeOfferedSeat { participant } => *participant == p.participant,
+            // A station on election day: its responsible, or whoever chairs it that day.
+            Permission::RecordAttendance {
+                work_location,
+                chairs,
+            }
+            | Permission::ReadAttendance {
+                work_location,
+                chairs,
+            } => *chairs || p.responsible_for_locations.contains(work_location),
             // Joining a team takes its link: never by editing one's own profile.
             Permission::JoinTeam {
                 participant,
@@ -476,7 +550,9 @@ mod tests {
                         | Permission::EditParticipant { .. } | Permission::DeleteParticipant { .. }
                         | Permission::RemoveTeamMember { .. } | Permission::ManageLinks { .. }
                         | Permission::CreateParticipant | Permission::ExportLists | Permission::ReadFullCpr
-                        | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. });
+                        | Permission::JoinTeam { .. } | Permission::LeaveTeam { .. }
+                        | Permission::RecordAttendance { .. } | Permission::SignUpReserve { .. }
+                        | Permission::TakeOfferedSeat { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
                 }
                 _ => {}

@@ -242,6 +242,12 @@ pub(crate) enum Route<'a> {
     /// A team responsible (party secretary) places a member of their team directly (whether
     /// they may act at the seat's location is the access policy's job).
     Placement,
+    /// On election day, a reserve takes the seat of `no_show` (recorded as not arrived)
+    /// through the take link of an offer (`rules::election_day::take_offer`).
+    Reserve {
+        /// Who holds the seat and did not turn up.
+        no_show: crate::ids::ParticipantId,
+    },
 }
 
 /// The one rule for every route onto a seat: the seat becomes accepted by `person`, who gets a
@@ -249,16 +255,16 @@ pub(crate) enum Route<'a> {
 ///
 /// What each route checks (✓ refused when it fails, — not checked):
 ///
-/// | Check                                   | Invitation (T3) | On behalf (T5)  | Sign-up (T4)       | Placement |
-/// |-----------------------------------------|-----------------|-----------------|--------------------|-----------|
-/// | the election is active                  | ✓               | —               | ✓                  | ✓         |
-/// | the seat's state                        | invited to them¹ | theirs²         | vacant             | vacant    |
-/// | a member of the seat's team             | —³              | —³              | ✓                  | ✓         |
-/// | trusted task types (valgstyrer)         | allowed         | allowed         | only if the route offers them⁴ | allowed⁵ |
-/// | the task has not taken place            | ✓               | —               | ✓                  | ✓         |
-/// | the slot fits its election and location | ✓               | ✓               | ✓                  | ✓         |
-/// | eligibility (the election type's rules) | ✓               | ✓               | ✓                  | ✓         |
-/// | no double booking                       | ✓               | ✓               | ✓                  | ✓         |
+/// | Check                                   | Invitation (T3) | On behalf (T5)  | Sign-up (T4)       | Placement | Reserve |
+/// |-----------------------------------------|-----------------|-----------------|--------------------|-----------|---------|
+/// | the election is active                  | ✓               | —               | ✓                  | ✓         | ✓       |
+/// | the seat's state                        | invited to them¹ | theirs²         | vacant             | vacant    | the no-show's or vacant |
+/// | a member of the seat's team             | —³              | —³              | ✓                  | ✓         | —⁶      |
+/// | trusted task types (valgstyrer)         | allowed         | allowed         | only if the route offers them⁴ | allowed⁵ | allowed⁶ |
+/// | the task has not taken place            | ✓               | —               | ✓                  | ✓         | ✓       |
+/// | the slot fits its election and location | ✓               | ✓               | ✓                  | ✓         | ✓       |
+/// | eligibility (the election type's rules) | ✓               | ✓               | ✓                  | ✓         | ✓       |
+/// | no double booking                       | ✓               | ✓               | ✓                  | ✓         | ✓       |
 ///
 /// 1. `not-invited` unless the seat holds an invitation for them; `wrong-invitation-token`
 ///    when the code from the link is not the invitation's (an old or forged link).
@@ -270,6 +276,8 @@ pub(crate) enum Route<'a> {
 ///    task types is [`links::may_offer_trusted`](super::links::may_offer_trusted).
 /// 5. Placing known members as valgstyrere is what party secretaries do; only the open routes
 ///    keep trusted seats from the public.
+/// 6. The station's responsible or the secretariat offered this seat to the day's reserves,
+///    whom the secretariat knows; the reserve joins the seat's team as an invited person does.
 ///
 /// The registry data and the person's other bookings may have changed since an invitation, so
 /// eligibility and double booking are checked again on every route.
@@ -316,6 +324,11 @@ pub(crate) fn occupy(
                 v.push(Violation::NotTeamMember { team: slot.team });
             }
         }
+        Route::Reserve { no_show } => match state {
+            SeatState::Vacant => {}
+            SeatState::Accepted { participant, .. } if *participant == no_show => {}
+            _ => v.push(Violation::SeatNotVacant),
+        },
     }
     if let Route::SignUp(access) = route {
         let trusted_allowed = match access {
@@ -341,8 +354,17 @@ pub(crate) fn occupy(
             AcceptedVia::PlacedByTeamResponsible,
             "placed by team responsible",
         ),
+        Route::Reserve { .. } => (AcceptedVia::Reserve, "took the seat as a reserve"),
     };
-    Ok(accepted(ctx, seat.seat, p, via, what))
+    let mut decision = accepted(ctx, seat.seat, p, via, what);
+    if let Route::Reserve { .. } = route {
+        for op in &mut decision.ops {
+            if *op == Op::Touch(RecordKey::Participant(p.id)) {
+                *op = join_team_or_touch(p, slot.team);
+            }
+        }
+    }
+    Ok(decision)
 }
 
 fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &str) -> Decision {

@@ -11,6 +11,7 @@
 pub mod access;
 pub(crate) mod booking;
 pub(crate) mod distribution;
+pub(crate) mod election_day;
 pub(crate) mod eligibility;
 pub(crate) mod lifecycle;
 pub(crate) mod links;

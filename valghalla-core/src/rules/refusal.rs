@@ -53,6 +53,22 @@ pub enum RefusalCode {
     LinkDoesNotCoverSeat,
     /// `election-active`.
     ElectionActive,
+    /// `not-the-day`.
+    NotTheDay,
+    /// `not-expected`.
+    NotExpected,
+    /// `left-outside-task`.
+    LeftOutsideTask,
+    /// `not-a-no-show`.
+    NotANoShow,
+    /// `no-reserves`.
+    NoReserves,
+    /// `offer-open`.
+    OfferOpen,
+    /// `offer-taken`.
+    OfferTaken,
+    /// `not-offered`.
+    NotOffered,
 }
 
 impl RefusalCode {
@@ -78,6 +94,14 @@ impl RefusalCode {
             RefusalCode::HasCompletedTask => "has-completed-task",
             RefusalCode::LinkDoesNotCoverSeat => "link-does-not-cover-seat",
             RefusalCode::ElectionActive => "election-active",
+            RefusalCode::NotTheDay => "not-the-day",
+            RefusalCode::NotExpected => "not-expected",
+            RefusalCode::LeftOutsideTask => "left-outside-task",
+            RefusalCode::NotANoShow => "not-a-no-show",
+            RefusalCode::NoReserves => "no-reserves",
+            RefusalCode::OfferOpen => "offer-open",
+            RefusalCode::OfferTaken => "offer-taken",
+            RefusalCode::NotOffered => "not-offered",
         }
     }
 }
@@ -212,6 +236,29 @@ pub enum Violation {
         /// The two seats, with their times after the change.
         seats: Box<[SeatLabel; 2]>,
     },
+    /// Election day has not come for the seat (attendance is recorded on the day or later;
+    /// a seat is offered to reserves on the day).
+    NotTheDay {
+        /// The seat's date.
+        date: NaiveDate,
+    },
+    /// The person is not expected at the seat: they neither hold it nor were recorded there.
+    NotExpected,
+    /// A time of leaving early must lie inside the task's time.
+    LeftOutsideTask {
+        /// The task's time.
+        window: TimeWindow,
+    },
+    /// Only the seat of someone recorded as not arrived can be offered to the reserves.
+    NotANoShow,
+    /// Nobody stands by as a reserve that day (who is not already busy then).
+    NoReserves,
+    /// The seat is already offered to the reserves and not yet taken.
+    OfferOpen,
+    /// Someone else took the offered seat first.
+    OfferTaken,
+    /// The offer was not made to this person (an unknown or forged take link).
+    NotOffered,
 }
 
 impl Violation {
@@ -241,6 +288,14 @@ impl Violation {
             Violation::HasCompletedTask => RefusalCode::HasCompletedTask,
             Violation::LinkDoesNotCoverSeat => RefusalCode::LinkDoesNotCoverSeat,
             Violation::ElectionActive => RefusalCode::ElectionActive,
+            Violation::NotTheDay { .. } => RefusalCode::NotTheDay,
+            Violation::NotExpected => RefusalCode::NotExpected,
+            Violation::LeftOutsideTask { .. } => RefusalCode::LeftOutsideTask,
+            Violation::NotANoShow => RefusalCode::NotANoShow,
+            Violation::NoReserves => RefusalCode::NoReserves,
+            Violation::OfferOpen => RefusalCode::OfferOpen,
+            Violation::OfferTaken => RefusalCode::OfferTaken,
+            Violation::NotOffered => RefusalCode::NotOffered,
         }
     }
 
@@ -317,6 +372,28 @@ impl Violation {
                 seats[0].describe(Lang::En),
                 seats[1].describe(Lang::En)
             ),
+            Violation::NotTheDay { date } => format!(
+                "The task is on {}; attendance and reserves wait for that day.",
+                format_date(*date)
+            ),
+            Violation::NotExpected => {
+                "The person is not expected at this seat; choose someone who holds it.".into()
+            }
+            Violation::LeftOutsideTask { window } => format!(
+                "The time of leaving must lie within the task's time, {}.",
+                window.display(Lang::En)
+            ),
+            Violation::NotANoShow => {
+                "Only the seat of someone recorded as not arrived can be offered to the reserves; record them as not arrived first.".into()
+            }
+            Violation::NoReserves => {
+                "Nobody free then stands by as a reserve that day; sign reserves up first.".into()
+            }
+            Violation::OfferOpen => {
+                "The seat is already offered to the reserves; wait for someone to take it.".into()
+            }
+            Violation::OfferTaken => "Another reserve took the seat first.".into(),
+            Violation::NotOffered => "The offer link is not valid for you.".into(),
         }
     }
 }
@@ -386,6 +463,28 @@ impl DanishMessage for Violation {
                 seats[0].describe(Lang::Da),
                 seats[1].describe(Lang::Da)
             ),
+            Violation::NotTheDay { date } => format!(
+                "Opgaven er den {}; fremmøde og reserver venter til den dag.",
+                format_date(*date)
+            ),
+            Violation::NotExpected => {
+                "Personen er ikke ventet på denne plads; vælg en, der har pladsen.".into()
+            }
+            Violation::LeftOutsideTask { window } => format!(
+                "Tidspunktet for at gå skal ligge inden for opgavens tid, {}.",
+                window.display(Lang::Da)
+            ),
+            Violation::NotANoShow => {
+                "Kun pladsen for en, der er registreret som ikke mødt, kan tilbydes reserverne; registrér personen som ikke mødt først.".into()
+            }
+            Violation::NoReserves => {
+                "Ingen ledige reserver står til rådighed den dag; tilmeld reserver først.".into()
+            }
+            Violation::OfferOpen => {
+                "Pladsen er allerede tilbudt reserverne; vent på, at en tager den.".into()
+            }
+            Violation::OfferTaken => "En anden reserve tog pladsen først.".into(),
+            Violation::NotOffered => "Tilbudslinket gælder ikke for dig.".into(),
         }
     }
 }
@@ -473,6 +572,14 @@ mod tests {
                 "link-does-not-cover-seat",
             ),
             (RefusalCode::ElectionActive, "election-active"),
+            (RefusalCode::NotTheDay, "not-the-day"),
+            (RefusalCode::NotExpected, "not-expected"),
+            (RefusalCode::LeftOutsideTask, "left-outside-task"),
+            (RefusalCode::NotANoShow, "not-a-no-show"),
+            (RefusalCode::NoReserves, "no-reserves"),
+            (RefusalCode::OfferOpen, "offer-open"),
+            (RefusalCode::OfferTaken, "offer-taken"),
+            (RefusalCode::NotOffered, "not-offered"),
         ];
         for (code, text) in cases {
             assert_eq!(code.to_string(), text);

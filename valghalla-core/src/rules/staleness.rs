@@ -25,7 +25,8 @@ pub(crate) struct SeatNow<'a> {
 ///   seat.
 /// * A retraction or removal notice holds while the recipient no longer holds the seat and was
 ///   told of it: a notice about an invitation or task they never heard of is cancelled with it.
-/// * Cancellation confirmations (the participant's own act) and group messages always hold.
+/// * Cancellation confirmations (the participant's own act), group messages and the messages to
+///   a day's reserves (an offer, and that it was filled) always hold.
 pub(crate) fn stale_reason(msg: &OutboxMessage, now: SeatNow<'_>) -> Option<&'static str> {
     let recipient = msg.participant;
     let state = now.seat.map(|s| &s.state);
@@ -59,7 +60,12 @@ pub(crate) fn stale_reason(msg: &OutboxMessage, now: SeatNow<'_>) -> Option<&'st
                 None
             }
         }
-        MessageKind::Cancellation | MessageKind::Group => None,
+        // An offer's take page tells a late taker that the seat is filled; neither message
+        // depends on who holds the seat now.
+        MessageKind::Cancellation
+        | MessageKind::Group
+        | MessageKind::SeatOffered
+        | MessageKind::OfferFilled => None,
     }
 }
 

@@ -464,7 +464,8 @@ impl Valghalla {
     }
 
     /// The payroll list of an election: each person with accepted seats, their tasks, the
-    /// payment for each and the total, in Danish order of name; with full CPR numbers when
+    /// payment for each and the total, in Danish order of name, from what happened on the day
+    /// (a no-show unpaid and listed, leaving early marked, a reserve who stepped in paid); with full CPR numbers when
     /// `with_cpr` (which needs the right to see them). Audit-logged.
     pub async fn export_payroll(
         &self,
@@ -481,12 +482,17 @@ impl Valghalla {
             ..ParticipantFilter::default()
         };
         let rows = self.participant_list(actor, election, &filter).await?;
+        let attendance = self.payroll_attendance(election).await?;
         let cprs = if with_cpr {
-            Some(self.full_cprs(rows.iter().map(|r| r.participant)).await?)
+            let ids = rows.iter().map(|r| r.participant);
+            Some(
+                self.full_cprs(ids.chain(attendance.names.keys().copied()))
+                    .await?,
+            )
         } else {
             None
         };
-        let people = payroll(&rows, cprs.as_ref());
+        let people = payroll(&rows, &attendance, cprs.as_ref());
         let table = payroll_table(&people, with_cpr);
         self.audit_export(
             actor,

@@ -8,6 +8,7 @@ mod autofill;
 mod communication;
 mod dispatch;
 mod distribution;
+mod election_day;
 mod elections;
 mod error;
 mod exchange;
@@ -32,6 +33,10 @@ pub use communication::{
     TemplateEntry,
 };
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
+pub use election_day::{
+    BoardCounts, BoardRow, CHAIR_TASK_TYPE, MyStation, OfferView, ReserveRow, StationBoard,
+    StationCount, take_link,
+};
 pub use elections::{ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};
 pub use hosts::{LinkInfo, ParticipantSummary};

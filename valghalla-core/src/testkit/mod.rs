@@ -91,7 +91,12 @@ macro_rules! conformance_tests {
             racing_writers_of_one_version_have_one_winner,
             concurrent_takers_fill_exactly_the_free_seats,
             concurrent_bookings_of_one_person_admit_one,
-            concurrent_edits_lose_no_update
+            concurrent_edits_lose_no_update,
+            // election day
+            an_election_morning_through_the_service,
+            concurrent_reserves_take_an_offered_seat_once,
+            a_reserve_racing_for_two_overlapping_seats_gets_one,
+            election_day_commands_are_authorised
         );
         $crate::conformance_tests!(@capable $fresh; $mode; $caps;
             references_are_enforced_as_stated

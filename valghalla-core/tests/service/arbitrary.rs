@@ -135,6 +135,12 @@ enum Cmd {
     Import(Vec<Vec<String>>),
     Fill(usize),
     Queries(usize),
+    /// Seat, person, status (0 arrived, 1 not arrived, 2 left early at the date's noon + hours).
+    RecordAttendance(usize, usize, u8, NaiveDate, u32),
+    SignUpReserve(usize, usize, NaiveDate, bool),
+    OfferSeat(usize),
+    /// An offer that does not exist, with any code.
+    TakeOffer(String),
 }
 
 fn cmd() -> impl Strategy<Value = Cmd> {
@@ -196,6 +202,12 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::PlaceMember(a, b, c)),
         (i(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Cmd::TakeSeat(a, b, c)),
         any::<bool>().prop_map(Cmd::JoinTeam),
+        (i(), i(), 0u8..3, any_date(), any_u32())
+            .prop_map(|(a, b, c, d, e)| Cmd::RecordAttendance(a, b, c, d, e)),
+        (i(), i(), any_date(), any::<bool>())
+            .prop_map(|(a, b, c, d)| Cmd::SignUpReserve(a, b, c, d)),
+        i().prop_map(Cmd::OfferSeat),
+        t().prop_map(Cmd::TakeOffer),
         (0u8..3, i(), any::<bool>(), any_date())
             .prop_map(|(a, b, c, d)| Cmd::CreateLink(a, b, c, d)),
         i().prop_map(Cmd::RevokeLink),
@@ -671,7 +683,39 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             unit!(svc.team_members(a, team(i)))?;
             unit!(svc.location_staff(a, el(0), loc(i)))?;
             unit!(svc.link_vacancies(&token(i)))?;
-            unit!(svc.export_payroll(a, el(i), true))
+            unit!(svc.export_payroll(a, el(i), true))?;
+            unit!(svc.station_board(a, el(i), loc(i), election_day()))?;
+            unit!(svc.attendance_overview(a, el(i), election_day()))?;
+            unit!(svc.reserves_of_day(a, el(i), election_day()))?;
+            unit!(svc.my_stations(a, election_day()))
+        }
+        Cmd::RecordAttendance(s_, p, status, date, hours) => {
+            use valghalla_core::model::AttendanceStatus;
+            let status = match status {
+                0 => AttendanceStatus::Arrived,
+                1 => AttendanceStatus::NotArrived,
+                _ => AttendanceStatus::LeftEarly {
+                    at: date
+                        .and_time(NaiveTime::MIN)
+                        .and_utc()
+                        .checked_add_signed(chrono::Duration::hours(i64::from(hours % 100_000)))
+                        .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+                },
+            };
+            unit!(svc.record_attendance(a, seat(s_), person(p), status))
+        }
+        Cmd::SignUpReserve(p, e_, date, withdraw) => {
+            if withdraw {
+                unit!(svc.withdraw_reserve(a, person(p), el(e_), date))
+            } else {
+                unit!(svc.sign_up_reserve(a, person(p), el(e_), date))
+            }
+        }
+        Cmd::OfferSeat(s_) => unit!(svc.offer_seat(a, seat(s_))),
+        Cmd::TakeOffer(token) => {
+            let offer = valghalla_core::ids::OfferId::new();
+            unit!(svc.offer_view(a, offer, &token))?;
+            unit!(svc.take_offered_seat(a, offer, &token))
         }
     }
 }

@@ -82,6 +82,9 @@ pub async fn dump(s: &Scenario) -> String {
         RecordKind::Participant,
         RecordKind::Rejection,
         RecordKind::Link,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ] {
         let mut rows: Vec<String> = store
             .query(&Query::All(kind))

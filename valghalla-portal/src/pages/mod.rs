@@ -3,6 +3,7 @@
 
 pub mod citizen;
 pub mod contact;
+pub mod election_day;
 pub mod location;
 pub mod login;
 #[cfg(feature = "oidc")]

@@ -99,6 +99,23 @@ impl AppError {
                 StatusCode::NOT_FOUND,
                 ErrorInfo::new("Findes ikke", e.message_da()),
             ),
+            AppError::Service(
+                e @ valghalla::Error::Failed(
+                    valghalla::core::service::Failure::Store(_)
+                    | valghalla::core::service::Failure::Busy,
+                ),
+            ) => {
+                // The database is down, restarting, full or too busy: it passes, and a change
+                // set is written whole or not at all.
+                tracing::error!(error = %e, "store failure");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorInfo::new(
+                        "Prøv igen om lidt",
+                        "Valghalla kan ikke nå sine data lige nu. Prøv igen om lidt.",
+                    ),
+                )
+            }
             AppError::Service(e @ valghalla::Error::Failed(_)) => {
                 tracing::error!(error = %e, "service failure");
                 (

@@ -67,6 +67,21 @@ pub async fn error_pages(State(portal): State<PortalState>, req: Request, next: 
     out
 }
 
+/// Middleware outside the session layer: when the session store cannot save a session (its
+/// database is down or restarting), tower-sessions answers an empty 500; it becomes the Danish
+/// "Prøv igen om lidt" page with 503, like every other store failure. (What the request changed
+/// was written whole, or not at all, before the session was saved.)
+pub async fn session_store_failures(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let bare = res.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !res.headers().contains_key(axum::http::header::CONTENT_TYPE);
+    if !bare {
+        return res;
+    }
+    let status = StatusCode::SERVICE_UNAVAILABLE;
+    bare_page(status, status_info(status), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -190,6 +190,7 @@ impl Viewer {
                 nav.push(NavItem::new("/sekretariat/stamdata", "Stamdata"));
                 nav.push(NavItem::new("/sekretariat/links", "Links"));
                 nav.push(NavItem::new("/sekretariat/kommunikation", "Kommunikation"));
+                nav.push(NavItem::new("/sekretariat/valgdag", "Valgdag"));
                 nav.push(NavItem::new("/sekretariat/drift", "Drift"));
                 nav.push(NavItem::new("/sekretariat/log", "Log"));
             }
@@ -201,6 +202,7 @@ impl Viewer {
                 }
                 if !p.responsible_for_locations.is_empty() {
                     nav.push(NavItem::new("/arbejdssted", "Arbejdssted"));
+                    nav.push(NavItem::new("/valgdag", "Valgdag"));
                 }
                 nav.push(NavItem::new("/kontakt", "Kontakt"));
             }

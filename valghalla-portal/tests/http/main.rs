@@ -16,6 +16,7 @@ mod calendar;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
 mod distribution;
+mod election_day;
 mod exports;
 mod hardening;
 mod links;

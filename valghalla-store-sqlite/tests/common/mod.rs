@@ -270,6 +270,9 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Rejection,
         RecordKind::Link,
         RecordKind::Communication,
+        RecordKind::Attendance,
+        RecordKind::Reserve,
+        RecordKind::SeatOffer,
     ];
     let mut out = Vec::new();
     for kind in kinds {

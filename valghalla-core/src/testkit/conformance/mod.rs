@@ -6,14 +6,20 @@
 //! - [`log`]: the audit log and the outbox;
 //! - [`service`]: the service end to end on the store;
 //! - [`races`]: concurrent commands through the service;
+//! - [`election_day`]: attendance, reserves and offers through the service, with their races;
 //! - [`model`]: random command sequences against the memory store.
 
+pub mod election_day;
 pub mod log;
 pub mod model;
 pub mod races;
 pub mod service;
 pub mod store;
 
+pub use election_day::{
+    a_reserve_racing_for_two_overlapping_seats_gets_one, an_election_morning_through_the_service,
+    concurrent_reserves_take_an_offered_seat_once, election_day_commands_are_authorised,
+};
 pub use log::{
     audit_and_outbox_answer_as_the_memory_store_does, audit_and_outbox_are_written_with_the_change,
     audit_log_filters_and_purges, outbox_delivery_is_optimistic_and_purgeable,

@@ -81,6 +81,8 @@ pub fn kind_da(k: MessageKind) -> &'static str {
         MessageKind::RemovedByValidation => "Fjernet efter validering",
         MessageKind::TaskReminder => "Påmindelse om opgave",
         MessageKind::Group => "Gruppebesked",
+        MessageKind::SeatOffered => "Tilbud til reserve",
+        MessageKind::OfferFilled => "Pladsen er besat",
     }
 }
 

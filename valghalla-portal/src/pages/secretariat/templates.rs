@@ -61,6 +61,8 @@ fn kind_key(k: MessageKind) -> &'static str {
         MessageKind::RemovedByValidation => "fjernet-efter-validering",
         MessageKind::TaskReminder => "paamindelse-opgave",
         MessageKind::Group => "gruppebesked",
+        MessageKind::SeatOffered => "tilbud-til-reserve",
+        MessageKind::OfferFilled => "plads-besat",
     }
 }
 

@@ -1,0 +1,306 @@
+//! Election day: attendance at the seats, reserves for a day, and offering a no-show's seat to
+//! the day's reserves — the first to take it gets it (through [`occupy`], the one way onto a
+//! seat), everyone else is told it is filled.
+
+use chrono::NaiveDate;
+
+use crate::ids::{ElectionId, OfferId, ParticipantId};
+use crate::messages::MessageKind;
+use crate::model::{Attendance, Participant};
+use crate::model::{
+    AttendanceEntry, AttendanceStatus, AuditAction, Election, InvitationToken, OfferRecipient,
+    OfferTaken, Op, Record, RecordKey, Reserve, ReserveDay, Seat, SeatOffer, SeatState,
+};
+use crate::rules::lifecycle::{PersonFacts, Route, SeatFacts, occupy};
+use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
+use crate::time::{TimeWindow, format_local};
+
+/// The attendance at `seat` with `participant`'s entry set to `status`. `window` is the task's
+/// time on the seat's date; `attendance` what is recorded so far.
+///
+/// Recorded on the seat's day or later (a correction), for someone who holds the seat or was
+/// recorded there before (a no-show whose seat went to a reserve); a time of leaving early lies
+/// inside the task's time.
+pub(crate) fn record_attendance(
+    ctx: &Ctx,
+    seat: &Seat,
+    window: TimeWindow,
+    attendance: Option<&Attendance>,
+    participant: ParticipantId,
+    status: AttendanceStatus,
+) -> Result<Decision, Refused> {
+    let mut v = Vec::new();
+    if seat.slot.date > ctx.today() {
+        v.push(Violation::NotTheDay {
+            date: seat.slot.date,
+        });
+    }
+    let holds = matches!(seat.state,
+        SeatState::Accepted { participant: holder, .. } if holder == participant);
+    if !holds && attendance.and_then(|a| a.of(participant)).is_none() {
+        v.push(Violation::NotExpected);
+    }
+    if let AttendanceStatus::LeftEarly { at } = status
+        && !(window.start <= at && at < window.end)
+    {
+        v.push(Violation::LeftOutsideTask { window });
+    }
+    Refused::check(v)?;
+    let mut record = attendance
+        .cloned()
+        .unwrap_or_else(|| Attendance::empty(seat.id, seat.slot));
+    let entry = AttendanceEntry {
+        participant,
+        status,
+        recorded_at: ctx.now,
+        recorded_by: ctx.actor.clone(),
+    };
+    match record
+        .entries
+        .iter_mut()
+        .find(|e| e.participant == participant)
+    {
+        Some(e) if e.status == status => return Ok(Decision::default()),
+        Some(e) => *e = entry,
+        None => record.entries.push(entry),
+    }
+    let what = match status {
+        AttendanceStatus::Arrived => "arrived".to_owned(),
+        AttendanceStatus::NotArrived => "not arrived".to_owned(),
+        AttendanceStatus::LeftEarly { at } => format!("left early at {}", format_local(at)),
+    };
+    Ok(Decision {
+        audit: vec![ctx.audit(
+            AuditAction::Edit,
+            RecordKey::Attendance(seat.id),
+            Some(participant),
+            Some(seat.slot.election),
+            format!("attendance: {what} (seat {})", seat.id),
+        )],
+        ops: vec![Op::Put(Record::Attendance(record))],
+        messages: vec![],
+    })
+}
+
+/// `participant` stands by as a reserve on `date` of `election` (from now on, inside the
+/// election's working period). Signing up twice changes nothing.
+pub(crate) fn sign_up_reserve(
+    ctx: &Ctx,
+    participant: &Participant,
+    reserve: Option<&Reserve>,
+    election: &Election,
+    date: NaiveDate,
+) -> Result<Decision, Refused> {
+    let mut v = Vec::new();
+    if !election.active {
+        v.push(Violation::ElectionInactive);
+    }
+    if !election.working_period().contains(date) {
+        v.push(Violation::DateOutsidePeriod { date });
+    }
+    if date < ctx.today() {
+        v.push(Violation::TaskInThePast { date });
+    }
+    Refused::check(v)?;
+    if reserve.is_some_and(|r| r.stands_by(election.id, date)) {
+        return Ok(Decision::default());
+    }
+    let mut record = reserve.cloned().unwrap_or(Reserve {
+        participant: participant.id,
+        days: Vec::new(),
+    });
+    record.days.push(ReserveDay {
+        election: election.id,
+        date,
+        signed_up_at: ctx.now,
+        by: ctx.actor.clone(),
+    });
+    Ok(Decision {
+        ops: vec![Op::Put(Record::Reserve(record))],
+        messages: vec![],
+        audit: vec![ctx.audit(
+            AuditAction::Create,
+            RecordKey::Reserve(participant.id),
+            Some(participant.id),
+            Some(election.id),
+            format!("signed up as reserve on {date}"),
+        )],
+    })
+}
+
+/// `participant` no longer stands by on `date` of `election`. Not signed up: nothing changes.
+pub(crate) fn withdraw_reserve(
+    ctx: &Ctx,
+    participant: ParticipantId,
+    reserve: Option<&Reserve>,
+    election: ElectionId,
+    date: NaiveDate,
+) -> Decision {
+    let Some(reserve) = reserve.filter(|r| r.stands_by(election, date)) else {
+        return Decision::default();
+    };
+    let mut record = reserve.clone();
+    record
+        .days
+        .retain(|d| !(d.election == election && d.date == date));
+    Decision {
+        ops: vec![Op::Put(Record::Reserve(record))],
+        messages: vec![],
+        audit: vec![ctx.audit(
+            AuditAction::Delete,
+            RecordKey::Reserve(participant),
+            Some(participant),
+            Some(election),
+            format!("no longer reserve on {date}"),
+        )],
+    }
+}
+
+/// Offers `seat`, held by someone recorded as not arrived, to `reserves`: the day's reserves
+/// who are free at the task's time (the caller filters them). Each gets a message with a take
+/// link (its code in the offer). Offered on the seat's day, once at a time.
+pub(crate) fn offer_seat(
+    ctx: &Ctx,
+    seat: &Seat,
+    attendance: Option<&Attendance>,
+    open_offer: bool,
+    reserves: &[ParticipantId],
+) -> Result<(Decision, OfferId), Refused> {
+    let mut v = Vec::new();
+    if seat.slot.date != ctx.today() {
+        v.push(Violation::NotTheDay {
+            date: seat.slot.date,
+        });
+    }
+    let no_show = match seat.state {
+        SeatState::Accepted { participant, .. }
+            if attendance
+                .and_then(|a| a.of(participant))
+                .is_some_and(|e| e.status == AttendanceStatus::NotArrived) =>
+        {
+            Some(participant)
+        }
+        _ => None,
+    };
+    if no_show.is_none() {
+        v.push(Violation::NotANoShow);
+    }
+    if open_offer {
+        v.push(Violation::OfferOpen);
+    }
+    let recipients: Vec<OfferRecipient> = reserves
+        .iter()
+        .filter(|r| Some(**r) != no_show)
+        .map(|r| OfferRecipient {
+            participant: *r,
+            token: InvitationToken::generate(),
+        })
+        .collect();
+    if recipients.is_empty() {
+        v.push(Violation::NoReserves);
+    }
+    Refused::check(v)?;
+    let Some(no_show) = no_show else {
+        return Err(Refused::one(Violation::NotANoShow));
+    };
+    let offer = SeatOffer {
+        id: OfferId::new(),
+        seat: seat.id,
+        slot: seat.slot,
+        no_show,
+        offered_at: ctx.now,
+        offered_by: ctx.actor.clone(),
+        recipients,
+        taken: None,
+    };
+    let id = offer.id;
+    let decision = Decision {
+        messages: offer
+            .recipients
+            .iter()
+            .map(|r| MessageIntent {
+                kind: MessageKind::SeatOffered,
+                participant: r.participant,
+                seat: Some(seat.id),
+            })
+            .collect(),
+        audit: vec![ctx.audit(
+            AuditAction::Create,
+            RecordKey::SeatOffer(id),
+            Some(no_show),
+            Some(seat.slot.election),
+            format!(
+                "seat {} offered to {} reserve(s) (participant {no_show} not arrived)",
+                seat.id,
+                offer.recipients.len()
+            ),
+        )],
+        ops: vec![Op::Put(Record::SeatOffer(offer))],
+    };
+    Ok((decision, id))
+}
+
+/// The reserve with the take link's `token` takes the offered seat: the offer must have gone to
+/// them and be open, the no-show must still be recorded as not arrived, and the seat is theirs
+/// by [`occupy`] (eligibility, double booking, the day not past). Everyone else the offer went
+/// to is told it is filled. Taking it again changes nothing.
+///
+/// Exactly one taker: the offer is written with the version it was read at, so of two
+/// concurrent takers one conflicts, reads it again and is refused with `offer-taken`.
+pub(crate) fn take_offer(
+    ctx: &Ctx,
+    offer: &SeatOffer,
+    token: &str,
+    attendance: Option<&Attendance>,
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Result<Decision, Refused> {
+    let me = person.participant.id;
+    if offer
+        .recipient_with(token)
+        .is_none_or(|r| r.participant != me)
+    {
+        return Err(Refused::one(Violation::NotOffered));
+    }
+    match &offer.taken {
+        Some(t) if t.participant == me => return Ok(Decision::default()),
+        Some(_) => return Err(Refused::one(Violation::OfferTaken)),
+        None => {}
+    }
+    let still_missing = attendance
+        .and_then(|a| a.of(offer.no_show))
+        .is_some_and(|e| e.status == AttendanceStatus::NotArrived);
+    if !still_missing {
+        return Err(Refused::one(Violation::NotANoShow));
+    }
+    let mut decision = occupy(
+        ctx,
+        seat,
+        person,
+        Route::Reserve {
+            no_show: offer.no_show,
+        },
+    )?;
+    let mut taken = offer.clone();
+    taken.taken = Some(OfferTaken {
+        participant: me,
+        at: ctx.now,
+    });
+    decision.ops.push(Op::Put(Record::SeatOffer(taken)));
+    decision.messages.extend(
+        offer
+            .recipients
+            .iter()
+            .filter(|r| r.participant != me)
+            .map(|r| MessageIntent {
+                kind: MessageKind::OfferFilled,
+                participant: r.participant,
+                seat: Some(offer.seat),
+            }),
+    );
+    Ok(decision)
+}
+
+#[cfg(test)]
+#[path = "election_day_tests.rs"]
+mod tests;

@@ -145,6 +145,8 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
         "/sekretariat/drift".to_owned(),
         format!("/udskrift/valgsted/{loc}?valg={e}"),
         format!("/udskrift/parti/{party_a}?valg={e}"),
+        // Election day (issue 22).
+        "/sekretariat/valgdag".to_owned(),
     ];
     for p in &secretariat {
         pages.push((Role::Admin, p.clone()));
@@ -165,6 +167,8 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
         "/arbejdssted".to_owned(),
         format!("/arbejdssted/{own_location}"),
         format!("/udskrift/valgsted/{own_location}?valg={e}"),
+        "/valgdag".to_owned(),
+        format!("/valgdag/{e}/{own_location}"),
     ] {
         pages.push((Role::LocationResponsible, p));
     }
@@ -173,6 +177,9 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
             pages.push((role, p.to_owned()));
         }
     }
+    let reserve = format!("/reserve/{e}/{}", ds.election.election_day());
+    pages.push((Role::Anonymous, reserve.clone()));
+    pages.push((Role::NewCitizen, reserve));
     pages.push((Role::NewCitizen, f.vacancy_link.clone()));
     pages.push((Role::NewCitizen, f.team_link.clone()));
     pages

@@ -65,6 +65,12 @@ pub fn confirmation_for(path: &str) -> Option<Confirmation> {
             "Ja, slet",
             parent.to_owned(),
         ),
+        "fjern" if parent.ends_with("/reserve") => (
+            "Vil du fjerne personen fra reserverne?",
+            "Personen kan ikke længere få tilbudt en plads på dagen.",
+            "Ja, fjern personen",
+            parent.trim_end_matches("/reserve").to_owned(),
+        ),
         "fjern" => (
             "Vil du fjerne personen fra pladsen?",
             "Pladsen bliver ledig igen, og personen får besked.",
@@ -173,6 +179,7 @@ mod tests {
             "/sekretariat/deltagere/abc/slet",
             "/sekretariat/valg/e/skabeloner/t/slet",
             "/sekretariat/pladser/s/fjern",
+            "/sekretariat/valgdag/reserve/fjern",
             "/links/l/tilbagekald",
             "/sekretariat/valg/e/skabeloner/t/nulstil",
             "/mine-opgaver/s/frameld",

@@ -724,14 +724,16 @@ async fn screenshots_at_three_widths() {
             s.open(path).await?;
             for width in WIDTHS {
                 s.set_width(width).await?;
-                // The whole page: as tall as its content.
+                // The whole page, as tall as its content (or the first screenful with
+                // SCREENSHOT_VIEWPORT=1).
+                let viewport = std::env::var("SCREENSHOT_VIEWPORT").is_ok_and(|v| v == "1");
                 let height = s
                     .client
                     .execute("return document.documentElement.scrollHeight", vec![])
                     .await?
                     .as_u64()
                     .unwrap_or(900)
-                    .min(4000);
+                    .min(if viewport { 900 } else { 4000 });
                 s.client
                     .set_window_size(width, u32::try_from(height)?)
                     .await?;

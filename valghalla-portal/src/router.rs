@@ -10,12 +10,13 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::pages::{
-    citizen, contact, election_day, location, login, party, secretariat, system, threads,
+    citizen, contact, election_day, location, login, party, printouts, secretariat, system,
+    threads,
 };
 use crate::state::{PortalState, Tenant};
 use crate::web::error_pages::{error_pages, session_store_failures};
 use crate::web::guard::{log_requests, security_headers};
-use crate::web::{AppError, csrf, session};
+use crate::web::{AppError, confirm, csrf, session};
 
 /// The portal as an axum router over `state`: mount it in a host's own application, or serve
 /// it with [`crate::serve`]. Give it the client's address (`into_make_service_with_connect_info`)
@@ -43,9 +44,15 @@ pub fn router(state: PortalState) -> Router {
         .merge(contact::router())
         .merge(threads::router())
         .merge(election_day::router())
+        .merge(printouts::router())
         .fallback(system::not_found)
         // Innermost first: each layer below wraps the ones above it.
         .layer(from_fn(invalidate_on_post))
+        // A destructive POST is confirmed first (web/confirm.rs), after its CSRF check.
+        .layer(from_fn_with_state(
+            state.clone(),
+            confirm::confirm_destructive,
+        ))
         .layer(from_fn_with_state(state.clone(), csrf::check))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(RequestBodyLimitLayer::new(max_body))

@@ -23,6 +23,7 @@
 
 mod alliances;
 pub mod matrix;
+pub mod shares;
 pub mod staffing;
 
 pub use alliances::{

@@ -142,7 +142,14 @@ impl ListColumn {
     }
 }
 
+/// The one date format of pages, lists and exports: `24.12.2001`.
 pub(super) fn date_da(d: NaiveDate) -> String {
+    crate::time::format_date(d)
+}
+
+/// The birth date as KMD's Valg Central imports it, `24-12-2001`: a machine's format, not a
+/// person's, so it keeps its dashes.
+fn valg_central_date(d: NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
@@ -414,7 +421,7 @@ pub fn valg_central_table(rows: &[ValgCentralRow]) -> Table {
                 vec![
                     r.role.clone(),
                     r.name.clone(),
-                    date_da(r.birth_date),
+                    valg_central_date(r.birth_date),
                     r.voting_area.to_string(),
                     String::new(),
                     r.cpr.clone(),
@@ -532,4 +539,60 @@ pub fn party_status_table(status: &[PartyStatus]) -> Table {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn lists_for_people_write_dates_as_day_dot_month_dot_year() {
+        assert_eq!(date_da(day(2027, 1, 5)), "05.01.2027");
+        let payroll = crate::exchange::payroll_table(
+            &[crate::exchange::PayrollPerson {
+                participant: ParticipantId::new(),
+                name: "Agnes Jensen".into(),
+                cpr: None,
+                tasks: vec![crate::exchange::PayrollTask {
+                    date: day(2027, 1, 5),
+                    work_location: "Nord Skole".into(),
+                    task_type: "Tilforordnet".into(),
+                    payment: Ore(0),
+                    attendance: None,
+                    reserve: false,
+                }],
+                total: Ore(0),
+            }],
+            false,
+        );
+        let first = payroll
+            .rows
+            .first()
+            .map(|r| format!("{r:?}"))
+            .unwrap_or_default();
+        assert!(first.contains("\"05.01.2027\""), "{first}");
+    }
+
+    #[test]
+    fn valg_central_keeps_the_dashes_its_import_expects() {
+        let rows = [ValgCentralRow {
+            participant: ParticipantId::new(),
+            role: "Tilforordnet".into(),
+            name: "Agnes Jensen".into(),
+            birth_date: day(1975, 6, 30),
+            voting_area: 1,
+            cpr: "300675-1234".into(),
+        }];
+        let table = valg_central_table(&rows);
+        let first = table
+            .rows
+            .first()
+            .map(|r| format!("{r:?}"))
+            .unwrap_or_default();
+        assert!(first.contains("\"30-06-1975\""), "{first}");
+    }
 }

@@ -138,6 +138,12 @@ impl Valghalla {
         self
     }
 
+    /// The public portal's base URL, the start of every link the service makes (pages show
+    /// links in full with it).
+    pub fn public_base_url(&self) -> &str {
+        &self.config.public_base_url
+    }
+
     fn authorize(&self, actor: &Actor, permission: Permission) -> Result<()> {
         authorize(actor, &permission).map_err(|denied| {
             tracing::info!(actor = %denied.actor, "access denied");

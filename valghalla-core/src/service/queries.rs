@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::apportion::shares::{ratio_permille, shares_permille};
 use crate::collation::{danish_cmp, danish_ranks, sort_danish_by};
 use crate::exchange::ParticipantRow;
 use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, TeamId, WorkLocationId};
@@ -118,9 +119,10 @@ pub struct TeamShare {
     pub name: String,
     /// Counts over the team's seats.
     pub counts: Counts,
-    /// The team's seats as per mille of all seats in the overview.
+    /// The team's seats as per mille of all seats in the overview, rounded by largest
+    /// remainder so the teams' shares add up to 1000 ([`crate::apportion::shares`]).
     pub share_permille: u32,
-    /// Accepted seats as per mille of the team's seats (1000 when it has none).
+    /// Accepted seats as per mille of the team's seats, rounded (1000 when it has none).
     pub filled_permille: u32,
 }
 
@@ -135,6 +137,9 @@ pub struct Overview {
     pub totals: Counts,
     /// Each team's share, in Danish order.
     pub shares: Vec<TeamShare>,
+    /// The seats now accepted, counted by the Danish day they were accepted on (sign-ups over
+    /// time; a seat accepted and later given up is not counted).
+    pub accepted_per_day: BTreeMap<NaiveDate, u32>,
 }
 
 /// What a participant list includes.
@@ -231,8 +236,12 @@ pub struct StaffMember {
     pub age: i32,
     /// Task type.
     pub task_type: String,
+    /// The task's hours as a person reads them (`07:30–22:00`, `17:00–02:00 (næste dag)`).
+    pub hours: String,
     /// Team.
     pub team: String,
+    /// Their special diets, by title (for the station's catering).
+    pub special_diets: Vec<String>,
 }
 
 /// The staff of a work location on one date.
@@ -267,14 +276,6 @@ pub struct Vacancy {
     pub vacant: u32,
     /// Whether the task is a position of trust.
     pub trusted: bool,
-}
-
-fn permille(part: u32, whole: u32) -> u32 {
-    if whole == 0 {
-        1000
-    } else {
-        u32::try_from(u64::from(part) * 1000 / u64::from(whole)).unwrap_or(1000)
-    }
 }
 
 /// Master data indexed by id, loaded once per query.
@@ -346,10 +347,17 @@ fn build_overview(
     };
     type RowKey = (WorkLocationId, TaskTypeId, TeamId, NaiveDate);
     let mut cells: BTreeMap<RowKey, Counts> = BTreeMap::new();
+    let mut accepted_per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     for s in seats
         .iter()
         .filter(|s| keep(s.slot.team, s.slot.work_location, s.slot.date))
     {
+        if let SeatState::Accepted { accepted_at, .. } = &s.state {
+            let n = accepted_per_day
+                .entry(local_date(*accepted_at))
+                .or_default();
+            *n = n.saturating_add(1);
+        }
         cells
             .entry((
                 s.slot.work_location,
@@ -434,14 +442,17 @@ fn build_overview(
     sort_danish_by(&mut areas, |a| a.name.as_str());
     let mut totals = Counts::default();
     areas.iter().for_each(|a| totals.add(&a.totals));
+    // The teams' shares are shown as a set: rounded so they add up to 100 %.
+    let seat_counts: Vec<u64> = team_counts.values().map(|c| u64::from(c.seats)).collect();
     let mut shares: Vec<TeamShare> = team_counts
         .into_iter()
-        .map(|(team, counts)| TeamShare {
+        .zip(shares_permille(&seat_counts))
+        .map(|((team, counts), share_permille)| TeamShare {
             team,
             name: catalog.team_name(team),
             counts,
-            share_permille: permille(counts.seats, totals.seats),
-            filled_permille: permille(counts.accepted, counts.seats),
+            share_permille,
+            filled_permille: ratio_permille(counts.accepted.into(), counts.seats.into()),
         })
         .collect();
     sort_danish_by(&mut shares, |s| s.name.as_str());
@@ -450,6 +461,7 @@ fn build_overview(
         areas,
         totals,
         shares,
+        accepted_per_day,
     }
 }
 
@@ -713,6 +725,12 @@ impl Valghalla {
         let mut tx = Tx::reader(self);
         let e = tx.get::<Election>(election).await?;
         let catalog = Catalog::load(&mut tx).await?;
+        let diets: BTreeMap<_, String> = tx
+            .all::<SpecialDiet>()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.title.to_string()))
+            .collect();
         let mut by_date: BTreeMap<NaiveDate, LocationStaff> = BTreeMap::new();
         for s in tx
             .query::<Seat>(&Query::SeatsAtLocation {
@@ -740,7 +758,17 @@ impl Valghalla {
                         Default::default(),
                     ),
                     task_type: catalog.task_type_title(s.slot.task_type),
+                    hours: catalog
+                        .task_types
+                        .get(&s.slot.task_type)
+                        .map(|t| t.window.display(Lang::Da))
+                        .unwrap_or_default(),
                     team: catalog.team_name(s.slot.team),
+                    special_diets: p
+                        .special_diets
+                        .iter()
+                        .filter_map(|d| diets.get(d).cloned())
+                        .collect(),
                 });
             }
         }

@@ -78,6 +78,7 @@ struct StaffPage {
     title: String,
     election_title: String,
     days: Vec<Day>,
+    print_href: String,
 }
 
 /// GET /arbejdssted/{location}: the accepted staff per day with contact details.
@@ -128,6 +129,7 @@ pub async fn staff(
         title,
         election_title: e.title.to_string(),
         days,
+        print_href: format!("/udskrift/valgsted/{location}?valg={}", e.id),
     };
     render(&page)
 }

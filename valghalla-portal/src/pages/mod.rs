@@ -9,6 +9,7 @@ pub mod login;
 #[cfg(feature = "oidc")]
 pub mod oidc;
 pub mod party;
+pub mod printouts;
 pub mod secretariat;
 pub mod system;
 pub mod threads;

@@ -15,6 +15,7 @@ pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/", get(home))
         .route("/static/portal.css", get(stylesheet))
+        .route("/static/portal.js", get(script))
         .route("/healthz", get(healthz))
 }
 
@@ -26,6 +27,18 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/portal.css"),
+    )
+        .into_response()
+}
+
+/// The one script: a link field selects itself on focus (the pages work without it).
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/portal.js"),
     )
         .into_response()
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{Datelike, NaiveDate};
 use valghalla::Valghalla;
 use valghalla_core::ids::{ElectionId, LinkId, TeamId};
 use valghalla_core::model::{Election, LinkKind, SeatStatus};
@@ -13,6 +12,7 @@ use valghalla_core::rules::access::{Actor, Permission};
 
 use crate::web::error::AppError;
 use crate::web::extract::Viewer;
+use crate::web::format::{count_da, full_url};
 
 /// Renders a template into an HTML response.
 pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -39,6 +39,23 @@ pub struct CountsView {
     pub accepted: u32,
 }
 
+impl CountsView {
+    /// "1 ledig", "2 ledige".
+    pub fn vacant_da(&self) -> String {
+        count_da(self.vacant.into(), "ledig", "ledige")
+    }
+
+    /// "1 ubesvaret", "2 ubesvarede".
+    pub fn invited_da(&self) -> String {
+        count_da(self.invited.into(), "ubesvaret", "ubesvarede")
+    }
+
+    /// "1 accepteret", "2 accepterede".
+    pub fn accepted_da(&self) -> String {
+        count_da(self.accepted.into(), "accepteret", "accepterede")
+    }
+}
+
 impl From<valghalla_core::service::Counts> for CountsView {
     fn from(c: valghalla_core::service::Counts) -> Self {
         CountsView {
@@ -50,38 +67,12 @@ impl From<valghalla_core::service::Counts> for CountsView {
     }
 }
 
-const WEEKDAYS: [&str; 7] = [
-    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-];
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+/// A date with its weekday (`tirsdag 17.11.2026`); the one date format is
+/// [`crate::web::format`]'s.
+pub use crate::web::format::weekday_date_da as da_date;
 
-/// A date in Danish: "tirsdag 17. november 2026".
-pub fn da_date(d: NaiveDate) -> String {
-    let wd = WEEKDAYS
-        .get(d.weekday().num_days_from_monday() as usize)
-        .copied()
-        .unwrap_or("");
-    let m = MONTHS.get(d.month0() as usize).copied().unwrap_or("");
-    format!("{wd} {}. {m} {}", d.day(), d.year())
-}
-
-/// A short Danish date: "17.11.2026".
-pub fn short_date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
+/// A date (`17.11.2026`), the one format of pages, lists and exports.
+pub use crate::web::format::date_da as short_date;
 
 /// An instant as local Danish time, `dd.mm.yyyy HH:MM`.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -159,7 +150,7 @@ pub struct LinkRow {
     pub kind: &'static str,
     /// Its team.
     pub team: String,
-    /// Its path.
+    /// The whole link (`https://valg.kommune.dk/link/…`), as it is copied and shared.
     pub url: String,
     /// When it was made.
     pub created: String,
@@ -168,7 +159,7 @@ pub struct LinkRow {
 }
 
 impl LinkRow {
-    /// The link's path.
+    /// The whole link.
     pub fn url(&self) -> &str {
         &self.url
     }
@@ -198,7 +189,10 @@ pub async fn link_rows(
                 LinkKind::Seat { .. } => "Én plads",
             },
             team: names.get(&l.team).cloned().unwrap_or_default(),
-            url: format!("/link/{}", l.link.token.as_str()),
+            url: full_url(
+                svc.public_base_url(),
+                &format!("/link/{}", l.link.token.as_str()),
+            ),
             created: local_time(l.link.created_at),
             live: l.link.is_live(),
         })

@@ -368,7 +368,22 @@ async fn every_response_has_the_security_headers_and_a_safe_cookie() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    assert!(!r.body.contains("<script"), "no scripts at all");
+    // One script, from the portal itself (a link field selects itself on focus); nothing inline,
+    // and the policy allows nothing else.
+    assert_eq!(r.body.matches("<script").count(), 1, "one script");
+    assert!(
+        r.body
+            .contains("<script src=\"/static/portal.js\" defer></script>")
+    );
+    let csp = r
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("unsafe"),
+        "{csp}"
+    );
 }
 
 #[tokio::test]

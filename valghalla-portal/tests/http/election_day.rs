@@ -249,6 +249,7 @@ async fn every_election_day_page_is_authorised_for_every_role() {
                     ("valg", &e.to_string()),
                     ("dato", &date),
                     ("deltager", &holder.to_string()),
+                    ("bekraeft", "ja"),
                 ],
             )
             .await;

@@ -30,6 +30,7 @@ mod links;
 mod master_data;
 mod participant_page;
 mod party;
+mod readable;
 mod responsibilities;
 mod seats;
 mod sessions;

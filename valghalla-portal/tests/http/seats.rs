@@ -64,7 +64,18 @@ async fn a_citizen_signs_up_through_a_link_takes_a_seat_and_withdraws() {
     let at = tasks.body.find("/frameld\"").expect("withdraw form");
     let start = tasks.body[..at].rfind("/mine-opgaver/").expect("seat");
     let action = tasks.body[start..at + 8].to_owned();
+    // Withdrawing asks first (web/confirm.rs) and changes nothing until confirmed.
     let r = b.post(&action, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{action}");
+    assert!(r.body.contains("Vil du melde dig fra opgaven?"));
+    assert!(r.body.contains("name=\"bekraeft\" value=\"ja\""));
+    assert!(r.body.contains("href=\"/mine-opgaver\">Fortryd</a>"));
+    let tasks = b.get("/mine-opgaver").await;
+    assert!(
+        tasks.body.contains("Accepteret"),
+        "nothing changed before the confirmation"
+    );
+    let r = b.post(&action, &[("bekraeft", "ja")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}");
     let tasks = b.get("/mine-opgaver").await;
     assert!(tasks.body.contains("Du er meldt fra"));
@@ -73,7 +84,8 @@ async fn a_citizen_signs_up_through_a_link_takes_a_seat_and_withdraws() {
 fn vacant_total(body: &str) -> u32 {
     let at = body.find("id=\"i-alt\"").expect("totals");
     let rest = &body[at..];
-    let end = rest.find(" ledige").expect("ledige");
+    // "1 ledig", "2 ledige".
+    let end = rest.find(" ledig").expect("ledig");
     let start = rest[..end].rfind('>').expect("span") + 1;
     rest[start..end].trim().parse().expect("a number")
 }
@@ -192,7 +204,7 @@ async fn the_secretariat_invites_answers_on_behalf_removes_and_sees_kept_seats()
     let r = b
         .post(
             &format!("/sekretariat/pladser/{seat}/fjern"),
-            &[("tilbage", &station)],
+            &[("tilbage", &station), ("bekraeft", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

@@ -210,7 +210,9 @@ async fn templates_are_edited_with_a_preview_and_chosen_per_election() {
         "href=\"#titel\">Skabelonens titel: &#39;kort gruppebesked&#39; bruges allerede"
     ));
     // Deleting it puts the election back on the default.
-    let r = b.post(&format!("{list}/{own_id}/slet"), &[]).await;
+    let r = b
+        .post(&format!("{list}/{own_id}/slet"), &[("bekraeft", "ja")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let chosen = p
         .svc

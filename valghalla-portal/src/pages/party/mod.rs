@@ -121,6 +121,7 @@ struct TeamPage {
     late: Vec<String>,
     back: String,
     errors: FormErrors,
+    charts: crate::web::charts::Charts,
 }
 
 async fn team_page(
@@ -136,6 +137,7 @@ async fn team_page(
         .ok_or(AppError::NotFound)?;
     // The core refuses anyone who is not responsible for this team.
     let ov = state.svc.team_overview(actor, e.id, team).await?;
+    let charts = crate::web::charts::Charts::of(&ov, e.title.as_str());
     let members = state.svc.team_members(actor, team).await?;
     let team_name = state
         .svc
@@ -166,7 +168,7 @@ async fn team_page(
     let share = ov
         .shares
         .first()
-        .map(|s| format!("{},{} %", s.filled_permille / 10, s.filled_permille % 10))
+        .map(|s| valghalla::core::apportion::shares::percent_da(s.filled_permille))
         .unwrap_or_default();
     let page = TeamPage {
         layout: me.0.layout(format!("Parti – {team_name}")),
@@ -229,6 +231,7 @@ async fn team_page(
         back: format!("/parti/{team}"),
         errors,
         team_name,
+        charts,
     };
     render(&page)
 }

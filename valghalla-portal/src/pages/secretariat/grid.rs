@@ -54,6 +54,8 @@ struct GridPage {
     errors: FormErrors,
     warnings: Vec<String>,
     council: Option<CouncilForm>,
+    /// Whether the viewer may change the distribution (a reader sees the numbers only).
+    admin: bool,
 }
 
 fn cell_name(date: NaiveDate, team: TeamId, tt: TaskTypeId) -> String {
@@ -142,6 +144,7 @@ async fn grid_page(
     let council = grid_form(state, me, election, location).await?;
     let page = GridPage {
         council,
+        admin: me.0.is_admin(),
         layout: me.0.layout(format!("Fordeling – {}", loc.title)),
         election,
         election_title: e.title.to_string(),

@@ -11,12 +11,14 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::NaiveDate;
 use serde::Deserialize;
+use valghalla::core::apportion::shares::percent_da;
 use valghalla::core::ids::{AreaId, ElectionId, TeamId, WorkLocationId};
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::OverviewFilter;
 
 use super::common::team_choices;
 use crate::state::{PortalState, Tenant};
+use crate::web::charts::Charts;
 use crate::web::views::{CountsView, da_date, require, short_date};
 use crate::web::{AppError, Choice, Layout, Me, render};
 
@@ -86,10 +88,7 @@ struct OverviewContent {
     teams: Vec<Choice>,
     stations: Vec<Choice>,
     admin: bool,
-}
-
-fn permille(p: u32) -> String {
-    format!("{},{} %", p / 10, p % 10)
+    charts: Charts,
 }
 
 /// GET /sekretariat/valg/{id}/oversigt: the staffing overview.
@@ -133,6 +132,7 @@ async fn overview_content(
         teams: team.into_iter().collect(),
     };
     let ov = state.svc.overview(actor, id, &filter).await?;
+    let charts = Charts::of(&ov, e.title.as_str());
     let rows: usize = ov
         .areas
         .iter()
@@ -185,8 +185,8 @@ async fn overview_content(
         .map(|s| OvShare {
             name: s.name,
             counts: s.counts.into(),
-            share: permille(s.share_permille),
-            filled: permille(s.filled_permille),
+            share: percent_da(s.share_permille),
+            filled: percent_da(s.filled_permille),
         })
         .collect();
     let dates = e
@@ -227,6 +227,7 @@ async fn overview_content(
         shares,
         dates,
         teams,
+        charts,
     };
     Ok((format!("Oversigt – {}", e.title), content.render()?))
 }

@@ -51,6 +51,7 @@ struct StationPage {
     back_field: String,
     /// This page, for the invite list's way back.
     back_path: String,
+    print_href: String,
 }
 
 /// GET /sekretariat/valg/{id}/valgsted/{location}: every seat at a station and its holder.
@@ -137,6 +138,7 @@ pub async fn station(
         location_title: title,
         admin,
         seats,
+        print_href: format!("/udskrift/valgsted/{location}?valg={election}"),
         back_field: format!(
             r#"<input type="hidden" name="tilbage" value="/sekretariat/valg/{election}/valgsted/{location}">"#
         ),

@@ -10,8 +10,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::pages::{
-    citizen, contact, election_day, location, login, party, printouts, secretariat, system,
-    threads,
+    citizen, contact, election_day, location, login, party, printouts, secretariat, system, threads,
 };
 use crate::state::{PortalState, Tenant};
 use crate::web::error_pages::{error_pages, session_store_failures};

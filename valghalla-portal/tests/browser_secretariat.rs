@@ -260,7 +260,7 @@ impl Session {
         Ok(())
     }
 
-    /// The overview's totals line ("3 ledige 1 ubesvarede 2 accepterede af 6"): vacant,
+    /// The overview's totals line ("3 ledige 1 ubesvaret 2 accepterede af 6"): vacant,
     /// invited, accepted, seats.
     async fn totals(&self, election: &str) -> E2eResult<(u32, u32, u32, u32)> {
         self.open(&format!("/sekretariat/valg/{election}/oversigt"))
@@ -271,11 +271,12 @@ impl Session {
             .await?
             .text()
             .await?;
-        let n = |word: &str| {
+        // "1 ledig", "2 ledige": the word is singular for one.
+        let n = |one: &str, many: &str| {
             let words: Vec<&str> = line.split_whitespace().collect();
             words
                 .windows(2)
-                .find(|w| w[1] == word)
+                .find(|w| w[1] == one || w[1] == many)
                 .and_then(|w| w[0].parse().ok())
                 .unwrap_or(u32::MAX)
         };
@@ -285,7 +286,12 @@ impl Session {
             .nth(1)
             .and_then(|w| w.parse().ok())
             .unwrap_or(u32::MAX);
-        Ok((n("ledige"), n("ubesvarede"), n("accepterede"), of))
+        Ok((
+            n("ledig", "ledige"),
+            n("ubesvaret", "ubesvarede"),
+            n("accepteret", "accepterede"),
+            of,
+        ))
     }
 
     /// Creates a task type through its form.

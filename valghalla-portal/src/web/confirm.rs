@@ -59,6 +59,12 @@ pub fn confirmation_for(path: &str) -> Option<Confirmation> {
             "Ja, slet skabelonen",
             parent.to_owned(),
         ),
+        "slet" if parent.starts_with("/sekretariat/valg/") && !parent.contains("/skabeloner/") => (
+            "Vil du slette valget?",
+            "Valget og dets pladser, links og skabelonvalg slettes. Det kan ikke fortrydes bagefter.",
+            "Ja, slet valget",
+            parent.to_owned(),
+        ),
         "slet" => (
             "Vil du slette?",
             "Det kan ikke fortrydes bagefter.",
@@ -70,6 +76,18 @@ pub fn confirmation_for(path: &str) -> Option<Confirmation> {
             "Personen kan ikke længere få tilbudt en plads på dagen.",
             "Ja, fjern personen",
             parent.trim_end_matches("/reserve").to_owned(),
+        ),
+        "fjern" if parent.contains("/medlem/") => (
+            "Vil du fjerne personen fra holdet?",
+            "Personen er ikke længere medlem og kan ikke sættes på holdets pladser. Personen kan blive medlem igen gennem et link.",
+            "Ja, fjern personen fra holdet",
+            parent.split("/medlem/").next().unwrap_or("/").to_owned(),
+        ),
+        "fjern" if parent.contains("/ansvar/") => (
+            "Vil du fjerne ansvaret?",
+            "Personen mister de rettigheder, ansvaret giver, ved sin næste forespørgsel.",
+            "Ja, fjern ansvaret",
+            parent.split("/ansvar/").next().unwrap_or("/").to_owned() + "/ansvar",
         ),
         "fjern" => (
             "Vil du fjerne personen fra pladsen?",
@@ -209,6 +227,30 @@ mod tests {
         assert_eq!(
             c.as_ref().map(|c| (c.button, c.cancel.as_str())),
             Some(("Ja, slet min profil", "/min-profil"))
+        );
+    }
+
+    #[test]
+    fn removing_a_member_a_responsibility_or_an_election_says_so() {
+        let c = confirmation_for("/parti/t/medlem/p/fjern");
+        assert_eq!(
+            c.as_ref().map(|c| (c.question, c.cancel.as_str())),
+            Some(("Vil du fjerne personen fra holdet?", "/parti/t"))
+        );
+        let c = confirmation_for("/sekretariat/deltagere/p/ansvar/team/fjern");
+        assert_eq!(
+            c.as_ref().map(|c| (c.question, c.cancel.as_str())),
+            Some(("Vil du fjerne ansvaret?", "/sekretariat/deltagere/p/ansvar"))
+        );
+        let c = confirmation_for("/sekretariat/valg/e/slet");
+        assert_eq!(
+            c.as_ref().map(|c| c.question),
+            Some("Vil du slette valget?")
+        );
+        let c = confirmation_for("/sekretariat/pladser/s/fjern");
+        assert_eq!(
+            c.as_ref().map(|c| c.question),
+            Some("Vil du fjerne personen fra pladsen?")
         );
     }
 }

@@ -96,11 +96,19 @@ async fn a_chosen_task_survives_login_and_sign_up_which_records_consent() {
     let path = vacancy_link(&p).await;
     let mut b = Browser::new(&p);
     let page = b.get(&path).await;
-    let choose = attr_after(&page.body, "<td><a class=\"button\"", "href");
+    let choose = attr_after(
+        &page.body,
+        "<td class=\"stack-action\"><a class=\"button\"",
+        "href",
+    );
     assert!(choose.starts_with("/login?next="), "{choose}");
     // The login page sends the citizen back to the chosen task.
     let next = {
-        let raw = attr_after(&page.body, "<td><a class=\"button\"", "href");
+        let raw = attr_after(
+            &page.body,
+            "<td class=\"stack-action\"><a class=\"button\"",
+            "href",
+        );
         let q = raw.trim_start_matches("/login?next=").to_owned();
         percent_decode(&q)
     };
@@ -195,9 +203,11 @@ async fn deleting_the_profile_asks_first() {
     let mut b = Browser::login(&p, "borger2").await;
     let profile = b.get("/min-profil").await;
     assert!(profile.body.contains("href=\"/min-profil/slet\""));
-    // A post without the confirmation only leads to the question.
+    // A post without the confirmation only leads to the question (web/confirm.rs).
     let r = b.post("/min-profil/slet", &[]).await;
-    assert_eq!(r.location(), "/min-profil/slet");
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Vil du slette din profil?"), "{}", r.body);
+    assert!(r.body.contains("name=\"bekraeft\" value=\"ja\""));
     let confirm = b.get("/min-profil/slet").await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("Det kan ikke fortrydes"));

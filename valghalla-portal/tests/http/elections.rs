@@ -30,7 +30,14 @@ async fn the_settings_page_is_for_the_secretariat_and_changed_by_administrators(
         format!("/sekretariat/valg/{e}/dupliker"),
     ] {
         let r = reader
-            .post(&path, &[("titel", "Kapret"), ("valgdag", "2030-01-01")])
+            .post(
+                &path,
+                &[
+                    ("titel", "Kapret"),
+                    ("valgdag", "2030-01-01"),
+                    ("bekraeft", "ja"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
     }
@@ -97,7 +104,12 @@ async fn an_active_election_is_not_deleted_and_activation_says_what_it_will_send
     let page = format!("/sekretariat/valg/{e}/rediger");
     let mut b = Browser::login(&p, "admin").await;
     b.get(&page).await;
-    let r = b.post(&format!("/sekretariat/valg/{e}/slet"), &[]).await;
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/slet"),
+            &[("bekraeft", "ja")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("class=\"field-error\""), "{}", r.body);
     assert!(p.svc.election(&admin(), e).await.is_ok(), "still there");
@@ -124,7 +136,12 @@ async fn an_active_election_is_not_deleted_and_activation_says_what_it_will_send
     );
     assert!(r.body.contains("Invitation: "));
     // Inactive, it is deleted with its seats.
-    let r = b.post(&format!("/sekretariat/valg/{e}/slet"), &[]).await;
+    let r = b
+        .post(
+            &format!("/sekretariat/valg/{e}/slet"),
+            &[("bekraeft", "ja")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(p.svc.elections(&admin()).await.unwrap().is_empty());
 }

@@ -41,7 +41,12 @@ async fn withdraw_first_task(p: &Portal, who: &str) -> valghalla::core::ids::Sea
     let start =
         tasks.body[..at].rfind("/mine-opgaver/").expect("its form") + "/mine-opgaver/".len();
     let seat = tasks.body[start..at].to_owned();
-    let r = b.post(&format!("/mine-opgaver/{seat}/frameld"), &[]).await;
+    let r = b
+        .post(
+            &format!("/mine-opgaver/{seat}/frameld"),
+            &[("bekraeft", "ja")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     seat.parse().expect("seat id")
 }

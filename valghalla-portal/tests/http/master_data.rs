@@ -71,7 +71,9 @@ async fn master_data_forms_are_for_the_secretariat_and_only_administrators_chang
                 p.ds.work_locations[0].id
             ),
         ] {
-            let r = b.post(&path, &[("omraade-navn", "Kapret")]).await;
+            let r = b
+                .post(&path, &[("omraade-navn", "Kapret"), ("bekraeft", "ja")])
+                .await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} posting {path}");
         }
     }
@@ -148,7 +150,10 @@ async fn an_area_in_use_is_not_deleted_and_the_core_says_why_in_danish() {
     let mut b = Browser::login(&p, "admin").await;
     let used = p.ds.work_locations[0].area;
     let r = b
-        .post(&format!("/sekretariat/stamdata/omraade/{used}/slet"), &[])
+        .post(
+            &format!("/sekretariat/stamdata/omraade/{used}/slet"),
+            &[("bekraeft", "ja")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("har stadig arbejdssteder"), "{}", r.body);
@@ -179,7 +184,7 @@ async fn an_area_in_use_is_not_deleted_and_the_core_says_why_in_danish() {
     let r = b
         .post(
             &format!("/sekretariat/stamdata/omraade/{}/slet", new.id),
-            &[],
+            &[("bekraeft", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -279,7 +284,7 @@ async fn a_task_type_is_created_and_edited_with_every_field() {
     assert_eq!(tt.payment, None);
     assert_eq!(tt.window.start().format("%H:%M").to_string(), "19:00");
     // Unused: it can be deleted.
-    let r = b.post(&format!("{url}/slet"), &[]).await;
+    let r = b.post(&format!("{url}/slet"), &[("bekraeft", "ja")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(p.svc.task_types(&admin()).await.unwrap().len(), before);
 }
@@ -295,7 +300,10 @@ async fn a_task_type_with_taken_seats_is_not_deleted() {
             .unwrap();
     let tt = taken.slot.task_type;
     let r = b
-        .post(&format!("/sekretariat/stamdata/opgavetype/{tt}/slet"), &[])
+        .post(
+            &format!("/sekretariat/stamdata/opgavetype/{tt}/slet"),
+            &[("bekraeft", "ja")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("class=\"field-error\""), "{}", r.body);
@@ -365,7 +373,7 @@ async fn a_station_gets_only_the_teams_and_task_types_ticked() {
     let r = b
         .post(
             &format!("/sekretariat/stamdata/valgsted/{}/slet", loc.id),
-            &[],
+            &[("bekraeft", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -460,7 +468,7 @@ async fn a_team_is_edited_with_its_letter_kind_and_trusted_links() {
     assert_eq!(t.kind, TeamKind::Volunteers);
     assert!(t.responsibles_may_link_trusted);
     // Deleting a team whose members have no other team is refused, in Danish.
-    let r = b.post(&format!("{url}/slet"), &[]).await;
+    let r = b.post(&format!("{url}/slet"), &[("bekraeft", "ja")]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.body.contains("ikke med i andre teams") || r.body.contains("class=\"field-error\""),
@@ -496,7 +504,7 @@ async fn a_special_diet_is_renamed_and_deleted() {
             .iter()
             .any(|d| d.id == diet.id && d.title.as_str() == "Uden nødder")
     );
-    let r = b.post(&format!("{url}/slet"), &[]).await;
+    let r = b.post(&format!("{url}/slet"), &[("bekraeft", "ja")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
         !p.svc
@@ -569,11 +577,14 @@ async fn an_election_type_has_its_rules_chosen_and_is_not_deleted_while_used() {
     // The demo election's type is in use.
     let used = p.ds.election_type.id;
     let r = b
-        .post(&format!("/sekretariat/stamdata/valgtype/{used}/slet"), &[])
+        .post(
+            &format!("/sekretariat/stamdata/valgtype/{used}/slet"),
+            &[("bekraeft", "ja")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("er i brug"), "{}", r.body);
-    let r = b.post(&format!("{url}/slet"), &[]).await;
+    let r = b.post(&format!("{url}/slet"), &[("bekraeft", "ja")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 

@@ -207,9 +207,12 @@ async fn a_party_secretary_cannot_reach_another_teams_slots_seats_or_members() {
     // Nor remove another team's member.
     let theirs = held.state.participant().expect("holder");
     assert_eq!(
-        b.post(&format!("/parti/{other}/medlem/{theirs}/fjern"), &[])
-            .await
-            .status,
+        b.post(
+            &format!("/parti/{other}/medlem/{theirs}/fjern"),
+            &[("bekraeft", "ja")]
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     // A citizen without a party reaches none of it.

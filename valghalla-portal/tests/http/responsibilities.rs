@@ -142,7 +142,11 @@ async fn a_party_secretary_appointed_for_one_station_gets_the_party_page_at_the_
     let r = adm
         .post(
             &format!("/sekretariat/deltagere/{who}/ansvar/team/fjern"),
-            &[("team", &team.to_string()), ("tilbage", &team_url)],
+            &[
+                ("team", &team.to_string()),
+                ("tilbage", &team_url),
+                ("bekraeft", "ja"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -187,7 +191,7 @@ async fn a_work_location_responsible_sees_the_staff_list_until_revoked() {
     let r = adm
         .post(
             &format!("{page}/valgsted/fjern"),
-            &[("valgsted", &loc.to_string())],
+            &[("valgsted", &loc.to_string()), ("bekraeft", "ja")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

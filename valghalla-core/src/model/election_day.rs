@@ -45,7 +45,7 @@ pub struct AttendanceEntry {
 /// The attendance at one seat (*fremmøde*): an entry per person who held it on the day. A
 /// no-show whose seat went to a reserve keeps their entry, beside the reserve's.
 ///
-/// Stored under the seat's id ([`RecordKey::Attendance`]).
+/// Stored under the seat's id ([`RecordKey::Attendance`](crate::model::RecordKey::Attendance)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendance {
     /// The seat.
@@ -87,8 +87,8 @@ pub struct ReserveDay {
 }
 
 /// The days a participant stands by as a reserve (*reserve*), stored under the participant's
-/// id ([`RecordKey::Reserve`]): one record per person, so a person is a reserve for a day at
-/// most once.
+/// id ([`RecordKey::Reserve`](crate::model::RecordKey::Reserve)): one record per person, so a
+/// person is a reserve for a day at most once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reserve {
     /// The participant.

@@ -81,7 +81,7 @@ impl MessageSender for FileSender {
         let failed = |e: std::io::Error| {
             SendError::Temporary(format!(
                 "kunne ikke skrive beskeden til mappen: {}",
-                e.kind()
+                crate::io_text::io_kind_da(e.kind())
             ))
         };
         // Attachments first: a message file never points at a file not yet there.

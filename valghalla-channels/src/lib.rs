@@ -16,6 +16,7 @@
 //!   sends.
 
 pub mod file;
+mod io_text;
 pub mod providers;
 #[cfg(feature = "smtp")]
 pub mod smtp;

@@ -113,7 +113,10 @@ impl Failure {
                 Some(std::io::ErrorKind::ConnectionRefused) => {
                     "mailserveren kunne ikke nås (forbindelsen blev afvist)".to_owned()
                 }
-                Some(kind) => format!("mailserveren kunne ikke nås ({kind})"),
+                Some(kind) => format!(
+                    "mailserveren kunne ikke nås ({})",
+                    crate::io_text::io_kind_da(kind)
+                ),
                 None => "mailserveren kunne ikke nås".to_owned(),
             }),
             Failure::Tls => SendError::Unavailable(

@@ -45,6 +45,11 @@ impl Channel {
         }
     }
 
+    /// The channel recorded under `code` ([`Channel::code`]), if any.
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The channel's name in Danish, lower case where Danish writes it so.
     pub const fn name_da(self) -> &'static str {
         match self {

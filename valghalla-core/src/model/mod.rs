@@ -5,6 +5,7 @@
 //! checked by constructors that return errors.
 
 mod audit;
+mod audit_text;
 mod election;
 mod election_day;
 mod link;
@@ -17,6 +18,7 @@ mod thread;
 pub use audit::{
     ActorLabel, AuditAction, AuditEntry, AuditFormatError, AuditSubject, Exported, Imported,
 };
+pub(crate) use audit_text::{AuditEvent, CprLookup, ImportCounts, SeatChange};
 pub use election::{
     DateRange, Election, ElectionError, ElectionKind, ElectionType, EligibilityRule,
     MAX_LOCK_PERIOD_DAYS, MAX_WORKING_PERIOD_DAYS, PLAUSIBLE_YEARS, shift_date,

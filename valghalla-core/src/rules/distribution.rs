@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{SeatId, TeamId};
+use crate::model::AuditEvent;
 use crate::model::{
     AuditAction, AuditSubject, Election, Op, Record, RecordKey, Seat, SeatState, SlotKey,
     WorkLocation,
@@ -110,10 +111,14 @@ pub(crate) fn set_seat_count(
         },
         None,
         Some(election.id),
-        format!(
-            "seats at {} on {}: {} -> {} (asked for {}, {} taken seat(s) kept)",
-            location.title, slot.date, report.before, report.after, desired, kept_taken
-        ),
+        AuditEvent::SlotSeats {
+            location: location.title.as_str(),
+            date: slot.date,
+            before: report.before,
+            after: report.after,
+            asked: desired,
+            kept_taken,
+        },
     );
     Ok((
         Decision {
@@ -161,10 +166,11 @@ pub(crate) fn move_vacant(
         RecordKey::WorkLocation(location.id),
         None,
         Some(election.id),
-        format!(
-            "{n} vacant seat(s) at {} moved to team {to_team}",
-            location.title
-        ),
+        AuditEvent::VacantSeatsMoved {
+            count: n,
+            location: location.title.as_str(),
+            team: to_team,
+        },
     );
     Ok((
         Decision {

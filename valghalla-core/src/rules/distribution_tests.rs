@@ -92,7 +92,11 @@ fn t14_set_seat_count_decrease_keeps_invited_and_accepted_seats_reference_bug_5(
             kept_taken: 2
         }
     );
-    assert!(dec.audit[0].description.contains("2 taken seat(s) kept"));
+    assert!(
+        dec.audit[0]
+            .description
+            .contains("2 besatte pladser beholdt")
+    );
     audit_is_clean(&dec);
 
     // Asking for 3 removes one vacant seat and keeps everything taken.

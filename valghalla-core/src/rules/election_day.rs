@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::ids::{ElectionId, OfferId, ParticipantId};
 use crate::messages::MessageKind;
+use crate::model::AuditEvent;
 use crate::model::{Attendance, Participant};
 use crate::model::{
     AttendanceEntry, AttendanceStatus, AuditAction, Election, InvitationToken, OfferRecipient,
@@ -13,7 +14,7 @@ use crate::model::{
 };
 use crate::rules::lifecycle::{PersonFacts, Route, SeatFacts, occupy};
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
-use crate::time::{TimeWindow, format_local};
+use crate::time::TimeWindow;
 
 /// The attendance at `seat` with `participant`'s entry set to `status`. `window` is the task's
 /// time on the seat's date; `attendance` what is recorded so far.
@@ -64,18 +65,16 @@ pub(crate) fn record_attendance(
         Some(e) => *e = entry,
         None => record.entries.push(entry),
     }
-    let what = match status {
-        AttendanceStatus::Arrived => "arrived".to_owned(),
-        AttendanceStatus::NotArrived => "not arrived".to_owned(),
-        AttendanceStatus::LeftEarly { at } => format!("left early at {}", format_local(at)),
-    };
     Ok(Decision {
         audit: vec![ctx.audit(
             AuditAction::Edit,
             RecordKey::Attendance(seat.id),
             Some(participant),
             Some(seat.slot.election),
-            format!("attendance: {what} (seat {})", seat.id),
+            AuditEvent::Attendance {
+                status,
+                seat: seat.id,
+            },
         )],
         ops: vec![Op::Put(Record::Attendance(record))],
         messages: vec![],
@@ -123,7 +122,7 @@ pub(crate) fn sign_up_reserve(
             RecordKey::Reserve(participant.id),
             Some(participant.id),
             Some(election.id),
-            format!("signed up as reserve on {date}"),
+            AuditEvent::ReserveSignedUp(date),
         )],
     })
 }
@@ -151,7 +150,7 @@ pub(crate) fn withdraw_reserve(
             RecordKey::Reserve(participant),
             Some(participant),
             Some(election),
-            format!("no longer reserve on {date}"),
+            AuditEvent::ReserveWithdrawn(date),
         )],
     }
 }
@@ -230,11 +229,11 @@ pub(crate) fn offer_seat(
             RecordKey::SeatOffer(id),
             Some(no_show),
             Some(seat.slot.election),
-            format!(
-                "seat {} offered to {} reserve(s) (participant {no_show} not arrived)",
-                seat.id,
-                offer.recipients.len()
-            ),
+            AuditEvent::SeatOffered {
+                seat: seat.id,
+                reserves: offer.recipients.len(),
+                no_show,
+            },
         )],
         ops: vec![Op::Put(Record::SeatOffer(offer))],
     };

@@ -25,6 +25,7 @@ use crate::model::{
     AcceptedVia, AuditAction, Election, ElectionType, InvitationToken, Op, Participant, Record,
     RecordKey, Rejection, RejectionKind, Seat, SeatState, TaskType, Trust, WorkLocation,
 };
+use crate::model::{AuditEvent, SeatChange};
 use crate::rules::booking::{self, Booking};
 use crate::rules::eligibility::{self, EligibilityInput};
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, SeatLabel, Violation};
@@ -154,14 +155,18 @@ fn seat_audit(
     ctx: &Ctx,
     seat: &Seat,
     participant: crate::ids::ParticipantId,
-    what: &str,
+    change: SeatChange,
 ) -> crate::model::AuditEntry {
     ctx.audit(
         AuditAction::SeatChange,
         RecordKey::Seat(seat.id),
         Some(participant),
         Some(seat.slot.election),
-        format!("{what} (seat {}, participant {participant})", seat.id),
+        AuditEvent::Seat {
+            change,
+            seat: seat.id,
+            participant,
+        },
     )
 }
 
@@ -208,7 +213,7 @@ pub(crate) fn invite(
     Ok(Decision {
         ops,
         messages: vec![message(MessageKind::Invitation, seat.seat, p.id)],
-        audit: vec![seat_audit(ctx, seat.seat, p.id, "invited")],
+        audit: vec![seat_audit(ctx, seat.seat, p.id, SeatChange::Invited)],
     })
 }
 
@@ -348,14 +353,14 @@ pub(crate) fn occupy(
     v.extend(placement_violations(seat, person));
     Refused::check(v)?;
     let (via, what) = match route {
-        Route::Invitation { .. } => (AcceptedVia::Invitation, "accepted the invitation"),
-        Route::OnBehalf => (AcceptedVia::OnBehalf, "accepted on behalf"),
-        Route::SignUp(_) => (AcceptedVia::OpenLink, "took a vacant seat"),
+        Route::Invitation { .. } => (AcceptedVia::Invitation, SeatChange::AcceptedInvitation),
+        Route::OnBehalf => (AcceptedVia::OnBehalf, SeatChange::AcceptedOnBehalf),
+        Route::SignUp(_) => (AcceptedVia::OpenLink, SeatChange::TookVacantSeat),
         Route::Placement => (
             AcceptedVia::PlacedByTeamResponsible,
-            "placed by team responsible",
+            SeatChange::PlacedByTeamResponsible,
         ),
-        Route::Reserve { .. } => (AcceptedVia::Reserve, "took the seat as a reserve"),
+        Route::Reserve { .. } => (AcceptedVia::Reserve, SeatChange::TookAsReserve),
     };
     let mut decision = accepted(ctx, seat.seat, p, via, what);
     if let Route::Reserve { .. } = route {
@@ -368,7 +373,13 @@ pub(crate) fn occupy(
     Ok(decision)
 }
 
-fn accepted(ctx: &Ctx, seat: &Seat, p: &Participant, via: AcceptedVia, what: &str) -> Decision {
+fn accepted(
+    ctx: &Ctx,
+    seat: &Seat,
+    p: &Participant,
+    via: AcceptedVia,
+    what: SeatChange,
+) -> Decision {
     Decision {
         ops: vec![
             put_seat(
@@ -409,7 +420,12 @@ pub(crate) fn answer_on_behalf(
                     rejection(ctx, seat.seat, p.id, RejectionKind::DeclinedOnBehalf),
                 ],
                 messages: vec![],
-                audit: vec![seat_audit(ctx, seat.seat, p.id, "declined on behalf")],
+                audit: vec![seat_audit(
+                    ctx,
+                    seat.seat,
+                    p.id,
+                    SeatChange::DeclinedOnBehalf,
+                )],
             })
         }
     }
@@ -441,7 +457,12 @@ pub(crate) fn decline(
             rejection(ctx, seat.seat, p.id, RejectionKind::Declined),
         ],
         messages: vec![message(MessageKind::Cancellation, seat.seat, p.id)],
-        audit: vec![seat_audit(ctx, seat.seat, p.id, "declined the invitation")],
+        audit: vec![seat_audit(
+            ctx,
+            seat.seat,
+            p.id,
+            SeatChange::DeclinedInvitation,
+        )],
     })
 }
 
@@ -525,7 +546,7 @@ pub(crate) fn withdraw(
             rejection(ctx, seat.seat, p.id, RejectionKind::Withdrew),
         ],
         messages: vec![message(MessageKind::Cancellation, seat.seat, p.id)],
-        audit: vec![seat_audit(ctx, seat.seat, p.id, "withdrew")],
+        audit: vec![seat_audit(ctx, seat.seat, p.id, SeatChange::Withdrew)],
     })
 }
 
@@ -536,7 +557,7 @@ pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
         ctx,
         seat,
         MessageKind::RemovedFromTask,
-        "removed by the secretariat",
+        SeatChange::RemovedBySecretariat,
     )
 }
 
@@ -547,7 +568,7 @@ pub(crate) fn remove_by_team(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused
         ctx,
         seat,
         MessageKind::RemovedFromTask,
-        "removed by the team responsible",
+        SeatChange::RemovedByTeamResponsible,
     )
 }
 
@@ -555,7 +576,7 @@ fn vacate(
     ctx: &Ctx,
     seat: &Seat,
     accepted_kind: MessageKind,
-    what: &str,
+    what: SeatChange,
 ) -> Result<Decision, Refused> {
     let (participant, kind) = match &seat.state {
         SeatState::Vacant => return Err(Refused::one(Violation::NotYourSeat)),
@@ -577,7 +598,7 @@ pub(crate) fn remove_after_revalidation(ctx: &Ctx, seat: &Seat) -> Result<Decisi
         ctx,
         seat,
         MessageKind::RemovedByValidation,
-        "removed after re-validation",
+        SeatChange::RemovedAfterRevalidation,
     )
 }
 
@@ -602,7 +623,7 @@ pub(crate) fn delete_participant(
             ctx,
             seat,
             MessageKind::RemovedFromTask,
-            "removed: participant deleted",
+            SeatChange::RemovedParticipantDeleted,
         ) {
             d.merge(removed);
             vacated += 1;
@@ -622,10 +643,10 @@ pub(crate) fn delete_participant(
         RecordKey::Participant(participant.id),
         Some(participant.id),
         None,
-        format!(
-            "participant {} deleted; {vacated} seat(s) vacated",
-            participant.id
-        ),
+        AuditEvent::ParticipantDeleted {
+            participant: participant.id,
+            vacated,
+        },
     ));
     d
 }
@@ -681,7 +702,10 @@ pub(crate) fn remove_from_team(
         RecordKey::Team(team),
         Some(participant.id),
         None,
-        format!("participant {} removed from team {team}", participant.id),
+        AuditEvent::RemovedFromTeam {
+            participant: participant.id,
+            team,
+        },
     ));
     Ok(d)
 }

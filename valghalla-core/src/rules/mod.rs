@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AuditId, ElectionId, ParticipantId, SeatId};
 use crate::messages::MessageKind;
-use crate::model::{ActorLabel, AuditAction, AuditEntry, AuditSubject, Op};
+use crate::model::{ActorLabel, AuditAction, AuditEntry, AuditEvent, AuditSubject, Op};
 use crate::time::local_date;
 
 pub use distribution::{DistributionReport, MAX_SEATS_PER_SLOT};
@@ -62,7 +62,7 @@ impl Ctx {
         subject: impl Into<AuditSubject>,
         participant: Option<ParticipantId>,
         election: Option<ElectionId>,
-        description: impl Into<String>,
+        event: AuditEvent<'_>,
     ) -> AuditEntry {
         AuditEntry {
             id: AuditId::new(),
@@ -72,7 +72,7 @@ impl Ctx {
             subject: subject.into(),
             participant,
             election,
-            description: description.into(),
+            description: event.description(),
         }
     }
 }

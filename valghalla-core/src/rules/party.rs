@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::messages::MessageKind;
 use crate::messages::template::escape_html;
 use crate::model::{AuditAction, Election, RecordKey, Seat, SeatState, Team};
+use crate::model::{AuditEvent, SeatChange};
 use crate::rules::lifecycle::{self, PersonFacts, Route, SeatFacts};
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
 
@@ -90,10 +91,11 @@ pub(crate) fn resend_invitation(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refu
             RecordKey::Seat(seat.id),
             Some(participant),
             Some(seat.slot.election),
-            format!(
-                "invitation sent again (seat {}, participant {participant})",
-                seat.id
-            ),
+            AuditEvent::Seat {
+                change: SeatChange::InvitationSentAgain,
+                seat: seat.id,
+                participant,
+            },
         )],
     })
 }

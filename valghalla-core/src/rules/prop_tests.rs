@@ -669,7 +669,7 @@ impl World {
                             RecordKey::TaskType(edited.id),
                             None,
                             None,
-                            "window edited",
+                            crate::model::AuditEvent::Edited(crate::model::RecordKind::TaskType),
                         )],
                         ops: vec![Op::Put(Record::TaskType(edited))],
                         messages: vec![],

@@ -13,6 +13,7 @@ use crate::messages::{
     Channel, ElectionTemplates, LibraryError, MessageKind, RenderedMessage, Template,
     TemplateDraft, TokenValues, render_as,
 };
+use crate::model::AuditEvent;
 use crate::model::{
     AuditAction, AuditSubject, Consent, Election, Op, Participant, Record, RecordKey, Rejection,
     Seat, SeatState, SlotKey, TaskType,
@@ -253,7 +254,7 @@ impl Valghalla {
                 AuditSubject::Template(new_id),
                 None,
                 None,
-                format!("template '{}' saved", template.title()),
+                AuditEvent::TemplateSaved(template.title()),
             );
             (
                 Decision {
@@ -288,7 +289,7 @@ impl Valghalla {
                 AuditSubject::Template(id),
                 None,
                 None,
-                format!("template '{}' deleted", gone.title()),
+                AuditEvent::TemplateDeleted(gone.title()),
             );
             (
                 Decision {
@@ -357,7 +358,7 @@ impl Valghalla {
                 RecordKey::Election(election),
                 None,
                 Some(election),
-                "message templates chosen",
+                AuditEvent::TemplatesChosen,
             );
             (
                 Decision {
@@ -470,7 +471,9 @@ impl Valghalla {
             AuditSubject::GroupMessage(election.id),
             None,
             Some(election.id),
-            format!("group message to {} participants", messages.len()),
+            AuditEvent::GroupMessage {
+                recipients: messages.len(),
+            },
         );
         self.store
             .apply(ChangeSet {
@@ -561,16 +564,12 @@ impl Valghalla {
                 text_version,
                 given_at: ctx.now,
             });
-            let what = match &p.consent {
-                Some(c) => format!("consent to be kept given (text {})", c.text_version),
-                None => "consent to be kept withdrawn".to_owned(),
-            };
             let audit = ctx.audit(
                 AuditAction::Edit,
                 RecordKey::Participant(participant),
                 Some(participant),
                 None,
-                what,
+                AuditEvent::Consent(p.consent.as_ref().map(|c| c.text_version.as_str())),
             );
             (
                 Decision {

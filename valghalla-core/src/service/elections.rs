@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::collation::sort_danish_by;
 use crate::ids::{ElectionId, ElectionTypeId, WorkLocationId};
+use crate::model::AuditEvent;
 use crate::model::{
     AuditAction, DateRange, Election, ElectionType, Link, LinkKind, Op, Record, RecordKey, Seat,
     SeatState, WorkLocation,
@@ -150,7 +151,7 @@ impl Valghalla {
                 RecordKey::Election(election.id),
                 None,
                 Some(election.id),
-                "election created",
+                AuditEvent::ElectionCreated,
             );
             (
                 Decision {
@@ -214,7 +215,7 @@ impl Valghalla {
                 RecordKey::Election(id),
                 None,
                 Some(id),
-                "election edited",
+                AuditEvent::ElectionEdited,
             );
             (
                 Decision {
@@ -315,7 +316,7 @@ impl Valghalla {
                 RecordKey::Election(copy.id),
                 None,
                 Some(copy.id),
-                format!("duplicated from election {source} with {seats} seat(s)"),
+                AuditEvent::ElectionDuplicated { source, seats },
             );
             (
                 Decision {
@@ -344,17 +345,12 @@ impl Valghalla {
                 (Decision::default(), ())
             } else {
                 e.active = active;
-                let what = if active {
-                    "election activated"
-                } else {
-                    "election deactivated"
-                };
                 let audit = ctx.audit(
                     AuditAction::Edit,
                     RecordKey::Election(id),
                     None,
                     Some(id),
-                    what,
+                    AuditEvent::ElectionActive(active),
                 );
                 (
                     Decision {
@@ -411,11 +407,10 @@ impl Valghalla {
                 RecordKey::Election(id),
                 None,
                 Some(id),
-                format!(
-                    "election '{}' deleted with {} seat(s)",
-                    e.title,
-                    seats.len()
-                ),
+                AuditEvent::ElectionDeleted {
+                    title: e.title.as_str(),
+                    seats: seats.len(),
+                },
             );
             (
                 Decision {

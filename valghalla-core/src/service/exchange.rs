@@ -21,6 +21,7 @@ use crate::model::{
     Participant, PersonRecord, Record, RecordKey, Seat, SeatStatus, SpecialDiet, Team,
     WorkLocation,
 };
+use crate::model::{AuditEvent, CprLookup, ImportCounts};
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::store::{ChangeSet, Query};
@@ -54,27 +55,18 @@ fn merged(p: &Participant, g: &ParticipantInput) -> Participant {
 }
 
 /// What an import's audit entry calls it: a preview says so.
-fn what(mode: ImportMode, kind: &str) -> String {
-    if mode == ImportMode::Preview {
-        format!("{kind} preview")
-    } else {
-        kind.to_owned()
+fn summary(report: &ImportReport, what: Imported, mode: ImportMode) -> AuditEvent<'static> {
+    AuditEvent::Import {
+        what,
+        preview: mode == ImportMode::Preview,
+        counts: ImportCounts {
+            imported: report.imported,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            rejected: report.rejected.len(),
+            written: report.written,
+        },
     }
-}
-
-fn summary(report: &ImportReport, what: String) -> String {
-    format!(
-        "{what} import: {} new, {} updated, {} unchanged, {} rows rejected{}",
-        report.imported,
-        report.updated,
-        report.unchanged,
-        report.rejected.len(),
-        if report.written {
-            ""
-        } else {
-            "; nothing written"
-        }
-    )
 }
 
 impl Valghalla {
@@ -169,7 +161,10 @@ impl Valghalla {
                                 RecordKey::Participant(q.id),
                                 Some(q.id),
                                 None,
-                                "participant updated by import",
+                                AuditEvent::ImportedRecord {
+                                    what: Imported::Participants,
+                                    created: false,
+                                },
                             ));
                             ops.push(Op::Put(Record::Participant(q)));
                         }
@@ -195,14 +190,17 @@ impl Valghalla {
                             RecordKey::Participant(p.id),
                             Some(p.id),
                             None,
-                            "CPR number looked up in the registry (import)",
+                            AuditEvent::CprLookedUp(CprLookup::Import),
                         ));
                         audit.push(ctx.audit(
                             AuditAction::Create,
                             RecordKey::Participant(p.id),
                             Some(p.id),
                             None,
-                            "participant created by import",
+                            AuditEvent::ImportedRecord {
+                                what: Imported::Participants,
+                                created: true,
+                            },
                         ));
                         ops.push(Op::Put(Record::Participant(p)));
                     } else {
@@ -236,10 +234,7 @@ impl Valghalla {
                     AuditSubject::Import(Imported::Participants),
                     None,
                     None,
-                    format!(
-                        "{} CPR numbers looked up in the registry (import)",
-                        wanted.len()
-                    ),
+                    AuditEvent::CprLookupsByImport(wanted.len()),
                 ));
                 audit.retain(|a| matches!(a.subject, AuditSubject::Import(_)));
             }
@@ -248,7 +243,7 @@ impl Valghalla {
                 AuditSubject::Import(Imported::Participants),
                 None,
                 None,
-                summary(&report, what(mode, "participant")),
+                summary(&report, Imported::Participants, mode),
             ));
             progress(ImportProgress::Writing);
             (
@@ -310,7 +305,10 @@ impl Valghalla {
                                     RecordKey::WorkLocation(l.id),
                                     None,
                                     None,
-                                    "work location updated by import",
+                                    AuditEvent::ImportedRecord {
+                                        what: Imported::WorkLocations,
+                                        created: false,
+                                    },
                                 ));
                                 ops.push(Op::Put(Record::WorkLocation(l)));
                             }
@@ -333,7 +331,10 @@ impl Valghalla {
                                 RecordKey::WorkLocation(l.id),
                                 None,
                                 None,
-                                "work location created by import",
+                                AuditEvent::ImportedRecord {
+                                    what: Imported::WorkLocations,
+                                    created: true,
+                                },
                             ));
                             ops.push(Op::Put(Record::WorkLocation(l)));
                         }
@@ -350,7 +351,7 @@ impl Valghalla {
                 AuditSubject::Import(Imported::WorkLocations),
                 None,
                 None,
-                summary(&report, what(mode, "work location")),
+                summary(&report, Imported::WorkLocations, mode),
             ));
             (
                 Decision {
@@ -385,7 +386,7 @@ impl Valghalla {
                     RecordKey::Participant(p),
                     Some(p),
                     election,
-                    format!("full CPR number exported ({})", what.name()),
+                    AuditEvent::FullCprExported(what),
                 )
             })
             .collect();
@@ -394,7 +395,7 @@ impl Valghalla {
             AuditSubject::Export(what),
             None,
             election,
-            format!("{} exported ({rows} rows)", what.name()),
+            AuditEvent::Export { what, rows },
         ));
         self.store
             .apply(ChangeSet {

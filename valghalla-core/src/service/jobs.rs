@@ -9,6 +9,7 @@ use crate::messages::MessageKind;
 use crate::model::{
     AuditAction, Election, Op, Participant, Record, RecordKey, Seat, SeatState, TaskType,
 };
+use crate::model::{AuditEvent, SeatChange};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::{Decision, MessageIntent};
 use crate::store::Query;
@@ -268,9 +269,9 @@ fn reminder_decision(
     participant: ParticipantId,
     kind: MessageKind,
 ) -> Decision {
-    let what = match kind {
-        MessageKind::InvitationReminder => "invitation reminder queued",
-        _ => "task reminder queued",
+    let change = match kind {
+        MessageKind::InvitationReminder => SeatChange::InvitationReminderQueued,
+        _ => SeatChange::TaskReminderQueued,
     };
     Decision {
         messages: vec![MessageIntent {
@@ -284,7 +285,11 @@ fn reminder_decision(
             RecordKey::Seat(seat.id),
             Some(participant),
             Some(seat.slot.election),
-            what,
+            AuditEvent::Seat {
+                change,
+                seat: seat.id,
+                participant,
+            },
         )],
         ops: vec![Op::Put(Record::Seat(seat))],
     }

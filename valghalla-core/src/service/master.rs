@@ -11,6 +11,7 @@ use crate::collation::sort_danish_by;
 use crate::ids::{
     AreaId, ElectionTypeId, ParticipantId, SpecialDietId, TaskTypeId, TeamId, WorkLocationId,
 };
+use crate::model::AuditEvent;
 use crate::model::{
     Address, Area, AuditAction, AuditSubject, Election, ElectionKind, ElectionType,
     EligibilityRule, Entity, LocationScope, Municipality, Op, Participant, Record, RecordKey,
@@ -165,13 +166,13 @@ async fn ensure_unique_name<E: Named>(tx: &mut Tx<'_>, this: RecordKey, name: &s
     Ok(())
 }
 
-fn audit_put<E: Entity>(
-    ctx: &Ctx,
-    e: &E,
-    action: AuditAction,
-    what: &str,
-) -> crate::model::AuditEntry {
-    ctx.audit(action, e.key(), None, None, what.to_owned())
+fn audit_put<E: Entity>(ctx: &Ctx, e: &E, action: AuditAction) -> crate::model::AuditEntry {
+    let kind = E::KIND;
+    let event = match action {
+        AuditAction::Create => AuditEvent::Created(kind),
+        _ => AuditEvent::Edited(kind),
+    };
+    ctx.audit(action, e.key(), None, None, event)
 }
 
 /// The seats of every election at a work location.
@@ -213,7 +214,7 @@ impl Valghalla {
                 AuditSubject::Municipality(municipality.code),
                 None,
                 None,
-                "municipality set",
+                AuditEvent::MunicipalitySet,
             );
             (
                 Decision {
@@ -245,7 +246,7 @@ impl Valghalla {
         };
         transact!(self, |tx| {
             ensure_unique_name::<Area>(&mut tx, area.key(), area.name.as_str()).await?;
-            let audit = audit_put(&ctx, &area, AuditAction::Create, "area created");
+            let audit = audit_put(&ctx, &area, AuditAction::Create);
             (put(area.clone(), audit), ())
         });
         Ok(area)
@@ -262,7 +263,7 @@ impl Valghalla {
             ensure_unique_name::<Area>(&mut tx, Area::key_of(id), name.as_str()).await?;
             area.name = name.clone();
             area.description = description.clone();
-            let audit = audit_put(&ctx, &area, AuditAction::Edit, "area edited");
+            let audit = audit_put(&ctx, &area, AuditAction::Edit);
             (put(area.clone(), audit), area)
         }))
     }
@@ -350,12 +351,7 @@ impl Valghalla {
             Self::check_location_refs(&mut tx, &draft).await?;
             ensure_unique_name::<WorkLocation>(&mut tx, location.key(), location.title.as_str())
                 .await?;
-            let audit = audit_put(
-                &ctx,
-                &location,
-                AuditAction::Create,
-                "work location created",
-            );
+            let audit = audit_put(&ctx, &location, AuditAction::Create);
             (put(location.clone(), audit), ())
         });
         Ok(location)
@@ -382,7 +378,7 @@ impl Valghalla {
             taken_seats_block(&blocking, SeatLosingChange::WorkLocationEdit)?;
             let mut d = put(
                 location.clone(),
-                audit_put(&ctx, &location, AuditAction::Edit, "work location edited"),
+                audit_put(&ctx, &location, AuditAction::Edit),
             );
             d.ops
                 .extend(remove.into_iter().map(|s| Op::Delete(RecordKey::Seat(s))));
@@ -463,10 +459,7 @@ impl Valghalla {
                 return Err(name_taken(RecordKind::TaskType, tt.title.as_str()));
             }
             (
-                put(
-                    tt.clone(),
-                    audit_put(&ctx, &tt, AuditAction::Create, "task type created"),
-                ),
+                put(tt.clone(), audit_put(&ctx, &tt, AuditAction::Create)),
                 (),
             )
         });
@@ -490,13 +483,7 @@ impl Valghalla {
             if old.window != tt.window {
                 Refused::check(window_change_conflicts(&mut tx, &tt).await?)?;
             }
-            (
-                put(
-                    tt.clone(),
-                    audit_put(&ctx, &tt, AuditAction::Edit, "task type edited"),
-                ),
-                (),
-            )
+            (put(tt.clone(), audit_put(&ctx, &tt, AuditAction::Edit)), ())
         });
         Ok(tt)
     }
@@ -577,10 +564,7 @@ impl Valghalla {
         transact!(self, |tx| {
             ensure_unique_name::<Team>(&mut tx, team.key(), team.name.as_str()).await?;
             (
-                put(
-                    team.clone(),
-                    audit_put(&ctx, &team, AuditAction::Create, "team created"),
-                ),
+                put(team.clone(), audit_put(&ctx, &team, AuditAction::Create)),
                 (),
             )
         });
@@ -602,10 +586,7 @@ impl Valghalla {
             team.kind = kind;
             team.description = description.clone();
             (
-                put(
-                    team.clone(),
-                    audit_put(&ctx, &team, AuditAction::Edit, "team edited"),
-                ),
+                put(team.clone(), audit_put(&ctx, &team, AuditAction::Edit)),
                 team,
             )
         }))
@@ -625,22 +606,19 @@ impl Valghalla {
         transact!(self, |tx| {
             let mut t = tx.get::<Team>(team).await?;
             tx.get::<Participant>(participant).await?;
-            let what = match &scope {
-                Some(scope) => {
-                    t.responsibles.insert(participant, scope.clone());
-                    "responsibility granted"
-                }
-                None => {
-                    t.responsibles.remove(&participant);
-                    "responsibility revoked"
-                }
+            match &scope {
+                Some(scope) => t.responsibles.insert(participant, scope.clone()),
+                None => t.responsibles.remove(&participant),
             };
             let audit = ctx.audit(
                 AuditAction::Edit,
                 RecordKey::Team(team),
                 Some(participant),
                 None,
-                format!("team {team}: {what}"),
+                AuditEvent::TeamResponsible {
+                    team,
+                    granted: scope.is_some(),
+                },
             );
             (put(t, audit), ())
         });
@@ -701,10 +679,7 @@ impl Valghalla {
         transact!(self, |tx| {
             ensure_unique_name::<SpecialDiet>(&mut tx, diet.key(), diet.title.as_str()).await?;
             (
-                put(
-                    diet.clone(),
-                    audit_put(&ctx, &diet, AuditAction::Create, "special diet created"),
-                ),
+                put(diet.clone(), audit_put(&ctx, &diet, AuditAction::Create)),
                 (),
             )
         });
@@ -727,10 +702,7 @@ impl Valghalla {
                 .await?;
             diet.title = title.clone();
             (
-                put(
-                    diet.clone(),
-                    audit_put(&ctx, &diet, AuditAction::Edit, "special diet edited"),
-                ),
+                put(diet.clone(), audit_put(&ctx, &diet, AuditAction::Edit)),
                 diet,
             )
         }))
@@ -778,10 +750,7 @@ impl Valghalla {
         transact!(self, |tx| {
             let _ = &mut tx;
             (
-                put(
-                    et.clone(),
-                    audit_put(&ctx, &et, AuditAction::Create, "election type created"),
-                ),
+                put(et.clone(), audit_put(&ctx, &et, AuditAction::Create)),
                 (),
             )
         });
@@ -803,13 +772,7 @@ impl Valghalla {
             let mut et = tx.get::<ElectionType>(id).await?;
             et.title = title.clone();
             et.rules = rules.clone();
-            (
-                put(
-                    et.clone(),
-                    audit_put(&ctx, &et, AuditAction::Edit, "election type edited"),
-                ),
-                et,
-            )
+            (put(et.clone(), audit_put(&ctx, &et, AuditAction::Edit)), et)
         }))
     }
 
@@ -920,7 +883,7 @@ fn delete<E: Entity>(e: &E, ctx: &Ctx) -> Decision {
             e.key(),
             None,
             None,
-            format!("{} deleted", E::KIND.name()),
+            AuditEvent::Deleted(E::KIND),
         )],
     }
 }

@@ -8,6 +8,7 @@ use crate::model::{
     AuditAction, Contact, Election, Op, Participant, PersonRecord, Record, RecordKey, Rejection,
     Seat, SeatState, SpecialDiet, TaskType, Team, WorkLocation,
 };
+use crate::model::{AuditEvent, CprLookup};
 use crate::rules::access::{Actor, Permission};
 use crate::rules::lifecycle::{self, HeldSeat};
 use crate::rules::{Ctx, Decision, Refused, Violation};
@@ -106,14 +107,16 @@ impl Valghalla {
                     RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
-                    "CPR number looked up in the registry",
+                    AuditEvent::CprLookedUp(CprLookup::Secretariat),
                 ),
                 ctx.audit(
                     AuditAction::Create,
                     RecordKey::Participant(participant.id),
                     Some(participant.id),
                     None,
-                    format!("participant {} created", participant.full_name()),
+                    AuditEvent::ParticipantCreated {
+                        name: &participant.full_name(),
+                    },
                 ),
             ];
             (
@@ -193,7 +196,7 @@ impl Valghalla {
                 RecordKey::Participant(id),
                 Some(id),
                 None,
-                "participant edited",
+                AuditEvent::ParticipantEdited,
             );
             (
                 Decision {
@@ -270,7 +273,7 @@ impl Valghalla {
                 RecordKey::Participant(id),
                 Some(id),
                 None,
-                "participant anonymised",
+                AuditEvent::ParticipantAnonymised,
             );
             (
                 Decision {
@@ -313,7 +316,7 @@ impl Valghalla {
                 RecordKey::Participant(id),
                 Some(id),
                 None,
-                "full CPR number shown",
+                AuditEvent::FullCprShown,
             );
             self.store
                 .apply(crate::store::ChangeSet {

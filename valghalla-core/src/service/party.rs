@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cpr::Cpr;
+use crate::model::{AuditEvent, CprLookup};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ids::{ElectionId, ParticipantId, SeatId, TeamId};
@@ -218,7 +219,7 @@ impl Valghalla {
                 RecordKey::Participant(id),
                 Some(id),
                 None,
-                "CPR number looked up in the registry by a team responsible",
+                AuditEvent::CprLookedUp(CprLookup::TeamResponsible),
             ));
             let seat = b.seat.id;
             let mut changes = tx.finish(d).await?;

@@ -4,6 +4,7 @@
 //! change takes effect at their next request.
 
 use crate::ids::{ParticipantId, WorkLocationId};
+use crate::model::AuditEvent;
 use crate::model::{AuditAction, Op, Participant, Record, RecordKey, WorkLocation};
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission};
@@ -32,17 +33,15 @@ impl Valghalla {
                 l.responsibles.remove(&participant)
             };
             if changed {
-                let what = if responsible {
-                    "work-location responsibility granted"
-                } else {
-                    "work-location responsibility revoked"
-                };
                 let audit = ctx.audit(
                     AuditAction::Edit,
                     RecordKey::WorkLocation(location),
                     Some(participant),
                     None,
-                    format!("work location {location}: {what}"),
+                    AuditEvent::LocationResponsible {
+                        location,
+                        granted: responsible,
+                    },
                 );
                 (
                     Decision {

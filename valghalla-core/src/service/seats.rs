@@ -10,6 +10,7 @@ use crate::model::{
     LinkToken, Op, Participant, Record, RecordKey, Rejection, Seat, SeatState, SlotKey, TaskType,
     Team, Trust, WorkLocation,
 };
+use crate::model::{AuditEvent, CprLookup};
 use crate::rules::access::{self, Actor, Permission, authorize};
 use crate::rules::booking::Booking;
 use crate::rules::distribution::{self, DistributionReport};
@@ -419,7 +420,7 @@ impl Valghalla {
                 RecordKey::Participant(p.id),
                 Some(p.id),
                 None,
-                "CPR number looked up in the registry",
+                AuditEvent::CprLookedUp(CprLookup::Secretariat),
             ));
             (d, p)
         }))
@@ -713,7 +714,7 @@ impl Valghalla {
                         RecordKey::Participant(me),
                         Some(me),
                         None,
-                        format!("joined team {team} by link"),
+                        AuditEvent::JoinedTeamByLink(team),
                     );
                     (
                         Decision {
@@ -780,7 +781,7 @@ impl Valghalla {
                 RecordKey::Link(link.id),
                 None,
                 None,
-                "link created",
+                AuditEvent::LinkCreated,
             );
             (
                 Decision {
@@ -812,11 +813,7 @@ impl Valghalla {
                 RecordKey::Team(team),
                 None,
                 None,
-                if allowed {
-                    "team responsibles may offer trusted task types by link"
-                } else {
-                    "team responsibles may not offer trusted task types by link"
-                },
+                AuditEvent::TrustedByLink(allowed),
             );
             (
                 Decision {
@@ -846,7 +843,7 @@ impl Valghalla {
                 RecordKey::Link(id),
                 None,
                 None,
-                "link revoked",
+                AuditEvent::LinkRevoked,
             );
             (
                 Decision {
@@ -919,7 +916,7 @@ impl Valghalla {
                     RecordKey::Participant(participant),
                     Some(participant),
                     None,
-                    "registry data refreshed",
+                    AuditEvent::RegistryRefreshed,
                 )],
             };
             let mut vacated = Vec::new();

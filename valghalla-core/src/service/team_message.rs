@@ -5,6 +5,7 @@
 use crate::ids::{MessageId, TeamId};
 use crate::messages::template::escape_html;
 use crate::messages::{MessageKind, Template};
+use crate::model::AuditEvent;
 use crate::model::{AuditAction, Participant, RecordKey, Team, parse_post, parse_subject};
 use crate::rules::MessageIntent;
 use crate::rules::access::{Actor, Permission};
@@ -82,7 +83,9 @@ impl Valghalla {
             RecordKey::Team(team),
             None,
             None,
-            format!("message to the team's {} members", messages.len()),
+            AuditEvent::TeamMessage {
+                recipients: messages.len(),
+            },
         );
         self.store
             .apply(ChangeSet {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{MessageId, ParticipantId, SeatId, ThreadId};
 use crate::messages::template::escape_html;
 use crate::messages::{MessageKind, Template};
+use crate::model::AuditEvent;
 use crate::model::{
     AuditAction, Op, Participant, Post, PostAuthor, Record, RecordKey, Seat, Thread, ThreadState,
     parse_post, parse_subject,
@@ -124,7 +125,7 @@ impl Valghalla {
                 RecordKey::Thread(id),
                 Some(me),
                 None,
-                "wrote to the secretariat",
+                AuditEvent::WroteToSecretariat,
             );
             (
                 Decision {
@@ -224,7 +225,7 @@ impl Valghalla {
                 RecordKey::Thread(id),
                 Some(me),
                 None,
-                "wrote to the secretariat",
+                AuditEvent::WroteToSecretariat,
             );
             (
                 Decision {
@@ -308,7 +309,7 @@ impl Valghalla {
                 RecordKey::Thread(id),
                 Some(thread.participant),
                 None,
-                "the secretariat answered",
+                AuditEvent::SecretariatAnswered,
             );
             let mut changes = tx
                 .finish(Decision {
@@ -346,7 +347,7 @@ impl Valghalla {
                 RecordKey::Thread(id),
                 Some(thread.participant),
                 None,
-                "thread closed",
+                AuditEvent::ThreadClosed,
             );
             (
                 Decision {

@@ -117,7 +117,7 @@ async fn the_secretariat_may_delete_a_locked_holder_and_is_told_the_freed_seats(
     assert!(
         audit
             .iter()
-            .any(|e| e.subject.id() == held.id.to_string() && e.description.contains("removed")),
+            .any(|e| e.subject.id() == held.id.to_string() && e.description.contains("Fjernet")),
         "{audit:#?}"
     );
 }

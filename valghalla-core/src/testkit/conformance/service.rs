@@ -464,7 +464,10 @@ pub async fn participant_queries_match_hand_counts(store: DynStore) {
         )
         .await
         .expect("log");
-    assert!(log.iter().any(|e| e.description.contains("accepted")));
+    assert!(
+        log.iter()
+            .any(|e| e.description.contains("Sagde ja til invitationen"))
+    );
     for e in &log {
         assert!(
             !e.description.contains(&aa.cpr.reveal()[6..]),

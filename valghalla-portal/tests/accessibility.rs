@@ -23,13 +23,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
+use chrono::NaiveTime;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use support::{Chrome, TestResult};
-use valghalla::core::model::{LinkKind, VacancyFilter};
+use valghalla::core::ids::{ParticipantId, ThreadId};
+use valghalla::core::messages::MessageKind;
+use valghalla::core::model::{AttendanceStatus, LinkKind, SeatState, SeatStatus, VacancyFilter};
 use valghalla::core::rules::access::{Actor, StaffRole};
+use valghalla::core::service::ThreadDraft;
+use valghalla::core::store::DynStore;
+use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::Dataset;
-use valghalla_portal::{PortalConfig, PortalState, Sessions, demo};
+use valghalla::core::time::local_instant;
+use valghalla_portal::{PortalConfig, PortalState, Sessions, Tenant, demo};
 
 /// One browser at a time: the machine is small.
 static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
@@ -98,6 +105,10 @@ struct Fixture {
     ds: Dataset,
     team_link: String,
     vacancy_link: String,
+    /// A thread borger1 started and the secretariat answered.
+    thread: ThreadId,
+    /// A reserve's take page for a no-show's seat on election morning.
+    offer_link: String,
 }
 
 /// Every page, for every role that may see it (and some that may not: the refusal is a page
@@ -207,7 +218,115 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
     pages.push((Role::NewCitizen, reserve));
     pages.push((Role::NewCitizen, f.vacancy_link.clone()));
     pages.push((Role::NewCitizen, f.team_link.clone()));
+    // Issue 21: the party secretary's placing page, one thread as its writer and the
+    // secretariat see it, and a reserve's take page (logged out, and logged in).
+    if let Some(slot) = ds
+        .seats
+        .iter()
+        .find(|s| s.slot.team == party_a && s.state == SeatState::Vacant)
+        .map(|s| s.slot)
+    {
+        pages.push((
+            Role::PartySecretary,
+            format!(
+                "/parti/{party_a}/plads?plads={}%7C{}%7C{}%7C{}%7C{}",
+                slot.election, slot.work_location, slot.task_type, slot.team, slot.date
+            ),
+        ));
+    }
+    pages.push((Role::Citizen1, format!("/beskeder/{}", f.thread)));
+    pages.push((Role::Admin, format!("/sekretariat/indbakke/{}", f.thread)));
+    pages.push((Role::Reader, format!("/sekretariat/indbakke/{}", f.thread)));
+    pages.push((Role::Anonymous, f.offer_link.clone()));
+    pages.push((Role::Citizen1, f.offer_link.clone()));
     pages
+}
+
+/// The participant the demo login `borger1` (`Accepted`) or `borger2` (`Invited`) is: as the
+/// demo picks them, the first holder of such a seat who is no responsible.
+fn demo_citizen(ds: &Dataset, want: SeatStatus) -> TestResult<ParticipantId> {
+    ds.seats
+        .iter()
+        .find_map(|s| {
+            (s.state.status() == want)
+                .then(|| s.state.participant())
+                .flatten()
+                .filter(|p| {
+                    !ds.teams.iter().any(|t| t.responsibles.contains_key(p))
+                        && !ds.work_locations.iter().any(|l| l.responsibles.contains(p))
+                })
+        })
+        .ok_or_else(|| "no demo citizen".into())
+}
+
+/// What the demo data has not: a thread borger1 started and the secretariat answered, and a
+/// no-show's seat offered on election morning to a reserve with no seat of their own. Returns
+/// the thread and the path of the reserve's take page.
+async fn thread_and_offer(
+    tenant: &Tenant,
+    store: &DynStore,
+    ds: &Dataset,
+    base: &str,
+) -> TestResult<(ThreadId, String)> {
+    let admin = Actor::Secretariat {
+        user: "test".into(),
+        role: StaffRole::Administrator,
+    };
+    let citizen = demo_citizen(ds, SeatStatus::Accepted)?;
+    let me = tenant.svc.person_actor(citizen).await?;
+    let thread = tenant
+        .svc
+        .write_to_secretariat(
+            &me,
+            ThreadDraft {
+                subject: "Parkering ved valgstedet".into(),
+                text: "Kan jeg parkere ved skolen på valgdagen?".into(),
+                seat: None,
+            },
+        )
+        .await?;
+    tenant
+        .svc
+        .answer_thread(&admin, thread, "Ja, på lærernes parkeringsplads.")
+        .await?;
+
+    let day = ds.election.election_day();
+    let morning = local_instant(day, NaiveTime::from_hms_opt(8, 0, 0).ok_or("08:00")?);
+    let svc = demo::service(Arc::clone(store), demo::registry(ds)?, base)
+        .with_clock(Arc::new(FixedClock::at(morning)));
+    let holds_a_seat = |p: ParticipantId| ds.seats.iter().any(|s| s.state.participant() == Some(p));
+    let reserve = ds
+        .participants
+        .iter()
+        .map(|p| p.id)
+        .find(|p| !holds_a_seat(*p))
+        .ok_or("a participant without seats")?;
+    svc.sign_up_reserve(&admin, reserve, ds.election.id, day)
+        .await?;
+    let (seat, holder) = ds
+        .seats
+        .iter()
+        .find_map(|s| match s.state {
+            SeatState::Accepted { participant, .. }
+                if s.slot.date == day && participant != citizen =>
+            {
+                Some((s.id, participant))
+            }
+            _ => None,
+        })
+        .ok_or("an accepted seat on election day")?;
+    svc.record_attendance(&admin, seat, holder, AttendanceStatus::NotArrived)
+        .await?;
+    svc.offer_seat(&admin, seat).await?;
+    let link = store
+        .outbox(&Default::default())
+        .await?
+        .into_iter()
+        .find(|m| m.kind == MessageKind::SeatOffered)
+        .and_then(|m| m.facts.get("invitation").cloned())
+        .ok_or("the offer's message and link")?;
+    let path = link.strip_prefix(base).ok_or("a link to the portal")?;
+    Ok((thread, path.to_owned()))
 }
 
 struct Session {
@@ -219,11 +338,12 @@ struct Session {
 
 async fn start() -> TestResult<Session> {
     let today = demo::today();
-    let store = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
+    let store: DynStore = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    let tenant = demo::tenant(store, today, &base).await?;
+    let tenant = demo::tenant(Arc::clone(&store), today, &base).await?;
     let ds = demo::korsbaek(today)?;
+    let (thread, offer_link) = thread_and_offer(&tenant, &store, &ds, &base).await?;
     let admin = Actor::Secretariat {
         user: "test".into(),
         role: StaffRole::Administrator,
@@ -266,6 +386,8 @@ async fn start() -> TestResult<Session> {
             ds,
             team_link: format!("/link/{}", team_link.token.as_str()),
             vacancy_link: format!("/link/{}", vacancy_link.token.as_str()),
+            thread,
+            offer_link,
         },
         _chrome: chrome,
     })

@@ -183,9 +183,7 @@ async fn a_work_location_responsible_sees_the_staff_list_until_revoked() {
         .await
         .unwrap();
     assert!(
-        audit.iter().any(|a| a
-            .description
-            .contains("work-location responsibility granted")),
+        audit.iter().any(|a| a.description.contains("ansvar givet")),
         "the appointment is audit-logged"
     );
     let r = adm

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::ElectionId;
+use valghalla::core::messages::Channel;
 use valghalla::core::service::{CommunicationFilter, GroupFilter, GroupStatus, LogStatus};
 
 use super::common::{kind_da, participant_names};
@@ -92,7 +93,11 @@ async fn page(
                 LogStatus::Sent => "accepted",
                 LogStatus::Failed | LogStatus::Cancelled => "vacant",
             },
-            channel: l.channel.unwrap_or_default(),
+            // The log records a channel by its code; the secretariat reads its name.
+            channel: l
+                .channel
+                .map(|c| Channel::from_code(&c).map_or(c, |ch| ch.to_string()))
+                .unwrap_or_default(),
             error: l.error.unwrap_or_default(),
         })
         .collect();

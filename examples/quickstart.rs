@@ -76,6 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 trust: Trust::Open,
                 check_eligibility: true,
                 reminders: true,
+                chair: false,
             },
         )
         .await?;

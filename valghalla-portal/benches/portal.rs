@@ -9,15 +9,18 @@
 //! Everyone logs in through the login page, as a browser would. Run with
 //! `cargo bench -p valghalla-portal --bench portal`; numbers are recorded in `BENCHMARKS.md`.
 
-use std::collections::{BTreeMap, BTreeSet};
+#[path = "support/loadgen.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the other users of the load generator"
+)]
+mod loadgen;
+
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use axum::http::StatusCode;
 use valghalla::core::model::{LinkKind, SeatState, SlotKey, VacancyFilter};
 use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{ElectionEdit, WorkLocationDraft};
@@ -29,8 +32,7 @@ use valghalla_portal::{
     Tenant, demo,
 };
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-type Http = Client<HttpConnector, Body>;
+use loadgen::{Answer, Browser, Error, Http, ms, percentile};
 
 const CLIENTS: usize = 32;
 const REQUESTS_PER_CLIENT: usize = 25;
@@ -42,98 +44,6 @@ fn main() -> Result<(), Error> {
         .enable_all()
         .build()?;
     rt.block_on(run())
-}
-
-/// A browser's cookies and the last CSRF token it saw.
-#[derive(Clone, Default)]
-struct Browser {
-    cookies: BTreeMap<String, String>,
-    csrf: String,
-}
-
-impl Browser {
-    fn header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn send(
-        &mut self,
-        http: &Http,
-        req: Request<Body>,
-    ) -> Result<(StatusCode, String), Error> {
-        let res = http.request(req).await?;
-        let status = res.status();
-        for c in res.headers().get_all(header::SET_COOKIE) {
-            let Some((k, v)) = c
-                .to_str()?
-                .split(';')
-                .next()
-                .and_then(|kv| kv.split_once('='))
-            else {
-                continue;
-            };
-            if v.is_empty() {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_owned(), v.to_owned());
-            }
-        }
-        let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
-        let body = String::from_utf8_lossy(&body).into_owned();
-        if let Some(t) = body
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-        {
-            self.csrf = t.to_owned();
-        }
-        Ok((status, body))
-    }
-
-    async fn get(&mut self, http: &Http, url: &str) -> Result<(StatusCode, String), Error> {
-        let req = Request::get(url)
-            .header(header::COOKIE, self.header())
-            .body(Body::empty())?;
-        self.send(http, req).await
-    }
-
-    fn post_request(&self, url: &str, pairs: &[(&str, &str)]) -> Result<Request<Body>, Error> {
-        let mut all = vec![("csrf", self.csrf.as_str())];
-        all.extend_from_slice(pairs);
-        Ok(Request::post(url)
-            .header(header::COOKIE, self.header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&all)?))?)
-    }
-
-    /// Logs in as the demo identity `who` through the login page.
-    async fn login(http: &Http, base: &str, who: &str, then: &str) -> Result<Browser, Error> {
-        let mut b = Browser::default();
-        b.get(http, &format!("{base}/login")).await?;
-        let req = b.post_request(
-            &format!("{base}/login"),
-            &[("identitet", who), ("next", "/")],
-        )?;
-        let (status, _) = b.send(http, req).await?;
-        if status != StatusCode::SEE_OTHER {
-            return Err(format!("login as {who}: {status}").into());
-        }
-        b.get(http, &format!("{base}{then}")).await?;
-        Ok(b)
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// 200 people who are not participants yet, known to the registry.
@@ -233,18 +143,18 @@ async fn run() -> Result<(), Error> {
         state,
         std::future::pending(),
     ));
-    let http: Http = Client::builder(TokioExecutor::new()).build_http();
+    let http: Http = loadgen::http_client(32);
 
     // 1. The overview under 32 concurrent clients.
-    let admin = Browser::login(&http, &base, "admin", "/sekretariat").await?;
+    let admin = Browser::login(&http, &base, None, "admin", "/sekretariat").await?;
     let url = format!("{base}/sekretariat/valg/{}/oversigt", ds.election.id);
     let mut size = 0;
     for _ in 0..10 {
-        let (status, body) = admin.clone().get(&http, &url).await?;
-        if status != StatusCode::OK {
-            return Err(format!("overview answered {status}").into());
+        let reply = admin.clone().get(&http, &url).await?;
+        if reply.status != StatusCode::OK {
+            return Err(format!("overview answered {}", reply.status).into());
         }
-        size = body.len();
+        size = reply.body.len();
     }
     println!("overview page: {:.0} kB", size as f64 / 1024.0);
     // Cold: the content computed from the store (after a change), one request at a time.
@@ -261,29 +171,10 @@ async fn run() -> Result<(), Error> {
         ms(percentile(&cold, 0.5)),
         ms(cold.last().copied().unwrap_or_default())
     );
-    let t0 = Instant::now();
-    let mut tasks = Vec::new();
-    for _ in 0..CLIENTS {
-        let (http, url, mut b) = (http.clone(), url.clone(), admin.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut out = Vec::with_capacity(REQUESTS_PER_CLIENT);
-            for _ in 0..REQUESTS_PER_CLIENT {
-                let t = Instant::now();
-                let (status, _) = b.get(&http, &url).await?;
-                if status != StatusCode::OK {
-                    return Err::<Vec<Duration>, Error>(format!("status {status}").into());
-                }
-                out.push(t.elapsed());
-            }
-            Ok(out)
-        }));
-    }
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await??);
-    }
-    let wall = t0.elapsed();
-    latencies.sort();
+    let targets = Arc::new(vec![(admin.clone(), url.clone())]);
+    let (samples, wall) =
+        loadgen::closed_loop(&http, targets, CLIENTS, REQUESTS_PER_CLIENT).await?;
+    let latencies = loadgen::sorted_latencies(&samples);
     let p99 = percentile(&latencies, 0.99);
     println!(
         "overview page, {CLIENTS} clients × {REQUESTS_PER_CLIENT}: {} requests in {:.2} s ({:.0} req/s); p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target p99 ≤ 50 ms: {})",
@@ -370,7 +261,7 @@ async fn run() -> Result<(), Error> {
             &link.token,
         )
         .await?;
-        browsers.push(Browser::login(&http, &base, &format!("b{i}"), &link_path).await?);
+        browsers.push(Browser::login(&http, &base, None, &format!("b{i}"), &link_path).await?);
     }
     let slot = SlotKey {
         election: e.id,
@@ -384,34 +275,15 @@ async fn run() -> Result<(), Error> {
         slot.election, slot.work_location, slot.task_type, slot.team, slot.date
     );
     let take_url = format!("{base}{link_path}/tag");
-    let barrier = Arc::new(tokio::sync::Barrier::new(browsers.len()));
+    let requests = browsers
+        .iter()
+        .map(|b| b.post_request(&take_url, &[("plads", &slot_value)]))
+        .collect::<Result<Vec<_>, _>>()?;
     let t0 = Instant::now();
-    let mut tasks = Vec::new();
-    for b in &browsers {
-        let req = b.post_request(&take_url, &[("plads", &slot_value)])?;
-        let (http, barrier) = (http.clone(), barrier.clone());
-        tasks.push(tokio::spawn(async move {
-            barrier.wait().await;
-            let res = http.request(req).await?;
-            let status = res.status();
-            let location = res
-                .headers()
-                .get(header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned();
-            axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
-            Ok::<_, Error>((status, location))
-        }));
-    }
-    let (mut won, mut refused, mut other) = (0, 0, 0);
-    for t in tasks {
-        match t.await?? {
-            (StatusCode::SEE_OTHER, l) if l == "/mine-opgaver" => won += 1,
-            (StatusCode::OK, _) => refused += 1,
-            _ => other += 1,
-        }
-    }
+    let answers = loadgen::at_once(&http, requests).await;
+    let won = answers.iter().filter(|a| **a == Answer::Seat).count();
+    let refused = answers.iter().filter(|a| **a == Answer::Refused).count();
+    let other = answers.len() - won - refused;
     let wall = t0.elapsed();
     let seats = svc.slot_seats(&actor, slot).await?;
     let accepted: Vec<_> = seats
@@ -422,7 +294,9 @@ async fn run() -> Result<(), Error> {
         })
         .collect();
     let distinct: BTreeSet<_> = accepted.iter().collect();
-    let ok = accepted.len() == SEATS as usize && distinct.len() == accepted.len() && won == SEATS;
+    let ok = accepted.len() == SEATS as usize
+        && distinct.len() == accepted.len()
+        && won == SEATS as usize;
     println!(
         "sign-ups: {} simultaneous for {SEATS} seats in {:.2} s: {won} got a seat, {refused} were told it was taken, {other} other; seats accepted {}, distinct holders {} ({})",
         browsers.len(),

@@ -119,6 +119,7 @@ async fn the_hosts_dispatcher_sends_the_task_and_its_cancellation_as_calendar_fi
                 trust: Trust::Open,
                 check_eligibility: false,
                 reminders: true,
+                chair: false,
             },
         )
         .await

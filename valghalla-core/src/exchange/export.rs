@@ -289,7 +289,7 @@ impl NationalRole {
     /// is not exported. Case-insensitive.
     pub fn from_title(title: &str) -> NationalRole {
         let t = title.to_lowercase();
-        if t.contains("formand") {
+        if crate::model::title_names_chair(&t) {
             NationalRole::Valgstyrerformand
         } else if t.contains("valgstyrer") {
             NationalRole::Valgstyrer
@@ -299,6 +299,21 @@ impl NationalRole {
             NationalRole::Tilforordnet
         } else {
             NationalRole::NotExported
+        }
+    }
+
+    /// The role of task type `t`: the chair when the secretariat made it the station's chair
+    /// ([`TaskType::chairs_station`](crate::model::TaskType::chairs_station)); a task type
+    /// whose title names the chair but which the secretariat says does not chair is a
+    /// valgstyrer; otherwise what its title says ([`NationalRole::from_title`]).
+    pub fn of(t: &crate::model::TaskType) -> NationalRole {
+        match (
+            t.chairs_station(),
+            NationalRole::from_title(t.title.as_str()),
+        ) {
+            (true, _) => NationalRole::Valgstyrerformand,
+            (false, NationalRole::Valgstyrerformand) => NationalRole::Valgstyrer,
+            (false, role) => role,
         }
     }
 

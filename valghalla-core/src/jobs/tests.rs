@@ -52,6 +52,7 @@ fn task_type(reminders: bool) -> TaskType {
         trust: Trust::Open,
         check_eligibility: true,
         reminders,
+        chair: None,
     }
 }
 

@@ -95,6 +95,27 @@ pub struct TaskType {
     pub check_eligibility: bool,
     /// Whether participants get reminders before the task.
     pub reminders: bool,
+    /// Whether the holder of this task type's seat at a station chairs it that day
+    /// (*valgstyrerformand*): they record its attendance and offer its missing people's seats,
+    /// as its responsible does. The secretariat sets it; `None` (a task type saved before the
+    /// field existed) means what the title says ([`title_names_chair`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chair: Option<bool>,
+}
+
+impl TaskType {
+    /// Whether its holder chairs the station on the day: the secretariat's choice or, for a
+    /// task type saved before there was one, whether its title names the chair.
+    pub fn chairs_station(&self) -> bool {
+        self.chair
+            .unwrap_or_else(|| title_names_chair(self.title.as_str()))
+    }
+}
+
+/// Whether a task type title names the chair of a station's board (*…formand…*,
+/// case-insensitive), as the national election system reads titles.
+pub fn title_names_chair(title: &str) -> bool {
+    title.to_lowercase().contains("formand")
 }
 
 /// What a team is.

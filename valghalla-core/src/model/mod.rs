@@ -30,6 +30,7 @@ pub use election_day::{
 pub use link::{Link, LinkAuthor, LinkKind, LinkToken, VacancyFilter};
 pub use master::{
     Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
+    title_names_chair,
 };
 pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
 pub use record::{Entity, Municipality, Op, Record, RecordKey, RecordKind};

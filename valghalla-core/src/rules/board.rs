@@ -1,7 +1,7 @@
 //! The law's shape of a polling station's board (*valgstyre*): 5–9 valgstyrere, the formand
 //! included, and exactly one formand. Checked on the saved seats of election day, whatever
 //! their state: the distribution is what the secretariat decides; who fills it comes after.
-//! A task type's role is read from its title ([`NationalRole::from_title`]).
+//! A task type's role is the secretariat's chair flag and its title ([`NationalRole::of`]).
 
 use std::collections::BTreeMap;
 

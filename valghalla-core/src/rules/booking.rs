@@ -108,6 +108,7 @@ mod tests {
             trust: Trust::Open,
             check_eligibility: false,
             reminders: false,
+            chair: None,
         }
     }
 

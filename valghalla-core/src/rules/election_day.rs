@@ -12,9 +12,11 @@ use crate::model::{
     AttendanceEntry, AttendanceStatus, AuditAction, Election, InvitationToken, OfferRecipient,
     OfferTaken, Op, Record, RecordKey, Reserve, ReserveDay, Seat, SeatOffer, SeatState,
 };
-use crate::rules::lifecycle::{PersonFacts, Route, SeatFacts, occupy};
-use crate::rules::{Ctx, Decision, MessageIntent, Refused, Violation};
-use crate::time::TimeWindow;
+use crate::rules::lifecycle::{
+    PersonFacts, Route, SeatFacts, booking_violations, eligibility_violations, occupy,
+};
+use crate::rules::{Ctx, Decision, MessageIntent, Refused, SkippedReserves, Violation};
+use crate::time::{TimeWindow, format_local};
 
 /// The attendance at `seat` with `participant`'s entry set to `status`. `window` is the task's
 /// time on the seat's date; `attendance` what is recorded so far.
@@ -155,23 +157,35 @@ pub(crate) fn withdraw_reserve(
     }
 }
 
-/// Offers `seat`, held by someone recorded as not arrived, to `reserves`: the day's reserves
-/// who are free at the task's time (the caller filters them). Each gets a message with a take
-/// link (its code in the offer). Offered on the seat's day, once at a time.
-pub(crate) fn offer_seat(
-    ctx: &Ctx,
-    seat: &Seat,
-    attendance: Option<&Attendance>,
-    open_offer: bool,
-    reserves: &[ParticipantId],
-) -> Result<(Decision, OfferId), Refused> {
-    let mut v = Vec::new();
-    if seat.slot.date != ctx.today() {
-        v.push(Violation::NotTheDay {
-            date: seat.slot.date,
-        });
+/// The day's `reserves` sorted for `seat`: those who may take it (eligible for its task and
+/// free at its time), in the order given, and how many are skipped and why (ineligible first:
+/// someone both ineligible and busy counts as ineligible). The no-show is neither.
+pub(crate) fn screen_reserves(
+    seat: &SeatFacts<'_>,
+    no_show: Option<ParticipantId>,
+    reserves: &[PersonFacts<'_>],
+) -> (Vec<ParticipantId>, SkippedReserves) {
+    let mut free = Vec::new();
+    let mut skipped = SkippedReserves::default();
+    for r in reserves {
+        let id = r.participant.id;
+        if Some(id) == no_show {
+            continue;
+        }
+        if !eligibility_violations(seat, r).is_empty() {
+            skipped.ineligible = skipped.ineligible.saturating_add(1);
+        } else if !booking_violations(seat, r).is_empty() {
+            skipped.busy = skipped.busy.saturating_add(1);
+        } else {
+            free.push(id);
+        }
     }
-    let no_show = match seat.state {
+    (free, skipped)
+}
+
+/// The participant recorded as not arrived who holds `seat`, if any.
+pub(crate) fn no_show_of(seat: &Seat, attendance: Option<&Attendance>) -> Option<ParticipantId> {
+    match seat.state {
         SeatState::Accepted { participant, .. }
             if attendance
                 .and_then(|a| a.of(participant))
@@ -180,7 +194,28 @@ pub(crate) fn offer_seat(
             Some(participant)
         }
         _ => None,
-    };
+    }
+}
+
+/// Offers `seat`, held by someone recorded as not arrived, to `reserves`: the day's reserves
+/// who may take it ([`screen_reserves`]; `skipped` says how many did not pass and why). Each
+/// gets a message with a take link (its code in the offer). Offered on the seat's day, once at
+/// a time; refused when no reserve is left, saying how many were skipped.
+pub(crate) fn offer_seat(
+    ctx: &Ctx,
+    seat: &Seat,
+    attendance: Option<&Attendance>,
+    open_offer: bool,
+    reserves: &[ParticipantId],
+    skipped: SkippedReserves,
+) -> Result<(Decision, OfferId), Refused> {
+    let mut v = Vec::new();
+    if seat.slot.date != ctx.today() {
+        v.push(Violation::NotTheDay {
+            date: seat.slot.date,
+        });
+    }
+    let no_show = no_show_of(seat, attendance);
     if no_show.is_none() {
         v.push(Violation::NotANoShow);
     }
@@ -196,7 +231,7 @@ pub(crate) fn offer_seat(
         })
         .collect();
     if recipients.is_empty() {
-        v.push(Violation::NoReserves);
+        v.push(Violation::NoReserves { skipped });
     }
     Refused::check(v)?;
     let Some(no_show) = no_show else {

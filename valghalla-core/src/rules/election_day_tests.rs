@@ -152,7 +152,15 @@ fn only_a_recorded_no_shows_seat_is_offered_on_the_day_to_someone() {
     let fx = Fx::new();
     let holder = adult("0101801234", [fx.team]);
     let seat = accepted(&fx.seat(&fx.day, eday()), &holder);
-    let r = offer_seat(&morning(), &seat, None, false, &[]).expect_err("refused");
+    let r = offer_seat(
+        &morning(),
+        &seat,
+        None,
+        false,
+        &[],
+        SkippedReserves::default(),
+    )
+    .expect_err("refused");
     assert_eq!(
         codes(&r),
         [RefusalCode::NotANoShow, RefusalCode::NoReserves]
@@ -160,11 +168,25 @@ fn only_a_recorded_no_shows_seat_is_offered_on_the_day_to_someone() {
 
     let (seat, attendance) = no_show_seat(&fx, &holder);
     let reserve = adult("0202802345", []);
-    let r = offer_seat(&morning(), &seat, Some(&attendance), true, &[reserve.id])
-        .expect_err("already offered");
+    let r = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        true,
+        &[reserve.id],
+        SkippedReserves::default(),
+    )
+    .expect_err("already offered");
     assert_eq!(codes(&r), [RefusalCode::OfferOpen]);
-    let (d, id) =
-        offer_seat(&morning(), &seat, Some(&attendance), false, &[reserve.id]).expect("offered");
+    let (d, id) = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &[reserve.id],
+        SkippedReserves::default(),
+    )
+    .expect("offered");
     let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
         panic!("offer written: {d:?}");
     };
@@ -205,8 +227,15 @@ fn the_taker_gets_the_seat_joins_its_team_and_the_others_are_told_it_is_filled()
     let (seat, attendance) = no_show_seat(&fx, &holder);
     let a = adult("0202802345", []);
     let b = adult("0303802345", []);
-    let (d, _) =
-        offer_seat(&morning(), &seat, Some(&attendance), false, &[a.id, b.id]).expect("offered");
+    let (d, _) = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &[a.id, b.id],
+        SkippedReserves::default(),
+    )
+    .expect("offered");
     let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
         panic!("offer written");
     };
@@ -250,6 +279,7 @@ fn a_reserve_who_is_busy_or_ineligible_is_refused_by_occupy() {
         Some(&attendance),
         false,
         &[young.id, busy.id],
+        SkippedReserves::default(),
     )
     .expect("offered");
     let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
@@ -285,12 +315,123 @@ fn a_reserve_who_is_busy_or_ineligible_is_refused_by_occupy() {
 }
 
 #[test]
+fn the_reserves_offered_a_seat_are_the_eligible_and_free_ones_and_the_others_are_counted() {
+    let fx = Fx::new();
+    let holder = adult("0101801234", [fx.team]);
+    let (seat, attendance) = no_show_seat(&fx, &holder);
+    let young = adult("0101104321", []); // 16 on election day
+    let busy = adult("0202802345", []);
+    let free = adult("0303802345", []);
+    let elsewhere = [fx.booking(&accepted(&fx.seat(&fx.chair, eday()), &busy))];
+    let persons = [
+        PersonFacts {
+            participant: &holder,
+            bookings: &[],
+        },
+        PersonFacts {
+            participant: &young,
+            bookings: &[],
+        },
+        PersonFacts {
+            participant: &busy,
+            bookings: &elsewhere,
+        },
+        PersonFacts {
+            participant: &free,
+            bookings: &[],
+        },
+    ];
+    let no_show = no_show_of(&seat, Some(&attendance));
+    assert_eq!(no_show, Some(holder.id));
+    let (offered, skipped) = screen_reserves(&fx.facts(&seat), no_show, &persons);
+    assert_eq!(offered, [free.id], "only the free, eligible reserve");
+    assert_eq!(
+        skipped,
+        SkippedReserves {
+            ineligible: 1,
+            busy: 1
+        }
+    );
+    assert_eq!(
+        skipped.message_da(),
+        "1 er ikke valgbar til opgaven, 1 har en anden opgave på det tidspunkt"
+    );
+    // Everyone who is offered the seat can take it.
+    let (d, _) = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &offered,
+        skipped,
+    )
+    .expect("offered");
+    assert_eq!(d.messages.len(), 1);
+    let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
+        panic!("offer written");
+    };
+    take(
+        &fx,
+        offer,
+        offer.recipients[0].token.as_str(),
+        &attendance,
+        &seat,
+        &free,
+        &[],
+    )
+    .expect("the free reserve takes it");
+}
+
+#[test]
+fn an_offer_no_reserve_may_take_is_refused_saying_how_many_were_skipped_and_why() {
+    let fx = Fx::new();
+    let holder = adult("0101801234", [fx.team]);
+    let (seat, attendance) = no_show_seat(&fx, &holder);
+    let skipped = SkippedReserves {
+        ineligible: 2,
+        busy: 1,
+    };
+    let r = offer_seat(&morning(), &seat, Some(&attendance), false, &[], skipped)
+        .expect_err("nobody to offer it to");
+    assert_eq!(codes(&r), [RefusalCode::NoReserves]);
+    assert_eq!(
+        r.violations,
+        [Violation::NoReserves { skipped }],
+        "the refusal carries the counts"
+    );
+    let text = crate::values::DanishMessage::message_da(&r.violations[0]);
+    assert!(
+        text.contains("2 er ikke valgbare til opgaven, 1 har en anden opgave på det tidspunkt"),
+        "{text}"
+    );
+    let none = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &[],
+        SkippedReserves::default(),
+    )
+    .expect_err("no reserves at all");
+    let text = crate::values::DanishMessage::message_da(&none.violations[0]);
+    assert!(text.contains("Ingen reserver står til rådighed"), "{text}");
+}
+
+#[test]
 fn a_no_show_who_turns_up_after_all_keeps_the_seat() {
     let fx = Fx::new();
     let holder = adult("0101801234", [fx.team]);
     let (seat, attendance) = no_show_seat(&fx, &holder);
     let a = adult("0202802345", []);
-    let (d, _) = offer_seat(&morning(), &seat, Some(&attendance), false, &[a.id]).expect("offered");
+    let (d, _) = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &[a.id],
+        SkippedReserves::default(),
+    )
+    .expect("offered");
     let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
         panic!("offer written");
     };
@@ -331,7 +472,7 @@ proptest! {
         let (mut seat, attendance) = no_show_seat(&fx, &holder);
         let reserves: Vec<Participant> = (0..n).map(|_| adult("0202802345", [])).collect();
         let ids: Vec<ParticipantId> = reserves.iter().map(|r| r.id).collect();
-        let (d, _) = offer_seat(&morning(), &seat, Some(&attendance), false, &ids).expect("offered");
+        let (d, _) = offer_seat(&morning(), &seat, Some(&attendance), false, &ids, SkippedReserves::default()).expect("offered");
         let Some(Op::Put(Record::SeatOffer(first))) = d.ops.first() else {
             panic!("offer written");
         };
@@ -356,5 +497,57 @@ proptest! {
         }
         prop_assert_eq!(takers.len(), 1);
         prop_assert_eq!(seat.state.participant(), takers.first().copied());
+    }
+
+    /// Whatever the day's reserves are (eligible or too young, free or busy at the task's
+    /// time), each is either offered the seat or counted as skipped, and every one offered
+    /// could take it — nobody is sent a take link that would refuse them.
+    #[test]
+    fn every_reserve_offered_a_seat_could_take_it(
+        kinds in prop::collection::vec(0u8..4, 1..10),
+    ) {
+        let fx = Fx::new();
+        let holder = adult("0101801234", [fx.team]);
+        let (seat, attendance) = no_show_seat(&fx, &holder);
+        let elsewhere = accepted(&fx.seat(&fx.chair, eday()), &holder);
+        let busy_booking = [fx.booking(&elsewhere)];
+        let people: Vec<(Participant, bool)> = kinds
+            .iter()
+            .map(|k| {
+                let cpr = if k & 1 == 1 { "0101104321" } else { "0202802345" };
+                (adult(cpr, []), k & 2 == 2)
+            })
+            .collect();
+        let persons: Vec<PersonFacts<'_>> = people
+            .iter()
+            .map(|(p, busy)| PersonFacts {
+                participant: p,
+                bookings: if *busy { &busy_booking[..] } else { &[] },
+            })
+            .collect();
+        let no_show = no_show_of(&seat, Some(&attendance));
+        let (offered, skipped) = screen_reserves(&fx.facts(&seat), no_show, &persons);
+        prop_assert_eq!(offered.len() + skipped.total() as usize, people.len());
+        let expect_ineligible = kinds.iter().filter(|k| *k & 1 == 1).count();
+        prop_assert_eq!(skipped.ineligible as usize, expect_ineligible);
+        if offered.is_empty() {
+            return Ok(());
+        }
+        let (d, _) = offer_seat(&morning(), &seat, Some(&attendance), false, &offered, skipped)
+            .expect("offered");
+        let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
+            panic!("offer written");
+        };
+        for r in &offer.recipients {
+            let (who, busy) = people
+                .iter()
+                .find(|(p, _)| p.id == r.participant)
+                .expect("a reserve");
+            let bookings: &[Booking] = if *busy { &busy_booking } else { &[] };
+            prop_assert!(
+                take(&fx, offer, r.token.as_str(), &attendance, &seat, who, bookings).is_ok(),
+                "an offered reserve can take the seat"
+            );
+        }
     }
 }

@@ -79,7 +79,10 @@ pub enum Answer {
     Decline,
 }
 
-fn eligibility_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
+pub(crate) fn eligibility_violations(
+    seat: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Vec<Violation> {
     let input = EligibilityInput {
         person: &person.participant.person,
         rules: &seat.election_type.rules,
@@ -94,7 +97,7 @@ fn eligibility_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec
         .collect()
 }
 
-fn booking_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
+pub(crate) fn booking_violations(seat: &SeatFacts<'_>, person: &PersonFacts<'_>) -> Vec<Violation> {
     let window = seat.task_type.window.on(seat.seat.slot.date);
     booking::conflicts(seat.seat.id, &window, person.bookings)
 }

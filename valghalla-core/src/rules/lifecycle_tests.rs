@@ -68,6 +68,7 @@ pub(crate) fn task_type(title: &str, start: NaiveTime, end: NaiveTime, trust: Tr
         trust,
         check_eligibility: true,
         reminders: true,
+        chair: None,
     }
 }
 

@@ -38,7 +38,7 @@ use crate::time::local_date;
 pub use distribution::{DistributionReport, MAX_SEATS_PER_SLOT};
 pub use eligibility::{AcceptedCitizenship, Compared, RuleFailure, RuleId};
 pub use lifecycle::Answer;
-pub use refusal::{RefusalCode, Refused, SeatLabel, Violation};
+pub use refusal::{RefusalCode, Refused, SeatLabel, SkippedReserves, Violation};
 
 /// The context a rule runs in: the time, and who acts (for the audit entry).
 #[derive(Debug, Clone)]

@@ -258,8 +258,12 @@ pub enum Violation {
     },
     /// Only the seat of someone recorded as not arrived can be offered to the reserves.
     NotANoShow,
-    /// Nobody stands by as a reserve that day (who is not already busy then).
-    NoReserves,
+    /// No reserve of the day may take the seat: none stands by, or those who do are not
+    /// eligible for the task or are busy at its time.
+    NoReserves {
+        /// The day's reserves skipped, and why.
+        skipped: SkippedReserves,
+    },
     /// The seat is already offered to the reserves and not yet taken.
     OfferOpen,
     /// Someone else took the offered seat first.
@@ -300,7 +304,7 @@ impl Violation {
             Violation::NotExpected => RefusalCode::NotExpected,
             Violation::LeftOutsideTask { .. } => RefusalCode::LeftOutsideTask,
             Violation::NotANoShow => RefusalCode::NotANoShow,
-            Violation::NoReserves => RefusalCode::NoReserves,
+            Violation::NoReserves { .. } => RefusalCode::NoReserves,
             Violation::OfferOpen => RefusalCode::OfferOpen,
             Violation::OfferTaken => RefusalCode::OfferTaken,
             Violation::NotOffered => RefusalCode::NotOffered,
@@ -397,9 +401,13 @@ impl Violation {
             Violation::NotANoShow => {
                 "Only the seat of someone recorded as not arrived can be offered to the reserves; record them as not arrived first.".into()
             }
-            Violation::NoReserves => {
-                "Nobody free then stands by as a reserve that day; sign reserves up first.".into()
+            Violation::NoReserves { skipped } if skipped.total() == 0 => {
+                "Nobody stands by as a reserve that day; sign reserves up first.".into()
             }
+            Violation::NoReserves { skipped } => format!(
+                "None of the day's reserves can take the seat: {}; sign up more reserves.",
+                skipped.message_en()
+            ),
             Violation::OfferOpen => {
                 "The seat is already offered to the reserves; wait for someone to take it.".into()
             }
@@ -491,9 +499,13 @@ impl DanishMessage for Violation {
             Violation::NotANoShow => {
                 "Kun pladsen for en, der er registreret som ikke mødt, kan tilbydes reserverne; registrér personen som ikke mødt først.".into()
             }
-            Violation::NoReserves => {
-                "Ingen ledige reserver står til rådighed den dag; tilmeld reserver først.".into()
+            Violation::NoReserves { skipped } if skipped.total() == 0 => {
+                "Ingen reserver står til rådighed den dag; tilmeld reserver først.".into()
             }
+            Violation::NoReserves { skipped } => format!(
+                "Ingen af dagens reserver kan tage pladsen: {}; tilmeld flere reserver.",
+                skipped.message_da()
+            ),
             Violation::OfferOpen => {
                 "Pladsen er allerede tilbudt reserverne; vent på, at en tager den.".into()
             }
@@ -541,6 +553,65 @@ impl DanishMessage for Refused {
             .map(DanishMessage::message_da)
             .collect::<Vec<_>>()
             .join(" ")
+    }
+}
+
+/// The reserves of a seat's day whom an offer skips, by why: the same checks taking the seat
+/// makes (taking it goes through the checks every route onto a seat makes), so nobody is sent a take link that would refuse
+/// them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedReserves {
+    /// Not eligible for the task (the election type's rules, when its task type checks them).
+    pub ineligible: u32,
+    /// Holding or invited to a seat at an overlapping time.
+    pub busy: u32,
+}
+
+impl SkippedReserves {
+    /// How many were skipped.
+    pub fn total(&self) -> u32 {
+        self.ineligible.saturating_add(self.busy)
+    }
+
+    /// Why, in Danish: "2 er ikke valgbare til opgaven, 1 har en anden opgave på det
+    /// tidspunkt" (empty when nobody was skipped).
+    pub fn message_da(&self) -> String {
+        let mut parts = Vec::new();
+        if self.ineligible > 0 {
+            let adjective = if self.ineligible == 1 {
+                "valgbar"
+            } else {
+                "valgbare"
+            };
+            parts.push(format!(
+                "{} er ikke {adjective} til opgaven",
+                self.ineligible
+            ));
+        }
+        if self.busy > 0 {
+            parts.push(format!(
+                "{} har en anden opgave på det tidspunkt",
+                self.busy
+            ));
+        }
+        parts.join(", ")
+    }
+
+    /// Why, in English: "2 are not eligible for the task, 1 has another task at that time".
+    pub fn message_en(&self) -> String {
+        let mut parts = Vec::new();
+        if self.ineligible > 0 {
+            let verb = if self.ineligible == 1 { "is" } else { "are" };
+            parts.push(format!(
+                "{} {verb} not eligible for the task",
+                self.ineligible
+            ));
+        }
+        if self.busy > 0 {
+            let verb = if self.busy == 1 { "has" } else { "have" };
+            parts.push(format!("{} {verb} another task at that time", self.busy));
+        }
+        parts.join(", ")
     }
 }
 

@@ -107,7 +107,7 @@ impl Valghalla {
             .collect();
         let roles: BTreeMap<_, NationalRole> = task_types
             .values()
-            .map(|t| (t.id, NationalRole::from_title(t.title.as_str())))
+            .map(|t| (t.id, NationalRole::of(t)))
             .collect();
         let stations: Vec<WorkLocationId> = e
             .work_locations

@@ -14,20 +14,15 @@ use crate::model::{
     SeatState, TaskType, Team, WorkLocation,
 };
 use crate::rules::access::{Actor, Permission, authorize};
-use crate::rules::booking;
 use crate::rules::election_day as rules;
 use crate::rules::lifecycle::PersonFacts;
-use crate::rules::{Refused, Violation};
+use crate::rules::{Refused, SkippedReserves, Violation};
 use crate::store::Query;
 use crate::time::local_date;
 
 use super::seats::{bookings_of, load_seat};
 use super::tx::Tx;
 use super::{Error, MAX_ATTEMPTS, Result, Valghalla, transact};
-
-/// The title of the task type whose holder chairs a station on its day (*valgstyrerformand*):
-/// they may record its attendance and offer its missing people's seats, as its responsible may.
-pub const CHAIR_TASK_TYPE: &str = "Valgstyrerformand";
 
 /// One expected person at a station on the day, as the board shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,6 +114,17 @@ pub struct ReserveRow {
     pub took: Option<SeatId>,
 }
 
+/// A seat offered to the day's reserves: to how many, and how many were skipped and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offered {
+    /// The offer.
+    pub offer: OfferId,
+    /// The reserves messaged with a take link.
+    pub sent_to: u32,
+    /// The reserves of the day not messaged: not eligible for the task, or busy at its time.
+    pub skipped: SkippedReserves,
+}
+
 /// What a take link shows: the task offered and whether it is still open. Nothing about the
 /// person who did not turn up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -156,8 +162,8 @@ impl BoardCounts {
     }
 }
 
-/// Whether `actor` holds the chair's seat at `location` on `date`, among `seats` (the
-/// election's seats at the location).
+/// Whether `actor` holds a chair's seat ([`TaskType::chairs_station`]) at `location` on
+/// `date`, among `seats` (the election's seats at the location).
 fn chairs(actor: &Actor, seats: &[Seat], task_types: &[TaskType], date: NaiveDate) -> bool {
     let Actor::Person(p) = actor else {
         return false;
@@ -167,7 +173,7 @@ fn chairs(actor: &Actor, seats: &[Seat], task_types: &[TaskType], date: NaiveDat
             && matches!(s.state, SeatState::Accepted { participant, .. } if participant == p.participant)
             && task_types
                 .iter()
-                .any(|t| t.id == s.slot.task_type && t.title.as_str() == CHAIR_TASK_TYPE)
+                .any(|t| t.id == s.slot.task_type && t.chairs_station())
     })
 }
 
@@ -510,10 +516,11 @@ impl Valghalla {
     }
 
     /// Offers `seat`, whose holder is recorded as not arrived, to the reserves of its day who
-    /// are free at its time: each gets a message with a take link. One action; the first to
-    /// take it gets it ([`Valghalla::take_offered_seat`]). For the station's responsible, its
-    /// chair that day, and the secretariat.
-    pub async fn offer_seat(&self, actor: &Actor, seat: SeatId) -> Result<OfferId> {
+    /// may take it — eligible for its task and free at its time; the others are skipped (not
+    /// messaged) and counted by why. Each gets a message with a take link. One action; the
+    /// first to take it gets it ([`Valghalla::take_offered_seat`]). For the station's
+    /// responsible, its chair that day, and the secretariat.
+    pub async fn offer_seat(&self, actor: &Actor, seat: SeatId) -> Result<Offered> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -530,29 +537,41 @@ impl Valghalla {
                     chairs,
                 },
             )?;
-            let window = tx
-                .get::<TaskType>(slot.task_type)
-                .await?
-                .window
-                .on(slot.date);
             let attendance = tx.find::<Attendance>(seat).await?;
             let open = tx
                 .all::<SeatOffer>()
                 .await?
                 .iter()
                 .any(|o| o.seat == seat && o.taken.is_none());
-            let mut free = Vec::new();
+            let bundle = load_seat(&mut tx, s.clone()).await?;
+            let mut reserves = Vec::new();
             for r in tx.all::<Reserve>().await? {
                 if !r.stands_by(slot.election, slot.date) {
                     continue;
                 }
-                let bookings = bookings_of(&mut tx, r.participant).await?;
-                if booking::conflicts(seat, &window, &bookings).is_empty() {
-                    free.push(r.participant);
+                // A reserve whose participant is gone stands by no more.
+                if let Some(p) = tx.find::<Participant>(r.participant).await? {
+                    let bookings = bookings_of(&mut tx, r.participant).await?;
+                    reserves.push((p, bookings));
                 }
             }
-            let (decision, id) =
-                rules::offer_seat(&self.ctx(actor), &s, attendance.as_ref(), open, &free)?;
+            let facts: Vec<PersonFacts<'_>> = reserves
+                .iter()
+                .map(|(participant, bookings)| PersonFacts {
+                    participant,
+                    bookings,
+                })
+                .collect();
+            let no_show = rules::no_show_of(&s, attendance.as_ref());
+            let (free, skipped) = rules::screen_reserves(&bundle.facts(), no_show, &facts);
+            let (decision, id) = rules::offer_seat(
+                &self.ctx(actor),
+                &s,
+                attendance.as_ref(),
+                open,
+                &free,
+                skipped,
+            )?;
             let tokens: HashMap<ParticipantId, String> = decision
                 .ops
                 .iter()
@@ -578,7 +597,13 @@ impl Valghalla {
                 }
             }
             match self.store.apply(changes).await {
-                Ok(()) => return Ok(id),
+                Ok(()) => {
+                    return Ok(Offered {
+                        offer: id,
+                        sent_to: u32::try_from(free.len()).unwrap_or(u32::MAX),
+                        skipped,
+                    });
+                }
                 Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => continue,
                 Err(e) if e.is_conflict() => return Err(Error::busy()),
                 Err(e) => return Err(e.into()),

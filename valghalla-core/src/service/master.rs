@@ -109,6 +109,8 @@ pub struct TaskTypeDraft {
     pub check_eligibility: bool,
     /// Whether reminders are sent.
     pub reminders: bool,
+    /// Whether its holder chairs the station on the day ([`TaskType::chair`]).
+    pub chair: bool,
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -443,6 +445,7 @@ impl Valghalla {
             trust: d.trust,
             check_eligibility: d.check_eligibility,
             reminders: d.reminders,
+            chair: Some(d.chair),
         })
     }
 

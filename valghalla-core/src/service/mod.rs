@@ -45,8 +45,8 @@ pub use communication::{
 };
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use election_day::{
-    BoardCounts, BoardRow, CHAIR_TASK_TYPE, MyStation, OfferView, ReserveRow, StationBoard,
-    StationCount, take_link,
+    BoardCounts, BoardRow, MyStation, OfferView, Offered, ReserveRow, StationBoard, StationCount,
+    take_link,
 };
 pub use elections::{DuplicateOptions, ElectionDraft, ElectionEdit};
 pub use error::{Conflict, Error, Failure, Missing, SeatLosingChange};

@@ -274,6 +274,7 @@ impl Dataset {
                 },
                 check_eligibility: *checks,
                 reminders: true,
+                chair: Some(*title == "Valgstyrerformand"),
             })
             .collect();
         let offsets: Vec<i64> = TASK_TYPES

@@ -99,7 +99,8 @@ macro_rules! conformance_tests {
             an_election_morning_through_the_service,
             concurrent_reserves_take_an_offered_seat_once,
             a_reserve_racing_for_two_overlapping_seats_gets_one,
-            election_day_commands_are_authorised
+            election_day_commands_are_authorised,
+            only_reserves_who_may_take_a_seat_are_offered_it
         );
         $crate::conformance_tests!(@capable $fresh; $mode; $caps;
             references_are_enforced_as_stated

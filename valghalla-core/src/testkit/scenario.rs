@@ -142,6 +142,7 @@ impl Scenario {
             trust,
             check_eligibility: checks,
             reminders: true,
+            chair: false,
         };
         let tilforordnet = svc
             .create_task_type(

@@ -392,6 +392,7 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
         trust: if trusted { Trust::Trusted } else { Trust::Open },
         check_eligibility: true,
         reminders: true,
+        chair: false,
     };
     let cpr = |text: &str| Cpr::parse(text).unwrap_or_else(|_| w.people[0].cpr);
     let e = |r: Result<(), valghalla_core::service::Error>| r.map_err(|e| e.to_string());

@@ -227,6 +227,7 @@ async fn a_task_type_payment_above_the_limit_is_refused_by_field() {
         trust: s.tilforordnet.trust,
         check_eligibility: true,
         reminders: true,
+        chair: false,
     };
     let err = s
         .svc

@@ -21,6 +21,7 @@ fn draft_of(tt: &valghalla_core::model::TaskType, window: DailyWindow) -> TaskTy
         trust: tt.trust,
         check_eligibility: tt.check_eligibility,
         reminders: tt.reminders,
+        chair: tt.chairs_station(),
     }
 }
 

@@ -71,7 +71,7 @@ fn chairs(p: &Portal, who: ParticipantId, station: WorkLocationId) -> bool {
     let chair =
         p.ds.task_types
             .iter()
-            .find(|t| t.title.as_str() == valghalla::core::service::CHAIR_TASK_TYPE)
+            .find(|t| t.chairs_station())
             .map(|t| t.id);
     p.ds.seats.iter().any(|s| {
         s.slot.work_location == station
@@ -422,6 +422,191 @@ async fn a_no_show_is_offered_to_the_reserves_and_taken_through_the_pages() {
         rows.iter()
             .any(|r| r.seat.to_string() == seat && r.participant == two_id)
     );
+}
+
+/// Posts the task type's form with its stored fields and the chair box `chair`.
+async fn set_chair(admin: &mut Browser, tt: &valghalla::core::model::TaskType, chair: bool) {
+    let url = format!("/sekretariat/stamdata/opgavetype/{}", tt.id);
+    let (start, end) = (
+        tt.window.start().format("%H:%M").to_string(),
+        tt.window.end().format("%H:%M").to_string(),
+    );
+    let mut form = vec![
+        ("opgavetype-navn", tt.title.to_string()),
+        ("opgavetype-kort", tt.short_name.to_string()),
+        ("opgavetype-start", start),
+        ("opgavetype-slut", end),
+        ("opgavetype-valgbarhed", "1".to_owned()),
+        ("opgavetype-paamindelser", "1".to_owned()),
+    ];
+    if chair {
+        form.push(("opgavetype-formand", "1".to_owned()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post(&url, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = admin.get(&url).await.body;
+    assert_eq!(
+        shown.contains("id=\"opgavetype-formand\" name=\"opgavetype-formand\" value=\"1\" checked"),
+        chair,
+        "the form shows the stored chair box"
+    );
+}
+
+#[tokio::test]
+async fn the_chair_is_the_task_type_the_secretariat_marks_not_its_title() {
+    let p = election_morning().await;
+    let e = p.ds.election.id;
+    let date = day(&p);
+    // borger1 (no responsible) takes an election-day seat of a task type that does not chair.
+    let who = demo_participant(&p, "borger1").await;
+    let tt =
+        p.ds.task_types
+            .iter()
+            .find(|t| t.title.as_str() == "Tilforordnet")
+            .expect("tilforordnet")
+            .clone();
+    assert!(!tt.chairs_station());
+    let seat = p
+        .store
+        .query(&valghalla::core::store::Query::SeatsOfElection(e))
+        .await
+        .expect("seats")
+        .into_iter()
+        .find_map(|v| match v.value {
+            Record::Seat(s)
+                if s.state == SeatState::Vacant
+                    && s.slot.task_type == tt.id
+                    && s.slot.date == p.ds.election.election_day() =>
+            {
+                Some(s)
+            }
+            _ => None,
+        })
+        .expect("a vacant tilforordnet seat on election day");
+    let admin_actor = super::common::admin();
+    p.svc
+        .invite(&admin_actor, seat.id, who)
+        .await
+        .expect("invited");
+    p.svc
+        .answer_on_behalf(
+            &admin_actor,
+            seat.id,
+            valghalla::core::rules::Answer::Accept,
+            None,
+        )
+        .await
+        .expect("accepted");
+    let station = format!("/valgdag/{e}/{}?dato={date}", seat.slot.work_location);
+    let mut b = Browser::login(&p, "borger1").await;
+    assert_eq!(b.get(&station).await.status, StatusCode::FORBIDDEN);
+
+    // The secretariat marks the task type as the chair: its holder runs the station that day.
+    let mut admin = Browser::login(&p, "admin").await;
+    set_chair(&mut admin, &tt, true).await;
+    let r = b.get(&station).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (other_seat, other) = held_seat(&p, seat.slot.work_location).await;
+    let r = b
+        .post(
+            &format!("/valgdag/{e}/{}/fremmoede", seat.slot.work_location),
+            &[
+                ("plads", &other_seat),
+                ("deltager", &other.to_string()),
+                ("status", "moedt"),
+                ("dato", &date),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "the chair records: {}",
+        r.body
+    );
+
+    // … and unmarks it again: the title was never what decided.
+    set_chair(&mut admin, &tt, false).await;
+    assert_eq!(b.get(&station).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_offer_skips_the_reserves_who_may_not_take_the_seat_and_says_so() {
+    let p = election_morning().await;
+    let e = p.ds.election.id;
+    let (mine, _, _) = stations(&p);
+    let date = day(&p);
+    let (seat, holder) = held_seat(&p, mine).await;
+    let free = demo_participant(&p, "borger1").await;
+    // Busy: someone holding another election-day seat at the same station and time.
+    let busy = p
+        .store
+        .query(&valghalla::core::store::Query::SeatsAtLocation {
+            election: e,
+            work_location: mine,
+        })
+        .await
+        .expect("seats")
+        .into_iter()
+        .find_map(|v| match v.value {
+            Record::Seat(s) if s.slot.date == p.ds.election.election_day() => match s.state {
+                SeatState::Accepted { participant, .. } if participant != holder => {
+                    Some(participant)
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("a second holder at the station");
+    let mut admin = Browser::login(&p, "admin").await;
+    for who in [free, busy] {
+        let r = admin
+            .post(
+                "/sekretariat/valgdag/reserve",
+                &[
+                    ("valg", &e.to_string()),
+                    ("dato", &date),
+                    ("deltager", &who.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let r = admin
+        .post(
+            &format!("/valgdag/{e}/{mine}/fremmoede"),
+            &[
+                ("plads", &seat),
+                ("deltager", &holder.to_string()),
+                ("status", "ikke-moedt"),
+                ("dato", &date),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            &format!("/valgdag/{e}/{mine}/tilbud"),
+            &[("plads", &seat), ("dato", &date)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = admin.get(&format!("/valgdag/{e}/{mine}?dato={date}")).await;
+    assert!(
+        page.body.contains("1 har fået et link")
+            && page
+                .body
+                .contains("1 reserve fik ikke tilbuddet: 1 har en anden opgave på det tidspunkt."),
+        "{}",
+        page.body
+    );
+    let offered: Vec<ParticipantId> = messages_of(&p, MessageKind::SeatOffered)
+        .await
+        .iter()
+        .map(|m| m.participant)
+        .collect();
+    assert_eq!(offered, [free], "the busy reserve gets no take link");
 }
 
 /// The participant a demo login `borger1` (accepted a seat) or `borger2` (invited) is: as the

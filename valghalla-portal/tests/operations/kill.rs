@@ -71,7 +71,7 @@ async fn wait_healthy(http: &wave::Http, base: &str) {
         let mut b = wave::Browser::default();
         if b.get(http, &format!("{base}/healthz"))
             .await
-            .is_ok_and(|(s, _, _)| s == 200)
+            .is_ok_and(|r| r.status == 200)
         {
             return;
         }

@@ -18,6 +18,13 @@
 )]
 mod support;
 
+#[path = "../../benches/support/loadgen.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the benchmarks; the operations tests use the browsers and answers"
+)]
+mod loadgen;
+
 mod backup;
 mod disk_full;
 mod kill;

@@ -79,11 +79,12 @@ async fn postgres_restarted_mid_wave_gives_503_then_recovers_with_nothing_half_w
     let down_at = started.elapsed();
     pg.stop();
     // A page during the outage: the Danish try-again page.
-    let (status, _, body) = browsers[0]
+    let reply = browsers[0]
         .1
         .get(&http, &format!("{base}/mine-opgaver"))
         .await
         .expect("answered");
+    let (status, body) = (reply.status, reply.body);
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert!(body.contains("Prøv igen om lidt"), "{body}");
     tokio::time::sleep(Duration::from_secs(4)).await;

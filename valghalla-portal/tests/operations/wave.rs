@@ -3,16 +3,12 @@
 //! as browsers would. Deterministic from the date, so a host process started again (or a
 //! child process) rebuilds the same registry and logins.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::NaiveDate;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use valghalla::Valghalla;
 use valghalla::core::ids::ParticipantId;
 use valghalla::core::model::{Contact, LinkKind, SeatState, SlotKey, VacancyFilter};
@@ -27,8 +23,8 @@ use valghalla_portal::{
     Tenant, demo,
 };
 
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
-pub type Http = Client<HttpConnector, Body>;
+use crate::loadgen;
+pub use crate::loadgen::{Answer, Browser, Http};
 
 /// The data every process of a test derives from the same date.
 pub struct Fixture {
@@ -273,120 +269,8 @@ pub async fn participants(store: &DynStore, fx: &Fixture) -> Vec<ParticipantId> 
     out
 }
 
-/// A browser over real HTTP: cookies and the last CSRF token it saw.
-#[derive(Clone, Default)]
-pub struct Browser {
-    cookies: BTreeMap<String, String>,
-    csrf: String,
-}
-
-impl Browser {
-    fn header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    /// Sends `req`; (status, Location, body).
-    pub async fn send(
-        &mut self,
-        http: &Http,
-        req: Request<Body>,
-    ) -> Result<(StatusCode, String, String), Error> {
-        let res = http.request(req).await?;
-        let status = res.status();
-        for c in res.headers().get_all(header::SET_COOKIE) {
-            let Some((k, v)) = c
-                .to_str()?
-                .split(';')
-                .next()
-                .and_then(|kv| kv.split_once('='))
-            else {
-                continue;
-            };
-            if v.is_empty() {
-                self.cookies.remove(k);
-            } else {
-                self.cookies.insert(k.to_owned(), v.to_owned());
-            }
-        }
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let body = axum::body::to_bytes(Body::new(res.into_body()), usize::MAX).await?;
-        let body = String::from_utf8_lossy(&body).into_owned();
-        if let Some(t) = body
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-        {
-            self.csrf = t.to_owned();
-        }
-        Ok((status, location, body))
-    }
-
-    pub async fn get(
-        &mut self,
-        http: &Http,
-        url: &str,
-    ) -> Result<(StatusCode, String, String), Error> {
-        let req = Request::get(url)
-            .header(header::COOKIE, self.header())
-            .body(Body::empty())?;
-        self.send(http, req).await
-    }
-
-    pub fn post_request(&self, url: &str, pairs: &[(&str, &str)]) -> Result<Request<Body>, Error> {
-        let mut all = vec![("csrf", self.csrf.as_str())];
-        all.extend_from_slice(pairs);
-        Ok(Request::post(url)
-            .header(header::COOKIE, self.header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&all)?))?)
-    }
-
-    /// Logs in as `who` through the login page, then opens `then`.
-    pub async fn login(http: &Http, base: &str, who: &str, then: &str) -> Result<Browser, Error> {
-        let mut b = Browser::default();
-        b.get(http, &format!("{base}/login")).await?;
-        let req = b.post_request(
-            &format!("{base}/login"),
-            &[("identitet", who), ("next", "/")],
-        )?;
-        let (status, _, _) = b.send(http, req).await?;
-        if status != StatusCode::SEE_OTHER {
-            return Err(format!("login as {who}: {status}").into());
-        }
-        let (status, _, _) = b.get(http, &format!("{base}{then}")).await?;
-        if status != StatusCode::OK {
-            return Err(format!("{then} after login: {status}").into());
-        }
-        Ok(b)
-    }
-}
-
 pub fn http() -> Http {
-    Client::builder(TokioExecutor::new()).build_http()
-}
-
-/// How one sign-up was answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Answer {
-    /// 303 to Mine opgaver: the person has the seat.
-    Seat,
-    /// 200: the link page again, saying why not (the seats are taken).
-    Refused,
-    /// 503 with the Danish "Prøv igen om lidt" page.
-    TryAgain,
-    /// Any other status.
-    Other(StatusCode),
-    /// No answer: the connection broke (the host died).
-    Unanswered,
+    loadgen::http_client(32)
 }
 
 /// Serves `state` on a free loopback port; the server stops when the returned sender is dropped.
@@ -411,7 +295,7 @@ pub async fn browsers(
 ) -> Vec<(usize, Browser)> {
     let mut out = Vec::new();
     for i in who {
-        let b = Browser::login(http, base, &format!("b{i}"), &wave.link_path)
+        let b = Browser::login(http, base, None, &format!("b{i}"), &wave.link_path)
             .await
             .expect("login");
         out.push((i, b));
@@ -426,16 +310,16 @@ pub async fn take(http: &Http, base: &str, wave: &Wave, b: &mut Browser) -> Answ
         return Answer::Unanswered;
     };
     match b.send(http, req).await {
-        Ok((StatusCode::SEE_OTHER, l, _)) if l == "/mine-opgaver" => Answer::Seat,
-        Ok((StatusCode::OK, _, _)) => Answer::Refused,
-        Ok((StatusCode::SERVICE_UNAVAILABLE, _, body)) => {
-            assert!(
-                body.contains("Prøv igen om lidt"),
-                "a 503 is the Danish try-again page: {body}"
+        Ok(reply) => {
+            let answer = Answer::of(&reply);
+            assert_ne!(
+                answer,
+                Answer::Other(StatusCode::SERVICE_UNAVAILABLE),
+                "a 503 is the Danish try-again page: {}",
+                reply.body
             );
-            Answer::TryAgain
+            answer
         }
-        Ok((s, _, _)) => Answer::Other(s),
         Err(_) => Answer::Unanswered,
     }
 }
@@ -447,18 +331,17 @@ pub async fn wave(
     wave: &Wave,
     browsers: Vec<(usize, Browser)>,
 ) -> Vec<(usize, Answer)> {
-    let mut tasks = Vec::new();
-    for (i, mut b) in browsers {
-        let (http, base, w) = (http.clone(), base.to_owned(), wave.clone());
-        tasks.push(tokio::spawn(async move {
-            (i, take(&http, &base, &w, &mut b).await)
-        }));
-    }
-    let mut out = Vec::new();
-    for t in tasks {
-        out.push(t.await.expect("joined"));
-    }
-    out
+    let url = format!("{base}{}/tag", wave.link_path);
+    let (who, requests): (Vec<usize>, Vec<_>) = browsers
+        .iter()
+        .map(|(i, b)| {
+            let req = b.post_request(&url, &[("plads", &wave.slot_value())]);
+            (*i, req.expect("a sign-up request"))
+        })
+        .unzip();
+    who.into_iter()
+        .zip(loadgen::at_once(http, requests).await)
+        .collect()
 }
 
 /// Checks the slot after a wave: no one holds two seats, and everyone told "you have the seat"

@@ -92,6 +92,7 @@ impl World {
                 trust: Trust::Open,
                 check_eligibility: true,
                 reminders: true,
+                chair: None,
             })
             .collect();
         let teams = (0..2)

@@ -4,16 +4,20 @@
 
 use chrono::{TimeZone, Utc};
 
+use crate::Cpr;
 use crate::ids::OfferId;
 use crate::messages::MessageKind;
 use crate::model::{
     AcceptedVia, AttendanceStatus, Participant, Record, RecordKind, Seat, SeatState,
 };
-use crate::rules::RefusalCode;
 use crate::rules::lifecycle::Answer;
+use crate::rules::{RefusalCode, SkippedReserves};
+use crate::service::NewParticipant;
 use crate::service::take_link;
 use crate::store::{DynStore, OutboxFilter, Query};
-use crate::testkit::scenario::{Scenario, election_day};
+use crate::testkit::FakeRegistry;
+use crate::testkit::scenario::{Scenario, election_day, municipality_code};
+use crate::values::DanishMessage;
 
 /// 17 November 2026, 07:45 in Copenhagen: election morning.
 fn set_morning(s: &Scenario) {
@@ -121,7 +125,12 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
         .record_attendance(&s.admin, seat.id, absent.id, AttendanceStatus::NotArrived)
         .await
         .expect("not arrived");
-    let offer = s.svc.offer_seat(&s.admin, seat.id).await.expect("offered");
+    let offer = s
+        .svc
+        .offer_seat(&s.admin, seat.id)
+        .await
+        .expect("offered")
+        .offer;
     let again = s.svc.offer_seat(&s.admin, seat.id).await.expect_err("once");
     assert!(again.is_refused(RefusalCode::OfferOpen), "{again}");
 
@@ -224,6 +233,85 @@ pub async fn an_election_morning_through_the_service(store: DynStore) {
     }
 }
 
+/// Only the reserves who may take a no-show's seat are offered it: one too young for the task
+/// and one busy at its time are skipped — not messaged — and counted by why; when nobody is
+/// left, the refusal says how many were skipped and why.
+pub async fn only_reserves_who_may_take_a_seat_are_offered_it(store: DynStore) {
+    let s = Scenario::new(store).await;
+    let (seat, absent) = held_seat(&s, "Eva", 0).await;
+    let (second, also_absent) = held_seat(&s, "Finn", 2).await;
+    let free = reserves(&s, 1).await.remove(0);
+    // Born 2010: 16 on election day, too young for a folketingsvalg's tilforordnet.
+    let cpr = Cpr::parse("0101104321").expect("CPR");
+    s.registry.insert(
+        cpr,
+        FakeRegistry::resident(&cpr, "Unge", "Lund", municipality_code()),
+    );
+    let young = s
+        .svc
+        .create_participant(
+            &s.admin,
+            NewParticipant {
+                cpr,
+                contact: Default::default(),
+                teams: [s.teams[2].id].into(),
+                special_diets: Default::default(),
+                preferred_work_location: None,
+            },
+        )
+        .await
+        .expect("participant");
+    // Holding a seat at another station at the same time.
+    let (_, busy) = held_seat(&s, "Travl", 1).await;
+    for p in [&young, &busy] {
+        s.svc
+            .sign_up_reserve(&s.admin, p.id, s.election.id, election_day())
+            .await
+            .expect("reserve");
+    }
+    set_morning(&s);
+    for (seat, who) in [(&seat, &absent), (&second, &also_absent)] {
+        s.svc
+            .record_attendance(&s.admin, seat.id, who.id, AttendanceStatus::NotArrived)
+            .await
+            .expect("not arrived");
+    }
+    let offered = s.svc.offer_seat(&s.admin, seat.id).await.expect("offered");
+    let skipped = SkippedReserves {
+        ineligible: 1,
+        busy: 1,
+    };
+    assert_eq!((offered.sent_to, offered.skipped), (1, skipped));
+    let offers = s
+        .store
+        .outbox(&OutboxFilter::default())
+        .await
+        .expect("outbox");
+    let messaged: Vec<_> = offers
+        .iter()
+        .filter(|m| m.kind == MessageKind::SeatOffered)
+        .map(|m| m.participant)
+        .collect();
+    assert_eq!(messaged, [free.id], "only the reserve who may take it");
+    // The free reserve stands by no more: nobody is left for the second seat.
+    s.svc
+        .withdraw_reserve(&s.admin, free.id, s.election.id, election_day())
+        .await
+        .expect("withdrawn");
+    let none = s
+        .svc
+        .offer_seat(&s.admin, second.id)
+        .await
+        .expect_err("nobody to offer it to");
+    assert!(none.is_refused(RefusalCode::NoReserves), "{none}");
+    assert!(
+        none.message_da()
+            .contains("1 er ikke valgbar til opgaven, 1 har en anden opgave på det tidspunkt"),
+        "{}",
+        none.message_da()
+    );
+}
+
 /// Sixteen reserves race to take one offered seat: exactly one gets it, every other is told
 /// it is filled, and the seat holds the winner.
 pub async fn concurrent_reserves_take_an_offered_seat_once(store: DynStore) {
@@ -235,7 +323,12 @@ pub async fn concurrent_reserves_take_an_offered_seat_once(store: DynStore) {
         .record_attendance(&s.admin, seat.id, absent.id, AttendanceStatus::NotArrived)
         .await
         .expect("not arrived");
-    let offer = s.svc.offer_seat(&s.admin, seat.id).await.expect("offered");
+    let offer = s
+        .svc
+        .offer_seat(&s.admin, seat.id)
+        .await
+        .expect("offered")
+        .offer;
     let mut handles = Vec::new();
     for r in &rs {
         let (svc, actor, token) = (
@@ -276,7 +369,13 @@ pub async fn a_reserve_racing_for_two_overlapping_seats_gets_one(store: DynStore
             .record_attendance(&s.admin, seat.id, p.id, AttendanceStatus::NotArrived)
             .await
             .expect("not arrived");
-        offers.push(s.svc.offer_seat(&s.admin, seat.id).await.expect("offered"));
+        offers.push(
+            s.svc
+                .offer_seat(&s.admin, seat.id)
+                .await
+                .expect("offered")
+                .offer,
+        );
     }
     let mut handles = Vec::new();
     for offer in offers {

@@ -21,6 +21,7 @@ pub mod threads;
 pub use election_day::{
     a_reserve_racing_for_two_overlapping_seats_gets_one, an_election_morning_through_the_service,
     concurrent_reserves_take_an_offered_seat_once, election_day_commands_are_authorised,
+    only_reserves_who_may_take_a_seat_are_offered_it,
 };
 pub use log::{
     audit_and_outbox_answer_as_the_memory_store_does, audit_and_outbox_are_written_with_the_change,

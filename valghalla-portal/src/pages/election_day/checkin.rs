@@ -13,7 +13,7 @@ use valghalla::core::DanishMessage;
 use valghalla::core::ids::{ElectionId, ParticipantId, SeatId, WorkLocationId};
 use valghalla::core::model::AttendanceStatus;
 use valghalla::core::rules::access::Actor;
-use valghalla::core::service::MyStation;
+use valghalla::core::service::{MyStation, Offered};
 use valghalla::core::time::local_instant;
 
 use super::common::{DayQuery, day_of, status_da};
@@ -188,6 +188,23 @@ async fn record(
     }
 }
 
+/// What the page says after an offer: to how many reserves, and how many were skipped and why.
+fn offered_da(offered: &Offered) -> String {
+    let mut text = format!(
+        "Pladsen er tilbudt dagens reserver: {} har fået et link. Den første, der tager den, får den.",
+        offered.sent_to
+    );
+    let skipped = offered.skipped.total();
+    if skipped > 0 {
+        let noun = if skipped == 1 { "reserve" } else { "reserver" };
+        text.push_str(&format!(
+            " {skipped} {noun} fik ikke tilbuddet: {}.",
+            offered.skipped.message_da()
+        ));
+    }
+    text
+}
+
 /// POST /valgdag/{election}/{location}/tilbud: `plads` (and `dato`) — offers the missing
 /// person's seat to the day's reserves.
 async fn offer(
@@ -199,14 +216,7 @@ async fn offer(
     let seat: SeatId = form.parse("plads")?;
     let to = back(election, location, form.get("dato"));
     match state.svc.offer_seat(&me.0.actor, seat).await {
-        Ok(_) => {
-            done(
-                &me.0,
-                &to,
-                "Pladsen er tilbudt dagens reserver. Den første, der tager den, får den.",
-            )
-            .await
-        }
+        Ok(offered) => done(&me.0, &to, &offered_da(&offered)).await,
         Err(e @ valghalla::Error::Refused(_)) => done(&me.0, &to, &e.message_da()).await,
         Err(e) => Err(e.into()),
     }

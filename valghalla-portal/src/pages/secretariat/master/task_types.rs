@@ -1,5 +1,6 @@
 //! A task type's form: every field (title, short name, description, daily window, fee,
-//! trusted, whether eligibility is checked, reminders), create, edit and delete.
+//! trusted, whether eligibility is checked, reminders, whether its holder chairs the station on
+//! election day), create, edit and delete.
 
 use askama::Template;
 use axum::Form;
@@ -85,6 +86,7 @@ fn as_form(t: &TaskType) -> FormData {
         ),
         ("opgavetype-valgbarhed".into(), ticked(t.check_eligibility)),
         ("opgavetype-paamindelser".into(), ticked(t.reminders)),
+        ("opgavetype-formand".into(), ticked(t.chairs_station())),
     ])
 }
 
@@ -149,6 +151,7 @@ fn draft(form: &FormData) -> Result<TaskTypeDraft, FormErrors> {
             },
             check_eligibility: form.get("opgavetype-valgbarhed") == "1",
             reminders: form.get("opgavetype-paamindelser") == "1",
+            chair: form.get("opgavetype-formand") == "1",
         }),
         _ => Err(errors),
     }

@@ -83,7 +83,21 @@ async fn a_party_secretary_appointed_for_one_station_gets_the_party_page_at_the_
     let p = portal().await;
     let who = borger1(&p);
     let team = p.ds.teams[1].id;
-    let station = p.ds.work_locations[0].id;
+    // A station where the team has seats (and, below, one where it has others).
+    let station =
+        p.ds.seats
+            .iter()
+            .find(|s| s.slot.team == team)
+            .expect("a seat of the team")
+            .slot
+            .work_location;
+    let station_title =
+        p.ds.work_locations
+            .iter()
+            .find(|l| l.id == station)
+            .expect("the station")
+            .title
+            .to_string();
     let mut person = Browser::login(&p, "borger1").await;
     let party_page = format!("/parti/{team}");
     assert_eq!(person.get(&party_page).await.status, StatusCode::FORBIDDEN);
@@ -132,7 +146,7 @@ async fn a_party_secretary_appointed_for_one_station_gets_the_party_page_at_the_
         Some(&LocationScope::Only([station].into()))
     );
     let shown = adm.get(&page).await;
-    assert!(shown.body.contains(p.ds.work_locations[0].title.as_str()));
+    assert!(shown.body.contains(&station_title));
     // The same login, its next request: the party page opens.
     assert_eq!(person.get(&party_page).await.status, StatusCode::OK);
     // Their station's seats are theirs to fill; another station's are refused, and a

@@ -470,6 +470,41 @@ async fn the_cpr_column_is_refused_for_readers_and_party_secretaries() {
         .unwrap();
     assert_eq!(status.rows.len(), 1);
     assert_eq!(status.rows[0].cells[0], e.ds.teams[0].name.to_string());
+    // One team's status: the secretary's own team gives the same row, another team's is
+    // refused; a secretary limited to some of the team's stations gets the team's whole row.
+    let own = e
+        .svc
+        .export_team_status(&secretary, election, e.ds.teams[0].id)
+        .await
+        .unwrap();
+    assert_eq!(own, status);
+    assert!(matches!(
+        e.svc.export_team_status(&secretary, election, e.ds.teams[1].id).await,
+        Err(Error::Denied(d)) if d.permission == Permission::ReadTeamMembers { team: e.ds.teams[1].id }
+    ));
+    let some_stations = Actor::Person(PersonActor {
+        participant: e.ds.participants[1].id,
+        responsible_for_teams: [(
+            e.ds.teams[0].id,
+            LocationScope::Only([e.ds.work_locations[0].id].into()),
+        )]
+        .into(),
+        responsible_for_locations: Default::default(),
+    });
+    assert_eq!(
+        e.svc
+            .export_team_status(&some_stations, election, e.ds.teams[0].id)
+            .await
+            .unwrap(),
+        status
+    );
+    let theirs = e
+        .svc
+        .export_team_status(&admin(), election, e.ds.teams[1].id)
+        .await
+        .unwrap();
+    assert_eq!(theirs.rows.len(), 1);
+    assert_eq!(theirs.rows[0].cells[0], e.ds.teams[1].name.to_string());
     // No CPR number was written to the audit log by the refusals.
     let log = e
         .svc

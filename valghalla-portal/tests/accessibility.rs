@@ -19,14 +19,16 @@
 mod support;
 
 use std::io::Write;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveTime;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::json;
-use support::{Chrome, TestResult};
+use support::TestResult;
+use support::browser::{self, BrowserSession};
 use valghalla::core::ids::{ParticipantId, ThreadId};
 use valghalla::core::messages::MessageKind;
 use valghalla::core::model::{AttendanceStatus, LinkKind, SeatState, SeatStatus, VacancyFilter};
@@ -36,11 +38,7 @@ use valghalla::core::store::DynStore;
 use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::Dataset;
 use valghalla::core::time::local_instant;
-use valghalla_portal::{PortalConfig, PortalState, Sessions, Tenant, demo};
-
-/// One browser at a time: the machine is small.
-static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
-    LazyLock::new(|| tokio::sync::Mutex::new(()));
+use valghalla_portal::{Tenant, demo};
 
 /// The widths a page must fit without scrolling sideways: a phone, a tablet, a laptop.
 const WIDTHS: [u32; 3] = [360, 768, 1280];
@@ -53,20 +51,11 @@ fn axe_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js")
 }
 
-/// Whether to skip (no browser or no axe-core here); fails when a browser is required.
-fn skip(test: &str) -> bool {
-    let missing = if !support::browser_available() {
-        Some("no chromedriver/chromium (apt-get install chromium chromium-driver)")
-    } else if !axe_path().exists() {
-        Some("no axe-core (cd valghalla-portal/tests/axe && npm ci)")
-    } else {
-        None
-    };
-    let Some(why) = missing else { return false };
-    let required = std::env::var("VALGHALLA_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    assert!(!required, "{test}: {why}, and VALGHALLA_REQUIRE_BROWSER=1");
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
-    true
+/// What these tests need that is missing here (a browser, or axe-core), if anything.
+fn missing() -> Option<&'static str> {
+    browser::browser_missing().or_else(|| {
+        (!axe_path().exists()).then_some("no axe-core (cd valghalla-portal/tests/axe && npm ci)")
+    })
 }
 
 /// Who looks at a page: a demo login (see `demo::demo_authenticator`), or nobody.
@@ -330,17 +319,21 @@ async fn thread_and_offer(
 }
 
 struct Session {
-    client: Client,
-    base: String,
+    browser: BrowserSession,
     fixture: Fixture,
-    _chrome: Chrome,
+}
+
+impl Deref for Session {
+    type Target = BrowserSession;
+    fn deref(&self) -> &BrowserSession {
+        &self.browser
+    }
 }
 
 async fn start() -> TestResult<Session> {
     let today = demo::today();
     let store: DynStore = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let (listener, base) = browser::listen().await?;
     let tenant = demo::tenant(Arc::clone(&store), today, &base).await?;
     let ds = demo::korsbaek(today)?;
     let (thread, offer_link) = thread_and_offer(&tenant, &store, &ds, &base).await?;
@@ -368,20 +361,9 @@ async fn start() -> TestResult<Session> {
             }),
         )
         .await?;
-    let config = PortalConfig {
-        public_base_url: base.clone(),
-        ..PortalConfig::default()
-    };
-    let state = PortalState::single(config, tenant, Sessions::memory());
-    tokio::spawn(valghalla_portal::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let chrome = Chrome::start().await?;
+    browser::serve(listener, &base, tenant);
     Ok(Session {
-        client: chrome.client.clone(),
-        base,
+        browser: BrowserSession::start(base).await?,
         fixture: Fixture {
             ds,
             team_link: format!("/link/{}", team_link.token.as_str()),
@@ -389,7 +371,6 @@ async fn start() -> TestResult<Session> {
             thread,
             offer_link,
         },
-        _chrome: chrome,
     })
 }
 
@@ -399,49 +380,10 @@ async fn run<F>(test: &str, scenario: F)
 where
     F: AsyncFnOnce(&Session) -> TestResult,
 {
-    if skip(test) {
-        return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
-    let s = match start().await {
-        Ok(s) => s,
-        Err(e) => panic!("{test}: could not start: {e}"),
-    };
-    let result = scenario(&s).await;
-    if let Err(e) = &result {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = s.client.screenshot().await {
-            let _ = std::fs::write(dir.join(format!("{test}.png")), png);
-        }
-        let _ = writeln!(std::io::stderr(), "{test} failed: {e}");
-    }
-    let _ = s.client.clone().close().await;
-    if let Err(e) = result {
-        panic!("{test}: {e}");
-    }
+    browser::run(test, missing(), start, scenario).await;
 }
 
 impl Session {
-    async fn open(&self, path: &str) -> TestResult {
-        self.client.goto(&format!("{}{path}", self.base)).await?;
-        self.wait_ready().await
-    }
-
-    async fn wait_ready(&self) -> TestResult {
-        for _ in 0..200 {
-            let ready = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await?;
-            if ready.as_str() == Some("complete") {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        Err("the page did not finish loading".into())
-    }
-
     /// Logs in as `role` through the demo login page (logging out first).
     async fn become_(&self, role: Role) -> TestResult {
         self.client.delete_all_cookies().await?;
@@ -723,28 +665,6 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         self.wait_ready().await
-    }
-
-    async fn expect_text(&self, want: &str) -> TestResult {
-        let mut body = String::new();
-        for _ in 0..40 {
-            body = self
-                .client
-                .find(Locator::Css("body"))
-                .await?
-                .text()
-                .await
-                .unwrap_or_default();
-            if body.contains(want) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(format!(
-            "expected {want:?} on {}; page says: {body}",
-            self.client.current_url().await?
-        )
-        .into())
     }
 
     /// Logs in as `who` on the login page with the keyboard: into the identity group, down

@@ -12,70 +12,39 @@
 
 mod support;
 
-use std::io::Write;
+use std::ops::Deref;
 use std::path::Path;
-use std::sync::{Arc, LazyLock};
-use std::time::Duration;
+use std::sync::Arc;
 
-use fantoccini::{Client, Locator};
-use support::{CHROMIUM, Chrome};
+use fantoccini::Locator;
+use support::TestResult as E2eResult;
+use support::browser::{self, BrowserSession};
 use valghalla::core::ids::TeamId;
 use valghalla::core::testkit::generator::Dataset;
 
-use valghalla_portal::{PortalConfig, PortalState, Sessions, demo};
-
-type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
-
-/// One browser at a time: the machine is small.
-static ONE_AT_A_TIME: LazyLock<tokio::sync::Mutex<()>> =
-    LazyLock::new(|| tokio::sync::Mutex::new(()));
-
-/// Whether to skip (no browser here); fails the test when a browser is required.
-fn skip(test: &str) -> bool {
-    if support::browser_available() {
-        return false;
-    }
-    let required = std::env::var("VALGHALLA_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "{test}: chromedriver or {CHROMIUM} is missing and VALGHALLA_REQUIRE_BROWSER=1"
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "SKIPPED {test}: no chromedriver/chromium on this machine (apt-get install chromium chromium-driver)"
-    );
-    true
-}
+use valghalla_portal::demo;
 
 struct Session {
-    client: Client,
-    base: String,
+    browser: BrowserSession,
     ds: Dataset,
-    _chrome: Chrome,
+}
+
+impl Deref for Session {
+    type Target = BrowserSession;
+    fn deref(&self) -> &BrowserSession {
+        &self.browser
+    }
 }
 
 async fn start() -> E2eResult<Session> {
     let today = demo::today();
     let store = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let (listener, base) = browser::listen().await?;
     let tenant = demo::tenant(store, today, &base).await?;
-    let config = PortalConfig {
-        public_base_url: base.clone(),
-        ..PortalConfig::default()
-    };
-    let state = PortalState::single(config, tenant, Sessions::memory());
-    tokio::spawn(valghalla_portal::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let chrome = Chrome::start().await?;
+    browser::serve(listener, &base, tenant);
     Ok(Session {
-        client: chrome.client.clone(),
-        base,
+        browser: BrowserSession::start(base).await?,
         ds: demo::korsbaek(today)?,
-        _chrome: chrome,
     })
 }
 
@@ -84,139 +53,10 @@ async fn run<F>(test: &str, scenario: F)
 where
     F: AsyncFnOnce(&Session) -> E2eResult,
 {
-    if skip(test) {
-        return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
-    let s = match start().await {
-        Ok(s) => s,
-        Err(e) => panic!("{test}: could not start: {e}"),
-    };
-    let result = scenario(&s).await;
-    if let Err(e) = &result {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = s.client.screenshot().await {
-            let _ = std::fs::write(dir.join(format!("{test}.png")), png);
-        }
-        let _ = writeln!(std::io::stderr(), "{test} failed: {e}");
-    }
-    let _ = s.client.clone().close().await;
-    if let Err(e) = result {
-        panic!("{test}: {e}");
-    }
+    browser::run(test, browser::browser_missing(), start, scenario).await;
 }
 
 impl Session {
-    /// Opens a path on the portal, or a whole URL (links are shown in full).
-    async fn open(&self, path: &str) -> E2eResult {
-        if path.starts_with("http") {
-            self.client.goto(path).await?;
-        } else {
-            self.client.goto(&format!("{}{path}", self.base)).await?;
-        }
-        Ok(())
-    }
-
-    async fn login(&self, who: &str) -> E2eResult {
-        self.logout().await?;
-        self.open("/login").await?;
-        self.pick_identity(who).await
-    }
-
-    async fn pick_identity(&self, who: &str) -> E2eResult {
-        self.client
-            .find(Locator::Css(&format!("input[value='{who}']")))
-            .await?
-            .click()
-            .await?;
-        let button = self
-            .client
-            .find(Locator::Css("main form button[type=submit]"))
-            .await?;
-        self.click_and_wait(button).await
-    }
-
-    /// Clicks `element` and waits until the browser has left the page.
-    async fn click_and_wait(&self, element: fantoccini::elements::Element) -> E2eResult {
-        let old = self.client.find(Locator::Css("html")).await?;
-        element.click().await?;
-        for _ in 0..200 {
-            if old.tag_name().await.is_err() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        for _ in 0..200 {
-            let ready = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await?;
-            if ready.as_str() == Some("complete") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        Ok(())
-    }
-
-    async fn logout(&self) -> E2eResult {
-        if let Ok(b) = self
-            .client
-            .find(Locator::Css("header form[action='/logout'] button"))
-            .await
-        {
-            self.click_and_wait(b).await?;
-        }
-        Ok(())
-    }
-
-    async fn text(&self, css: &str) -> E2eResult<String> {
-        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
-    }
-
-    async fn body(&self) -> E2eResult<String> {
-        self.text("body").await
-    }
-
-    async fn expect_text(&self, want: &str) -> E2eResult {
-        let mut body = String::new();
-        for _ in 0..40 {
-            body = self.body().await.unwrap_or_default();
-            if body.contains(want) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        {
-            Err(format!(
-                "expected {want:?} on {}; page says: {body}",
-                self.client.current_url().await?
-            )
-            .into())
-        }
-    }
-
-    async fn fill(&self, css: &str, value: &str) -> E2eResult {
-        let field = self.client.find(Locator::Css(css)).await?;
-        field.clear().await?;
-        field.send_keys(value).await?;
-        Ok(())
-    }
-
-    async fn submit(&self, form_css: &str) -> E2eResult {
-        let button = self
-            .client
-            .find(Locator::Css(&format!("{form_css} button[type=submit]")))
-            .await?;
-        self.click_and_wait(button).await
-    }
-
-    async fn follow(&self, text: &str) -> E2eResult {
-        let link = self.client.find(Locator::LinkText(text)).await?;
-        self.click_and_wait(link).await
-    }
-
     /// The overview's totals line for the demo election, as the administrator sees it.
     async fn overview_totals(&self) -> E2eResult<String> {
         self.login("admin").await?;
@@ -425,21 +265,6 @@ impl Session {
             self.fill(&format!("#medlemmer-{}", t.id), n).await?;
         }
         Ok(())
-    }
-
-    async fn click(&self, css: &str) -> E2eResult {
-        let el = self.client.find(Locator::Css(css)).await?;
-        self.click_and_wait(el).await
-    }
-
-    async fn value(&self, css: &str) -> E2eResult<String> {
-        Ok(self
-            .client
-            .find(Locator::Css(css))
-            .await?
-            .prop("value")
-            .await?
-            .unwrap_or_default())
     }
 }
 

@@ -15,13 +15,13 @@
 
 mod support;
 
-use std::io::Write;
+use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::NaiveTime;
-use fantoccini::{Client, Locator};
-use support::{CHROMIUM, Chrome};
+use fantoccini::Locator;
+use support::TestResult as E2eResult;
+use support::browser::{self, BrowserSession};
 use valghalla::Valghalla;
 use valghalla::core::ids::{ParticipantId, SeatId, WorkLocationId};
 use valghalla::core::messages::MessageKind;
@@ -31,9 +31,7 @@ use valghalla::core::store::{DynStore, Query};
 use valghalla::core::testkit::FixedClock;
 use valghalla::core::testkit::generator::Dataset;
 use valghalla::core::time::local_instant;
-use valghalla_portal::{PortalConfig, PortalState, Sessions, demo};
-
-type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use valghalla_portal::demo;
 
 fn admin() -> Actor {
     Actor::Secretariat {
@@ -43,20 +41,24 @@ fn admin() -> Actor {
 }
 
 struct Morning {
-    client: Client,
-    base: String,
+    browser: BrowserSession,
     ds: Dataset,
     store: DynStore,
     svc: Valghalla,
-    _chrome: Chrome,
+}
+
+impl Deref for Morning {
+    type Target = BrowserSession;
+    fn deref(&self) -> &BrowserSession {
+        &self.browser
+    }
 }
 
 /// The demo portal over SQLite, seeded today, its clock at 08:00 on election day.
 async fn start() -> E2eResult<Morning> {
     let today = demo::today();
     let store: DynStore = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let (listener, base) = browser::listen().await?;
     demo::tenant(Arc::clone(&store), today, &base).await?;
     let ds = demo::korsbaek(today)?;
     let morning = local_instant(
@@ -66,105 +68,16 @@ async fn start() -> E2eResult<Morning> {
     let svc = demo::service(Arc::clone(&store), demo::registry(&ds)?, &base)
         .with_clock(Arc::new(FixedClock::at(morning)));
     let tenant = demo::tenant_with(svc.clone(), &ds)?;
-    let config = PortalConfig {
-        public_base_url: base.clone(),
-        ..PortalConfig::default()
-    };
-    let state = PortalState::single(config, tenant, Sessions::memory());
-    tokio::spawn(valghalla_portal::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let chrome = Chrome::start().await?;
+    browser::serve(listener, &base, tenant);
     Ok(Morning {
-        client: chrome.client.clone(),
-        base,
+        browser: BrowserSession::start(base).await?,
         ds,
         store,
         svc,
-        _chrome: chrome,
     })
 }
 
 impl Morning {
-    async fn open(&self, path: &str) -> E2eResult {
-        self.client.goto(&format!("{}{path}", self.base)).await?;
-        Ok(())
-    }
-
-    /// Logs out (if logged in) and in again as the demo identity `who`.
-    async fn login(&self, who: &str) -> E2eResult {
-        if let Ok(b) = self
-            .client
-            .find(Locator::Css("header form[action='/logout'] button"))
-            .await
-        {
-            self.click(b).await?;
-        }
-        self.open("/login").await?;
-        self.client
-            .find(Locator::Css(&format!("input[value='{who}']")))
-            .await?
-            .click()
-            .await?;
-        let button = self
-            .client
-            .find(Locator::Css("main form button[type=submit]"))
-            .await?;
-        self.click(button).await
-    }
-
-    /// Clicks and waits until the browser has left the page and loaded the next.
-    async fn click(&self, element: fantoccini::elements::Element) -> E2eResult {
-        let old = self.client.find(Locator::Css("html")).await?;
-        element.click().await?;
-        for _ in 0..200 {
-            if old.tag_name().await.is_err() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        for _ in 0..200 {
-            let ready = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await?;
-            if ready.as_str() == Some("complete") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        Ok(())
-    }
-
-    async fn press(&self, css: &str) -> E2eResult {
-        let b = self.client.find(Locator::Css(css)).await?;
-        self.click(b).await
-    }
-
-    async fn expect_text(&self, want: &str) -> E2eResult {
-        let mut body = String::new();
-        for _ in 0..40 {
-            body = self
-                .client
-                .find(Locator::Css("body"))
-                .await?
-                .text()
-                .await
-                .unwrap_or_default();
-            if body.contains(want) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(format!(
-            "expected {want:?} on {}; page says: {body}",
-            self.client.current_url().await?
-        )
-        .into())
-    }
-
     /// The demo's `borger2` (invited to a seat): their seats given back, so they are free to
     /// step in.
     async fn free_citizen(&self) -> E2eResult<ParticipantId> {
@@ -248,31 +161,13 @@ impl Morning {
 
 #[tokio::test]
 async fn e2e_an_election_morning_a_no_show_a_reserve_takes_the_seat_and_payroll_shows_it() {
-    let test = "e2e_an_election_morning";
-    if !support::browser_available() {
-        let required = std::env::var("VALGHALLA_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "{test}: chromedriver or {CHROMIUM} is missing and VALGHALLA_REQUIRE_BROWSER=1"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: no chromedriver/chromium on this machine (apt-get install chromium chromium-driver)"
-        );
-        return;
-    }
-    let m = start().await.expect("start");
-    let result = morning(&m).await;
-    if let Err(e) = &result {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = m.client.screenshot().await {
-            let _ = std::fs::write(dir.join(format!("{test}.png")), png);
-        }
-        let _ = writeln!(std::io::stderr(), "{test} failed: {e}");
-    }
-    let _ = m.client.clone().close().await;
-    result.expect("the election morning");
+    browser::run(
+        "e2e_an_election_morning",
+        browser::browser_missing(),
+        start,
+        morning,
+    )
+    .await;
 }
 
 async fn morning(m: &Morning) -> E2eResult {
@@ -291,7 +186,7 @@ async fn morning(m: &Morning) -> E2eResult {
     // 1. The reserve signs up through the day's link.
     m.login("borger2").await?;
     m.open(&format!("/reserve/{e}/{day}")).await?;
-    m.press("button[value='tilmeld']").await?;
+    m.click("button[value='tilmeld']").await?;
     m.expect_text("Du er reserve denne dag.").await?;
 
     // 2. The station's responsible: Valgdag → the station → not arrived → offer the seat.
@@ -301,12 +196,12 @@ async fn morning(m: &Morning) -> E2eResult {
         .client
         .find(Locator::Css(&format!("a[href^='/valgdag/{e}/{station}']")))
         .await?;
-    m.click(link).await?;
+    m.click_and_wait(link).await?;
     m.expect_text("Fremmøde").await?;
-    m.press(&format!("#p-{no_show} button[value='ikke-moedt']"))
+    m.click(&format!("#p-{no_show} button[value='ikke-moedt']"))
         .await?;
     m.expect_text("Fremmødet er registreret.").await?;
-    m.press(&format!("#p-{no_show} form[action$='/tilbud'] button"))
+    m.click(&format!("#p-{no_show} form[action$='/tilbud'] button"))
         .await?;
     m.expect_text("Pladsen er tilbudt dagens reserver").await?;
 
@@ -325,7 +220,7 @@ async fn morning(m: &Morning) -> E2eResult {
     m.login("borger2").await?;
     m.open(&take).await?;
     m.expect_text("Ledig plads i dag").await?;
-    m.press("main form button[type=submit]").await?;
+    m.click("main form button[type=submit]").await?;
     m.expect_text("Pladsen er din").await?;
     let held = m
         .store

@@ -22,14 +22,13 @@
 
 mod support;
 
-use std::io::Write;
-use std::path::Path;
+use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::NaiveDate;
-use fantoccini::{Client, Locator};
-use support::{CHROMIUM, Chrome};
+use fantoccini::Locator;
+use support::TestResult as E2eResult;
+use support::browser::{self, BrowserSession};
 use valghalla::Valghalla;
 use valghalla::channels::FileSender;
 use valghalla::core::Cpr;
@@ -40,11 +39,7 @@ use valghalla::core::rules::access::{Actor, StaffRole};
 use valghalla::core::service::{Config, DispatchConfig, Dispatcher};
 use valghalla::core::testkit::FakeRegistry;
 use valghalla::core::values::Name;
-use valghalla_portal::{
-    DemoAuthenticator, Identity, LoginOption, PortalConfig, PortalState, Sessions, Tenant,
-};
-
-type E2eResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use valghalla_portal::{DemoAuthenticator, Identity, LoginOption, Tenant};
 
 /// The people in the registry: CPR number, first and last name. None is a participant yet.
 const PEOPLE: [(&str, &str, &str); 14] = [
@@ -72,19 +67,23 @@ fn admin() -> Actor {
 }
 
 struct Session {
-    client: Client,
-    base: String,
+    browser: BrowserSession,
     svc: Valghalla,
     mail: tempfile::TempDir,
-    _chrome: Chrome,
+}
+
+impl Deref for Session {
+    type Target = BrowserSession;
+    fn deref(&self) -> &BrowserSession {
+        &self.browser
+    }
 }
 
 /// An empty municipality as a host installs it: its code and name, an administrator's login
 /// and the citizens' logins; nothing else.
 async fn start() -> E2eResult<Session> {
     let store = Arc::new(valghalla::sqlite::SqliteStore::open_in_memory()?);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
+    let (listener, base) = browser::listen().await?;
     let code = MunicipalityCode::parse("0621")?;
     let registry = FakeRegistry::new();
     let mut identities = vec![(
@@ -133,133 +132,15 @@ async fn start() -> E2eResult<Session> {
         svc.clone(),
         Arc::new(DemoAuthenticator::new(identities)),
     );
-    let config = PortalConfig {
-        public_base_url: base.clone(),
-        ..PortalConfig::default()
-    };
-    let state = PortalState::single(config, tenant, Sessions::memory());
-    tokio::spawn(valghalla_portal::serve(
-        listener,
-        state,
-        std::future::pending(),
-    ));
-    let chrome = Chrome::start().await?;
+    browser::serve(listener, &base, tenant);
     Ok(Session {
-        client: chrome.client.clone(),
-        base,
+        browser: BrowserSession::start(base).await?,
         svc,
         mail: tempfile::tempdir()?,
-        _chrome: chrome,
     })
 }
 
 impl Session {
-    async fn open(&self, path: &str) -> E2eResult {
-        self.client.goto(&format!("{}{path}", self.base)).await?;
-        Ok(())
-    }
-
-    /// Clicks `element` and waits until the browser has left the page and loaded the next.
-    async fn click_and_wait(&self, element: fantoccini::elements::Element) -> E2eResult {
-        let old = self.client.find(Locator::Css("html")).await?;
-        element.click().await?;
-        for _ in 0..200 {
-            if old.tag_name().await.is_err() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        for _ in 0..200 {
-            let ready = self
-                .client
-                .execute("return document.readyState", vec![])
-                .await?;
-            if ready.as_str() == Some("complete") {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        Ok(())
-    }
-
-    async fn click(&self, css: &str) -> E2eResult {
-        let el = self.client.find(Locator::Css(css)).await?;
-        self.click_and_wait(el).await
-    }
-
-    async fn submit(&self, form_css: &str) -> E2eResult {
-        self.click(&format!("{form_css} button[type=submit]")).await
-    }
-
-    async fn login(&self, key: &str) -> E2eResult {
-        if let Ok(b) = self
-            .client
-            .find(Locator::Css("header form[action='/logout'] button"))
-            .await
-        {
-            self.click_and_wait(b).await?;
-        }
-        self.open("/login").await?;
-        self.client
-            .find(Locator::Css(&format!("input[value='{key}']")))
-            .await?
-            .click()
-            .await?;
-        self.submit("main form").await
-    }
-
-    async fn body(&self) -> E2eResult<String> {
-        Ok(self.client.find(Locator::Css("body")).await?.text().await?)
-    }
-
-    async fn expect_text(&self, want: &str) -> E2eResult {
-        let mut body = String::new();
-        for _ in 0..40 {
-            body = self.body().await.unwrap_or_default();
-            if body.contains(want) {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Err(format!(
-            "expected {want:?} on {}; page says: {body}",
-            self.client.current_url().await?
-        )
-        .into())
-    }
-
-    async fn fill(&self, css: &str, value: &str) -> E2eResult {
-        let field = self.client.find(Locator::Css(css)).await?;
-        field.clear().await?;
-        field.send_keys(value).await?;
-        Ok(())
-    }
-
-    /// Sets a field's value directly (date inputs show the browser's locale).
-    async fn set(&self, css: &str, value: &str) -> E2eResult {
-        self.client
-            .execute(
-                "document.querySelector(arguments[0]).value = arguments[1];",
-                vec![serde_json::json!(css), serde_json::json!(value)],
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn select(&self, css: &str, label: &str) -> E2eResult {
-        self.client
-            .find(Locator::Css(css))
-            .await?
-            .select_by_label(label)
-            .await?;
-        Ok(())
-    }
-
-    async fn tick(&self, css: &str) -> E2eResult {
-        self.client.find(Locator::Css(css)).await?.click().await?;
-        Ok(())
-    }
-
     /// The overview's totals line ("3 ledige 1 ubesvaret 2 accepterede af 6"): vacant,
     /// invited, accepted, seats.
     async fn totals(&self, election: &str) -> E2eResult<(u32, u32, u32, u32)> {
@@ -351,29 +232,13 @@ fn participants_file(bad: bool) -> String {
 
 #[tokio::test]
 async fn e2e_a_municipality_goes_from_nothing_to_a_staffed_election_through_the_pages() {
-    const TEST: &str =
-        "e2e_a_municipality_goes_from_nothing_to_a_staffed_election_through_the_pages";
-    if !support::browser_available() {
-        let required = std::env::var("VALGHALLA_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-        assert!(!required, "{TEST}: chromedriver or {CHROMIUM} is missing");
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {TEST}: no chromedriver/chromium on this machine"
-        );
-        return;
-    }
-    let s = start().await.expect("start");
-    let result = scenario(&s).await;
-    if let Err(e) = &result {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-screenshots");
-        let _ = std::fs::create_dir_all(&dir);
-        if let Ok(png) = s.client.screenshot().await {
-            let _ = std::fs::write(dir.join(format!("{TEST}.png")), png);
-        }
-        let _ = writeln!(std::io::stderr(), "{TEST} failed: {e}");
-    }
-    let _ = s.client.clone().close().await;
-    result.expect(TEST);
+    browser::run(
+        "e2e_a_municipality_goes_from_nothing_to_a_staffed_election_through_the_pages",
+        browser::browser_missing(),
+        start,
+        scenario,
+    )
+    .await;
 }
 
 async fn scenario(s: &Session) -> E2eResult {

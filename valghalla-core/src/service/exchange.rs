@@ -15,7 +15,7 @@ use crate::exchange::{
     payroll, payroll_table, valg_central_rows, valg_central_table, validate_participants,
     validate_work_locations,
 };
-use crate::ids::{ElectionId, ParticipantId, WorkLocationId};
+use crate::ids::{ElectionId, ParticipantId, TeamId, WorkLocationId};
 use crate::model::{
     Address, Area, AuditAction, AuditEntry, AuditSubject, Election, Exported, Imported, Op,
     Participant, PersonRecord, Record, RecordKey, Seat, SeatStatus, SpecialDiet, Team,
@@ -567,6 +567,35 @@ impl Valghalla {
                 self.authorize(actor, Permission::ExportLists)?;
             }
         }
+        self.party_status_of(actor, &mut tx, election, &teams).await
+    }
+
+    /// One team's status in an election (the row of [`Valghalla::export_party_status`] for
+    /// that team, or only the header when it has no seats), for whoever may read the team's
+    /// members: its own party secretaries (whatever their stations) and the secretariat.
+    /// Audit-logged.
+    pub async fn export_team_status(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+        team: TeamId,
+    ) -> Result<Table> {
+        self.authorize(actor, Permission::ReadTeamMembers { team })?;
+        let mut tx = Tx::new(self);
+        tx.get::<Election>(election).await?;
+        let team = tx.get::<Team>(team).await?;
+        self.party_status_of(actor, &mut tx, election, &[team])
+            .await
+    }
+
+    /// The status table of `teams` in `election`, audit-logged as an export by `actor`.
+    async fn party_status_of(
+        &self,
+        actor: &Actor,
+        tx: &mut Tx<'_>,
+        election: ElectionId,
+        teams: &[Team],
+    ) -> Result<Table> {
         let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
         let names: HashMap<ParticipantId, String> = tx
             .all::<Participant>()
@@ -574,7 +603,7 @@ impl Valghalla {
             .into_iter()
             .map(|p| (p.id, p.full_name()))
             .collect();
-        let status = party_status(&teams, &seats, &names);
+        let status = party_status(teams, &seats, &names);
         let table = party_status_table(&status);
         self.audit_export(
             actor,

@@ -9,6 +9,7 @@ mod audit_search;
 mod autofill;
 mod candidates;
 mod communication;
+mod correspondence;
 mod dispatch;
 mod distribution;
 mod election_day;
@@ -43,6 +44,7 @@ pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
 };
+pub use correspondence::{Correspondence, IncomingPost};
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use election_day::{
     BoardCounts, BoardRow, MyStation, OfferView, Offered, ReserveRow, StationBoard, StationCount,

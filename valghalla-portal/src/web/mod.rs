@@ -1,12 +1,13 @@
 //! The floor every page area stands on: who is looking ([`extract`]), errors as Danish pages
 //! ([`error`], [`error_pages`]), forms ([`forms`]), the layout ([`layout`]) and Danish
-//! formatting ([`format`], used by [`views`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
+//! formatting ([`format`], used by [`views`]), file downloads ([`download`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
 //! every request passes ([`guard`]). Nothing here imports a page area, and no two of these
 //! modules import each other.
 
 pub mod charts;
 pub mod confirm;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod error_pages;
 pub mod extract;

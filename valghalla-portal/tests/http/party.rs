@@ -299,3 +299,84 @@ async fn a_party_secretary_downloads_their_partys_status_and_writes_to_its_membe
         after
     );
 }
+
+/// GET with the body's bytes as sent (an XLSX file is not text).
+async fn download(b: &mut Browser, path: &str) -> (StatusCode, String, Vec<u8>) {
+    use tower::ServiceExt;
+    let req = b
+        .request("GET", path)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let res = b.app.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .expect("body")
+        .to_vec();
+    (status, content_type, bytes)
+}
+
+#[cfg(feature = "xlsx")]
+#[tokio::test]
+async fn the_party_status_downloads_as_xlsx_for_the_teams_own_secretary_and_the_secretariat() {
+    let p = portal().await;
+    let a = &p.ds.teams[0];
+    let other = &p.ds.teams[1];
+    let e = p.ds.election.id;
+    let xlsx_of =
+        |team: &valghalla::core::model::Team| format!("/parti/{}/status.xlsx?valg={e}", team.id);
+    let mut sec = Browser::login(&p, "partisekretaer").await;
+    let page = sec.get(&format!("/parti/{}", a.id)).await;
+    assert!(
+        page.body.contains(&format!("href=\"{}\"", xlsx_of(a))),
+        "the party page links to the workbook"
+    );
+    // The team's own secretary and the secretariat (administrator and reader): the team's row.
+    for who in ["partisekretaer", "admin", "laeser"] {
+        let mut b = Browser::login(&p, who).await;
+        let (status, content_type, bytes) = download(&mut b, &xlsx_of(a)).await;
+        assert_eq!(status, StatusCode::OK, "{who}");
+        assert_eq!(
+            content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "{who}"
+        );
+        let table = valghalla::core::exchange::read_xlsx(&bytes).expect("a workbook");
+        assert_eq!(
+            table.headers,
+            [
+                "Parti",
+                "Bogstav",
+                "Pladser",
+                "Besat",
+                "Ubesvaret",
+                "Ledige",
+                "Navne"
+            ],
+            "{who}"
+        );
+        assert_eq!(table.rows.len(), 1, "{who}: one team, {table:?}");
+        assert_eq!(table.rows[0].cell(0), a.name.as_str(), "{who}");
+        let seats = p.ds.seats.iter().filter(|s| s.slot.team == a.id).count();
+        assert_eq!(table.rows[0].cell(2), seats.to_string(), "{who}");
+    }
+    // Another party's secretary, a citizen: refused, with no file.
+    let (status, _, bytes) = download(&mut sec, &xlsx_of(other)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(valghalla::core::exchange::read_xlsx(&bytes).is_err());
+    let mut citizen = Browser::login(&p, "borger1").await;
+    for team in [a, other] {
+        let (status, _, _) = download(&mut citizen, &xlsx_of(team)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", team.name);
+    }
+    // Anonymous: to the login page.
+    let mut anonymous = Browser::new(&p);
+    let r = anonymous.get(&xlsx_of(a)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().starts_with("/login?next="), "{}", r.location());
+}

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use valghalla::core::ids::ParticipantId;
 use valghalla::core::model::{LocationScope, SeatStatus};
 
-use super::common::{Browser, Portal, admin, portal};
+use super::common::{Browser, Portal, admin, portal, slot_value};
 
 /// The demo's `borger1`: the first holder of an accepted seat without a responsibility.
 fn borger1(p: &Portal) -> ParticipantId {
@@ -83,7 +83,21 @@ async fn a_party_secretary_appointed_for_one_station_gets_the_party_page_at_the_
     let p = portal().await;
     let who = borger1(&p);
     let team = p.ds.teams[1].id;
-    let station = p.ds.work_locations[0].id;
+    // A station where the team has seats (and, below, one where it has others).
+    let station =
+        p.ds.seats
+            .iter()
+            .find(|s| s.slot.team == team)
+            .expect("a seat of the team")
+            .slot
+            .work_location;
+    let station_title =
+        p.ds.work_locations
+            .iter()
+            .find(|l| l.id == station)
+            .expect("the station")
+            .title
+            .to_string();
     let mut person = Browser::login(&p, "borger1").await;
     let party_page = format!("/parti/{team}");
     assert_eq!(person.get(&party_page).await.status, StatusCode::FORBIDDEN);
@@ -132,9 +146,63 @@ async fn a_party_secretary_appointed_for_one_station_gets_the_party_page_at_the_
         Some(&LocationScope::Only([station].into()))
     );
     let shown = adm.get(&page).await;
-    assert!(shown.body.contains(p.ds.work_locations[0].title.as_str()));
+    assert!(shown.body.contains(&station_title));
     // The same login, its next request: the party page opens.
     assert_eq!(person.get(&party_page).await.status, StatusCode::OK);
+    // Their station's seats are theirs to fill; another station's are refused, and a
+    // registration onto one keeps nothing.
+    let slot_at = |here: bool| {
+        p.ds.seats
+            .iter()
+            .find(|s| s.slot.team == team && (s.slot.work_location == station) == here)
+            .map(|s| s.slot)
+            .expect("a seat of the team")
+    };
+    let (own, other) = (slot_value(&slot_at(true)), slot_value(&slot_at(false)));
+    let r = person
+        .get(&format!("/parti/{team}/plads?plads={own}"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = person
+        .get(&format!("/parti/{team}/plads?plads={other}"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let cpr =
+        valghalla::core::cpr::Cpr::parse(valghalla_portal::demo::NEW_CITIZENS[0].0).expect("cpr");
+    let r = person
+        .post(
+            &format!("/parti/{team}/registrer"),
+            &[
+                ("plads", &other),
+                ("cpr", &cpr.reveal()),
+                ("email", "ny@example.dk"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(
+        p.svc
+            .participant_for_login(&cpr)
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    let member = p
+        .svc
+        .team_members(&admin(), team)
+        .await
+        .expect("members")
+        .into_iter()
+        .next()
+        .expect("a member")
+        .participant;
+    let r = person
+        .post(
+            &format!("/parti/{team}/placer"),
+            &[("plads", &other), ("deltager", &member.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // The team's page lists the secretary; revoking from there returns there.
     let team_url = format!("/sekretariat/stamdata/team/{team}");
     let tp = adm.get(&team_url).await;

@@ -215,6 +215,28 @@ async fn the_secretariat_reads_answers_and_closes_and_the_citizen_reads_the_answ
         body.contains(&format!("http://test/beskeder/{id}")),
         "{body}"
     );
+    // Both directions are in the communication log on her participant page: her post, with
+    // a link to the thread, and the answer; a reader sees no log there.
+    let page = admin
+        .get(&format!("/sekretariat/deltagere/{karen_id}"))
+        .await;
+    let log = &page.body[page.body.find("id=\"beskeder\"").expect("the log")..];
+    let incoming = format!(
+        "<td>Fra personen</td><td><a href=\"/sekretariat/indbakke/{id}\">Parkering</a></td><td>Modtaget</td>"
+    );
+    assert!(log.contains(&incoming), "{log}");
+    let answer = log
+        .find("<td>Til personen</td><td>Gruppebesked</td>")
+        .expect("the answer");
+    assert!(
+        answer < log.find(&incoming).expect("the post"),
+        "newest first: {log}"
+    );
+    let as_reader = reader
+        .get(&format!("/sekretariat/deltagere/{karen_id}"))
+        .await;
+    assert_eq!(as_reader.status, StatusCode::OK);
+    assert!(!as_reader.body.contains("Fra personen"));
     // … and on "Mine beskeder".
     assert!(karen.get("/beskeder").await.body.contains("Nyt svar"));
     let read = karen.get(&mine).await;

@@ -1,8 +1,11 @@
 //! What several of the portal's test binaries need: headless Chromium through chromedriver
-//! (stopped, and its throw-away profile removed, when dropped), a plain HTTP GET, and a log sink
-//! a test can read. Each binary includes it with `mod support;` and uses part of it.
+//! (stopped, and its throw-away profile removed, when dropped), the browser tests' harness
+//! ([`browser`]), a plain HTTP GET, and a log sink a test can read. Each binary includes it
+//! with `mod support;` and uses part of it.
 
 #![allow(dead_code, reason = "each test binary uses part of it")]
+
+pub mod browser;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -9,7 +9,7 @@ use crate::ids::{ParticipantId, ThreadId};
 use crate::messages::MessageKind;
 use crate::model::{Op, Post, PostAuthor, Record, RecordKey, RecordKind, Thread, ThreadState};
 use crate::rules::access::{Actor, StaffRole};
-use crate::service::{Error, ThreadDraft};
+use crate::service::{Correspondence, Error, ThreadDraft};
 use crate::store::{Change, ChangeSet, DynStore, Expect, OutboxFilter, Query};
 use crate::testkit::generator::{Dataset, Spec};
 use crate::testkit::scenario::{Scenario, election_day};
@@ -144,8 +144,8 @@ pub async fn threads_are_stored_and_selected_by_participant(store: DynStore) {
 
 /// The conversation through the service: a person writes, the inbox counts it unread, the
 /// administrator's opening reads it, the answer reaches the person's outbox and their unread
-/// count, a stranger and a reader cannot write as the person, and deleting the person deletes
-/// the thread.
+/// count, a stranger and a reader cannot write as the person, the person's communication log
+/// has both directions, and deleting the person deletes the thread.
 pub async fn threads_converse_through_the_service(store: DynStore) {
     let s = Scenario::new(store).await;
     let karen = s.person("Karen", "Jensen", 0).await;
@@ -279,6 +279,58 @@ pub async fn threads_converse_through_the_service(store: DynStore) {
         .expect("karen writes again");
     let inbox = s.svc.inbox(&s.admin, true).await.expect("open");
     assert_eq!((inbox.unread, inbox.threads.len()), (1, 1));
+    // Her communication log has both directions: her two posts in, the answer out, newest
+    // first; Ole's has none of it; a reader and Karen herself do not read the log.
+    let log = s
+        .svc
+        .correspondence(&s.admin, karen.id, 0)
+        .await
+        .expect("karen's log");
+    let incoming: Vec<(&str, bool)> = log
+        .iter()
+        .filter_map(|c| match c {
+            Correspondence::Incoming(p) if p.thread == id && p.subject == "Hund" => {
+                Some((p.text.as_str(), p.first))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        incoming,
+        [("Tak!", false), ("Må jeg tage min hund med!", true)]
+    );
+    assert!(
+        log.iter()
+            .any(|c| matches!(c, Correspondence::Outgoing(m) if m.message == message)),
+        "{log:?}"
+    );
+    assert!(log.windows(2).all(|w| w[0].at() >= w[1].at()), "{log:?}");
+    assert_eq!(
+        s.svc
+            .correspondence(&s.admin, karen.id, 1)
+            .await
+            .expect("limited")
+            .len(),
+        1
+    );
+    let oles = s
+        .svc
+        .correspondence(&s.admin, ole.id, 0)
+        .await
+        .expect("ole's log");
+    assert!(
+        oles.iter().all(|c| match c {
+            Correspondence::Incoming(_) => false,
+            Correspondence::Outgoing(m) => m.participant == ole.id,
+        }),
+        "{oles:?}"
+    );
+    for actor in [&reader, &karen_actor] {
+        assert!(matches!(
+            s.svc.correspondence(actor, karen.id, 0).await,
+            Err(Error::Denied(_))
+        ));
+    }
     // Deleting Karen deletes her threads.
     s.svc
         .delete_participant(&s.admin, karen.id)

@@ -122,6 +122,8 @@ struct TeamPage {
     back: String,
     errors: FormErrors,
     charts: crate::web::charts::Charts,
+    /// Whether the status is also offered as XLSX.
+    xlsx: bool,
 }
 
 async fn team_page(
@@ -232,6 +234,7 @@ async fn team_page(
         errors,
         team_name,
         charts,
+        xlsx: crate::web::download::XLSX,
     };
     render(&page)
 }

@@ -15,7 +15,7 @@ use crate::web::views::diet_checkboxes;
 use crate::web::{AppError, Choice, FormData, FormErrors, Me};
 
 /// Whether XLSX downloads are built in (the templates hide the buttons otherwise).
-pub const XLSX: bool = cfg!(feature = "xlsx");
+pub use crate::web::download::XLSX;
 
 /// The special diets as checkboxes, `chosen` ticked.
 pub async fn diet_choices(

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
 use valghalla::core::model::RejectionKind;
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::{CommunicationFilter, Failure, LogStatus, NewParticipant};
+use valghalla::core::service::{Correspondence, Failure, LogStatus, NewParticipant};
 use valghalla::core::{Cpr, DanishMessage};
 
 use super::common::{XLSX, diet_choices, kind_da, scope_da, team_choices};
@@ -205,8 +205,9 @@ struct History {
     rejections: Vec<[String; 6]>,
     /// (election, reasons; empty: eligible)
     eligibility: Vec<(String, Vec<String>)>,
-    /// (when, kind, state, channel, error); `None` when the viewer may not read the log.
-    messages: Option<Vec<[String; 5]>>,
+    /// Messages to the person and their posts to the secretariat, newest first; `None` when
+    /// the viewer may not read the log.
+    messages: Option<Vec<LogLine>>,
     /// Team names the person is party secretary of, with their stations.
     secretary_of: Vec<String>,
     /// Work locations the person is responsible for.
@@ -222,6 +223,45 @@ fn rejection_da(k: RejectionKind) -> &'static str {
     }
 }
 
+/// One line of the person's communication log.
+struct LogLine {
+    at: String,
+    /// "Til personen" or "Fra personen".
+    direction: &'static str,
+    /// The message's kind, or the subject of the person's thread.
+    what: String,
+    /// The thread in the inbox, for a post from the person.
+    thread: Option<String>,
+    status: &'static str,
+    channel: String,
+    error: String,
+}
+
+impl LogLine {
+    fn of(c: Correspondence) -> LogLine {
+        match c {
+            Correspondence::Outgoing(m) => LogLine {
+                at: local_time(m.created_at),
+                direction: "Til personen",
+                what: kind_da(m.kind).to_owned(),
+                thread: None,
+                status: log_status_da(m.status),
+                channel: m.channel.unwrap_or_default(),
+                error: m.error.unwrap_or_default(),
+            },
+            Correspondence::Incoming(p) => LogLine {
+                at: local_time(p.at),
+                direction: "Fra personen",
+                what: p.subject,
+                thread: Some(p.thread.to_string()),
+                status: "Modtaget",
+                channel: "Portalen".to_owned(),
+                error: String::new(),
+            },
+        }
+    }
+}
+
 fn log_status_da(s: LogStatus) -> &'static str {
     match s {
         LogStatus::Pending => "Venter",
@@ -234,32 +274,8 @@ fn log_status_da(s: LogStatus) -> &'static str {
 async fn history(state: &Tenant, me: &Me, id: ParticipantId) -> Result<History, AppError> {
     let actor = &me.0.actor;
     let h = state.svc.participant_history(actor, id).await?;
-    let messages = match state
-        .svc
-        .communication_log(
-            actor,
-            &CommunicationFilter {
-                participant: Some(id),
-                election: None,
-                status: None,
-                limit: 50,
-            },
-        )
-        .await
-    {
-        Ok(log) => Some(
-            log.into_iter()
-                .map(|m| {
-                    [
-                        local_time(m.created_at),
-                        kind_da(m.kind).to_owned(),
-                        log_status_da(m.status).to_owned(),
-                        m.channel.unwrap_or_default(),
-                        m.error.unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        ),
+    let messages = match state.svc.correspondence(actor, id, 50).await {
+        Ok(log) => Some(log.into_iter().map(LogLine::of).collect()),
         Err(valghalla::Error::Denied(_)) => None,
         Err(e) => return Err(e.into()),
     };

@@ -168,6 +168,24 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
         pages.push((Role::Admin, p.clone()));
         pages.push((Role::Reader, p.clone()));
     }
+    // Issue 19, the secretariat's seat pages (administrators only): create and invite (T2),
+    // move a person, move vacant seats between teams.
+    let in_election = || ds.seats.iter().filter(|s| s.slot.election == e);
+    let vacant_seat = in_election()
+        .find(|s| s.state == valghalla::core::model::SeatState::Vacant)
+        .expect("a vacant seat")
+        .id;
+    let held_seat = in_election()
+        .find(|s| s.state.participant().is_some())
+        .expect("a held seat")
+        .id;
+    for p in [
+        format!("/sekretariat/pladser/{vacant_seat}/ny-deltager"),
+        format!("/sekretariat/pladser/{held_seat}/flyt"),
+        format!("/sekretariat/valg/{e}/valgsted/{loc}/flyt-ledige"),
+    ] {
+        pages.push((Role::Admin, p));
+    }
     for p in [
         "/parti".to_owned(),
         format!("/parti/{party_a}"),

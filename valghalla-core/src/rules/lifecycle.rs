@@ -564,6 +564,103 @@ pub(crate) fn remove(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {
     )
 }
 
+/// The secretariat moves a person from the seat they hold or are invited to onto another seat
+/// of the same election, in one change ("flyt"). The new seat must be vacant and fit its
+/// election and location, and the person must be eligible for it and free at its time (the
+/// seat they leave does not count against them). Neither task may have taken place, and an
+/// accepted task inside its lock period is not changed behind the person's back: the
+/// secretariat removes them (T9) and invites them (T1) instead, and they answer themselves.
+///
+/// The person keeps their answer: an invitation becomes a new invitation to the new seat (the
+/// old one is withdrawn); an acceptance moves with them (they are told they left the old task
+/// and are registered for the new one, so each calendar entry follows). They join the new
+/// seat's team if needed. No rejection is recorded: they did not say no.
+pub(crate) fn move_holder(
+    ctx: &Ctx,
+    from: &SeatFacts<'_>,
+    to: &SeatFacts<'_>,
+    person: &PersonFacts<'_>,
+) -> Result<Decision, Refused> {
+    let p = person.participant;
+    if from.seat.state.participant() != Some(p.id) {
+        return Err(Refused::one(Violation::NotYourSeat));
+    }
+    let mut v = Vec::new();
+    if to.seat.slot.election != from.seat.slot.election {
+        v.push(Violation::OtherElection);
+    }
+    if to.seat.state != SeatState::Vacant {
+        v.push(Violation::SeatNotVacant);
+    }
+    let today = ctx.today();
+    for date in [from.seat.slot.date, to.seat.slot.date] {
+        let past = Violation::TaskInThePast { date };
+        if date < today && !v.contains(&past) {
+            v.push(past);
+        }
+    }
+    if let SeatState::Accepted { .. } = from.seat.state
+        && let Some(last_day) = lock(from.election, from.seat.slot.date, today)
+    {
+        v.push(Violation::Locked {
+            last_day,
+            seat: Some(seat_label(from.seat, from.task_type, from.work_location)),
+        });
+    }
+    let others: Vec<Booking> = person
+        .bookings
+        .iter()
+        .filter(|b| b.seat != from.seat.id)
+        .cloned()
+        .collect();
+    let staying = PersonFacts {
+        participant: p,
+        bookings: &others,
+    };
+    v.extend(placement_violations(to, &staying));
+    Refused::check(v)?;
+    let mut d = vacate(
+        ctx,
+        from.seat,
+        MessageKind::RemovedFromTask,
+        "moved to another seat",
+    )?;
+    let (state, kind) = match &from.seat.state {
+        SeatState::Accepted { via, .. } => (
+            SeatState::Accepted {
+                participant: p.id,
+                accepted_at: ctx.now,
+                via: *via,
+                task_reminder_at: None,
+            },
+            MessageKind::Registration,
+        ),
+        _ => (
+            SeatState::Invited {
+                participant: p.id,
+                token: InvitationToken::generate(),
+                invited_at: ctx.now,
+                last_reminder_at: None,
+            },
+            MessageKind::Invitation,
+        ),
+    };
+    d.merge(Decision {
+        ops: vec![
+            put_seat(to.seat, state),
+            join_team_or_touch(p, to.seat.slot.team),
+        ],
+        messages: vec![message(kind, to.seat, p.id)],
+        audit: vec![seat_audit(
+            ctx,
+            to.seat,
+            p.id,
+            &format!("moved here from seat {}", from.seat.id),
+        )],
+    });
+    Ok(d)
+}
+
 /// A team responsible takes a member off a seat of their team (the lock period is checked by
 /// `rules::party::unplace`): told as the secretariat's removal is.
 pub(crate) fn remove_by_team(ctx: &Ctx, seat: &Seat) -> Result<Decision, Refused> {

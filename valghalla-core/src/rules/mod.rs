@@ -25,6 +25,8 @@ mod distribution_tests;
 #[cfg(test)]
 mod lifecycle_tests;
 #[cfg(test)]
+mod move_tests;
+#[cfg(test)]
 mod prop_tests;
 
 use chrono::{DateTime, NaiveDate, Utc};

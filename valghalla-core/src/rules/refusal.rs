@@ -71,6 +71,8 @@ pub enum RefusalCode {
     OfferTaken,
     /// `not-offered`.
     NotOffered,
+    /// `other-election`.
+    OtherElection,
 }
 
 impl RefusalCode {
@@ -105,6 +107,7 @@ impl RefusalCode {
             RefusalCode::OfferOpen => "offer-open",
             RefusalCode::OfferTaken => "offer-taken",
             RefusalCode::NotOffered => "not-offered",
+            RefusalCode::OtherElection => "other-election",
         }
     }
 }
@@ -270,6 +273,8 @@ pub enum Violation {
     OfferTaken,
     /// The offer was not made to this person (an unknown or forged take link).
     NotOffered,
+    /// A person is moved to a seat of another election than the one they leave.
+    OtherElection,
 }
 
 impl Violation {
@@ -308,6 +313,7 @@ impl Violation {
             Violation::OfferOpen => RefusalCode::OfferOpen,
             Violation::OfferTaken => RefusalCode::OfferTaken,
             Violation::NotOffered => RefusalCode::NotOffered,
+            Violation::OtherElection => RefusalCode::OtherElection,
         }
     }
 
@@ -413,6 +419,9 @@ impl Violation {
             }
             Violation::OfferTaken => "Another reserve took the seat first.".into(),
             Violation::NotOffered => "The offer link is not valid for you.".into(),
+            Violation::OtherElection => {
+                "The new seat belongs to another election; choose a seat in the same election.".into()
+            }
         }
     }
 }
@@ -511,6 +520,7 @@ impl DanishMessage for Violation {
             }
             Violation::OfferTaken => "En anden reserve tog pladsen først.".into(),
             Violation::NotOffered => "Tilbudslinket gælder ikke for dig.".into(),
+            Violation::OtherElection => "Den nye plads hører til et andet valg; vælg en plads i samme valg.".into(),
         }
     }
 }
@@ -666,6 +676,7 @@ mod tests {
             (RefusalCode::OfferOpen, "offer-open"),
             (RefusalCode::OfferTaken, "offer-taken"),
             (RefusalCode::NotOffered, "not-offered"),
+            (RefusalCode::OtherElection, "other-election"),
         ];
         for (code, text) in cases {
             assert_eq!(code.to_string(), text);

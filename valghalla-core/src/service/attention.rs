@@ -1,6 +1,6 @@
 //! What needs the secretariat's attention in an election now: stations whose board is not
 //! lawful (5–9 valgstyrere, one formand), invitations unanswered for too long, vacant seats by
-//! day, messages that failed, and withdrawals close to the task.
+//! day, messages that failed, invitations declined, and withdrawals close to the task.
 
 use std::collections::BTreeMap;
 
@@ -67,6 +67,9 @@ pub struct Attention {
     pub failed_messages: usize,
     /// Withdrawals at most [`LATE_WITHDRAWAL_DAYS`] days before the task, newest first.
     pub late_withdrawals: Vec<SeatAttention>,
+    /// Invitations declined, by the person or on their behalf, newest first (`since` is the
+    /// day of the answer): each left a seat to fill again.
+    pub declined: Vec<SeatAttention>,
 }
 
 impl Valghalla {
@@ -177,28 +180,40 @@ impl Valghalla {
             .iter()
             .filter(|m| matches!(m.status, DeliveryStatus::Failed { .. }))
             .count();
-        let mut late: Vec<(chrono::DateTime<chrono::Utc>, SeatAttention)> = tx
+        let rejections = tx
             .query::<Rejection>(&Query::RejectionsOfElection(election))
-            .await?
-            .into_iter()
-            .filter(|r| {
-                r.kind == RejectionKind::Withdrew
-                    && (r.slot.date - local_date(r.at)).num_days() <= LATE_WITHDRAWAL_DAYS
-            })
-            .map(|r| {
-                (
-                    r.at,
-                    named(r.seat, r.participant, &r.slot, local_date(r.at)),
-                )
-            })
-            .collect();
-        late.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+            .await?;
+        let newest_first = |keep: &dyn Fn(&Rejection) -> bool| {
+            let mut list: Vec<(chrono::DateTime<chrono::Utc>, SeatAttention)> = rejections
+                .iter()
+                .filter(|r| keep(r))
+                .map(|r| {
+                    (
+                        r.at,
+                        named(r.seat, r.participant, &r.slot, local_date(r.at)),
+                    )
+                })
+                .collect();
+            list.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+            list.into_iter().map(|(_, a)| a).collect::<Vec<_>>()
+        };
+        let late = newest_first(&|r| {
+            r.kind == RejectionKind::Withdrew
+                && (r.slot.date - local_date(r.at)).num_days() <= LATE_WITHDRAWAL_DAYS
+        });
+        let declined = newest_first(&|r| {
+            matches!(
+                r.kind,
+                RejectionKind::Declined | RejectionKind::DeclinedOnBehalf
+            )
+        });
         Ok(Attention {
             boards,
             old_invitations: old.into_iter().map(|(_, a)| a).collect(),
             vacant_by_date: vacant.into_iter().collect(),
             failed_messages,
-            late_withdrawals: late.into_iter().map(|(_, a)| a).collect(),
+            late_withdrawals: late,
+            declined,
         })
     }
 }

@@ -21,6 +21,7 @@ mod history;
 mod hosts;
 mod jobs;
 mod master;
+mod moves;
 mod participants;
 mod party;
 mod ports;
@@ -59,6 +60,7 @@ pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
+pub use moves::{MoveTarget, SeatSummary};
 pub use participants::{NewParticipant, ParticipantView};
 pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};

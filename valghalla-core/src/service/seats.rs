@@ -571,6 +571,41 @@ impl Valghalla {
         .await
     }
 
+    /// The secretariat moves the person holding (or invited to) seat `from` onto the vacant seat
+    /// `to` of the same election, keeping their answer (see `rules::lifecycle::move_holder`).
+    /// Refused with every reason, and nothing changes, when the new seat is taken, in another
+    /// election, overlaps another of their tasks, they are not eligible for it, or an accepted
+    /// task is inside its lock period. Returns who was moved.
+    #[tracing::instrument(skip_all, fields(%from, %to))]
+    pub async fn move_holder(
+        &self,
+        actor: &Actor,
+        from: SeatId,
+        to: SeatId,
+    ) -> Result<ParticipantId> {
+        self.authorize(actor, Permission::ManageSeatHolders)?;
+        let ctx = self.ctx(actor);
+        Ok(transact!(self, |tx| {
+            let old = tx.get::<Seat>(from).await?;
+            let old = load_seat(&mut tx, old).await?;
+            let who = old
+                .seat
+                .state
+                .participant()
+                .ok_or_else(|| Refused::one(Violation::NotYourSeat))?;
+            let new = tx.get::<Seat>(to).await?;
+            let new = load_seat(&mut tx, new).await?;
+            let p = tx.get::<Participant>(who).await?;
+            let bookings = bookings_of(&mut tx, who).await?;
+            let person = PersonFacts {
+                participant: &p,
+                bookings: &bookings,
+            };
+            let d = lifecycle::move_holder(&ctx, &old.facts(), &new.facts(), &person)?;
+            (d, who)
+        }))
+    }
+
     /// A team responsible places a member of their team directly into a vacant seat of the
     /// team (of a slot: any vacant one), within the locations they may act for:
     /// the placement route onto the seat (see `rules::lifecycle::occupy`). Returns the seat.

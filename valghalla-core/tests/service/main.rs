@@ -18,6 +18,7 @@ mod local_time;
 mod lock;
 mod master_data;
 mod membership;
+mod moving;
 mod party;
 mod refusals;
 mod secretariat;

@@ -32,6 +32,7 @@ mod participant_page;
 mod party;
 mod readable;
 mod responsibilities;
+mod seat_moves;
 mod seats;
 mod sessions;
 mod templates;

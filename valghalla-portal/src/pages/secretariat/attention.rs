@@ -1,6 +1,6 @@
 //! The dashboard of what needs attention in an election now: stations whose board is not
 //! lawful (with a link to fix the distribution), invitations unanswered for N days, vacant
-//! seats by day, failed messages and late withdrawals.
+//! seats by day, failed messages, late withdrawals and declined invitations.
 
 use askama::Template;
 use axum::Router;
@@ -48,6 +48,7 @@ struct AttentionPage {
     vacant: Vec<(String, String, u32)>,
     failed: usize,
     withdrawals: Vec<Person>,
+    declined: Vec<Person>,
     late_days: i64,
     errors: FormErrors,
 }
@@ -110,6 +111,7 @@ pub async fn page(
             .collect(),
         failed: a.failed_messages,
         withdrawals: a.late_withdrawals.into_iter().map(person).collect(),
+        declined: a.declined.into_iter().map(person).collect(),
         late_days: LATE_WITHDRAWAL_DAYS,
         errors,
     })

@@ -21,6 +21,9 @@ mod inbox;
 mod invite_list;
 mod links;
 mod master;
+mod move_holder;
+mod move_vacant;
+mod new_holder;
 mod operations;
 mod overview;
 mod participant_list;
@@ -45,6 +48,9 @@ pub fn router() -> Router<PortalState> {
         .merge(autofill::router())
         .merge(station::router())
         .merge(invite_list::router())
+        .merge(new_holder::router())
+        .merge(move_holder::router())
+        .merge(move_vacant::router())
         .merge(participant_list::router())
         .merge(participants::router())
         .merge(import::router())

@@ -34,6 +34,10 @@ pub fn router() -> Router<PortalState> {
             get(participant).post(edit_participant),
         )
         .route("/sekretariat/deltagere/{id}/slet", post(delete_participant))
+        .route(
+            "/sekretariat/deltagere/{id}/medlem/{team}/fjern",
+            post(remove_from_team),
+        )
 }
 
 /// `?q=` search.
@@ -199,8 +203,8 @@ struct PersonPage {
 /// messages and responsibilities.
 #[derive(Default)]
 struct History {
-    /// (election, date, station, task, team, status, CSS class)
-    seats: Vec<[String; 7]>,
+    /// (election, date, station, task, team, status, CSS class, seat id)
+    seats: Vec<[String; 8]>,
     /// (election, date, station, task, how, when)
     rejections: Vec<[String; 6]>,
     /// (election, reasons; empty: eligible)
@@ -297,6 +301,7 @@ async fn history(state: &Tenant, me: &Me, id: ParticipantId) -> Result<History, 
                     s.slot.team,
                     status_da(s.status).to_owned(),
                     status_class(s.status).to_owned(),
+                    s.seat.to_string(),
                 ]
             })
             .collect(),
@@ -435,4 +440,37 @@ pub async fn delete_participant(
 ) -> Result<Response, AppError> {
     state.svc.delete_participant(&me.0.actor, id).await?;
     done(&me.0, "/sekretariat/deltagere", "Deltageren er slettet.").await
+}
+
+/// POST /sekretariat/deltagere/{id}/medlem/{team}/fjern (confirmed first, `web/confirm.rs`):
+/// removes the person from a team (T12): their seats of the team are freed and they are told;
+/// if it was their only team they are deleted. A refusal is shown at the teams, and nothing
+/// changes.
+pub async fn remove_from_team(
+    state: Tenant,
+    me: Me,
+    Path((id, team)): Path<(ParticipantId, TeamId)>,
+) -> Result<Response, AppError> {
+    require(&me.0.actor, Permission::ManageSeatHolders)?;
+    let view = state.svc.participant(&me.0.actor, id).await?;
+    let name = view.participant.full_name();
+    let last_team = view.participant.teams.len() == 1 && view.participant.teams.contains(&team);
+    match state.svc.remove_from_team(&me.0.actor, team, id).await {
+        Ok(()) if last_team => {
+            let msg = format!("{name} er fjernet fra sit eneste team og er derfor slettet.");
+            done(&me.0, "/sekretariat/deltagere", &msg).await
+        }
+        Ok(()) => {
+            let to = format!("/sekretariat/deltagere/{id}");
+            let msg = format!(
+                "{name} er fjernet fra teamet. Personens pladser på teamet er ledige igen, og personen har fået besked."
+            );
+            done(&me.0, &to, &msg).await
+        }
+        Err(e @ valghalla::Error::Refused(_)) => {
+            let errors = FormErrors::from_service("hold", &e);
+            person_page(&state, &me, id, None, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -9,6 +9,7 @@ mod election;
 mod election_day;
 mod link;
 mod master;
+mod note;
 mod participant;
 mod record;
 mod seat;
@@ -29,6 +30,7 @@ pub use link::{Link, LinkAuthor, LinkKind, LinkToken, VacancyFilter};
 pub use master::{
     Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
 };
+pub use note::{MAX_NOTE_CHARS, Note, parse_note};
 pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
 pub use record::{Entity, Municipality, Op, Record, RecordKey, RecordKind};
 pub use seat::{

@@ -9,6 +9,7 @@ mod audit_search;
 mod autofill;
 mod candidates;
 mod communication;
+mod communication_search;
 mod dispatch;
 mod distribution;
 mod election_day;
@@ -20,6 +21,8 @@ mod history;
 mod hosts;
 mod jobs;
 mod master;
+mod notes;
+mod paging;
 mod participants;
 mod party;
 mod ports;
@@ -43,6 +46,9 @@ pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
 };
+pub use communication_search::{
+    CommunicationPage, CommunicationSearch, DELETED_RECIPIENT, LogLine,
+};
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use election_day::{
     BoardCounts, BoardRow, CHAIR_TASK_TYPE, MyStation, OfferView, ReserveRow, StationBoard,
@@ -57,6 +63,7 @@ pub use hosts::{LinkInfo, ParticipantSummary};
 pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
+pub use paging::{Paged, on_days};
 pub use participants::{NewParticipant, ParticipantView};
 pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};

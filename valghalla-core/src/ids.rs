@@ -104,6 +104,10 @@ id_type!(
     ThreadId
 );
 id_type!(
+    /// Identifies a secretariat-only [`Note`](crate::model::Note) about a participant.
+    NoteId
+);
+id_type!(
     /// Identifies an [`AuditEntry`](crate::model::AuditEntry).
     AuditId
 );

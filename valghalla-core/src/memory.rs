@@ -187,6 +187,7 @@ fn matches(query: &Query, record: &Record) -> bool {
         (Query::RejectionsOfElection(e), Record::Rejection(r)) => r.slot.election == *e,
         (Query::RejectionsOfParticipant(p), Record::Rejection(r)) => r.participant == *p,
         (Query::ThreadsOfParticipant(p), Record::Thread(t)) => t.participant == *p,
+        (Query::NotesOfParticipant(p), Record::Note(n)) => n.participant == *p,
         _ => false,
     }
 }
@@ -202,6 +203,7 @@ fn kind_of(query: &Query) -> RecordKind {
         Query::LinkByToken(_) => RecordKind::Link,
         Query::RejectionsOfElection(_) | Query::RejectionsOfParticipant(_) => RecordKind::Rejection,
         Query::ThreadsOfParticipant(_) => RecordKind::Thread,
+        Query::NotesOfParticipant(_) => RecordKind::Note,
         // Several kinds: answered by `State::seat_context`.
         Query::SeatContext(_) => RecordKind::Seat,
     }

@@ -142,6 +142,8 @@ fn pages(f: &Fixture) -> Vec<(Role, String)> {
         "/sekretariat/links".to_owned(),
         "/sekretariat/log".to_owned(),
         "/sekretariat/kommunikation".to_owned(),
+        "/sekretariat/kommunikation/log".to_owned(),
+        "/sekretariat/kommunikation/log?type=invitation&fra=igaar".to_owned(),
         "/sekretariat/drift".to_owned(),
         format!("/udskrift/valgsted/{loc}?valg={e}"),
         format!("/udskrift/parti/{party_a}?valg={e}"),
@@ -378,6 +380,16 @@ async fn start() -> TestResult<Session> {
                 include_trusted: false,
             }),
         )
+        .await?;
+    // The walked participant has a note of the demo administrator's own, so the page carries
+    // the notes with their edit and delete controls.
+    let demo_admin = Actor::Secretariat {
+        user: "sekretariat-admin".into(),
+        role: StaffRole::Administrator,
+    };
+    tenant
+        .svc
+        .add_note(&demo_admin, ds.participants[5].id, "Har nøglen til skolen.")
         .await?;
     browser::serve(listener, &base, tenant);
     Ok(Session {

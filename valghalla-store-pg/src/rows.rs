@@ -50,6 +50,7 @@ pub(crate) fn key_uuid(key: &RecordKey) -> Uuid {
         RecordKey::Attendance(id) => id.as_uuid(),
         RecordKey::Reserve(id) => id.as_uuid(),
         RecordKey::SeatOffer(id) => id.as_uuid(),
+        RecordKey::Note(id) => id.as_uuid(),
     }
 }
 
@@ -74,6 +75,7 @@ pub(crate) fn encode_record(record: &Record) -> Result<String, StoreError> {
         Record::Attendance(x) => to_json(WHAT, x),
         Record::Reserve(x) => to_json(WHAT, x),
         Record::SeatOffer(x) => to_json(WHAT, x),
+        Record::Note(x) => to_json(WHAT, x),
     }
 }
 
@@ -97,6 +99,7 @@ pub(crate) fn decode_record(kind: RecordKind, doc: &str) -> Result<Record, Store
         RecordKind::Attendance => Record::Attendance(from_json(what, doc)?),
         RecordKind::Reserve => Record::Reserve(from_json(what, doc)?),
         RecordKind::SeatOffer => Record::SeatOffer(from_json(what, doc)?),
+        RecordKind::Note => Record::Note(from_json(what, doc)?),
     })
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
         RecordKind::Attendance => "valghalla.attendance",
         RecordKind::Reserve => "valghalla.reserve",
         RecordKind::SeatOffer => "valghalla.seat_offer",
+        RecordKind::Note => "valghalla.note",
     }
 }
 
@@ -134,6 +135,10 @@ pub(crate) fn select(read: &Read) -> Result<Vec<(RecordKind, Vec<Condition>)>, S
             ),
             Query::ThreadsOfParticipant(p) => (
                 RecordKind::Thread,
+                vec![("participant_id = {}", uuid(p.as_uuid()))],
+            ),
+            Query::NotesOfParticipant(p) => (
+                RecordKind::Note,
                 vec![("participant_id = {}", uuid(p.as_uuid()))],
             ),
             Query::SeatContext(_) => return Ok(Vec::new()), // answered above

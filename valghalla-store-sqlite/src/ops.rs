@@ -150,6 +150,9 @@ fn query_in(
             "WHERE participant_id = ?1",
             vec![text(p)],
         ),
+        Query::NotesOfParticipant(p) => {
+            (RecordKind::Note, "WHERE participant_id = ?1", vec![text(p)])
+        }
         Query::SeatContext(_) => return Ok(Vec::new()), // answered above
     };
     select(conn, decoded, kind, filter, params)
@@ -419,7 +422,11 @@ fn parents_first(kind: RecordKind) -> u8 {
         | RecordKind::ElectionType
         | RecordKind::Communication => 0,
         RecordKind::WorkLocation | RecordKind::Election | RecordKind::Participant => 1,
-        RecordKind::Seat | RecordKind::Rejection | RecordKind::Link | RecordKind::Thread => 2,
+        RecordKind::Seat
+        | RecordKind::Rejection
+        | RecordKind::Link
+        | RecordKind::Thread
+        | RecordKind::Note => 2,
         // No foreign keys (see migration 0007); after the seats they name all the same.
         RecordKind::Attendance | RecordKind::Reserve | RecordKind::SeatOffer => 3,
     }

@@ -63,6 +63,7 @@ pub(crate) fn columns(record: &Record) -> Vec<(&'static str, Value)> {
         Record::Participant(p) => vec![("cpr", Value::Text(p.cpr.reveal()))],
         Record::Link(l) => vec![("token", text(l.token.as_str()))],
         Record::Thread(t) => vec![("participant_id", text(t.participant))],
+        Record::Note(n) => vec![("participant_id", text(n.participant))],
         Record::Seat(s) => {
             let [e, w, t, team, d] = slot_values(&s.slot);
             let state = match s.state {
@@ -177,6 +178,7 @@ pub(crate) fn encode(record: &Record) -> Result<String, StoreError> {
         Record::Attendance(x) => serde_json::to_string(x),
         Record::Reserve(x) => serde_json::to_string(x),
         Record::SeatOffer(x) => serde_json::to_string(x),
+        Record::Note(x) => serde_json::to_string(x),
     };
     r.map_err(|e| encode_failed(record.key().kind(), &e))
 }
@@ -205,6 +207,7 @@ pub(crate) fn decode(
         RecordKind::Attendance => serde_json::from_str(doc).map(Record::Attendance),
         RecordKind::Reserve => serde_json::from_str(doc).map(Record::Reserve),
         RecordKind::SeatOffer => serde_json::from_str(doc).map(Record::SeatOffer),
+        RecordKind::Note => serde_json::from_str(doc).map(Record::Note),
     };
     r.map_err(|e| corrupt_json(table(kind), &id(), &e))
 }

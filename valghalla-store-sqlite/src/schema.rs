@@ -26,10 +26,11 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_cancelled_messages.sql")),
     (5, include_str!("../migrations/0005_threads.sql")),
     (7, include_str!("../migrations/0007_election_day.sql")),
+    (8, include_str!("../migrations/0008_notes.sql")),
 ];
 
 /// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// How long a statement waits for another connection's lock before it gives up with
 /// `StoreError::Unavailable`.

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId,
-    SeatId, SpecialDietId, TaskTypeId, TeamId, TemplateId, ThreadId, WorkLocationId,
+    AreaId, AuditId, ElectionId, ElectionTypeId, LinkId, NoteId, OfferId, ParticipantId,
+    RejectionId, SeatId, SpecialDietId, TaskTypeId, TeamId, TemplateId, ThreadId, WorkLocationId,
 };
 use crate::model::{RecordKey, RecordKind};
 use crate::values::MunicipalityCode;
@@ -230,6 +230,7 @@ impl AuditSubject {
                 RecordKind::Attendance => RecordKey::Attendance(typed::<SeatId>(id)?),
                 RecordKind::Reserve => RecordKey::Reserve(typed::<ParticipantId>(id)?),
                 RecordKind::SeatOffer => RecordKey::SeatOffer(typed::<OfferId>(id)?),
+                RecordKind::Note => RecordKey::Note(typed::<NoteId>(id)?),
             })
         };
         let subject = match kind {

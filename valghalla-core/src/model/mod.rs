@@ -10,6 +10,7 @@ mod election;
 mod election_day;
 mod link;
 mod master;
+mod note;
 mod participant;
 mod record;
 mod seat;
@@ -32,6 +33,7 @@ pub use master::{
     Address, Area, LocationScope, SpecialDiet, TaskType, Team, TeamKind, Trust, WorkLocation,
     title_names_chair,
 };
+pub use note::{MAX_NOTE_CHARS, Note, parse_note};
 pub use participant::{Consent, Contact, CountryCode, Participant, PersonRecord};
 pub use record::{Entity, Municipality, Op, Record, RecordKey, RecordKind};
 pub use seat::{

@@ -3,12 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    AreaId, ElectionId, ElectionTypeId, LinkId, OfferId, ParticipantId, RejectionId, SeatId,
-    SpecialDietId, TaskTypeId, TeamId, ThreadId, WorkLocationId,
+    AreaId, ElectionId, ElectionTypeId, LinkId, NoteId, OfferId, ParticipantId, RejectionId,
+    SeatId, SpecialDietId, TaskTypeId, TeamId, ThreadId, WorkLocationId,
 };
 use crate::messages::CommunicationSettings;
 use crate::model::{
-    Area, Attendance, Election, ElectionType, Link, Participant, Rejection, Reserve, Seat,
+    Area, Attendance, Election, ElectionType, Link, Note, Participant, Rejection, Reserve, Seat,
     SeatOffer, SpecialDiet, TaskType, Team, Thread, WorkLocation,
 };
 use crate::values::{MunicipalityCode, Name};
@@ -50,6 +50,8 @@ pub enum Record {
     Reserve(Reserve),
     /// A missing person's seat offered to the reserves of the day.
     SeatOffer(SeatOffer),
+    /// A secretariat-only note about a participant.
+    Note(Note),
 }
 
 /// The key of a stored entity.
@@ -80,6 +82,7 @@ pub enum RecordKey {
     /// A participant's reserve days, by the participant's id.
     Reserve(ParticipantId),
     SeatOffer(OfferId),
+    Note(NoteId),
 }
 
 /// The kinds of record, for listing.
@@ -103,11 +106,12 @@ pub enum RecordKind {
     Attendance,
     Reserve,
     SeatOffer,
+    Note,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 17] = [
+    pub const ALL: [RecordKind; 18] = [
         RecordKind::Municipality,
         RecordKind::Area,
         RecordKind::WorkLocation,
@@ -125,6 +129,7 @@ impl RecordKind {
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,
+        RecordKind::Note,
     ];
 
     /// A stable lower-case name (`work_location`, …), used as a table name by stores.
@@ -147,6 +152,7 @@ impl RecordKind {
             RecordKind::Attendance => "attendance",
             RecordKind::Reserve => "reserve",
             RecordKind::SeatOffer => "seat_offer",
+            RecordKind::Note => "note",
         }
     }
 }
@@ -172,6 +178,7 @@ impl Record {
             Record::Attendance(x) => RecordKey::Attendance(x.seat),
             Record::Reserve(x) => RecordKey::Reserve(x.participant),
             Record::SeatOffer(x) => RecordKey::SeatOffer(x.id),
+            Record::Note(x) => RecordKey::Note(x.id),
         }
     }
 }
@@ -197,6 +204,7 @@ impl RecordKey {
             RecordKey::Attendance(_) => RecordKind::Attendance,
             RecordKey::Reserve(_) => RecordKind::Reserve,
             RecordKey::SeatOffer(_) => RecordKind::SeatOffer,
+            RecordKey::Note(_) => RecordKind::Note,
         }
     }
 
@@ -219,6 +227,7 @@ impl RecordKey {
             RecordKey::Attendance(id) => id.to_string(),
             RecordKey::Reserve(id) => id.to_string(),
             RecordKey::SeatOffer(id) => id.to_string(),
+            RecordKey::Note(id) => id.to_string(),
         }
     }
 }
@@ -330,3 +339,4 @@ keyed_entity!(Attendance, seat, SeatId);
 keyed_entity!(Reserve, participant, ParticipantId);
 entity!(SeatOffer, OfferId);
 entity!(Thread, ThreadId);
+entity!(Note, NoteId);

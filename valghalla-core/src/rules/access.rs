@@ -222,6 +222,18 @@ pub enum Permission {
         /// The reserve.
         participant: ParticipantId,
     },
+    /// Read the secretariat's notes about participants: the whole secretariat, readers too (a
+    /// reader reads everything the secretariat keeps but full CPR numbers; notes are the
+    /// secretariat's own working knowledge). Nobody else, not the person themselves.
+    ReadNotes,
+    /// Write a note about a participant: the secretariat's administrators.
+    WriteNotes,
+    /// Edit or delete a note written by `author` (a staff user name): only its author, an
+    /// administrator — a colleague's note is theirs to correct.
+    ChangeNote {
+        /// Who wrote the note.
+        author: String,
+    },
 }
 
 /// Why an actor was refused.
@@ -273,15 +285,18 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
     let allowed = match actor {
         Actor::Secretariat {
             role: StaffRole::Administrator,
-            ..
-        } => !matches!(
-            permission,
-            P::ActAsParticipant
-                | P::AnswerOwnSeat { .. }
-                | P::TakeVacantSeat { .. }
-                | P::WriteToSecretariat { .. }
-                | P::TakeOfferedSeat { .. }
-        ),
+            user,
+        } => match permission {
+            P::ChangeNote { author } => author == user,
+            _ => !matches!(
+                permission,
+                P::ActAsParticipant
+                    | P::AnswerOwnSeat { .. }
+                    | P::TakeVacantSeat { .. }
+                    | P::WriteToSecretariat { .. }
+                    | P::TakeOfferedSeat { .. }
+            ),
+        },
         Actor::Secretariat {
             role: StaffRole::Reader,
             ..
@@ -298,6 +313,7 @@ pub fn authorize(actor: &Actor, permission: &Permission) -> Result<(), Denied> {
                 | P::ReadThreads { .. }
                 | P::ReadAttendance { .. }
                 | P::ReadReserves
+                | P::ReadNotes
         ),
         Actor::Person(p) => match permission {
             P::ReadMasterData | P::ActAsParticipant => true,
@@ -504,6 +520,13 @@ mod tests {
                 .prop_map(|participant| Permission::SignUpReserve { participant }),
             p.clone()
                 .prop_map(|participant| Permission::TakeOfferedSeat { participant }),
+            Just(Permission::ReadNotes),
+            Just(Permission::WriteNotes),
+            prop::sample::select(vec!["a", "r", "sync", "other"]).prop_map(|author| {
+                Permission::ChangeNote {
+                    author: author.into(),
+                }
+            }),
         ]
     }
 
@@ -588,10 +611,22 @@ mod tests {
                         | Permission::AnswerThreads | Permission::WriteToSecretariat { .. }
                         | Permission::MessageTeam { .. }
                         | Permission::RecordAttendance { .. } | Permission::SignUpReserve { .. }
-                        | Permission::TakeOfferedSeat { .. });
+                        | Permission::TakeOfferedSeat { .. }
+                        | Permission::WriteNotes | Permission::ChangeNote { .. });
                     prop_assert!(!(allowed && writes), "a reader may not {:?}", perm);
                 }
                 _ => {}
+            }
+            // Notes are the secretariat's: no person, link holder or job reads or writes them,
+            // and a note is changed only by the administrator who wrote it.
+            let notes = matches!(perm, Permission::ReadNotes | Permission::WriteNotes
+                | Permission::ChangeNote { .. });
+            if notes && allowed {
+                prop_assert!(matches!(actor, Actor::Secretariat { .. }), "{:?} may {:?}", actor, perm);
+            }
+            if let (Permission::ChangeNote { author }, true) = (&perm, allowed) {
+                let by_author = matches!(&actor, Actor::Secretariat { role: StaffRole::Administrator, user } if user == author);
+                prop_assert!(by_author, "{:?} changed {}'s note", actor, author);
             }
             // Nobody but the secretariat's administrators sees a full CPR number.
             if perm == Permission::ReadFullCpr && allowed {
@@ -759,6 +794,46 @@ mod tests {
         // The secretariat answers; it never writes as if it were the person.
         assert!(authorize(&admin, &Permission::WriteToSecretariat { participant: me }).is_err());
         assert!(authorize(&Actor::Anonymous, &Permission::ReadInbox).is_err());
+    }
+
+    #[test]
+    fn only_the_secretariat_reads_notes_and_only_administrators_write_them() {
+        let admin = Actor::Secretariat {
+            user: "birte".into(),
+            role: StaffRole::Administrator,
+        };
+        let reader = Actor::Secretariat {
+            user: "lone".into(),
+            role: StaffRole::Reader,
+        };
+        let me = ParticipantId::new();
+        let secretary = Actor::Person(PersonActor {
+            participant: me,
+            responsible_for_teams: [(TeamId::new(), LocationScope::All)].into(),
+            responsible_for_locations: [WorkLocationId::new()].into(),
+        });
+        let own = |author: &str| Permission::ChangeNote {
+            author: author.into(),
+        };
+        assert!(authorize(&admin, &Permission::ReadNotes).is_ok());
+        assert!(authorize(&admin, &Permission::WriteNotes).is_ok());
+        assert!(authorize(&admin, &own("birte")).is_ok());
+        assert!(
+            authorize(&admin, &own("lone")).is_err(),
+            "a colleague's note"
+        );
+        assert!(authorize(&reader, &Permission::ReadNotes).is_ok());
+        assert!(authorize(&reader, &Permission::WriteNotes).is_err());
+        assert!(authorize(&reader, &own("lone")).is_err());
+        for actor in [
+            secretary,
+            Actor::Anonymous,
+            Actor::System { job: "sync".into() },
+        ] {
+            for perm in [Permission::ReadNotes, Permission::WriteNotes, own("sync")] {
+                assert!(authorize(&actor, &perm).is_err(), "{actor:?} {perm:?}");
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use crate::model::{AuditAction, AuditEntry};
 use crate::rules::access::{Actor, Permission};
 use crate::store::AuditFilter;
-use crate::time::local_date;
 
+use super::paging::{Paged, on_days};
 use super::{Result, Valghalla};
 
 /// What to look for in the audit log. Every field is a filter; empty ones select everything.
@@ -31,26 +31,18 @@ impl AuditSearch {
     /// Whether `entry` is one the search looks for.
     pub fn matches(&self, entry: &AuditEntry) -> bool {
         let who = self.who.trim().to_lowercase();
-        let day = local_date(entry.at);
         (who.is_empty() || entry.actor.to_string().to_lowercase().contains(&who))
             && self.action.is_none_or(|a| a == entry.action)
             && self
                 .subject
                 .as_deref()
                 .is_none_or(|k| k == entry.subject.kind())
-            && self.from.is_none_or(|from| day >= from)
-            && self.to.is_none_or(|to| day <= to)
+            && on_days(entry.at, self.from, self.to)
     }
 }
 
-/// One page of a search.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AuditPage {
-    /// The entries on the page, newest first.
-    pub entries: Vec<AuditEntry>,
-    /// How many entries the search found in all.
-    pub total: usize,
-}
+/// One page of an audit-log search, newest first.
+pub type AuditPage = Paged<AuditEntry>;
 
 impl Valghalla {
     /// The `page`th (from 0) page of `per_page` entries the search finds, newest first.
@@ -62,22 +54,13 @@ impl Valghalla {
         per_page: usize,
     ) -> Result<AuditPage> {
         self.authorize(actor, Permission::ReadAuditLog)?;
-        let found: Vec<AuditEntry> = self
+        let found = self
             .store
             .audit_log(&AuditFilter::default())
             .await?
             .into_iter()
-            .filter(|e| search.matches(e))
-            .collect();
-        let per_page = per_page.max(1);
-        Ok(AuditPage {
-            total: found.len(),
-            entries: found
-                .into_iter()
-                .skip(page.saturating_mul(per_page))
-                .take(per_page)
-                .collect(),
-        })
+            .filter(|e| search.matches(e));
+        Ok(Paged::of(found, page, per_page))
     }
 }
 

@@ -159,7 +159,14 @@ pub struct LogEntry {
 }
 
 impl LogEntry {
-    fn of(m: OutboxMessage) -> Self {
+    /// The log's order: newest first (then by id, so equal times stay put).
+    pub(super) fn newest_first(a: &LogEntry, b: &LogEntry) -> std::cmp::Ordering {
+        b.created_at
+            .cmp(&a.created_at)
+            .then(b.message.cmp(&a.message))
+    }
+
+    pub(super) fn of(m: OutboxMessage) -> Self {
         let (status, channel, at, error) = match m.status {
             DeliveryStatus::Pending => (LogStatus::Pending, None, None, m.last_error),
             DeliveryStatus::Sent { at, channel, .. } => {
@@ -507,11 +514,7 @@ impl Valghalla {
             .map(LogEntry::of)
             .filter(|e| filter.status.is_none_or(|s| s == e.status))
             .collect();
-        out.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then(b.message.cmp(&a.message))
-        });
+        out.sort_by(LogEntry::newest_first);
         if filter.limit > 0 {
             out.truncate(filter.limit);
         }

@@ -10,6 +10,7 @@ mod autofill;
 mod candidates;
 mod communication;
 mod correspondence;
+mod communication_search;
 mod dispatch;
 mod distribution;
 mod election_day;
@@ -22,6 +23,8 @@ mod hosts;
 mod jobs;
 mod master;
 mod moves;
+mod notes;
+mod paging;
 mod participants;
 mod party;
 mod ports;
@@ -46,6 +49,9 @@ pub use communication::{
     TemplateEntry,
 };
 pub use correspondence::{Correspondence, IncomingPost};
+pub use communication_search::{
+    CommunicationPage, CommunicationSearch, DELETED_RECIPIENT, LogLine,
+};
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use election_day::{
     BoardCounts, BoardRow, MyStation, OfferView, Offered, ReserveRow, StationBoard, StationCount,
@@ -61,6 +67,7 @@ pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 pub use moves::{MoveTarget, SeatSummary};
+pub use paging::{Paged, on_days};
 pub use participants::{NewParticipant, ParticipantView};
 pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};

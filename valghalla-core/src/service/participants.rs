@@ -235,7 +235,7 @@ impl Valghalla {
             let mut d = lifecycle::delete_participant(&ctx, &p, &seats, &rejections);
             d.ops.extend(drop_responsibilities(&mut tx, id).await?);
             d.ops
-                .extend(super::threads::delete_threads_of(&mut tx, id).await?);
+                .extend(super::notes::delete_private_records_of(&mut tx, id).await?);
             let freed = seats
                 .iter()
                 .filter(|s| s.state.participant() == Some(id))
@@ -268,6 +268,7 @@ impl Valghalla {
             let anon = anonymised(&p, &mut tx).await?;
             let mut ops = vec![Op::Put(Record::Participant(anon))];
             ops.extend(drop_responsibilities(&mut tx, id).await?);
+            ops.extend(super::notes::delete_private_records_of(&mut tx, id).await?);
             let audit = ctx.audit(
                 AuditAction::Edit,
                 RecordKey::Participant(id),

@@ -920,7 +920,7 @@ impl Valghalla {
                     super::participants::drop_responsibilities(&mut tx, participant).await?,
                 );
                 d.ops
-                    .extend(super::threads::delete_threads_of(&mut tx, participant).await?);
+                    .extend(super::notes::delete_private_records_of(&mut tx, participant).await?);
             }
             (d, ())
         });

@@ -119,6 +119,8 @@ pub enum Query {
     RejectionsOfParticipant(ParticipantId),
     /// The threads a participant started with the secretariat.
     ThreadsOfParticipant(ParticipantId),
+    /// The secretariat's notes about a participant.
+    NotesOfParticipant(ParticipantId),
     /// What a command on a seat needs besides the seat, in one read: the seat's election, work
     /// location and team, and its holder (if any) with every seat the holder has. Records of
     /// several kinds; nothing if the seat does not exist.

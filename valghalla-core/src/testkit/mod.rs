@@ -95,6 +95,9 @@ macro_rules! conformance_tests {
             // threads
             threads_are_stored_and_selected_by_participant,
             threads_converse_through_the_service,
+            // notes
+            notes_are_stored_and_selected_by_participant,
+            notes_are_the_secretariats_through_the_service,
             // election day
             an_election_morning_through_the_service,
             concurrent_reserves_take_an_offered_seat_once,

@@ -89,6 +89,7 @@ pub async fn dump(s: &Scenario) -> String {
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,
+        RecordKind::Note,
     ] {
         let mut rows: Vec<String> = store
             .query(&Query::All(kind))

@@ -47,6 +47,12 @@ pub fn confirmation_for(path: &str) -> Option<Confirmation> {
             "Ja, slet min profil",
             parent.to_owned(),
         ),
+        "slet" if parent.contains("/noter/") => (
+            "Vil du slette noten?",
+            "Noten slettes. Det kan ikke fortrydes bagefter.",
+            "Ja, slet noten",
+            parent.split("/noter/").next().unwrap_or("/").to_owned(),
+        ),
         "slet" if parent.starts_with("/sekretariat/deltagere/") => (
             "Vil du slette deltageren?",
             "Deltageren og deres oplysninger slettes. Det kan ikke fortrydes bagefter.",
@@ -222,6 +228,11 @@ mod tests {
         assert_eq!(
             c.as_ref().map(|c| (c.question, c.cancel.as_str())),
             Some(("Vil du slette deltageren?", "/sekretariat/deltagere/abc"))
+        );
+        let c = confirmation_for("/sekretariat/deltagere/abc/noter/n/slet");
+        assert_eq!(
+            c.as_ref().map(|c| (c.question, c.cancel.as_str())),
+            Some(("Vil du slette noten?", "/sekretariat/deltagere/abc"))
         );
         let c = confirmation_for("/min-profil/slet");
         assert_eq!(

@@ -1,6 +1,7 @@
 //! The floor every page area stands on: who is looking ([`extract`]), errors as Danish pages
 //! ([`error`], [`error_pages`]), forms ([`forms`]), the layout ([`layout`]) and Danish
-//! formatting ([`format`], used by [`views`]), file downloads ([`download`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
+//! formatting ([`format`], used by [`views`]), file downloads ([`download`]), searched lists' paging
+//! ([`paging`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
 //! every request passes ([`guard`]). Nothing here imports a page area, and no two of these
 //! modules import each other.
 
@@ -15,6 +16,7 @@ pub mod format;
 pub mod forms;
 pub mod guard;
 pub mod layout;
+pub mod paging;
 pub mod session;
 pub mod views;
 

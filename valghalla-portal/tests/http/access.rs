@@ -24,6 +24,7 @@ fn secretariat_pages(p: &Portal) -> Vec<String> {
         "/sekretariat/links".into(),
         "/sekretariat/log".into(),
         "/sekretariat/kommunikation".into(),
+        "/sekretariat/kommunikation/log".into(),
         format!("/sekretariat/valg/{e}/fordelingsforslag"),
         format!("/sekretariat/valg/{e}/skabeloner"),
         format!("/sekretariat/valg/{e}/skabeloner/ny"),
@@ -35,6 +36,7 @@ fn admin_only(page: &str) -> bool {
     page.ends_with("/links")
         || page.ends_with("/ny")
         || page.ends_with("/kommunikation")
+        || page.ends_with("/kommunikation/log")
         || page.ends_with("/fordelingsforslag")
         || page.contains("/skabeloner")
 }

@@ -18,6 +18,7 @@ mod calendar;
 mod citizens;
 #[allow(dead_code, reason = "the other test binaries use all of it")]
 mod common;
+mod communication_log;
 mod distribution;
 mod election_day;
 mod elections;
@@ -28,6 +29,7 @@ mod invite_list;
 mod late;
 mod links;
 mod master_data;
+mod notes;
 mod participant_page;
 mod party;
 mod readable;

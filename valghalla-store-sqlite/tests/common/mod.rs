@@ -275,6 +275,7 @@ pub async fn snapshot(store: &dyn Store) -> Vec<(RecordKey, Versioned<Record>)> 
         RecordKind::Attendance,
         RecordKind::Reserve,
         RecordKind::SeatOffer,
+        RecordKind::Note,
     ];
     let mut out = Vec::new();
     for kind in kinds {

@@ -8,11 +8,13 @@
 //! - [`races`]: concurrent commands through the service;
 //! - [`election_day`]: attendance, reserves and offers through the service, with their races;
 //! - [`model`]: random command sequences against the memory store;
-//! - [`threads`]: threads with the secretariat, stored and through the service.
+//! - [`threads`]: threads with the secretariat, stored and through the service;
+//! - [`notes`]: the secretariat's notes about a participant, stored and through the service.
 
 pub mod election_day;
 pub mod log;
 pub mod model;
+pub mod notes;
 pub mod races;
 pub mod service;
 pub mod store;
@@ -61,6 +63,9 @@ impl Capabilities {
     };
 }
 
+pub use notes::{
+    notes_are_stored_and_selected_by_participant, notes_are_the_secretariats_through_the_service,
+};
 pub use store::{
     a_key_written_twice_is_refused, communication_settings_round_trip,
     every_precondition_is_checked, one_participant_per_cpr_and_one_link_per_token,

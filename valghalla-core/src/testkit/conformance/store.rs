@@ -785,6 +785,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
         Query::LinkByToken(LinkToken::generate()),
         Query::RejectionsOfParticipant(ParticipantId::new()),
         Query::ThreadsOfParticipant(ParticipantId::new()),
+        Query::NotesOfParticipant(ParticipantId::new()),
     ]);
     queries.extend(
         [
@@ -802,6 +803,7 @@ pub async fn queries_select_what_the_memory_store_selects(store: DynStore) {
             RecordKind::Link,
             RecordKind::Communication,
             RecordKind::Thread,
+            RecordKind::Note,
         ]
         .map(Query::All),
     );

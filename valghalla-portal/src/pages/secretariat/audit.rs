@@ -6,17 +6,19 @@ use axum::Router;
 use axum::extract::RawQuery;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::NaiveDate;
 use valghalla::core::model::AuditAction;
 use valghalla::core::service::AuditSearch;
 
 use crate::state::{PortalState, Tenant};
+use crate::web::paging::{Pager, optional_date, page_number};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
     Router::new().route("/sekretariat/log", get(audit_log))
 }
 
+/// The page's address.
+const PATH: &str = "/sekretariat/log";
 /// Entries on a page.
 const PER_PAGE: usize = 50;
 
@@ -33,11 +35,7 @@ struct AuditRow {
 struct AuditPage {
     layout: Layout,
     rows: Vec<AuditRow>,
-    total: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     actions: Vec<Choice>,
     subjects: Vec<Choice>,
     form: FormData,
@@ -90,36 +88,6 @@ fn subject_da(kind: &str) -> String {
         .map_or_else(|| kind.to_owned(), |(_, da)| (*da).to_owned())
 }
 
-/// A date field of the search (`åååå-mm-dd`, or empty), or an error next to it.
-fn date(form: &FormData, field: &str, errors: &mut FormErrors) -> Option<NaiveDate> {
-    match form.get(field) {
-        "" => None,
-        v => {
-            let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
-            if d.is_none() {
-                errors.add(
-                    field,
-                    "Angiv en dato (åååå-mm-dd), eller lad feltet stå tomt.",
-                );
-            }
-            d
-        }
-    }
-}
-
-/// The search's query string with `side` set to `page` (1-based).
-fn page_link(form: &FormData, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = form
-        .0
-        .iter()
-        .filter(|(k, v)| k != "side" && !v.trim().is_empty())
-        .cloned()
-        .collect();
-    pairs.push(("side".into(), page.to_string()));
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("/sekretariat/log?{query}")
-}
-
 /// GET /sekretariat/log?hvem=&handling=&emne=&fra=&til=&side=: the audit log, searched.
 pub async fn audit_log(
     state: Tenant,
@@ -138,15 +106,14 @@ pub async fn audit_log(
             .iter()
             .find(|(k, _)| *k == form.get("emne"))
             .map(|(k, _)| (*k).to_owned()),
-        from: date(&form, "fra", &mut errors),
-        to: date(&form, "til", &mut errors),
+        from: optional_date(&form, "fra", &mut errors),
+        to: optional_date(&form, "til", &mut errors),
     };
-    let page = form.get("side").parse::<usize>().unwrap_or(1).max(1);
+    let page = page_number(&form);
     let found = state
         .svc
         .search_audit_log(&me.0.actor, &search, page - 1, PER_PAGE)
         .await?;
-    let pages = found.total.div_ceil(PER_PAGE).max(1);
     let rows = found
         .entries
         .into_iter()
@@ -165,11 +132,7 @@ pub async fn audit_log(
     let page = AuditPage {
         layout: me.0.layout("Log"),
         rows,
-        total: found.total,
-        page,
-        pages,
-        previous: (page > 1).then(|| page_link(&form, page - 1)),
-        next: (page < pages).then(|| page_link(&form, page + 1)),
+        pager: Pager::new(PATH, &form, page, found.total, PER_PAGE),
         actions: ACTIONS
             .iter()
             .map(|(_, k, da)| Choice {

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use valghalla::core::exchange::ListColumn;
 use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
-use valghalla::core::messages::MessageKind;
+use valghalla::core::messages::{Channel, MessageKind};
 use valghalla::core::model::LocationScope;
 use valghalla::core::rules::access::Actor;
+use valghalla::core::service::LogStatus;
 
 use crate::state::Tenant;
 use crate::web::views::diet_checkboxes;
@@ -85,6 +86,42 @@ pub fn kind_da(k: MessageKind) -> &'static str {
         MessageKind::SeatOffered => "Tilbud til reserve",
         MessageKind::OfferFilled => "Pladsen er besat",
     }
+}
+
+/// A message's delivery state in Danish, and its key in a search (`status=sendt`).
+pub const LOG_STATUSES: [(LogStatus, &str, &str); 4] = [
+    (LogStatus::Pending, "venter", "Venter"),
+    (LogStatus::Sent, "sendt", "Sendt"),
+    (LogStatus::Failed, "fejlet", "Fejlet"),
+    (LogStatus::Cancelled, "annulleret", "Annulleret"),
+];
+
+/// The Danish word for a message's delivery state.
+pub fn log_status_da(s: LogStatus) -> &'static str {
+    LOG_STATUSES
+        .iter()
+        .find(|(x, _, _)| *x == s)
+        .map_or("", |(_, _, da)| da)
+}
+
+/// A logged message's channel by name ("E-mail", "SMS", …): the log records the channel's code.
+pub fn channel_da(code: Option<String>) -> String {
+    code.map(|c| Channel::from_code(&c).map_or(c, |ch| ch.to_string()))
+        .unwrap_or_default()
+}
+
+/// The CSS class of a delivery state's badge.
+pub fn log_status_class(s: LogStatus) -> &'static str {
+    match s {
+        LogStatus::Pending => "invited",
+        LogStatus::Sent => "accepted",
+        LogStatus::Failed | LogStatus::Cancelled => "vacant",
+    }
+}
+
+/// A message kind's key in a search (`type=invitation`).
+pub fn kind_key(k: MessageKind) -> String {
+    format!("{k:?}").to_lowercase()
 }
 
 /// The columns of the participant list when none are chosen.

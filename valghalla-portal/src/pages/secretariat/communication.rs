@@ -1,5 +1,5 @@
 //! The secretariat's communication: group messages to the people of an election (with a
-//! preview of who gets them) and the communication log.
+//! preview of who gets them); the communication log is its own page (`communication_log`).
 
 use std::collections::BTreeSet;
 
@@ -9,28 +9,16 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::ElectionId;
-use valghalla::core::messages::Channel;
-use valghalla::core::service::{CommunicationFilter, GroupFilter, GroupStatus, LogStatus};
+use valghalla::core::service::{GroupFilter, GroupStatus};
 
-use super::common::{kind_da, participant_names};
 use crate::state::{PortalState, Tenant};
-use crate::web::views::{done, local_time, pick_election};
+use crate::web::views::{done, pick_election};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
     Router::new()
         .route("/sekretariat/kommunikation", get(communication))
         .route("/sekretariat/kommunikation/gruppe", post(group_message))
-}
-
-struct LogRow {
-    at: String,
-    kind: &'static str,
-    recipient: String,
-    status: &'static str,
-    class: &'static str,
-    channel: String,
-    error: String,
 }
 
 #[derive(Template)]
@@ -45,7 +33,6 @@ struct CommunicationPage {
     body: String,
     recipients: Option<Vec<String>>,
     errors: FormErrors,
-    log: Vec<LogRow>,
 }
 
 const STATUSES: [(GroupStatus, &str, &str); 3] = [
@@ -66,41 +53,6 @@ async fn page(
     let e = pick_election(&state.svc, actor, wanted)
         .await?
         .ok_or(AppError::NotFound)?;
-    let names = participant_names(state, actor).await?;
-    let log = state
-        .svc
-        .communication_log(
-            actor,
-            &CommunicationFilter {
-                limit: 200,
-                ..Default::default()
-            },
-        )
-        .await?
-        .into_iter()
-        .map(|l| LogRow {
-            at: local_time(l.created_at),
-            kind: kind_da(l.kind),
-            recipient: names.get(&l.participant).cloned().unwrap_or_default(),
-            status: match l.status {
-                LogStatus::Pending => "Venter",
-                LogStatus::Sent => "Sendt",
-                LogStatus::Failed => "Fejlet",
-                LogStatus::Cancelled => "Annulleret",
-            },
-            class: match l.status {
-                LogStatus::Pending => "invited",
-                LogStatus::Sent => "accepted",
-                LogStatus::Failed | LogStatus::Cancelled => "vacant",
-            },
-            // The log records a channel by its code; the secretariat reads its name.
-            channel: l
-                .channel
-                .map(|c| Channel::from_code(&c).map_or(c, |ch| ch.to_string()))
-                .unwrap_or_default(),
-            error: l.error.unwrap_or_default(),
-        })
-        .collect();
     let chosen_teams: BTreeSet<String> = form
         .map(|f| f.all("team").into_iter().map(str::to_owned).collect())
         .unwrap_or_default();
@@ -134,7 +86,6 @@ async fn page(
         body: form.map(|f| f.get("tekst").to_owned()).unwrap_or_default(),
         recipients,
         errors,
-        log,
     };
     render(&page)
 }

@@ -11,6 +11,7 @@ mod audit;
 mod autofill;
 mod common;
 mod communication;
+mod communication_log;
 mod distribution;
 mod election_settings;
 mod elections;
@@ -58,6 +59,7 @@ pub fn router() -> Router<PortalState> {
         .merge(master::router())
         .merge(links::router())
         .merge(communication::router())
+        .merge(communication_log::router())
         .merge(inbox::router())
         .merge(templates::router())
         .merge(exports::router())

@@ -1,6 +1,6 @@
 //! Participants: search, create through the CPR registry, view (full CPR only for those
-//! allowed; seats in every election, rejections, eligibility, messages and responsibilities),
-//! edit and delete.
+//! allowed; seats in every election, rejections, eligibility, messages, responsibilities and
+//! the secretariat's notes), edit and delete; notes written, edited and deleted.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,13 +10,15 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use valghalla::core::ids::{ParticipantId, SpecialDietId, TeamId, WorkLocationId};
+use valghalla::core::ids::{NoteId, ParticipantId, SpecialDietId, TeamId, WorkLocationId};
 use valghalla::core::model::RejectionKind;
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::{Correspondence, Failure, LogStatus, NewParticipant};
+use valghalla::core::service::{Correspondence, Failure, NewParticipant};
 use valghalla::core::{Cpr, DanishMessage};
 
-use super::common::{XLSX, diet_choices, kind_da, scope_da, team_choices};
+use super::common::{
+    XLSX, channel_da, diet_choices, kind_da, log_status_da, scope_da, team_choices,
+};
 use crate::state::{PortalState, Tenant};
 use crate::web::forms::{contact_values, parse_contact};
 use crate::web::views::{da_date, done, local_time, require, short_date, status_class, status_da};
@@ -37,6 +39,12 @@ pub fn router() -> Router<PortalState> {
         .route(
             "/sekretariat/deltagere/{id}/medlem/{team}/fjern",
             post(remove_from_team),
+        )
+        .route("/sekretariat/deltagere/{id}/noter", post(add_note))
+        .route("/sekretariat/deltagere/{id}/noter/{note}", post(edit_note))
+        .route(
+            "/sekretariat/deltagere/{id}/noter/{note}/slet",
+            post(delete_note),
         )
 }
 
@@ -197,6 +205,63 @@ struct PersonPage {
     errors: FormErrors,
     admin: bool,
     history: History,
+    /// The secretariat's notes; `None` when the viewer may not read them (nothing is said).
+    notes: Option<Vec<NoteRow>>,
+    /// What was written in the new-note field, kept when it is refused.
+    note_text: String,
+    /// May write notes.
+    can_write_notes: bool,
+}
+
+struct NoteRow {
+    id: NoteId,
+    at: String,
+    author: String,
+    text: String,
+    /// "rettet dd.mm.åååå tt:mm", or empty.
+    edited: String,
+    /// The viewer wrote it and may edit or delete it.
+    own: bool,
+    /// Why the viewer's change to it was refused.
+    error: Option<String>,
+}
+
+/// The notes `me` may read about `id`, newest first (their showing is logged by the core), or
+/// `None` when they may not: a refusal shows nothing, not even that there are notes.
+async fn notes(
+    state: &Tenant,
+    me: &Me,
+    id: ParticipantId,
+    errors: &FormErrors,
+) -> Result<Option<Vec<NoteRow>>, AppError> {
+    let actor = &me.0.actor;
+    match state.svc.notes(actor, id).await {
+        Ok(notes) => Ok(Some(
+            notes
+                .into_iter()
+                .map(|n| NoteRow {
+                    error: errors.get(&format!("note-{}", n.id)).map(str::to_owned),
+                    own: require(
+                        actor,
+                        Permission::ChangeNote {
+                            author: n.author.clone(),
+                        },
+                    )
+                    .is_ok(),
+                    id: n.id,
+                    at: local_time(n.created_at),
+                    author: n.author,
+                    text: n.text,
+                    edited: n
+                        .edited_at
+                        .map(|at| format!("rettet {}", local_time(at)))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        )),
+        Err(valghalla::Error::Denied(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the participant page shows besides the person: seats, rejections, eligibility,
@@ -250,7 +315,7 @@ impl LogLine {
                 what: kind_da(m.kind).to_owned(),
                 thread: None,
                 status: log_status_da(m.status),
-                channel: m.channel.unwrap_or_default(),
+                channel: channel_da(m.channel),
                 error: m.error.unwrap_or_default(),
             },
             Correspondence::Incoming(p) => LogLine {
@@ -263,15 +328,6 @@ impl LogLine {
                 error: String::new(),
             },
         }
-    }
-}
-
-fn log_status_da(s: LogStatus) -> &'static str {
-    match s {
-        LogStatus::Pending => "Venter",
-        LogStatus::Sent => "Sendt",
-        LogStatus::Failed => "Fejlet",
-        LogStatus::Cancelled => "Annulleret",
     }
 }
 
@@ -356,6 +412,17 @@ async fn person_page(
     posted: Option<&FormData>,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
+    person_page_with_note(state, me, id, posted, errors, String::new()).await
+}
+
+async fn person_page_with_note(
+    state: &Tenant,
+    me: &Me,
+    id: ParticipantId,
+    posted: Option<&FormData>,
+    errors: FormErrors,
+    note_text: String,
+) -> Result<Response, AppError> {
     let view = state.svc.participant(&me.0.actor, id).await?;
     let p = view.participant;
     let (teams, diets) = match posted {
@@ -363,6 +430,7 @@ async fn person_page(
         None => (p.teams.clone(), p.special_diets.clone()),
     };
     let (mobile, email) = contact_values(&p.contact, posted);
+    let notes = notes(state, me, id, &errors).await?;
     let page = PersonPage {
         layout: me.0.layout(p.full_name()),
         id,
@@ -386,6 +454,9 @@ async fn person_page(
         errors,
         admin: me.0.is_admin(),
         history: history(state, me, id).await?,
+        notes,
+        note_text,
+        can_write_notes: require(&me.0.actor, Permission::WriteNotes).is_ok(),
     };
     render(&page)
 }
@@ -473,4 +544,63 @@ pub async fn remove_from_team(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// POST /sekretariat/deltagere/{id}/noter: writes a note (`note`). An empty or too long note is
+/// shown at its field with the text kept; nothing is saved.
+pub async fn add_note(
+    state: Tenant,
+    me: Me,
+    Path(id): Path<ParticipantId>,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
+    match state.svc.add_note(&me.0.actor, id, form.get("note")).await {
+        Ok(_) => {
+            let to = format!("/sekretariat/deltagere/{id}#noter");
+            done(&me.0, &to, "Noten er gemt.").await
+        }
+        Err(valghalla::Error::Invalid(f)) => {
+            let mut errors = FormErrors::none();
+            errors.add("note", f.message_da());
+            person_page_with_note(&state, &me, id, None, errors, form.get("note").to_owned()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST /sekretariat/deltagere/{id}/noter/{note}: changes one's own note (`note`).
+pub async fn edit_note(
+    state: Tenant,
+    me: Me,
+    Path((id, note)): Path<(ParticipantId, NoteId)>,
+    Form(form): Form<FormData>,
+) -> Result<Response, AppError> {
+    match state
+        .svc
+        .edit_note(&me.0.actor, note, form.get("note"))
+        .await
+    {
+        Ok(()) => {
+            let to = format!("/sekretariat/deltagere/{id}#noter");
+            done(&me.0, &to, "Noten er rettet.").await
+        }
+        Err(valghalla::Error::Invalid(f)) => {
+            let mut errors = FormErrors::none();
+            errors.add(&format!("note-{note}"), f.message_da());
+            person_page(&state, &me, id, None, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// POST /sekretariat/deltagere/{id}/noter/{note}/slet: deletes one's own note (after the
+/// confirmation step).
+pub async fn delete_note(
+    state: Tenant,
+    me: Me,
+    Path((id, note)): Path<(ParticipantId, NoteId)>,
+) -> Result<Response, AppError> {
+    state.svc.delete_note(&me.0.actor, note).await?;
+    let to = format!("/sekretariat/deltagere/{id}#noter");
+    done(&me.0, &to, "Noten er slettet.").await
 }

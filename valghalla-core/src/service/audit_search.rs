@@ -8,6 +8,7 @@ use crate::rules::access::{Actor, Permission};
 use crate::store::AuditFilter;
 use crate::time::local_date;
 
+use super::seat_filter::{Paged, page_of};
 use super::{Result, Valghalla};
 
 /// What to look for in the audit log. Every field is a filter; empty ones select everything.
@@ -43,17 +44,12 @@ impl AuditSearch {
     }
 }
 
-/// One page of a search.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AuditPage {
-    /// The entries on the page, newest first.
-    pub entries: Vec<AuditEntry>,
-    /// How many entries the search found in all.
-    pub total: usize,
-}
+/// One page of a search: the entries on it, newest first, and how many there are in all.
+pub type AuditPage = Paged<AuditEntry>;
 
 impl Valghalla {
-    /// The `page`th (from 0) page of `per_page` entries the search finds, newest first.
+    /// The `page`th (from 0) page of `per_page` entries the search finds, newest first (a
+    /// page past the end is the last page, see [`page_of`]).
     pub async fn search_audit_log(
         &self,
         actor: &Actor,
@@ -69,15 +65,7 @@ impl Valghalla {
             .into_iter()
             .filter(|e| search.matches(e))
             .collect();
-        let per_page = per_page.max(1);
-        Ok(AuditPage {
-            total: found.len(),
-            entries: found
-                .into_iter()
-                .skip(page.saturating_mul(per_page))
-                .take(per_page)
-                .collect(),
-        })
+        Ok(page_of(found, page, per_page))
     }
 }
 

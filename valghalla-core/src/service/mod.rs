@@ -25,6 +25,7 @@ mod party;
 mod ports;
 mod queries;
 mod responsibles;
+mod seat_filter;
 mod seats;
 mod team_message;
 mod threads;
@@ -62,8 +63,9 @@ pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
-    OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
+    OverviewRow, StaffMember, TeamMember, TeamShare, Vacancy,
 };
+pub use seat_filter::{OverviewFilter, Paged, ParticipantFilter, SeatFilter, page_count, page_of};
 pub use seats::SeatRef;
 pub use threads::{Inbox, InboxEntry, ThreadDraft};
 

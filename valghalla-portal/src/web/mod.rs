@@ -1,6 +1,6 @@
 //! The floor every page area stands on: who is looking ([`extract`]), errors as Danish pages
 //! ([`error`], [`error_pages`]), forms ([`forms`]), the layout ([`layout`]) and Danish
-//! formatting ([`format`], used by [`views`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
+//! formatting ([`format`], used by [`views`]), paged lists ([`paging`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
 //! every request passes ([`guard`]). Nothing here imports a page area, and no two of these
 //! modules import each other.
 
@@ -14,6 +14,7 @@ pub mod format;
 pub mod forms;
 pub mod guard;
 pub mod layout;
+pub mod paging;
 pub mod session;
 pub mod views;
 

@@ -27,6 +27,7 @@ mod import;
 mod invite_list;
 mod late;
 mod links;
+mod list_filters;
 mod master_data;
 mod participant_page;
 mod party;

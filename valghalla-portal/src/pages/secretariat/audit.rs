@@ -11,6 +11,7 @@ use valghalla::core::model::AuditAction;
 use valghalla::core::service::AuditSearch;
 
 use crate::state::{PortalState, Tenant};
+use crate::web::paging::{Paging, requested_page};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
@@ -33,11 +34,7 @@ struct AuditRow {
 struct AuditPage {
     layout: Layout,
     rows: Vec<AuditRow>,
-    total: usize,
-    page: usize,
-    pages: usize,
-    previous: Option<String>,
-    next: Option<String>,
+    paging: Paging,
     actions: Vec<Choice>,
     subjects: Vec<Choice>,
     form: FormData,
@@ -107,19 +104,6 @@ fn date(form: &FormData, field: &str, errors: &mut FormErrors) -> Option<NaiveDa
     }
 }
 
-/// The search's query string with `side` set to `page` (1-based).
-fn page_link(form: &FormData, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = form
-        .0
-        .iter()
-        .filter(|(k, v)| k != "side" && !v.trim().is_empty())
-        .cloned()
-        .collect();
-    pairs.push(("side".into(), page.to_string()));
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("/sekretariat/log?{query}")
-}
-
 /// GET /sekretariat/log?hvem=&handling=&emne=&fra=&til=&side=: the audit log, searched.
 pub async fn audit_log(
     state: Tenant,
@@ -141,14 +125,13 @@ pub async fn audit_log(
         from: date(&form, "fra", &mut errors),
         to: date(&form, "til", &mut errors),
     };
-    let page = form.get("side").parse::<usize>().unwrap_or(1).max(1);
     let found = state
         .svc
-        .search_audit_log(&me.0.actor, &search, page - 1, PER_PAGE)
+        .search_audit_log(&me.0.actor, &search, requested_page(&form), PER_PAGE)
         .await?;
-    let pages = found.total.div_ceil(PER_PAGE).max(1);
+    let paging = Paging::of("/sekretariat/log", &form, &found);
     let rows = found
-        .entries
+        .items
         .into_iter()
         .map(|a| AuditRow {
             at: a
@@ -165,11 +148,7 @@ pub async fn audit_log(
     let page = AuditPage {
         layout: me.0.layout("Log"),
         rows,
-        total: found.total,
-        page,
-        pages,
-        previous: (page > 1).then(|| page_link(&form, page - 1)),
-        next: (page < pages).then(|| page_link(&form, page + 1)),
+        paging,
         actions: ACTIONS
             .iter()
             .map(|(_, k, da)| Choice {

@@ -46,6 +46,8 @@ pub(crate) enum SeatChange {
     InvitationReminderQueued,
     /// A task reminder was queued.
     TaskReminderQueued,
+    /// The secretariat moved the participant to another seat.
+    MovedAway,
 }
 
 impl SeatChange {
@@ -67,6 +69,7 @@ impl SeatChange {
             SeatChange::RemovedParticipantDeleted => "Fjernet, fordi deltageren blev slettet",
             SeatChange::InvitationReminderQueued => "Påmindelse om invitationen sat til afsendelse",
             SeatChange::TaskReminderQueued => "Påmindelse om opgaven sat til afsendelse",
+            SeatChange::MovedAway => "Flyttet til en anden plads",
         }
     }
 }
@@ -109,6 +112,15 @@ pub(crate) enum AuditEvent<'a> {
         seat: SeatId,
         /// The participant.
         participant: ParticipantId,
+    },
+    /// The secretariat moved a participant here from another seat.
+    MovedHere {
+        /// The seat moved to.
+        seat: SeatId,
+        /// The participant.
+        participant: ParticipantId,
+        /// The seat moved from.
+        from: SeatId,
     },
     /// A slot's seat count changed.
     SlotSeats {
@@ -276,6 +288,14 @@ pub(crate) enum AuditEvent<'a> {
         /// Granted.
         granted: bool,
     },
+    /// A secretariat note about a participant written.
+    NoteWritten,
+    /// A note changed by its author.
+    NoteEdited,
+    /// A note deleted by its author.
+    NoteDeleted,
+    /// A participant's notes shown (how many).
+    NotesShown(usize),
     /// The municipality set up or renamed.
     MunicipalitySet,
     /// A master-data record created.
@@ -451,6 +471,15 @@ impl AuditEvent<'_> {
                 "Team {team}: ansvar {}",
                 if *granted { "givet" } else { "frataget" }
             ),
+            AuditEvent::MovedHere {
+                seat,
+                participant,
+                from,
+            } => format!("Flyttet hertil fra plads {from} (plads {seat}, deltager {participant})"),
+            AuditEvent::NoteWritten => "Note skrevet".to_owned(),
+            AuditEvent::NoteEdited => "Note rettet".to_owned(),
+            AuditEvent::NoteDeleted => "Note slettet".to_owned(),
+            AuditEvent::NotesShown(n) => format!("{} vist", count(*n, "note", "noter")),
             AuditEvent::MunicipalitySet => "Kommunen sat op".to_owned(),
             AuditEvent::Created(kind) => format!("{} oprettet", kind_da(*kind)),
             AuditEvent::Edited(kind) => format!("{} ændret", kind_da(*kind)),
@@ -523,6 +552,7 @@ fn kind_da(kind: RecordKind) -> &'static str {
         RecordKind::Attendance => "Fremmøde",
         RecordKind::Reserve => "Reserve",
         RecordKind::SeatOffer => "Tilbud om plads",
+        RecordKind::Note => "Note",
     }
 }
 

@@ -16,7 +16,7 @@ use crate::rules::lifecycle::{
     PersonFacts, Route, SeatFacts, booking_violations, eligibility_violations, occupy,
 };
 use crate::rules::{Ctx, Decision, MessageIntent, Refused, SkippedReserves, Violation};
-use crate::time::{TimeWindow, format_local};
+use crate::time::TimeWindow;
 
 /// The attendance at `seat` with `participant`'s entry set to `status`. `window` is the task's
 /// time on the seat's date; `attendance` what is recorded so far.

@@ -623,7 +623,7 @@ pub(crate) fn move_holder(
         ctx,
         from.seat,
         MessageKind::RemovedFromTask,
-        "moved to another seat",
+        SeatChange::MovedAway,
     )?;
     let (state, kind) = match &from.seat.state {
         SeatState::Accepted { via, .. } => (
@@ -651,11 +651,16 @@ pub(crate) fn move_holder(
             join_team_or_touch(p, to.seat.slot.team),
         ],
         messages: vec![message(kind, to.seat, p.id)],
-        audit: vec![seat_audit(
-            ctx,
-            to.seat,
-            p.id,
-            &format!("moved here from seat {}", from.seat.id),
+        audit: vec![ctx.audit(
+            AuditAction::SeatChange,
+            RecordKey::Seat(to.seat.id),
+            Some(p.id),
+            Some(to.seat.slot.election),
+            AuditEvent::MovedHere {
+                seat: to.seat.id,
+                participant: p.id,
+                from: from.seat.id,
+            },
         )],
     });
     Ok(d)

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 
 use crate::exchange::NationalRole;
-use crate::ids::{ElectionId, ParticipantId, SeatId, WorkLocationId};
+use crate::ids::{AreaId, ElectionId, ParticipantId, SeatId, TaskTypeId, WorkLocationId};
 use crate::model::{
     Area, Election, Participant, Rejection, RejectionKind, Seat, SeatState, TaskType, WorkLocation,
 };
@@ -29,6 +29,8 @@ pub struct BoardAttention {
     pub warning: BoardWarning,
     /// The station's title.
     pub title: String,
+    /// Its area.
+    pub area_id: AreaId,
     /// Its area's name.
     pub area: String,
 }
@@ -72,7 +74,76 @@ pub struct Attention {
     pub declined: Vec<SeatAttention>,
 }
 
+/// The stations of `e` whose saved board breaks the law's shape, with their names (the rule is
+/// [`board_warnings`]; this only loads and names).
+fn boards(
+    e: &Election,
+    seats: &[Seat],
+    task_types: &BTreeMap<TaskTypeId, TaskType>,
+    locations: &BTreeMap<WorkLocationId, WorkLocation>,
+    areas: &BTreeMap<AreaId, String>,
+) -> Vec<BoardAttention> {
+    let roles: BTreeMap<_, NationalRole> = task_types
+        .values()
+        .map(|t| (t.id, NationalRole::of(t)))
+        .collect();
+    let stations: Vec<WorkLocationId> = e
+        .work_locations
+        .iter()
+        .filter(|l| locations.get(l).is_some_and(|l| l.voting_area.is_some()))
+        .copied()
+        .collect();
+    board_warnings(&stations, seats, &roles, e.election_day())
+        .into_iter()
+        .map(|warning| {
+            let l = locations.get(&warning.work_location);
+            BoardAttention {
+                warning,
+                title: l.map(|l| l.title.to_string()).unwrap_or_default(),
+                area_id: l.map_or(AreaId::from_uuid(uuid::Uuid::nil()), |l| l.area),
+                area: l
+                    .and_then(|l| areas.get(&l.area))
+                    .cloned()
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
 impl Valghalla {
+    /// The stations of `election` whose saved distribution gives a board outside the law
+    /// (not 5–9 valgstyrere, or not exactly one formand on election day), in the election's
+    /// order of stations: what the overview and the distribution grid warn about.
+    pub async fn board_attention(
+        &self,
+        actor: &Actor,
+        election: ElectionId,
+    ) -> Result<Vec<BoardAttention>> {
+        self.authorize(actor, Permission::ReadOverview)?;
+        let mut tx = Tx::reader(self);
+        let e = tx.get::<Election>(election).await?;
+        let seats = tx.query::<Seat>(&Query::SeatsOfElection(election)).await?;
+        let task_types = tx
+            .all::<TaskType>()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
+        let locations = tx
+            .all::<WorkLocation>()
+            .await?
+            .into_iter()
+            .map(|l| (l.id, l))
+            .collect();
+        let areas = tx
+            .all::<Area>()
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.name.to_string()))
+            .collect();
+        Ok(boards(&e, &seats, &task_types, &locations, &areas))
+    }
+
     /// What needs attention in `election` now; invitations count as old after `days` days.
     pub async fn attention(
         &self,
@@ -108,30 +179,7 @@ impl Valghalla {
             .into_iter()
             .map(|p| (p.id, p.full_name()))
             .collect();
-        let roles: BTreeMap<_, NationalRole> = task_types
-            .values()
-            .map(|t| (t.id, NationalRole::of(t)))
-            .collect();
-        let stations: Vec<WorkLocationId> = e
-            .work_locations
-            .iter()
-            .filter(|l| locations.get(l).is_some_and(|l| l.voting_area.is_some()))
-            .copied()
-            .collect();
-        let boards = board_warnings(&stations, &seats, &roles, e.election_day())
-            .into_iter()
-            .map(|warning| {
-                let l = locations.get(&warning.work_location);
-                BoardAttention {
-                    warning,
-                    title: l.map(|l| l.title.to_string()).unwrap_or_default(),
-                    area: l
-                        .and_then(|l| areas.get(&l.area))
-                        .cloned()
-                        .unwrap_or_default(),
-                }
-            })
-            .collect();
+        let boards = boards(&e, &seats, &task_types, &locations, &areas);
         let named =
             |seat: SeatId, p: ParticipantId, slot: &crate::model::SlotKey, since| SeatAttention {
                 seat,

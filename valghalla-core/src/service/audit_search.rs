@@ -45,7 +45,8 @@ impl AuditSearch {
 pub type AuditPage = Paged<AuditEntry>;
 
 impl Valghalla {
-    /// The `page`th (from 0) page of `per_page` entries the search finds, newest first.
+    /// The `page`th (from 0) page of `per_page` entries the search finds, newest first (a
+    /// page past the end is the last page, see [`Paged::of`]).
     pub async fn search_audit_log(
         &self,
         actor: &Actor,

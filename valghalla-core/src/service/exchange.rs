@@ -26,7 +26,7 @@ use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission, authorize};
 use crate::store::{ChangeSet, Query};
 
-use super::queries::ParticipantFilter;
+use super::seat_filter::ParticipantFilter;
 use super::tx::Tx;
 use super::{RegistryError, Result, Valghalla, transact};
 

@@ -30,6 +30,7 @@ mod party;
 mod ports;
 mod queries;
 mod responsibles;
+mod seat_filter;
 mod seats;
 mod team_message;
 mod threads;
@@ -67,14 +68,15 @@ pub use master::{
     AreaDraft, ElectionTypeDraft, SpecialDietDraft, TaskTypeDraft, TeamDraft, WorkLocationDraft,
 };
 pub use moves::{MoveTarget, SeatSummary};
-pub use paging::{Paged, on_days};
+pub use paging::{Paged, on_days, page_count};
 pub use participants::{NewParticipant, ParticipantView};
 pub use party::{Candidate, LateWithdrawal, MemberRegistration, Registered};
 pub use ports::{Clock, PersonRegistry, RegistryError, SystemClock};
 pub use queries::{
     AreaOverview, Counts, LocationOverview, LocationStaff, MemberSeat, MyTask, Overview,
-    OverviewFilter, OverviewRow, ParticipantFilter, StaffMember, TeamMember, TeamShare, Vacancy,
+    OverviewRow, StaffMember, TeamMember, TeamShare, Vacancy,
 };
+pub use seat_filter::{OverviewFilter, ParticipantFilter, SeatFilter};
 pub use seats::SeatRef;
 pub use threads::{Inbox, InboxEntry, ThreadDraft};
 

@@ -4,7 +4,9 @@
 //! the participant and the note, never the text.
 
 use crate::ids::{NoteId, ParticipantId};
-use crate::model::{AuditAction, Note, Op, Participant, Record, RecordKey, parse_note};
+use crate::model::{
+    AuditAction, AuditEvent, Note, Op, Participant, Record, RecordKey, parse_note,
+};
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission};
 use crate::store::{ChangeSet, Query};
@@ -48,7 +50,7 @@ impl Valghalla {
                 RecordKey::Note(id),
                 Some(participant),
                 None,
-                "note written",
+                AuditEvent::NoteWritten,
             );
             (
                 Decision {
@@ -84,7 +86,7 @@ impl Valghalla {
                 RecordKey::Note(id),
                 Some(participant),
                 None,
-                "note edited",
+                AuditEvent::NoteEdited,
             );
             (
                 Decision {
@@ -115,7 +117,7 @@ impl Valghalla {
                 RecordKey::Note(id),
                 Some(note.participant),
                 None,
-                "note deleted",
+                AuditEvent::NoteDeleted,
             );
             (
                 Decision {
@@ -148,11 +150,7 @@ impl Valghalla {
                 RecordKey::Participant(participant),
                 Some(participant),
                 None,
-                if n == 1 {
-                    "1 note shown".to_owned()
-                } else {
-                    format!("{n} notes shown")
-                },
+                AuditEvent::NotesShown(n),
             );
             self.store
                 .apply(ChangeSet {

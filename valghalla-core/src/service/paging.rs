@@ -1,5 +1,6 @@
-//! What the log searches share (the audit log, the communication log): a range of local days
-//! with both ends included, and one page of what a search found.
+//! What every searched or filtered list shares (the audit log, the communication log, the
+//! participant list, a station's seats, the overview): a range of local days with both ends
+//! included, and one page of what a search found. Pure.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -11,44 +12,43 @@ pub fn on_days(at: DateTime<Utc>, from: Option<NaiveDate>, to: Option<NaiveDate>
     from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to)
 }
 
-/// One page of what a search found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Paged<T> {
-    /// What is on the page, in the search's order.
-    pub entries: Vec<T>,
-    /// How many the search found in all.
+    /// The items on the page, in the list's order.
+    pub items: Vec<T>,
+    /// How many items the whole list has.
     pub total: usize,
+    /// The page (from 0) these are, after moving a page past the end to the last page.
+    pub page: usize,
+    /// How many pages the list has (at least one, even when it is empty).
+    pub pages: usize,
 }
 
-impl<T> Default for Paged<T> {
-    fn default() -> Self {
-        Paged {
-            entries: Vec::new(),
-            total: 0,
-        }
-    }
+/// How many pages of `per_page` (at least 1) items `total` items fill; at least one.
+pub fn page_count(total: usize, per_page: usize) -> usize {
+    total.div_ceil(per_page.max(1)).max(1)
 }
 
 impl<T> Paged<T> {
-    /// The `page`th (from 0) page of `per_page` (at least 1) of `found`. A page past the end
-    /// is empty; the total is still told.
+    /// The `page`th (from 0) page of `per_page` (at least 1) items of `found`; a page past the
+    /// end is the last page, so a bookmark of a list that has since shrunk still shows rows.
     pub fn of(found: impl IntoIterator<Item = T>, page: usize, per_page: usize) -> Self {
         let per_page = per_page.max(1);
-        let mut total = 0usize;
-        let first = page.saturating_mul(per_page);
-        let mut entries = Vec::new();
-        for (i, x) in found.into_iter().enumerate() {
-            total = total.saturating_add(1);
-            if i >= first && entries.len() < per_page {
-                entries.push(x);
-            }
+        let found: Vec<T> = found.into_iter().collect();
+        let total = found.len();
+        let pages = page_count(total, per_page);
+        let page = page.min(pages.saturating_sub(1));
+        Paged {
+            items: found
+                .into_iter()
+                .skip(page.saturating_mul(per_page))
+                .take(per_page)
+                .collect(),
+            total,
+            page,
+            pages,
         }
-        Paged { entries, total }
-    }
-
-    /// How many pages of `per_page` the search fills (at least one, an empty one).
-    pub fn pages(&self, per_page: usize) -> usize {
-        self.total.div_ceil(per_page.max(1)).max(1)
     }
 }
 
@@ -73,23 +73,33 @@ mod tests {
         assert!(!on_days(at, day(5), None));
     }
 
+    #[test]
+    fn a_page_past_the_end_is_the_last_page_and_an_empty_list_has_one_page() {
+        let p = Paged::of(0..25, 7, 10);
+        assert_eq!((p.page, p.pages, p.total), (2, 3, 25));
+        assert_eq!(p.items, (20..25).collect::<Vec<_>>());
+        let empty = Paged::of(Vec::<u8>::new(), 3, 10);
+        assert_eq!((empty.page, empty.pages, empty.total), (0, 1, 0));
+        assert!(empty.items.is_empty());
+        assert_eq!(Paged::of([1, 2], 0, 0).items, [1], "at least one per page");
+    }
+
     proptest! {
+        /// The pages of a list, in order, are the list: nothing lost, nothing twice.
         #[test]
-        fn the_pages_of_a_search_are_its_results_in_order_each_once(
-            n in 0usize..200, per_page in 0usize..30,
-        ) {
-            let found: Vec<usize> = (0..n).collect();
-            let first = Paged::of(found.clone(), 0, per_page);
-            let pages = first.pages(per_page);
-            let mut seen = Vec::new();
-            for page in 0..pages {
-                let p = Paged::of(found.clone(), page, per_page);
-                prop_assert_eq!(p.total, n);
-                prop_assert!(p.entries.len() <= per_page.max(1));
-                seen.extend(p.entries);
+        fn the_pages_partition_the_list(n in 0usize..200, per_page in 1usize..40) {
+            let items: Vec<usize> = (0..n).collect();
+            let pages = page_count(n, per_page);
+            let mut joined = Vec::new();
+            for p in 0..pages {
+                let page = Paged::of(items.clone(), p, per_page);
+                prop_assert_eq!(page.total, n);
+                prop_assert_eq!(page.pages, pages);
+                prop_assert!(page.items.len() <= per_page);
+                prop_assert!(n == 0 || !page.items.is_empty(), "no empty page in a list with items");
+                joined.extend(page.items);
             }
-            prop_assert_eq!(seen, found);
-            prop_assert!(Paged::of(0..n, pages, per_page).entries.is_empty(), "past the end");
+            prop_assert_eq!(joined, items);
         }
     }
 }

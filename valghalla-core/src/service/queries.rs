@@ -2,7 +2,7 @@
 //! own tasks, a team's members, a location's staff, vacancies and the audit log. Every list
 //! comes sorted in Danish order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -21,6 +21,7 @@ use crate::store::{AuditFilter, Query};
 use crate::time::{Lang, local_date};
 use crate::values::Ore;
 
+use super::seat_filter::{OverviewFilter, ParticipantFilter};
 use super::tx::Tx;
 use super::{Error, Result, Valghalla};
 
@@ -56,15 +57,6 @@ impl Counts {
         self.accepted += other.accepted;
         self.rejected += other.rejected;
     }
-}
-
-/// What the overview includes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OverviewFilter {
-    /// Only these dates (empty: all).
-    pub dates: BTreeSet<NaiveDate>,
-    /// Only these teams (empty: all).
-    pub teams: BTreeSet<TeamId>,
 }
 
 /// One row: a task type × team × date at a location.
@@ -140,23 +132,6 @@ pub struct Overview {
     /// The seats now accepted, counted by the Danish day they were accepted on (sign-ups over
     /// time; a seat accepted and later given up is not counted).
     pub accepted_per_day: BTreeMap<NaiveDate, u32>,
-}
-
-/// What a participant list includes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ParticipantFilter {
-    /// Only these dates.
-    pub dates: BTreeSet<NaiveDate>,
-    /// Only these areas.
-    pub areas: BTreeSet<AreaId>,
-    /// Only these locations.
-    pub work_locations: BTreeSet<WorkLocationId>,
-    /// Only these teams.
-    pub teams: BTreeSet<TeamId>,
-    /// Only these task types.
-    pub task_types: BTreeSet<TaskTypeId>,
-    /// Only these statuses (vacant seats have no participant and never appear).
-    pub statuses: BTreeSet<SeatStatus>,
 }
 
 /// A seat in a participant's own task list.
@@ -340,17 +315,25 @@ fn build_overview(
     filter: &OverviewFilter,
     allowed: impl Fn(TeamId, WorkLocationId) -> bool,
 ) -> Overview {
-    let keep = |team: TeamId, loc: WorkLocationId, date: NaiveDate| {
-        (filter.dates.is_empty() || filter.dates.contains(&date))
-            && (filter.teams.is_empty() || filter.teams.contains(&team))
-            && allowed(team, loc)
+    let area_of = |loc: &WorkLocationId| {
+        catalog
+            .locations
+            .get(loc)
+            .map_or(AreaId::from_uuid(uuid::Uuid::nil()), |l| l.area)
+    };
+    let keep = |slot: &crate::model::SlotKey, status: Option<SeatStatus>| {
+        let area = area_of(&slot.work_location);
+        status.map_or_else(
+            || filter.matches_slot(area, slot),
+            |st| filter.matches(area, slot, st),
+        ) && allowed(slot.team, slot.work_location)
     };
     type RowKey = (WorkLocationId, TaskTypeId, TeamId, NaiveDate);
     let mut cells: BTreeMap<RowKey, Counts> = BTreeMap::new();
     let mut accepted_per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
     for s in seats
         .iter()
-        .filter(|s| keep(s.slot.team, s.slot.work_location, s.slot.date))
+        .filter(|s| keep(&s.slot, Some(s.state.status())))
     {
         if let SeatState::Accepted { accepted_at, .. } = &s.state {
             let n = accepted_per_day
@@ -370,7 +353,7 @@ fn build_overview(
     }
     for r in rejections
         .iter()
-        .filter(|r| keep(r.slot.team, r.slot.work_location, r.slot.date))
+        .filter(|r| filter.statuses.is_empty() && keep(&r.slot, None))
     {
         cells
             .entry((
@@ -512,8 +495,8 @@ impl Valghalla {
             .query::<Rejection>(&Query::RejectionsOfElection(election))
             .await?;
         let filter = OverviewFilter {
-            dates: BTreeSet::new(),
             teams: [team].into(),
+            ..OverviewFilter::default()
         };
         Ok(build_overview(
             election,
@@ -569,15 +552,8 @@ impl Valghalla {
             ) else {
                 continue;
             };
-            let f = filter;
             let status = s.state.status();
-            let included = (f.dates.is_empty() || f.dates.contains(&s.slot.date))
-                && (f.areas.is_empty() || f.areas.contains(&loc.area))
-                && (f.work_locations.is_empty() || f.work_locations.contains(&loc.id))
-                && (f.teams.is_empty() || f.teams.contains(&s.slot.team))
-                && (f.task_types.is_empty() || f.task_types.contains(&tt.id))
-                && (f.statuses.is_empty() || f.statuses.contains(&status));
-            if !included {
+            if !filter.matches(loc.area, &s.slot, status) {
                 continue;
             }
             rows.push(row(

@@ -1,6 +1,6 @@
 //! The floor every page area stands on: who is looking ([`extract`]), errors as Danish pages
 //! ([`error`], [`error_pages`]), forms ([`forms`]), the layout ([`layout`]) and Danish
-//! formatting ([`format`], used by [`views`]), file downloads ([`download`]), searched lists' paging
+//! formatting ([`format`], used by [`views`]), file downloads ([`download`]), paged and searched lists
 //! ([`paging`]), the session's data ([`session`]), CSRF ([`csrf`]) and the checks
 //! every request passes ([`guard`]). Nothing here imports a page area, and no two of these
 //! modules import each other.

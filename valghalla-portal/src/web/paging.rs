@@ -1,59 +1,34 @@
-//! What the searched lists share (the audit log, the communication log): the search kept in
-//! the URL, the page asked for, optional dates, and the links to the pages before and after.
+//! Paged lists whose search is kept in the URL (the audit log, the communication log, the
+//! participant list, a station's seats): which page a query asks for (`side=`, from 1), optional
+//! dates of a search, and the links to the pages before and after, which keep every other field
+//! of the query so a page of a filtered list can be bookmarked. The cutting itself is the core's
+//! ([`valghalla_core::service::Paged::of`]).
 
 use chrono::NaiveDate;
+use valghalla_core::service::Paged;
 
 use crate::web::forms::{FormData, FormErrors};
 
-/// The query field that names the page (1-based).
-const PAGE: &str = "side";
+/// The query field that names the page.
+pub const PAGE_FIELD: &str = "side";
 
-/// Where a searched list is in its pages, with links that keep the search.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pager {
-    /// How many the search found.
-    pub total: usize,
-    /// This page (1-based).
-    pub page: usize,
-    /// How many pages there are (at least one).
-    pub pages: usize,
-    /// The link to the page before, if any.
-    pub previous: Option<String>,
-    /// The link to the page after, if any.
-    pub next: Option<String>,
+/// The page (from 0) a query asks for; the first when it names none or no number.
+pub fn requested_page(form: &FormData) -> usize {
+    form.get(PAGE_FIELD)
+        .parse::<usize>()
+        .unwrap_or(1)
+        .saturating_sub(1)
 }
 
-impl Pager {
-    /// The pager of `page` (1-based) of a search on `path` with `form` as its query that found
-    /// `total`, `per_page` to a page.
-    pub fn new(path: &str, form: &FormData, page: usize, total: usize, per_page: usize) -> Self {
-        let pages = total.div_ceil(per_page.max(1)).max(1);
-        Pager {
-            total,
-            page,
-            pages,
-            previous: (page > 1).then(|| page_link(path, form, page - 1)),
-            next: (page < pages).then(|| page_link(path, form, page + 1)),
-        }
-    }
-}
-
-/// The page the query asks for (1-based; anything else is the first).
-pub fn page_number(form: &FormData) -> usize {
-    form.get(PAGE).parse::<usize>().unwrap_or(1).max(1)
-}
-
-/// The search's address with `side` set to `page` (1-based); empty fields are left out.
-pub fn page_link(path: &str, form: &FormData, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = form
+/// The query's non-empty fields but the page, as a query string (no `?`): what a list shows,
+/// for its page links and for a download of the same rows.
+pub fn search_query(form: &FormData) -> String {
+    let pairs: Vec<&(String, String)> = form
         .0
         .iter()
-        .filter(|(k, v)| k != PAGE && !v.trim().is_empty())
-        .cloned()
+        .filter(|(k, v)| k != PAGE_FIELD && !v.trim().is_empty())
         .collect();
-    pairs.push((PAGE.into(), page.to_string()));
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("{path}?{query}")
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
 /// An optional date field of a search (`åååå-mm-dd`, or empty), or an error next to it.
@@ -73,41 +48,74 @@ pub fn optional_date(form: &FormData, field: &str, errors: &mut FormErrors) -> O
     }
 }
 
+/// Where a list is in its pages, for the `paging.html` links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The page shown, from 1.
+    pub page: usize,
+    /// How many pages there are.
+    pub pages: usize,
+    /// How many rows the whole list has.
+    pub total: usize,
+    /// The link to the page before, if any.
+    pub previous: Option<String>,
+    /// The link to the page after, if any.
+    pub next: Option<String>,
+}
+
+impl Paging {
+    /// Where `paged` (a page of the list at `path` searched by `form`) is.
+    pub fn of<T>(path: &str, form: &FormData, paged: &Paged<T>) -> Paging {
+        let link = |page: usize| {
+            let search = search_query(form);
+            let sep = if search.is_empty() { "" } else { "&" };
+            format!("{path}?{search}{sep}{PAGE_FIELD}={page}")
+        };
+        let page = paged.page.saturating_add(1);
+        Paging {
+            page,
+            pages: paged.pages,
+            total: paged.total,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < paged.pages).then(|| link(page + 1)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn links_keep_the_search_and_leave_out_empty_fields() {
-        let form = FormData::from_query(Some("hvem=karen&type=&side=2"));
-        let p = Pager::new("/sekretariat/log", &form, 2, 120, 50);
-        assert_eq!(p.pages, 3);
-        assert_eq!(
-            p.previous.as_deref(),
-            Some("/sekretariat/log?hvem=karen&side=1")
-        );
-        assert_eq!(
-            p.next.as_deref(),
-            Some("/sekretariat/log?hvem=karen&side=3")
-        );
-        let last = Pager::new("/x", &form, 3, 120, 50);
-        assert_eq!(last.next, None);
-        let empty = Pager::new("/x", &FormData::default(), 1, 0, 50);
-        assert_eq!((empty.pages, empty.previous, empty.next), (1, None, None));
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
     }
 
     #[test]
-    fn a_bad_page_is_the_first_and_a_bad_date_is_an_error_at_its_field() {
-        assert_eq!(page_number(&FormData::from_query(Some("side=x"))), 1);
-        assert_eq!(page_number(&FormData::from_query(Some("side=0"))), 1);
-        assert_eq!(page_number(&FormData::from_query(Some("side=4"))), 4);
-        let mut errors = FormErrors::none();
-        let form = FormData::from_query(Some("fra=igaar&til=2026-11-03"));
-        assert_eq!(optional_date(&form, "fra", &mut errors), None);
-        assert_eq!(
-            optional_date(&form, "til", &mut errors),
-            NaiveDate::from_ymd_opt(2026, 11, 3)
-        );
-        assert!(errors.get("fra").is_some() && errors.get("til").is_none());
+    fn the_links_keep_the_search_and_replace_the_page() {
+        let f = form(&[
+            ("team", "x y"),
+            ("side", "2"),
+            ("dato", ""),
+            ("kolonne", "a"),
+        ]);
+        assert_eq!(requested_page(&f), 1);
+        let p = Paging::of("/l", &f, &Paged::of(0..25, 1, 10));
+        assert_eq!((p.page, p.pages, p.total), (2, 3, 25));
+        assert_eq!(p.previous.as_deref(), Some("/l?team=x+y&kolonne=a&side=1"));
+        assert_eq!(p.next.as_deref(), Some("/l?team=x+y&kolonne=a&side=3"));
+        assert_eq!(search_query(&f), "team=x+y&kolonne=a");
+    }
+
+    #[test]
+    fn a_missing_or_bad_page_is_the_first_and_one_page_has_no_links() {
+        assert_eq!(requested_page(&form(&[("side", "nul")])), 0);
+        assert_eq!(requested_page(&form(&[("side", "0")])), 0);
+        let p = Paging::of("/l", &form(&[]), &Paged::of([1], 0, 10));
+        assert_eq!((p.previous, p.next), (None, None));
     }
 }

@@ -28,6 +28,7 @@ mod import;
 mod invite_list;
 mod late;
 mod links;
+mod list_filters;
 mod master_data;
 mod notes;
 mod participant_page;

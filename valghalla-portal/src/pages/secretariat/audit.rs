@@ -10,7 +10,7 @@ use valghalla::core::model::AuditAction;
 use valghalla::core::service::AuditSearch;
 
 use crate::state::{PortalState, Tenant};
-use crate::web::paging::{Pager, optional_date, page_number};
+use crate::web::paging::{Paging, optional_date, requested_page};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
@@ -35,7 +35,7 @@ struct AuditRow {
 struct AuditPage {
     layout: Layout,
     rows: Vec<AuditRow>,
-    pager: Pager,
+    paging: Paging,
     actions: Vec<Choice>,
     subjects: Vec<Choice>,
     form: FormData,
@@ -109,13 +109,13 @@ pub async fn audit_log(
         from: optional_date(&form, "fra", &mut errors),
         to: optional_date(&form, "til", &mut errors),
     };
-    let page = page_number(&form);
     let found = state
         .svc
-        .search_audit_log(&me.0.actor, &search, page - 1, PER_PAGE)
+        .search_audit_log(&me.0.actor, &search, requested_page(&form), PER_PAGE)
         .await?;
+    let paging = Paging::of(PATH, &form, &found);
     let rows = found
-        .entries
+        .items
         .into_iter()
         .map(|a| AuditRow {
             at: a
@@ -132,7 +132,7 @@ pub async fn audit_log(
     let page = AuditPage {
         layout: me.0.layout("Log"),
         rows,
-        pager: Pager::new(PATH, &form, page, found.total, PER_PAGE),
+        paging,
         actions: ACTIONS
             .iter()
             .map(|(_, k, da)| Choice {

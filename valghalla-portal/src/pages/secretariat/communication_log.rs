@@ -17,7 +17,7 @@ use super::common::{
     LOG_STATUSES, channel_da, kind_da, kind_key, log_status_class, log_status_da, participant_names,
 };
 use crate::state::{PortalState, Tenant};
-use crate::web::paging::{Pager, optional_date, page_number};
+use crate::web::paging::{Paging, optional_date, requested_page};
 use crate::web::views::local_time;
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
@@ -48,7 +48,7 @@ struct LogRow {
 struct LogPage {
     layout: Layout,
     rows: Vec<LogRow>,
-    pager: Pager,
+    paging: Paging,
     kinds: Vec<Choice>,
     statuses: Vec<Choice>,
     /// The one recipient the search is limited to, by name, with their id (kept in the form).
@@ -89,11 +89,11 @@ pub async fn communication_log(
         from: optional_date(&form, "fra", &mut errors),
         to: optional_date(&form, "til", &mut errors),
     };
-    let page = page_number(&form);
     let found = state
         .svc
-        .search_communication_log(&me.0.actor, &search, page - 1, PER_PAGE)
+        .search_communication_log(&me.0.actor, &search, requested_page(&form), PER_PAGE)
         .await?;
+    let paging = Paging::of(PATH, &form, &found);
     let recipient = match participant {
         Some(id) => Some((
             participant_names(&state, &me.0.actor)
@@ -105,7 +105,7 @@ pub async fn communication_log(
         None => None,
     };
     let rows = found
-        .entries
+        .items
         .into_iter()
         .map(|l| LogRow {
             at: local_time(l.entry.created_at),
@@ -123,7 +123,7 @@ pub async fn communication_log(
     let page = LogPage {
         layout: me.0.layout("Kommunikationslog"),
         rows,
-        pager: Pager::new(PATH, &form, page, found.total, PER_PAGE),
+        paging,
         kinds: MessageKind::ALL
             .into_iter()
             .map(|k| Choice {

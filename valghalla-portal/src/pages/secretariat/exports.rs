@@ -1,26 +1,28 @@
-//! File downloads for the secretariat: an election's participant list (with the columns chosen
-//! on the list page), payroll list, file for KMD Valg Central and party status, and the
-//! participant register — each as CSV (Danish Excel's dialect) or XLSX.
+//! File downloads for the secretariat: an election's participant list (with the columns and
+//! the row filter chosen on the list page: every row the filter selects, not just the page
+//! shown), payroll list, file for KMD Valg Central and party status, and the participant
+//! register — each as CSV (Danish Excel's dialect) or XLSX.
 //!
 //! The core decides who may export what and audit-logs every export; the portal only leaves
 //! out full CPR numbers for those the access policy does not let see them, so a reader's or a
 //! party secretary's file never has them. No CPR number is ever in a URL: the query names
-//! columns and formats only.
+//! columns, filters (by ids, dates and states) and formats only.
 
 use axum::Router;
 use axum::extract::{Path, RawQuery};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use valghalla::core::exchange::{ListColumn, RoleMapping};
 use valghalla::core::ids::ElectionId;
 use valghalla::core::rules::access::Permission;
-use valghalla::core::service::ParticipantFilter;
 
 use super::common::chosen_columns;
+use super::seat_filters::{States, seat_filter};
 use crate::state::{PortalState, Tenant};
 use crate::web::download::{FileFormat, download, file_slug};
+use crate::web::paging::search_query;
 use crate::web::views::require;
-use crate::web::{AppError, FormData, Me};
+use crate::web::{AppError, FormData, FormErrors, Me};
 
 pub fn router() -> Router<PortalState> {
     Router::new()
@@ -38,7 +40,8 @@ fn may_see_cpr(me: &Me) -> bool {
 }
 
 /// GET /sekretariat/valg/{id}/eksport/{kind}?format=csv|xlsx: `deltagerliste` (with
-/// `kolonne=…` as on the list page), `loenliste` (`cpr=1` adds CPR numbers for those who may
+/// `kolonne=…` and the row filter as on the list page; a filter value the election does not have
+/// goes back to the list page, which says what is wrong at the field), `loenliste` (`cpr=1` adds CPR numbers for those who may
 /// see them), `valgcentral` or `partistatus`.
 pub async fn election(
     state: Tenant,
@@ -59,9 +62,20 @@ pub async fn election(
             if !may_see_cpr(&me) {
                 columns.retain(|c| *c != ListColumn::Cpr);
             }
+            let mut errors = FormErrors::none();
+            let (filter, _) = seat_filter(&state, &me, &e, &q, States::Held, &mut errors).await?;
+            if !errors.is_empty() {
+                let mut back = q.clone();
+                back.0.retain(|(k, _)| k != "format");
+                let to = format!(
+                    "/sekretariat/valg/{id}/deltagerliste?{}",
+                    search_query(&back)
+                );
+                return Ok(Redirect::to(&to).into_response());
+            }
             let table = state
                 .svc
-                .export_participant_list(actor, id, &ParticipantFilter::default(), &columns)
+                .export_participant_list(actor, id, &filter, &columns)
                 .await?;
             (table, "deltagerliste", "Deltagerliste")
         }

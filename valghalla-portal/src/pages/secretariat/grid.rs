@@ -1,5 +1,6 @@
 //! The seat distribution grid of one station: seats per team, task type and day, saved in one
-//! change; seats someone holds are never removed.
+//! change; seats someone holds are never removed. When the saved seats give the station's
+//! board a shape the law does not allow (the core's rule), the page says so above the grid.
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,8 @@ struct GridRow {
 }
 
 struct GridDay {
+    /// The day, `åååå-mm-dd`.
+    iso: String,
     label: String,
     rows: Vec<GridRow>,
 }
@@ -53,6 +56,10 @@ struct GridPage {
     days: Vec<GridDay>,
     errors: FormErrors,
     warnings: Vec<String>,
+    /// What is wrong with the station's saved board, if anything (the core's words).
+    board: Option<String>,
+    /// The election day's value, to mark its table (where the board is fixed).
+    election_day: String,
     council: Option<CouncilForm>,
     /// Whether the viewer may change the distribution (a reader sees the numbers only).
     admin: bool,
@@ -112,6 +119,7 @@ async fn grid_page(
         .working_period()
         .days()
         .map(|d| GridDay {
+            iso: d.to_string(),
             label: da_date(d),
             rows: teams
                 .iter()
@@ -142,6 +150,13 @@ async fn grid_page(
         })
         .collect();
     let council = grid_form(state, me, election, location).await?;
+    let board = state
+        .svc
+        .board_attention(actor, election)
+        .await?
+        .into_iter()
+        .find(|b| b.warning.work_location == location)
+        .map(|b| b.warning.message_da());
     let page = GridPage {
         council,
         admin: me.0.is_admin(),
@@ -154,6 +169,8 @@ async fn grid_page(
         days,
         errors,
         warnings,
+        board,
+        election_day: e.election_day().to_string(),
     };
     render(&page)
 }

@@ -2,7 +2,8 @@
 //! stations and their seats, participants, master data, links, communication and message
 //! templates, downloads, the operations page ("Drift") and the audit log.
 //!
-//! Each submodule is one page area with its own routes; [`common`] holds what they share.
+//! Each submodule is one page area with its own routes; [`common`] holds what they share and
+//! [`seat_filters`] the row filter of the seat lists.
 //! No submodule imports another, except the grid, which embeds the council form of
 //! [`distribution`].
 
@@ -30,6 +31,7 @@ mod overview;
 mod participant_list;
 mod participants;
 mod responsibilities;
+mod seat_filters;
 mod station;
 mod templates;
 

@@ -1,37 +1,30 @@
 //! The staffing overview: seats per area, station, task type, team and date with their state,
-//! and each party's share. Its content is rendered once per election, filter and role and
+//! and each party's share, filtered by the URL's query (area, station, team, task type, date,
+//! state); above them the stations whose saved board is outside the law (not 5–9 valgstyrere
+//! or not one formand), each with a link to its distribution. Its content is rendered once per election, filter and role and
 //! shared (see [`crate::state::PageCache`]); every request is authorized first.
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, RawQuery};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::NaiveDate;
-use serde::Deserialize;
 use valghalla::core::apportion::shares::percent_da;
-use valghalla::core::ids::{AreaId, ElectionId, TeamId, WorkLocationId};
+use valghalla::core::ids::{AreaId, ElectionId, WorkLocationId};
+use valghalla::core::model::Election;
 use valghalla::core::rules::access::Permission;
 use valghalla::core::service::OverviewFilter;
 
-use super::common::team_choices;
+use super::seat_filters::{FilterForm, States, seat_filter};
 use crate::state::{PortalState, Tenant};
 use crate::web::charts::Charts;
-use crate::web::views::{CountsView, da_date, require, short_date};
-use crate::web::{AppError, Choice, Layout, Me, render};
+use crate::web::views::{CountsView, require, short_date};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
     Router::new().route("/sekretariat/valg/{id}/oversigt", get(overview))
-}
-
-/// Overview filters.
-#[derive(Debug, Deserialize)]
-pub struct OverviewQuery {
-    dato: Option<String>,
-    team: Option<String>,
-    omraade: Option<String>,
 }
 
 /// Above this many rows the overview shows station totals, and the rows area by area.
@@ -59,6 +52,14 @@ struct OvArea {
     totals: CountsView,
 }
 
+/// A station whose saved board is outside the law.
+struct OvBoard {
+    area: String,
+    location: WorkLocationId,
+    title: String,
+    problem: String,
+}
+
 struct OvShare {
     name: String,
     counts: CountsView,
@@ -76,7 +77,9 @@ struct OverviewPage {
 #[derive(Template)]
 #[template(path = "sekretariat/oversigt_indhold.html")]
 struct OverviewContent {
-    area_choices: Vec<Choice>,
+    filters: FilterForm,
+    errors: FormErrors,
+    boards: Vec<OvBoard>,
     all_detailed: bool,
     computed_at: String,
     election: ElectionId,
@@ -84,30 +87,32 @@ struct OverviewContent {
     areas: Vec<OvArea>,
     totals: CountsView,
     shares: Vec<OvShare>,
-    dates: Vec<Choice>,
-    teams: Vec<Choice>,
     stations: Vec<Choice>,
     admin: bool,
     charts: Charts,
 }
 
-/// GET /sekretariat/valg/{id}/oversigt: the staffing overview.
+/// GET /sekretariat/valg/{id}/oversigt?omraade=&valgsted=&team=&opgavetype=&dato=&status=:
+/// the staffing overview, filtered.
 pub async fn overview(
     state: Tenant,
     me: Me,
     Path(id): Path<ElectionId>,
-    Query(q): Query<OverviewQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     // Authorized through the core's policy on every request, cached or not.
     require(&me.0.actor, Permission::ReadOverview)?;
-    let date: Option<NaiveDate> = q.dato.as_deref().and_then(|d| d.parse().ok());
-    let team: Option<TeamId> = q.team.as_deref().and_then(|t| t.parse().ok());
-    let area: Option<AreaId> = q.omraade.as_deref().and_then(|a| a.parse().ok());
+    let e = state.svc.election(&me.0.actor, id).await?;
+    let form = FormData::from_query(query.as_deref());
+    let mut errors = FormErrors::none();
+    let (filter, filters) = seat_filter(&state, &me, &e, &form, States::All, &mut errors).await?;
     let admin = me.0.is_admin();
-    let key = format!("oversigt|{id}|{date:?}|{team:?}|{area:?}|{admin}");
+    let key = format!("oversigt|{id}|{filter:?}|{errors:?}|{admin}");
     let content = state
         .cache
-        .get_or_render(key, || overview_content(&state, &me, id, date, team, area))
+        .get_or_render(key, || {
+            overview_content(&state, &me, e, filter, filters, errors)
+        })
         .await?;
     let page = OverviewPage {
         layout: me.0.layout(content.0.clone()),
@@ -120,18 +125,31 @@ pub async fn overview(
 async fn overview_content(
     state: &Tenant,
     me: &Me,
-    id: ElectionId,
-    date: Option<NaiveDate>,
-    team: Option<TeamId>,
-    area: Option<AreaId>,
+    e: Election,
+    filter: OverviewFilter,
+    filters: FilterForm,
+    errors: FormErrors,
 ) -> Result<(String, String), AppError> {
     let actor = &me.0.actor;
-    let e = state.svc.election(actor, id).await?;
-    let filter = OverviewFilter {
-        dates: date.into_iter().collect(),
-        teams: team.into_iter().collect(),
-    };
+    let id = e.id;
     let ov = state.svc.overview(actor, id, &filter).await?;
+    let boards = state
+        .svc
+        .board_attention(actor, id)
+        .await?
+        .into_iter()
+        .filter(|b| {
+            (filter.areas.is_empty() || filter.areas.contains(&b.area_id))
+                && (filter.work_locations.is_empty()
+                    || filter.work_locations.contains(&b.warning.work_location))
+        })
+        .map(|b| OvBoard {
+            location: b.warning.work_location,
+            problem: b.warning.message_da(),
+            title: b.title,
+            area: b.area,
+        })
+        .collect();
     let charts = Charts::of(&ov, e.title.as_str());
     let rows: usize = ov
         .areas
@@ -140,22 +158,13 @@ async fn overview_content(
         .map(|l| l.rows.len())
         .sum();
     let all_detailed = rows <= DETAIL_ROWS;
-    let area_choices: Vec<Choice> = ov
-        .areas
-        .iter()
-        .map(|a| Choice {
-            value: a.area.to_string(),
-            label: a.name.clone(),
-            selected: Some(a.area) == area,
-        })
-        .collect();
+    let narrowed = !filter.areas.is_empty() || !filter.work_locations.is_empty();
     let areas = ov
         .areas
         .into_iter()
-        .filter(|a| area.is_none_or(|x| x == a.area))
         .map(|a| OvArea {
             id: a.area,
-            detailed: all_detailed || area.is_some(),
+            detailed: all_detailed || narrowed,
             name: a.name,
             totals: a.totals.into(),
             locations: a
@@ -189,16 +198,6 @@ async fn overview_content(
             filled: percent_da(s.filled_permille),
         })
         .collect();
-    let dates = e
-        .working_period()
-        .days()
-        .map(|d| Choice {
-            value: d.to_string(),
-            label: da_date(d),
-            selected: Some(d) == date,
-        })
-        .collect();
-    let teams = team_choices(state, me, &team.into_iter().collect()).await?;
     let stations = state
         .svc
         .work_locations(actor)
@@ -212,7 +211,9 @@ async fn overview_content(
         })
         .collect();
     let content = OverviewContent {
-        area_choices,
+        filters,
+        errors,
+        boards,
         all_detailed,
         computed_at: chrono::Utc::now()
             .with_timezone(&chrono_tz::Europe::Copenhagen)
@@ -225,8 +226,6 @@ async fn overview_content(
         areas,
         totals: ov.totals.into(),
         shares,
-        dates,
-        teams,
         charts,
     };
     Ok((format!("Oversigt – {}", e.title), content.render()?))

@@ -1,22 +1,31 @@
-//! A station's seats and their holders, and the secretariat's seat commands: invite, answer
-//! on the holder's behalf, remove, make a link to one seat.
+//! A station's seats and their holders, filtered by team, task type, date and state from the
+//! URL's query and a page at a time, and the secretariat's seat commands: invite, answer on
+//! the holder's behalf, remove, make a link to one seat.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::{Path, RawQuery};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::ids::{ElectionId, ParticipantId, SeatId, TeamId, WorkLocationId};
 use valghalla::core::model::{LinkKind, SeatStatus, SlotKey};
 use valghalla::core::rules::Answer;
-use valghalla::core::service::{OverviewFilter, ParticipantFilter};
+use valghalla::core::service::{Paged, ParticipantFilter};
 
+use super::seat_filters::{FilterForm, States, seat_filter};
 use crate::state::{PortalState, Tenant};
 use crate::web::guard::safe_back;
+use crate::web::paging::{Paging, requested_page};
 use crate::web::views::{done, short_date, status_class, status_da};
-use crate::web::{AppError, Choice, FormData, Layout, Me, render};
+use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
+
+/// Seats on a page.
+const PER_PAGE: usize = 100;
+
+/// The filter fields that make sense on one station's page.
+const STATION_FIELDS: [&str; 4] = ["team", "opgavetype", "dato", "status"];
 
 pub fn router() -> Router<PortalState> {
     Router::new()
@@ -48,30 +57,56 @@ struct StationPage {
     location_title: String,
     admin: bool,
     seats: Vec<SeatView>,
+    filters: FilterForm,
+    errors: FormErrors,
+    paging: Paging,
+    /// This page without a filter.
+    path: String,
     back_field: String,
     /// This page, for the invite list's way back.
     back_path: String,
     print_href: String,
 }
 
-/// GET /sekretariat/valg/{id}/valgsted/{location}: every seat at a station and its holder.
+/// GET /sekretariat/valg/{id}/valgsted/{location}?team=&opgavetype=&dato=&status=&side=: the
+/// seats at a station the filter selects, and their holders.
 pub async fn station(
     state: Tenant,
     me: Me,
     Path((election, location)): Path<(ElectionId, WorkLocationId)>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
     let e = state.svc.election(actor, election).await?;
-    let ov = state
-        .svc
-        .overview(actor, election, &OverviewFilter::default())
-        .await?;
-    let loc = ov
+    let form = FormData::from_query(query.as_deref());
+    let mut errors = FormErrors::none();
+    let (mut filter, mut filters) =
+        seat_filter(&state, &me, &e, &form, States::All, &mut errors).await?;
+    filters.fields.retain(|f| STATION_FIELDS.contains(&f.name));
+    errors
+        .0
+        .retain(|(f, _)| STATION_FIELDS.contains(&f.as_str()));
+    filter.areas.clear();
+    filter.work_locations = [location].into();
+    let ov = state.svc.overview(actor, election, &filter).await?;
+    let (area, loc) = ov
         .areas
         .iter()
-        .flat_map(|a| &a.locations)
-        .find(|l| l.work_location == location)
-        .cloned();
+        .flat_map(|a| a.locations.iter().map(move |l| (a.area, l)))
+        .find(|(_, l)| l.work_location == location)
+        .map(|(a, l)| (Some(a), Some(l.clone())))
+        .unwrap_or_default();
+    let title = match &loc {
+        Some(l) => l.title.clone(),
+        None => state
+            .svc
+            .work_locations(actor)
+            .await?
+            .into_iter()
+            .find(|l| l.id == location)
+            .map(|l| l.title.to_string())
+            .ok_or(AppError::NotFound)?,
+    };
     let holders: BTreeMap<SeatId, (ParticipantId, String)> = state
         .svc
         .participant_list(
@@ -89,7 +124,6 @@ pub async fn station(
     let admin = me.0.is_admin();
     let mut members: BTreeMap<TeamId, Vec<Choice>> = BTreeMap::new();
     let mut seats = Vec::new();
-    let title = loc.as_ref().map(|l| l.title.clone()).unwrap_or_default();
     for row in loc.map(|l| l.rows).unwrap_or_default() {
         let slot = SlotKey {
             election,
@@ -114,6 +148,9 @@ pub async fn station(
         }
         for s in state.svc.slot_seats(actor, slot).await? {
             let status = s.state.status();
+            if area.is_some_and(|a| !filter.matches(a, &s.slot, status)) {
+                continue;
+            }
             seats.push(SeatView {
                 id: s.id,
                 task_type: row.task_type_title.clone(),
@@ -132,12 +169,18 @@ pub async fn station(
             });
         }
     }
+    let path = format!("/sekretariat/valg/{election}/valgsted/{location}");
+    let seats = Paged::of(seats, requested_page(&form), PER_PAGE);
     let page = StationPage {
         layout: me.0.layout(format!("Pladser – {title}")),
         election_title: e.title.to_string(),
         location_title: title,
         admin,
-        seats,
+        paging: Paging::of(&path, &form, &seats),
+        seats: seats.items,
+        filters,
+        errors,
+        path,
         print_href: format!("/udskrift/valgsted/{location}?valg={election}"),
         back_field: format!(
             r#"<input type="hidden" name="tilbage" value="/sekretariat/valg/{election}/valgsted/{location}">"#

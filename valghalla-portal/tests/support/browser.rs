@@ -112,10 +112,14 @@ impl BrowserSession {
             Err(_) => None,
         };
         let Some(path) = next else { return Ok(()) };
-        // As tall as the page (up to a limit), so the shot shows what the step is about.
+        // As tall as the page (up to a limit) plus the window's frame, so the shot shows
+        // what the step is about.
         let height = self
             .client
-            .execute("return document.documentElement.scrollHeight", vec![])
+            .execute(
+                "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight",
+                vec![],
+            )
             .await?
             .as_u64()
             .unwrap_or(1000)

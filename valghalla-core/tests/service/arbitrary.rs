@@ -120,6 +120,8 @@ enum Cmd {
     Withdraw(usize),
     AnswerOnBehalf(usize, bool),
     Remove(usize),
+    /// From one seat to another.
+    MoveHolder(usize, usize),
     PlaceMember(usize, usize, bool),
     TakeSeat(usize, bool, bool),
     JoinTeam(bool),
@@ -199,6 +201,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
         i().prop_map(Cmd::Withdraw),
         (i(), any::<bool>()).prop_map(|(a, b)| Cmd::AnswerOnBehalf(a, b)),
         i().prop_map(Cmd::Remove),
+        (i(), i()).prop_map(|(a, b)| Cmd::MoveHolder(a, b)),
         (i(), i(), any::<bool>()).prop_map(|(a, b, c)| Cmd::PlaceMember(a, b, c)),
         (i(), any::<bool>(), any::<bool>()).prop_map(|(a, b, c)| Cmd::TakeSeat(a, b, c)),
         any::<bool>().prop_map(Cmd::JoinTeam),
@@ -585,6 +588,7 @@ async fn run(svc: &Valghalla, a: &Actor, w: &Pools, cmd: &Cmd) -> Result<(), Str
             None
         )),
         Cmd::Remove(s_) => unit!(svc.remove_from_seat(a, seat(s_))),
+        Cmd::MoveHolder(from, to) => unit!(svc.move_holder(a, seat(from), seat(to))),
         Cmd::PlaceMember(s_, p, any) => {
             unit!(svc.place_member(a, seat_ref(s_, any), person(p)))
         }

@@ -61,10 +61,8 @@ async fn an_accepted_person_moves_accepted_and_a_refused_move_changes_nothing() 
     let s = scenario().await;
     let p = s.person("Anna", "Accept", 0).await;
     let other = s.person("Otto", "Optaget", 0).await;
-    let from = s
-        .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1)
-        .await[0]
-        .id;
+    let day_before = election_day().pred_opt().unwrap();
+    let from = s.seats(s.slot(0, &s.tilforordnet, 0, day_before), 1).await[0].id;
     let taken = s
         .seats(s.slot(1, &s.tilforordnet, 0, election_day()), 1)
         .await[0]
@@ -167,10 +165,7 @@ async fn the_move_page_lists_each_vacant_slot_once_with_the_reasons_against_it()
     let s = scenario().await;
     let p = s.person("Vera", "Valg", 0).await;
     let day_before = election_day().pred_opt().unwrap();
-    let from = s
-        .seats(s.slot(0, &s.tilforordnet, 0, election_day()), 1)
-        .await[0]
-        .id;
+    let from = s.seats(s.slot(0, &s.tilforordnet, 0, day_before), 1).await[0].id;
     let night = s
         .seats(s.slot(2, &s.fintaeller, 0, election_day()), 1)
         .await[0]
@@ -193,7 +188,10 @@ async fn the_move_page_lists_each_vacant_slot_once_with_the_reasons_against_it()
     assert_eq!(targets[0].seat.seat, free);
     assert!(clash.iter().any(|c| c.id == targets[1].seat.seat));
     assert!(
-        targets[1].reasons.iter().any(|r| r.contains("Fintæller")),
+        targets[1]
+            .reasons
+            .iter()
+            .any(|r| r.contains("17.11.2026 17:00–02:00")),
         "{:?}",
         targets[1].reasons
     );

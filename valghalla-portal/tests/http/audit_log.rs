@@ -66,5 +66,8 @@ async fn the_audit_log_is_searched_by_who_what_subject_and_day_and_paged() {
     let (n, of) = pages.split_once(" af ").expect("side N af M");
     let of: String = of.chars().take_while(char::is_ascii_digit).collect();
     assert_eq!(n, of, "the last page: side {n} af {of}");
-    assert!(past.body.contains("<td>Oprettet</td>"), "its rows are shown");
+    assert!(
+        past.body.contains("<td>Oprettet</td>"),
+        "its rows are shown"
+    );
 }

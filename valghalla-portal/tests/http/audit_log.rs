@@ -50,34 +50,24 @@ async fn the_audit_log_is_searched_by_who_what_subject_and_day_and_paged() {
     let bad = b.get("/sekretariat/log?fra=igaar").await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("href=\"#fra\""), "{}", bad.body);
-    // The second page links back to the first, keeping the search.
-    let second = b.get("/sekretariat/log?handling=oprettet&side=2").await;
+    // The second page links back to the first, keeping the search (one that finds everything).
+    let second = b.get("/sekretariat/log?fra=2000-01-01&side=2").await;
     assert!(second.body.contains("side 2 af"), "{}", second.body);
     assert!(
         second
             .body
-            .contains("href=\"/sekretariat/log?handling=oprettet&#38;side=1\""),
+            .contains("href=\"/sekretariat/log?fra=2000-01-01&#38;side=1\""),
         "{}",
         second.body
     );
-}
-
-#[tokio::test]
-async fn the_audit_log_is_refused_outside_the_secretariat() {
-    let p = portal().await;
-    let mut anonymous = Browser::new(&p);
-    assert_eq!(
-        anonymous.get("/sekretariat/log?hvem=x").await.status,
-        StatusCode::SEE_OTHER
+    // A page past the end (a bookmark of a list that shrank) is the last page.
+    let past = b.get("/sekretariat/log?handling=oprettet&side=999").await;
+    let pages = past.body.split("side ").nth(1).unwrap_or("").to_owned();
+    let (n, of) = pages.split_once(" af ").expect("side N af M");
+    let of: String = of.chars().take_while(char::is_ascii_digit).collect();
+    assert_eq!(n, of, "the last page: side {n} af {of}");
+    assert!(
+        past.body.contains("<td>Oprettet</td>"),
+        "its rows are shown"
     );
-    for who in ["borger1", "partisekretaer"] {
-        let mut b = Browser::login(&p, who).await;
-        assert_eq!(
-            b.get("/sekretariat/log?hvem=x").await.status,
-            StatusCode::FORBIDDEN,
-            "{who}"
-        );
-    }
-    let mut reader = Browser::login(&p, "laeser").await;
-    assert_eq!(reader.get("/sekretariat/log").await.status, StatusCode::OK);
 }

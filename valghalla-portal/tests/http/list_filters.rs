@@ -20,9 +20,12 @@ use super::common::{Browser, Portal, admin, portal};
 fn href_of(body: &str, id: &str, text: &str) -> String {
     let at = body.find(&format!("id=\"{id}\"")).expect("the element");
     let rest = &body[at..];
-    let end = rest.find(&format!("\">{text}</a>")).expect("the link");
+    let end = rest.find(&format!(">{text}</a>")).expect("the link");
     let start = rest[..end].rfind("href=\"").expect("its href") + "href=\"".len();
-    rest[start..end].replace("&#38;", "&").replace("&amp;", "&")
+    let href = &rest[start..end];
+    href[..href.find('"').expect("the href's end")]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }
 
 /// The number in `<p id="antal">N …`.
@@ -246,17 +249,26 @@ async fn a_filter_value_the_election_does_not_have_is_shown_at_its_field() {
 async fn the_overview_and_a_station_page_narrow_to_the_filter() {
     let p = portal().await;
     let e = p.ds.election.id;
-    let stations: Vec<_> =
-        p.ds.work_locations
-            .iter()
-            .filter(|l| p.ds.election.work_locations.contains(&l.id))
-            .collect();
-    let (one, other) = (stations[0], stations[1]);
+    // A station with vacant and other seats, and another, as the overview names them.
+    let ov = p
+        .svc
+        .overview(&admin(), e, &OverviewFilter::default())
+        .await
+        .unwrap();
+    let stations: Vec<_> = ov.areas.iter().flat_map(|a| &a.locations).collect();
+    let one = *stations
+        .iter()
+        .find(|l| l.totals.vacant > 0 && l.totals.vacant < l.totals.seats)
+        .expect("a station with some seats vacant");
+    let other = *stations
+        .iter()
+        .find(|l| l.work_location != one.work_location)
+        .expect("another station");
     let mut reader = Browser::login(&p, "laeser").await;
     let r = reader
         .get(&format!(
             "/sekretariat/valg/{e}/oversigt?valgsted={}",
-            one.id
+            one.work_location
         ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -278,7 +290,7 @@ async fn the_overview_and_a_station_page_narrow_to_the_filter() {
             &admin(),
             e,
             &OverviewFilter {
-                work_locations: [one.id].into(),
+                work_locations: [one.work_location].into(),
                 statuses: [SeatStatus::Vacant].into(),
                 ..Default::default()
             },
@@ -293,7 +305,7 @@ async fn the_overview_and_a_station_page_narrow_to_the_filter() {
             &admin(),
             e,
             &OverviewFilter {
-                work_locations: [one.id].into(),
+                work_locations: [one.work_location].into(),
                 ..Default::default()
             },
         )
@@ -303,7 +315,7 @@ async fn the_overview_and_a_station_page_narrow_to_the_filter() {
         .seats as usize;
     assert!(vacant > 0 && vacant < every, "{vacant} of {every}");
     let mut a = Browser::login(&p, "admin").await;
-    let page = format!("/sekretariat/valg/{e}/valgsted/{}", one.id);
+    let page = format!("/sekretariat/valg/{e}/valgsted/{}", one.work_location);
     let r = a.get(&format!("{page}?status=ledig")).await;
     assert_eq!(count_of(&r.body), vacant);
     assert!(!r.body.contains(">Accepteret</span>"), "only vacant seats");

@@ -35,8 +35,17 @@ async fn tenant() -> (DynStore, TenantData) {
     let slot = s.slot(0, &s.tilforordnet, 0, election_day());
     let seat = s.seats(slot, 2).await[0].id;
     s.svc.invite(&s.admin, seat, p.id).await.unwrap();
+    s.svc
+        .add_note(&s.admin, p.id, "Har nøglen til skolen.")
+        .await
+        .unwrap();
     let data = transfer::read_tenant(store.as_ref()).await.unwrap();
     assert!(!data.records.is_empty() && !data.audit.is_empty() && !data.messages.is_empty());
+    assert_eq!(
+        data.counts_by_kind().get("note"),
+        Some(&1),
+        "notes travel too"
+    );
     (store, data)
 }
 

@@ -178,8 +178,10 @@ mod tests {
         assert!(!s(|s| s.subject = "valgdag".into()));
         assert!(!s(|s| s.participant = Some(ParticipantId::new())));
         let invitation = line("Karen Jensen", MessageKind::Invitation, None, 10);
-        let mut by_subject = CommunicationSearch::default();
-        by_subject.subject = "madpakken".into();
+        let by_subject = CommunicationSearch {
+            subject: "madpakken".into(),
+            ..Default::default()
+        };
         assert!(
             !by_subject.matches(&invitation),
             "no written subject, no match"

@@ -80,14 +80,28 @@ async fn administrators_write_notes_the_secretariat_reads_them_and_nobody_else_l
         "the administrator's and the reader's showing"
     );
     assert!(shown.iter().all(|e| !e.description.contains("nøglen")));
-    // The party secretary may open the member's page: no notes, no hint of them, the same page
-    // as for a member without notes, and writing is refused.
+    // The party secretary is refused the member's page alike with and without notes: no
+    // notes, no hint of them; and writing is refused.
     let mut secretary = Browser::login(&p, "partisekretaer").await;
     let r = secretary.get(&url).await;
-    assert_eq!(r.status, StatusCode::OK, "the secretary reads their member");
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     for hidden in [TEXT, "id=\"noter\"", "Noter", "/noter"] {
         assert!(!r.body.contains(hidden), "{hidden} shown to the secretary");
     }
+    let without =
+        p.ds.participants
+            .iter()
+            .find(|x| x.id != who && x.teams.contains(&p.ds.teams[0].id))
+            .expect("another member")
+            .id;
+    let other = secretary
+        .get(&format!("/sekretariat/deltagere/{without}"))
+        .await;
+    assert_eq!(
+        (other.status, other.body.replace(&without.to_string(), "")),
+        (r.status, r.body.replace(&who.to_string(), "")),
+        "the refusal is the same whether or not there are notes"
+    );
     assert_eq!(
         secretary.post(&form, &[("note", "Hej")]).await.status,
         StatusCode::FORBIDDEN

@@ -180,7 +180,12 @@ pub async fn notes_are_the_secretariats_through_the_service(store: DynStore) {
                 .await
                 .expect("audit")
                 .into_iter()
-                .filter(|e| e.action == action && e.participant == Some(karen.id))
+                // The notes' own entries, and the showings of them (of the participant).
+                .filter(|e| {
+                    e.action == action
+                        && e.participant == Some(karen.id)
+                        && (e.subject.kind() == "note" || e.description.contains("note"))
+                })
                 .collect::<Vec<_>>()
         }
     };

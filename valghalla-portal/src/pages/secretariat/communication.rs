@@ -9,10 +9,11 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::ElectionId;
+use valghalla::core::rules::access::Permission;
 use valghalla::core::service::{GroupFilter, GroupStatus};
 
 use crate::state::{PortalState, Tenant};
-use crate::web::views::{done, pick_election};
+use crate::web::views::{done, pick_election, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 pub fn router() -> Router<PortalState> {
@@ -49,6 +50,8 @@ async fn page(
     errors: FormErrors,
 ) -> Result<Response, AppError> {
     let actor = &me.0.actor;
+    // The page itself is the secretariat's administrators' (what it reads, others may read).
+    require(actor, Permission::ManageCommunication)?;
     let wanted = form.and_then(|f| f.get("valg").parse().ok());
     let e = pick_election(&state.svc, actor, wanted)
         .await?

@@ -9,8 +9,8 @@ mod audit_search;
 mod autofill;
 mod candidates;
 mod communication;
-mod correspondence;
 mod communication_search;
+mod correspondence;
 mod dispatch;
 mod distribution;
 mod election_day;
@@ -49,10 +49,10 @@ pub use communication::{
     CommunicationFilter, GroupFilter, GroupRecipient, GroupStatus, LogEntry, LogStatus,
     TemplateEntry,
 };
-pub use correspondence::{Correspondence, IncomingPost};
 pub use communication_search::{
     CommunicationPage, CommunicationSearch, DELETED_RECIPIENT, LogLine,
 };
+pub use correspondence::{Correspondence, IncomingPost};
 pub use dispatch::{DispatchConfig, DispatchError, DispatchReport, Dispatcher, Disposition};
 pub use election_day::{
     BoardCounts, BoardRow, MyStation, OfferView, Offered, ReserveRow, StationBoard, StationCount,

@@ -4,9 +4,7 @@
 //! the participant and the note, never the text.
 
 use crate::ids::{NoteId, ParticipantId};
-use crate::model::{
-    AuditAction, AuditEvent, Note, Op, Participant, Record, RecordKey, parse_note,
-};
+use crate::model::{AuditAction, AuditEvent, Note, Op, Participant, Record, RecordKey, parse_note};
 use crate::rules::Decision;
 use crate::rules::access::{Actor, Permission};
 use crate::store::{ChangeSet, Query};

@@ -495,16 +495,27 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     }
     cold.sort();
     let admins = Arc::new(admins);
-    let (samples, wall) =
-        loadgen::closed_loop(&http, Arc::clone(&admins), CLIENTS, REQUESTS_PER_CLIENT).await?;
+    let (samples, wall) = loadgen::closed_loop(
+        &http,
+        Arc::clone(&admins),
+        CLIENTS,
+        REQUESTS_PER_CLIENT,
+        computed_at,
+    )
+    .await?;
     let latencies = loadgen::sorted_latencies(&samples);
+    // An answer whose "Optalt kl." a tenant's host had not shown before in the run waited for
+    // the page to be computed (the cache's entry was missing or older than its lifetime);
+    // the others came from the cache.
     let mut by_start = samples.clone();
     by_start.sort_by_key(|s| s.start);
     let mut seen = BTreeSet::new();
-    let (first, later): (Vec<_>, Vec<_>) = by_start.iter().partition(|s| seen.insert(s.target));
-    let (first, later) = (
-        loadgen::sorted_latencies(first),
-        loadgen::sorted_latencies(later),
+    let (fresh, cached): (Vec<_>, Vec<_>) = by_start
+        .iter()
+        .partition(|s| seen.insert((s.target, s.mark.clone())));
+    let (fresh, cached) = (
+        loadgen::sorted_latencies(fresh),
+        loadgen::sorted_latencies(cached),
     );
     let p99 = percentile(&latencies, 0.99);
     println!(
@@ -518,15 +529,16 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
         load_average()
     );
     println!(
-        "  where the time goes: each tenant's first computation, one at a time: p50 {:.1} ms, max {:.1} ms; in the run, each tenant's first request ({}): p50 {:.1} ms, p99 {:.1} ms; the other {}: p50 {:.1} ms, p99 {:.1} ms",
+        "  where the time goes: each tenant's first computation, one at a time: p50 {:.1} ms, max {:.1} ms; in the run, answers computed afresh (page older than its {} s lifetime) {}: p50 {:.1} ms, p99 {:.1} ms; answers from the cache {}: p50 {:.1} ms, p99 {:.1} ms",
         ms(percentile(&cold, 0.5)),
         ms(cold.last().copied().unwrap_or_default()),
-        first.len(),
-        ms(percentile(&first, 0.5)),
-        ms(percentile(&first, 0.99)),
-        later.len(),
-        ms(percentile(&later, 0.5)),
-        ms(percentile(&later, 0.99)),
+        valghalla_portal::PageCache::TTL.as_secs(),
+        fresh.len(),
+        ms(percentile(&fresh, 0.5)),
+        ms(percentile(&fresh, 0.99)),
+        cached.len(),
+        ms(percentile(&cached, 0.5)),
+        ms(percentile(&cached, 0.99)),
     );
 
     // 2. The sign-up wave: every signer logs in on both hosts, then sends two sign-ups at the
@@ -603,6 +615,14 @@ async fn bench(url: &str, scale: f64) -> Result<(), Error> {
     a.stop().await?;
     b.stop().await?;
     Ok(())
+}
+
+/// When the overview page was computed, as it says ("Optalt kl. 08:15:02").
+fn computed_at(body: &str) -> Option<String> {
+    body.split("Optalt kl. ")
+        .nth(1)
+        .and_then(|r| r.split('.').next())
+        .map(str::to_owned)
 }
 
 /// Counts the signers' overlapping seats (double bookings) and the seats they hold.

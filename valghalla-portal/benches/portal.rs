@@ -173,7 +173,7 @@ async fn run() -> Result<(), Error> {
     );
     let targets = Arc::new(vec![(admin.clone(), url.clone())]);
     let (samples, wall) =
-        loadgen::closed_loop(&http, targets, CLIENTS, REQUESTS_PER_CLIENT).await?;
+        loadgen::closed_loop(&http, targets, CLIENTS, REQUESTS_PER_CLIENT, |_| None).await?;
     let latencies = loadgen::sorted_latencies(&samples);
     let p99 = percentile(&latencies, 0.99);
     println!(

@@ -215,7 +215,7 @@ pub async fn at_once(http: &Http, requests: Vec<Request<Body>>) -> Vec<Answer> {
 }
 
 /// One request of a [`closed_loop`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Sample {
     /// Which target it went to.
     pub target: usize,
@@ -223,16 +223,20 @@ pub struct Sample {
     pub start: Duration,
     /// How long the answer took.
     pub latency: Duration,
+    /// What the caller's `mark` read from the answer's body.
+    pub mark: Option<String>,
 }
 
 /// `clients` tasks, each sending `per_client` GETs in turn over `targets` (a logged-in
 /// browser and a URL each; client `c`'s request `r` goes to target `c·per_client + r`),
-/// every answer 200. Every request's sample, and the wall time.
+/// every answer 200. Every request's sample (with what `mark` reads from its body), and the
+/// wall time.
 pub async fn closed_loop(
     http: &Http,
     targets: Arc<Vec<(Browser, String)>>,
     clients: usize,
     per_client: usize,
+    mark: fn(&str) -> Option<String>,
 ) -> Result<(Vec<Sample>, Duration), Error> {
     let t0 = Instant::now();
     let mut tasks = Vec::new();
@@ -248,13 +252,15 @@ pub async fn closed_loop(
                 let mut b = b.clone();
                 let t = Instant::now();
                 let reply = b.get(&http, url).await?;
+                let latency = t.elapsed();
                 if reply.status != StatusCode::OK {
                     return Err(format!("{url}: status {}", reply.status).into());
                 }
                 out.push(Sample {
                     target,
                     start: t.duration_since(t0),
-                    latency: t.elapsed(),
+                    latency,
+                    mark: mark(&reply.body),
                 });
             }
             Ok(out)

@@ -37,6 +37,7 @@ pub mod demo;
 mod form;
 pub mod host;
 mod limits;
+mod page_cache;
 mod pages;
 mod router;
 pub mod scheduler;
@@ -48,7 +49,8 @@ pub use auth::{AuthError, Authenticator, DemoAuthenticator, Identity, LoginOptio
 pub use config::{LoginLimits, PortalConfig, ScheduleConfig, SessionConfig};
 pub use form::{BadInput, FormData};
 pub use host::{HostOptions, run, serve, serve_router};
+pub use page_cache::PageCache;
 pub use router::router;
 pub use scheduler::Scheduler;
 pub use sessions::Sessions;
-pub use state::{PageCache, PortalState, SecretariatContact, StateError, Tenant, TenantState};
+pub use state::{PortalState, SecretariatContact, StateError, Tenant, TenantState};

@@ -1,17 +1,17 @@
 //! The state the router serves: the municipalities (tenants) by host name, each with its
 //! service and login, the sessions, and the configuration.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use tokio::sync::RwLock;
 use valghalla::Valghalla;
 
 use crate::auth::Authenticator;
 use crate::board::JobBoard;
 use crate::config::PortalConfig;
 use crate::limits::LoginLimiter;
+use crate::page_cache::PageCache;
 use crate::sessions::Sessions;
 
 /// One municipality the portal serves: its service (over its store), how its people log in,
@@ -104,7 +104,8 @@ impl Tenant {
     }
 
     /// Forgets every rendered page, so the next request renders from the store. A host that
-    /// changes data outside the portal calls it (pages live at most [`PageCache::TTL`] anyway).
+    /// changes data outside the portal calls it (otherwise a page is refreshed after
+    /// [`PageCache::TTL`]).
     pub fn forget_rendered_pages(&self) {
         self.0.cache.invalidate();
     }
@@ -228,78 +229,6 @@ impl PortalState {
 
     pub(crate) fn login_limits(&self) -> &LoginLimiter {
         &self.0.login_limits
-    }
-}
-
-/// Rendered content of expensive pages (the overview), shared by viewers with the same role.
-/// An entry lives until any POST through this portal (which may have changed data) or for
-/// [`PageCache::TTL`] (for changes made elsewhere, e.g. another portal on the same database).
-#[derive(Debug, Default)]
-pub struct PageCache {
-    generation: std::sync::atomic::AtomicU64,
-    entries: RwLock<HashMap<String, CacheEntry>>,
-    compute: tokio::sync::Mutex<()>,
-}
-
-#[derive(Debug)]
-struct CacheEntry {
-    generation: u64,
-    at: std::time::Instant,
-    content: Arc<(String, String)>,
-}
-
-impl PageCache {
-    /// How long content made before a change elsewhere may be shown.
-    pub const TTL: std::time::Duration = std::time::Duration::from_secs(2);
-    /// At most this many entries are kept.
-    const MAX_ENTRIES: usize = 256;
-
-    /// Forgets everything (after a change).
-    pub fn invalidate(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    async fn fresh(&self, key: &str) -> Option<Arc<(String, String)>> {
-        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        self.entries.read().await.get(key).and_then(|e| {
-            (e.generation == generation && e.at.elapsed() < Self::TTL).then(|| e.content.clone())
-        })
-    }
-
-    /// The content under `key`, rendering it with `render` when missing or stale (one render
-    /// at a time, so a burst of requests renders once).
-    pub async fn get_or_render<F, Fut, E>(
-        &self,
-        key: String,
-        render: F,
-    ) -> Result<Arc<(String, String)>, E>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<(String, String), E>>,
-    {
-        if let Some(c) = self.fresh(&key).await {
-            return Ok(c);
-        }
-        let _one = self.compute.lock().await;
-        if let Some(c) = self.fresh(&key).await {
-            return Ok(c);
-        }
-        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
-        let content = Arc::new(render().await?);
-        let mut entries = self.entries.write().await;
-        if entries.len() >= Self::MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(
-            key,
-            CacheEntry {
-                generation,
-                at: std::time::Instant::now(),
-                content: content.clone(),
-            },
-        );
-        Ok(content)
     }
 }
 

@@ -2,7 +2,7 @@
 //! and each party's share, filtered by the URL's query (area, station, team, task type, date,
 //! state); above them the stations whose saved board is outside the law (not 5–9 valgstyrere
 //! or not one formand), each with a link to its distribution. Its content is rendered once per election, filter and role and
-//! shared (see [`crate::state::PageCache`]); every request is authorized first.
+//! shared (see [`crate::PageCache`]); every request is authorized first.
 
 use std::sync::Arc;
 
@@ -110,8 +110,9 @@ pub async fn overview(
     let key = format!("oversigt|{id}|{filter:?}|{errors:?}|{admin}");
     let content = state
         .cache
-        .get_or_render(key, || {
-            overview_content(&state, &me, e, filter, filters, errors)
+        .get_or_render(key, {
+            let (state, me) = (state.clone(), me.clone());
+            move || async move { overview_content(&state, &me, e, filter, filters, errors).await }
         })
         .await?;
     let page = OverviewPage {

@@ -4,17 +4,14 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Path;
 use axum::response::Response;
 use valghalla::core::ids::ElectionTypeId;
 use valghalla::core::model::{ElectionKind, ElectionType, EligibilityRule};
-use valghalla::core::rules::access::Permission;
 use valghalla::core::service::ElectionTypeDraft;
 
-use super::form::{Which, objection, ticked};
+use super::form::{Which, ticked};
+use super::page::{Kind, action};
 use crate::state::Tenant;
-use crate::web::views::{done, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 /// Every eligibility rule, its form key and its Danish text.
@@ -91,60 +88,6 @@ async fn find(state: &Tenant, me: &Me, id: ElectionTypeId) -> Result<ElectionTyp
         .ok_or(AppError::NotFound)
 }
 
-async fn show(
-    state: &Tenant,
-    me: &Me,
-    which: Which<ElectionTypeId>,
-    form: FormData,
-    errors: FormErrors,
-) -> Result<Response, AppError> {
-    let (title, action, kind) = match which {
-        Which::New => (
-            "Ny valgtype".to_owned(),
-            "/sekretariat/stamdata/valgtype/ny".to_owned(),
-            String::new(),
-        ),
-        Which::Existing(id) => {
-            let et = find(state, me, id).await?;
-            let kind = KINDS
-                .iter()
-                .find(|(k, _, _)| *k == et.kind)
-                .map_or("", |(_, _, da)| da);
-            (
-                format!("Valgtype: {}", et.title),
-                format!("/sekretariat/stamdata/valgtype/{id}"),
-                kind.to_owned(),
-            )
-        }
-    };
-    let chosen: BTreeSet<&str> = form.all("regel").into_iter().collect();
-    render(&ElectionTypePage {
-        layout: me.0.layout(title),
-        admin: me.0.is_admin(),
-        is_new: which == Which::New,
-        kinds: KINDS
-            .iter()
-            .map(|(_, key, da)| Choice {
-                value: (*key).into(),
-                label: (*da).into(),
-                selected: form.get("valgtype-art") == *key,
-            })
-            .collect(),
-        rules: RULES
-            .iter()
-            .map(|(_, key, da)| Choice {
-                value: (*key).into(),
-                label: (*da).into(),
-                selected: chosen.contains(key),
-            })
-            .collect(),
-        action,
-        kind,
-        form,
-        errors,
-    })
-}
-
 fn as_form(et: &ElectionType) -> FormData {
     let mut pairs = vec![("valgtype-titel".to_owned(), et.title.to_string())];
     pairs.extend(
@@ -156,18 +99,6 @@ fn as_form(et: &ElectionType) -> FormData {
     FormData(pairs)
 }
 
-/// GET /sekretariat/stamdata/valgtype/{id}: the election type's form (`ny`: a new one, with
-/// the law's rules for its kind unless others are chosen).
-pub async fn page(state: Tenant, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
-    require(&me.0.actor, Permission::ReadOverview)?;
-    let which = Which::parse(&id)?;
-    let form = match which {
-        Which::New => FormData(vec![("valgtype-standard".into(), ticked(true))]),
-        Which::Existing(id) => as_form(&find(&state, &me, id).await?),
-    };
-    show(&state, &me, which, form, FormErrors::none()).await
-}
-
 fn chosen_rules(form: &FormData) -> BTreeSet<EligibilityRule> {
     let keys = form.all("regel");
     RULES
@@ -177,79 +108,129 @@ fn chosen_rules(form: &FormData) -> BTreeSet<EligibilityRule> {
         .collect()
 }
 
-/// POST /sekretariat/stamdata/valgtype/{id}: creates (`ny`) or saves the election type. Its
-/// rules apply at the next check of each seat.
-pub async fn save(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<String>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    let which = Which::parse(&id)?;
-    let title = form.get("valgtype-titel");
-    let result = match which {
-        Which::New => {
-            let Some((kind, _, _)) = KINDS
-                .iter()
-                .find(|(_, k, _)| *k == form.get("valgtype-art"))
-            else {
-                let mut errors = FormErrors::none();
-                errors.add("valgtype-art", "Vælg, hvilken slags valg det er.");
-                return show(&state, &me, which, form, errors).await;
-            };
-            let rules = (form.get("valgtype-standard") != "1").then(|| chosen_rules(&form));
-            state
-                .svc
-                .create_election_type(
-                    actor,
-                    ElectionTypeDraft {
-                        title: title.to_owned(),
-                        kind: *kind,
-                        rules,
-                    },
-                )
-                .await
-                .map(|_| "Valgtypen er oprettet.")
-        }
-        Which::Existing(id) => state
-            .svc
-            .edit_election_type(actor, id, title, chosen_rules(&form))
-            .await
-            .map(|_| "Valgtypen er gemt."),
-    };
-    match result {
-        Ok(msg) => done(&me.0, "/sekretariat/stamdata#valgtyper", msg).await,
-        Err(e) => {
-            let errors = objection(e, |_| "valgtype-titel", "valgtype-titel")?;
-            show(&state, &me, which, form, errors).await
-        }
-    }
+/// What a posted form asks for: a new election type, or a stored one's new title and rules
+/// (its kind stays).
+pub enum Draft {
+    /// A new one.
+    New(ElectionTypeDraft),
+    /// A stored one's title and rules.
+    Edit(ElectionTypeId, String, BTreeSet<EligibilityRule>),
 }
 
-/// POST /sekretariat/stamdata/valgtype/{id}/slet: deletes the election type (refused while an
-/// election uses it).
-pub async fn delete(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<ElectionTypeId>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    match state.svc.delete_election_type(actor, id).await {
-        Ok(()) => {
-            done(
-                &me.0,
-                "/sekretariat/stamdata#valgtyper",
-                "Valgtypen er slettet.",
-            )
-            .await
+/// Election types.
+pub struct ElectionTypes;
+
+impl Kind for ElectionTypes {
+    type Id = ElectionTypeId;
+    type Draft = Draft;
+    const SLUG: &'static str = "valgtype";
+    const BACK: &'static str = "/sekretariat/stamdata#valgtyper";
+    const CREATED: &'static str = "Valgtypen er oprettet.";
+    const SAVED: &'static str = "Valgtypen er gemt.";
+    const DELETED: &'static str = "Valgtypen er slettet.";
+    const GENERAL: &'static str = "valgtype-titel";
+
+    /// A new one has the law's rules for its kind unless others are chosen.
+    async fn blank(_state: &Tenant, _me: &Me) -> Result<FormData, AppError> {
+        Ok(FormData(vec![("valgtype-standard".into(), ticked(true))]))
+    }
+
+    async fn stored(state: &Tenant, me: &Me, id: ElectionTypeId) -> Result<FormData, AppError> {
+        Ok(as_form(&find(state, me, id).await?))
+    }
+
+    async fn show(
+        state: &Tenant,
+        me: &Me,
+        which: Which<ElectionTypeId>,
+        form: FormData,
+        errors: FormErrors,
+    ) -> Result<Response, AppError> {
+        let (title, kind) = match which {
+            Which::New => ("Ny valgtype".to_owned(), String::new()),
+            Which::Existing(id) => {
+                let et = find(state, me, id).await?;
+                let kind = KINDS
+                    .iter()
+                    .find(|(k, _, _)| *k == et.kind)
+                    .map_or("", |(_, _, da)| da);
+                (format!("Valgtype: {}", et.title), kind.to_owned())
+            }
+        };
+        let chosen: BTreeSet<&str> = form.all("regel").into_iter().collect();
+        render(&ElectionTypePage {
+            layout: me.0.layout(title),
+            admin: me.0.is_admin(),
+            is_new: which == Which::New,
+            kinds: KINDS
+                .iter()
+                .map(|(_, key, da)| Choice {
+                    value: (*key).into(),
+                    label: (*da).into(),
+                    selected: form.get("valgtype-art") == *key,
+                })
+                .collect(),
+            rules: RULES
+                .iter()
+                .map(|(_, key, da)| Choice {
+                    value: (*key).into(),
+                    label: (*da).into(),
+                    selected: chosen.contains(key),
+                })
+                .collect(),
+            action: action::<Self>(which),
+            kind,
+            form,
+            errors,
+        })
+    }
+
+    async fn draft(
+        _state: &Tenant,
+        _me: &Me,
+        which: Which<ElectionTypeId>,
+        form: &FormData,
+    ) -> Result<Result<Draft, FormErrors>, AppError> {
+        let title = form.get("valgtype-titel").to_owned();
+        if let Which::Existing(id) = which {
+            return Ok(Ok(Draft::Edit(id, title, chosen_rules(form))));
         }
-        Err(e) => {
-            let errors = objection(e, |_| "slet", "slet")?;
-            let form = as_form(&find(&state, &me, id).await?);
-            show(&state, &me, Which::Existing(id), form, errors).await
-        }
+        let Some((kind, _, _)) = KINDS
+            .iter()
+            .find(|(_, k, _)| *k == form.get("valgtype-art"))
+        else {
+            let mut errors = FormErrors::none();
+            errors.add("valgtype-art", "Vælg, hvilken slags valg det er.");
+            return Ok(Err(errors));
+        };
+        let rules = (form.get("valgtype-standard") != "1").then(|| chosen_rules(form));
+        Ok(Ok(Draft::New(ElectionTypeDraft {
+            title,
+            kind: *kind,
+            rules,
+        })))
+    }
+
+    /// Its rules apply at the next check of each seat.
+    async fn save(
+        state: &Tenant,
+        me: &Me,
+        _which: Which<ElectionTypeId>,
+        draft: Draft,
+    ) -> Result<Result<(), valghalla::Error>, AppError> {
+        let actor = &me.0.actor;
+        Ok(match draft {
+            Draft::New(draft) => state.svc.create_election_type(actor, draft).await.map(drop),
+            Draft::Edit(id, title, rules) => state
+                .svc
+                .edit_election_type(actor, id, &title, rules)
+                .await
+                .map(drop),
+        })
+    }
+
+    /// Refused while an election uses it.
+    async fn delete(state: &Tenant, me: &Me, id: ElectionTypeId) -> Result<(), valghalla::Error> {
+        state.svc.delete_election_type(&me.0.actor, id).await
     }
 }

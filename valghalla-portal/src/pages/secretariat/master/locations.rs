@@ -5,18 +5,15 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Path;
 use axum::response::Response;
 use valghalla::core::ids::{AreaId, ParticipantId, TaskTypeId, TeamId, WorkLocationId};
 use valghalla::core::model::WorkLocation;
-use valghalla::core::rules::access::Permission;
 use valghalla::core::service::WorkLocationDraft;
 
 use super::super::common::participant_names;
-use super::form::{Which, objection};
+use super::form::Which;
+use super::page::{Kind, action};
 use crate::state::Tenant;
-use crate::web::views::{done, require};
 use crate::web::{AppError, Choice, FormData, FormErrors, Layout, Me, render};
 
 /// A work-location responsible.
@@ -52,90 +49,6 @@ async fn find(state: &Tenant, me: &Me, id: WorkLocationId) -> Result<WorkLocatio
         .ok_or(AppError::NotFound)
 }
 
-async fn show(
-    state: &Tenant,
-    me: &Me,
-    which: Which<WorkLocationId>,
-    form: FormData,
-    errors: FormErrors,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    let (title, action, id, responsibles) = match which {
-        Which::New => (
-            "Nyt valgsted".to_owned(),
-            "/sekretariat/stamdata/valgsted/ny".to_owned(),
-            String::new(),
-            Vec::new(),
-        ),
-        Which::Existing(id) => {
-            let location = find(state, me, id).await?;
-            let names = participant_names(state, actor).await?;
-            let responsibles = location
-                .responsibles
-                .iter()
-                .map(|p| Responsible {
-                    id: *p,
-                    name: names.get(p).cloned().unwrap_or_default(),
-                })
-                .collect();
-            (
-                format!("Valgsted: {}", location.title),
-                format!("/sekretariat/stamdata/valgsted/{id}"),
-                id.to_string(),
-                responsibles,
-            )
-        }
-    };
-    let picked = |name: &str| -> BTreeSet<String> {
-        form.all(name).into_iter().map(str::to_owned).collect()
-    };
-    let (teams, task_types) = (picked("team"), picked("opgavetype"));
-    let area = form.get("omraade").to_owned();
-    render(&LocationPage {
-        layout: me.0.layout(title),
-        admin: me.0.is_admin(),
-        is_new: which == Which::New,
-        areas: state
-            .svc
-            .areas(actor)
-            .await?
-            .into_iter()
-            .map(|a| Choice {
-                selected: a.id.to_string() == area,
-                value: a.id.to_string(),
-                label: a.name.to_string(),
-            })
-            .collect(),
-        teams: state
-            .svc
-            .teams(actor)
-            .await?
-            .into_iter()
-            .map(|t| Choice {
-                selected: teams.contains(&t.id.to_string()),
-                value: t.id.to_string(),
-                label: format!("{} ({})", t.name, t.short_name),
-            })
-            .collect(),
-        task_types: state
-            .svc
-            .task_types(actor)
-            .await?
-            .into_iter()
-            .map(|t| Choice {
-                selected: task_types.contains(&t.id.to_string()),
-                value: t.id.to_string(),
-                label: t.title.to_string(),
-            })
-            .collect(),
-        action,
-        id,
-        responsibles,
-        form,
-        errors,
-    })
-}
-
 fn as_form(l: &WorkLocation) -> FormData {
     let mut pairs = vec![
         ("valgsted-navn".to_owned(), l.title.to_string()),
@@ -161,36 +74,6 @@ fn as_form(l: &WorkLocation) -> FormData {
             .map(|t| ("opgavetype".to_owned(), t.to_string())),
     );
     FormData(pairs)
-}
-
-/// GET /sekretariat/stamdata/valgsted/{id}: the location's form (`ny`: a new one with every
-/// team and task type ticked).
-pub async fn page(state: Tenant, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::ReadOverview)?;
-    let which = Which::parse(&id)?;
-    let form = match which {
-        Which::New => {
-            let mut pairs: Vec<(String, String)> = state
-                .svc
-                .teams(actor)
-                .await?
-                .into_iter()
-                .map(|t| ("team".to_owned(), t.id.to_string()))
-                .collect();
-            pairs.extend(
-                state
-                    .svc
-                    .task_types(actor)
-                    .await?
-                    .into_iter()
-                    .map(|t| ("opgavetype".to_owned(), t.id.to_string())),
-            );
-            FormData(pairs)
-        }
-        Which::Existing(id) => as_form(&find(&state, &me, id).await?),
-    };
-    show(&state, &me, which, form, FormErrors::none()).await
 }
 
 /// The draft a posted form describes (the responsibles are kept as they are), or the errors
@@ -235,75 +118,163 @@ fn draft(
     }
 }
 
-fn field_of(field: &str) -> &'static str {
-    match field {
-        "postal code" => "valgsted-postnr",
-        _ => "valgsted-navn",
-    }
-}
+/// Work locations.
+pub struct Locations;
 
-/// POST /sekretariat/stamdata/valgsted/{id}: creates (`ny`) or saves the location. Dropping a
-/// team or task type deletes its vacant seats here, and is refused while such a seat is taken.
-pub async fn save(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<String>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    let which = Which::parse(&id)?;
-    let responsibles = match which {
-        Which::New => BTreeSet::new(),
-        Which::Existing(id) => find(&state, &me, id).await?.responsibles,
-    };
-    let draft = match draft(&form, responsibles)? {
-        Ok(d) => d,
-        Err(errors) => return show(&state, &me, which, form, errors).await,
-    };
-    let result = match which {
-        Which::New => state
-            .svc
-            .create_work_location(actor, draft)
-            .await
-            .map(|_| "Valgstedet er oprettet."),
-        Which::Existing(id) => state
-            .svc
-            .edit_work_location(actor, id, draft)
-            .await
-            .map(|_| "Valgstedet er gemt."),
-    };
-    match result {
-        Ok(msg) => done(&me.0, "/sekretariat/stamdata#valgsteder", msg).await,
-        Err(e) => {
-            let errors = objection(e, field_of, "valgsted-navn")?;
-            show(&state, &me, which, form, errors).await
-        }
-    }
-}
+impl Kind for Locations {
+    type Id = WorkLocationId;
+    type Draft = WorkLocationDraft;
+    const SLUG: &'static str = "valgsted";
+    const BACK: &'static str = "/sekretariat/stamdata#valgsteder";
+    const CREATED: &'static str = "Valgstedet er oprettet.";
+    const SAVED: &'static str = "Valgstedet er gemt.";
+    const DELETED: &'static str = "Valgstedet er slettet.";
+    const GENERAL: &'static str = "valgsted-navn";
 
-/// POST /sekretariat/stamdata/valgsted/{id}/slet: deletes the location (refused while it is
-/// in an active election or has taken seats).
-pub async fn delete(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<WorkLocationId>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    match state.svc.delete_work_location(actor, id).await {
-        Ok(()) => {
-            done(
-                &me.0,
-                "/sekretariat/stamdata#valgsteder",
-                "Valgstedet er slettet.",
-            )
-            .await
-        }
-        Err(e) => {
-            let errors = objection(e, |_| "slet", "slet")?;
-            let form = as_form(&find(&state, &me, id).await?);
-            show(&state, &me, Which::Existing(id), form, errors).await
+    /// A new one has every team and task type ticked.
+    async fn blank(state: &Tenant, me: &Me) -> Result<FormData, AppError> {
+        let actor = &me.0.actor;
+        let mut pairs: Vec<(String, String)> = state
+            .svc
+            .teams(actor)
+            .await?
+            .into_iter()
+            .map(|t| ("team".to_owned(), t.id.to_string()))
+            .collect();
+        pairs.extend(
+            state
+                .svc
+                .task_types(actor)
+                .await?
+                .into_iter()
+                .map(|t| ("opgavetype".to_owned(), t.id.to_string())),
+        );
+        Ok(FormData(pairs))
+    }
+
+    async fn stored(state: &Tenant, me: &Me, id: WorkLocationId) -> Result<FormData, AppError> {
+        Ok(as_form(&find(state, me, id).await?))
+    }
+
+    async fn show(
+        state: &Tenant,
+        me: &Me,
+        which: Which<WorkLocationId>,
+        form: FormData,
+        errors: FormErrors,
+    ) -> Result<Response, AppError> {
+        let actor = &me.0.actor;
+        let (title, id, responsibles) = match which {
+            Which::New => ("Nyt valgsted".to_owned(), String::new(), Vec::new()),
+            Which::Existing(id) => {
+                let location = find(state, me, id).await?;
+                let names = participant_names(state, actor).await?;
+                let responsibles = location
+                    .responsibles
+                    .iter()
+                    .map(|p| Responsible {
+                        id: *p,
+                        name: names.get(p).cloned().unwrap_or_default(),
+                    })
+                    .collect();
+                (
+                    format!("Valgsted: {}", location.title),
+                    id.to_string(),
+                    responsibles,
+                )
+            }
+        };
+        let picked = |name: &str| -> BTreeSet<String> {
+            form.all(name).into_iter().map(str::to_owned).collect()
+        };
+        let (teams, task_types) = (picked("team"), picked("opgavetype"));
+        let area = form.get("omraade").to_owned();
+        render(&LocationPage {
+            layout: me.0.layout(title),
+            admin: me.0.is_admin(),
+            is_new: which == Which::New,
+            areas: state
+                .svc
+                .areas(actor)
+                .await?
+                .into_iter()
+                .map(|a| Choice {
+                    selected: a.id.to_string() == area,
+                    value: a.id.to_string(),
+                    label: a.name.to_string(),
+                })
+                .collect(),
+            teams: state
+                .svc
+                .teams(actor)
+                .await?
+                .into_iter()
+                .map(|t| Choice {
+                    selected: teams.contains(&t.id.to_string()),
+                    value: t.id.to_string(),
+                    label: format!("{} ({})", t.name, t.short_name),
+                })
+                .collect(),
+            task_types: state
+                .svc
+                .task_types(actor)
+                .await?
+                .into_iter()
+                .map(|t| Choice {
+                    selected: task_types.contains(&t.id.to_string()),
+                    value: t.id.to_string(),
+                    label: t.title.to_string(),
+                })
+                .collect(),
+            action: action::<Self>(which),
+            id,
+            responsibles,
+            form,
+            errors,
+        })
+    }
+
+    async fn draft(
+        state: &Tenant,
+        me: &Me,
+        which: Which<WorkLocationId>,
+        form: &FormData,
+    ) -> Result<Result<WorkLocationDraft, FormErrors>, AppError> {
+        let responsibles = match which {
+            Which::New => BTreeSet::new(),
+            Which::Existing(id) => find(state, me, id).await?.responsibles,
+        };
+        draft(form, responsibles)
+    }
+
+    /// Dropping a team or task type deletes its vacant seats here, and is refused while such a
+    /// seat is taken.
+    async fn save(
+        state: &Tenant,
+        me: &Me,
+        which: Which<WorkLocationId>,
+        draft: WorkLocationDraft,
+    ) -> Result<Result<(), valghalla::Error>, AppError> {
+        let actor = &me.0.actor;
+        Ok(match which {
+            Which::New => state.svc.create_work_location(actor, draft).await.map(drop),
+            Which::Existing(id) => state
+                .svc
+                .edit_work_location(actor, id, draft)
+                .await
+                .map(drop),
+        })
+    }
+
+    /// Refused while it is in an active election or has taken seats.
+    async fn delete(state: &Tenant, me: &Me, id: WorkLocationId) -> Result<(), valghalla::Error> {
+        state.svc.delete_work_location(&me.0.actor, id).await
+    }
+
+    fn field_of(field: &str) -> &'static str {
+        match field {
+            "postal code" => "valgsted-postnr",
+            _ => "valgsted-navn",
         }
     }
 }

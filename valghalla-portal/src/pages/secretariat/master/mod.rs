@@ -1,5 +1,6 @@
 //! Master data: areas, work locations, task types, teams, special diets and election types —
-//! listed ([`list`]), created, edited and deleted, one module per kind.
+//! listed ([`list`]), created, edited and deleted by one flow ([`page`]), one module per kind for
+//! what is its own (its fields and which core command to call).
 //!
 //! Every kind has the same addresses: `GET /sekretariat/stamdata/{kind}/{id}` shows its form
 //! (`ny`: an empty one), `POST` to the same address saves it (`ny`: creates it), and
@@ -12,58 +13,37 @@ mod election_types;
 mod form;
 mod list;
 mod locations;
+mod page;
 mod task_types;
 mod teams;
 
 use crate::state::PortalState;
 use axum::Router;
 use axum::routing::{get, post};
+use page::Kind;
 
 /// Every master-data route.
 pub fn router() -> Router<PortalState> {
-    Router::new()
+    let router = Router::new()
         .route("/sekretariat/stamdata", get(list::master_data))
-        .route("/sekretariat/stamdata/{kind}", post(list::create_master))
+        .route("/sekretariat/stamdata/{kind}", post(list::create_master));
+    let router = routes::<areas::Areas>(router);
+    let router = routes::<diets::Diets>(router);
+    let router = routes::<teams::Teams>(router);
+    let router = routes::<task_types::TaskTypes>(router);
+    let router = routes::<locations::Locations>(router);
+    routes::<election_types::ElectionTypes>(router)
+}
+
+/// A kind's form (`GET`/`POST …/{SLUG}/{id}`) and its deletion (`POST …/{SLUG}/{id}/slet`).
+fn routes<K: Kind>(router: Router<PortalState>) -> Router<PortalState> {
+    router
         .route(
-            "/sekretariat/stamdata/omraade/{id}",
-            get(areas::page).post(areas::save),
+            &format!("/sekretariat/stamdata/{}/{{id}}", K::SLUG),
+            get(page::page::<K>).post(page::save::<K>),
         )
         .route(
-            "/sekretariat/stamdata/omraade/{id}/slet",
-            post(areas::delete),
-        )
-        .route(
-            "/sekretariat/stamdata/kost/{id}",
-            get(diets::page).post(diets::save),
-        )
-        .route("/sekretariat/stamdata/kost/{id}/slet", post(diets::delete))
-        .route(
-            "/sekretariat/stamdata/team/{id}",
-            get(teams::page).post(teams::save),
-        )
-        .route("/sekretariat/stamdata/team/{id}/slet", post(teams::delete))
-        .route(
-            "/sekretariat/stamdata/opgavetype/{id}",
-            get(task_types::page).post(task_types::save),
-        )
-        .route(
-            "/sekretariat/stamdata/opgavetype/{id}/slet",
-            post(task_types::delete),
-        )
-        .route(
-            "/sekretariat/stamdata/valgsted/{id}",
-            get(locations::page).post(locations::save),
-        )
-        .route(
-            "/sekretariat/stamdata/valgsted/{id}/slet",
-            post(locations::delete),
-        )
-        .route(
-            "/sekretariat/stamdata/valgtype/{id}",
-            get(election_types::page).post(election_types::save),
-        )
-        .route(
-            "/sekretariat/stamdata/valgtype/{id}/slet",
-            post(election_types::delete),
+            &format!("/sekretariat/stamdata/{}/{{id}}/slet", K::SLUG),
+            post(page::delete::<K>),
         )
 }

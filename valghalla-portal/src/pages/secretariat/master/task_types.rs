@@ -3,21 +3,18 @@
 //! election day), create, edit and delete.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::Path;
 use axum::response::Response;
 use chrono::NaiveTime;
 use valghalla::core::DanishMessage;
 use valghalla::core::ids::TaskTypeId;
 use valghalla::core::model::{TaskType, Trust};
-use valghalla::core::rules::access::Permission;
 use valghalla::core::service::TaskTypeDraft;
 use valghalla::core::time::DailyWindow;
 use valghalla::core::values::Ore;
 
-use super::form::{Which, objection, ticked};
+use super::form::{Which, ticked};
+use super::page::{Kind, action};
 use crate::state::Tenant;
-use crate::web::views::{done, require};
 use crate::web::{AppError, FormData, FormErrors, Layout, Me, render};
 
 #[derive(Template)]
@@ -29,32 +26,6 @@ struct TaskTypePage {
     is_new: bool,
     form: FormData,
     errors: FormErrors,
-}
-
-fn show(
-    me: &Me,
-    which: Which<TaskTypeId>,
-    form: FormData,
-    errors: FormErrors,
-) -> Result<Response, AppError> {
-    let (title, action) = match which {
-        Which::New => (
-            "Ny opgavetype".to_owned(),
-            "/sekretariat/stamdata/opgavetype/ny".to_owned(),
-        ),
-        Which::Existing(id) => (
-            format!("Opgavetype: {}", form.get("opgavetype-navn")),
-            format!("/sekretariat/stamdata/opgavetype/{id}"),
-        ),
-    };
-    render(&TaskTypePage {
-        layout: me.0.layout(title),
-        admin: me.0.is_admin(),
-        is_new: which == Which::New,
-        action,
-        form,
-        errors,
-    })
 }
 
 /// A fee in whole kroner as the form shows it (`1320`), or empty.
@@ -88,32 +59,6 @@ fn as_form(t: &TaskType) -> FormData {
         ("opgavetype-paamindelser".into(), ticked(t.reminders)),
         ("opgavetype-formand".into(), ticked(t.chairs_station())),
     ])
-}
-
-async fn stored(state: &Tenant, me: &Me, id: TaskTypeId) -> Result<FormData, AppError> {
-    state
-        .svc
-        .task_types(&me.0.actor)
-        .await?
-        .iter()
-        .find(|t| t.id == id)
-        .map(as_form)
-        .ok_or(AppError::NotFound)
-}
-
-/// GET /sekretariat/stamdata/opgavetype/{id}: the task type's form (`ny`: a new one, checking
-/// eligibility and sending reminders).
-pub async fn page(state: Tenant, me: Me, Path(id): Path<String>) -> Result<Response, AppError> {
-    require(&me.0.actor, Permission::ReadOverview)?;
-    let which = Which::parse(&id)?;
-    let form = match which {
-        Which::New => FormData(vec![
-            ("opgavetype-valgbarhed".into(), ticked(true)),
-            ("opgavetype-paamindelser".into(), ticked(true)),
-        ]),
-        Which::Existing(id) => stored(&state, &me, id).await?,
-    };
-    show(&me, which, form, FormErrors::none())
 }
 
 /// The draft a posted form describes, or the errors next to its fields (times, fee).
@@ -157,72 +102,92 @@ fn draft(form: &FormData) -> Result<TaskTypeDraft, FormErrors> {
     }
 }
 
-fn field_of(field: &str) -> &'static str {
-    match field {
-        "short name" => "opgavetype-kort",
-        "payment" => "opgavetype-honorar",
-        _ => "opgavetype-navn",
-    }
-}
+/// Task types.
+pub struct TaskTypes;
 
-/// POST /sekretariat/stamdata/opgavetype/{id}: creates (`ny`) or saves the task type. A change
-/// of times that would double-book someone is refused with every such person.
-pub async fn save(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<String>,
-    Form(form): Form<FormData>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    let which = Which::parse(&id)?;
-    let draft = match draft(&form) {
-        Ok(d) => d,
-        Err(errors) => return show(&me, which, form, errors),
-    };
-    let result = match which {
-        Which::New => state
-            .svc
-            .create_task_type(actor, draft)
-            .await
-            .map(|_| "Opgavetypen er oprettet."),
-        Which::Existing(id) => state
-            .svc
-            .edit_task_type(actor, id, draft)
-            .await
-            .map(|_| "Opgavetypen er gemt."),
-    };
-    match result {
-        Ok(msg) => done(&me.0, "/sekretariat/stamdata#opgavetyper", msg).await,
-        Err(e) => {
-            let errors = objection(e, field_of, "opgavetype-start")?;
-            show(&me, which, form, errors)
-        }
-    }
-}
+impl Kind for TaskTypes {
+    type Id = TaskTypeId;
+    type Draft = TaskTypeDraft;
+    const SLUG: &'static str = "opgavetype";
+    const BACK: &'static str = "/sekretariat/stamdata#opgavetyper";
+    const CREATED: &'static str = "Opgavetypen er oprettet.";
+    const SAVED: &'static str = "Opgavetypen er gemt.";
+    const DELETED: &'static str = "Opgavetypen er slettet.";
+    const GENERAL: &'static str = "opgavetype-start";
 
-/// POST /sekretariat/stamdata/opgavetype/{id}/slet: deletes the task type (refused while a
-/// seat of it is taken; its vacant seats go with it).
-pub async fn delete(
-    state: Tenant,
-    me: Me,
-    Path(id): Path<TaskTypeId>,
-) -> Result<Response, AppError> {
-    let actor = &me.0.actor;
-    require(actor, Permission::EditMasterData)?;
-    match state.svc.delete_task_type(actor, id).await {
-        Ok(()) => {
-            done(
-                &me.0,
-                "/sekretariat/stamdata#opgavetyper",
-                "Opgavetypen er slettet.",
-            )
-            .await
-        }
-        Err(e) => {
-            let errors = objection(e, |_| "slet", "slet")?;
-            let form = stored(&state, &me, id).await?;
-            show(&me, Which::Existing(id), form, errors)
+    /// A new one checks eligibility and sends reminders.
+    async fn blank(_state: &Tenant, _me: &Me) -> Result<FormData, AppError> {
+        Ok(FormData(vec![
+            ("opgavetype-valgbarhed".into(), ticked(true)),
+            ("opgavetype-paamindelser".into(), ticked(true)),
+        ]))
+    }
+
+    async fn stored(state: &Tenant, me: &Me, id: TaskTypeId) -> Result<FormData, AppError> {
+        state
+            .svc
+            .task_types(&me.0.actor)
+            .await?
+            .iter()
+            .find(|t| t.id == id)
+            .map(as_form)
+            .ok_or(AppError::NotFound)
+    }
+
+    async fn show(
+        _state: &Tenant,
+        me: &Me,
+        which: Which<TaskTypeId>,
+        form: FormData,
+        errors: FormErrors,
+    ) -> Result<Response, AppError> {
+        let title = match which {
+            Which::New => "Ny opgavetype".to_owned(),
+            Which::Existing(_) => format!("Opgavetype: {}", form.get("opgavetype-navn")),
+        };
+        render(&TaskTypePage {
+            layout: me.0.layout(title),
+            admin: me.0.is_admin(),
+            is_new: which == Which::New,
+            action: action::<Self>(which),
+            form,
+            errors,
+        })
+    }
+
+    async fn draft(
+        _state: &Tenant,
+        _me: &Me,
+        _which: Which<TaskTypeId>,
+        form: &FormData,
+    ) -> Result<Result<TaskTypeDraft, FormErrors>, AppError> {
+        Ok(draft(form))
+    }
+
+    /// A change of times that would double-book someone is refused with every such person.
+    async fn save(
+        state: &Tenant,
+        me: &Me,
+        which: Which<TaskTypeId>,
+        draft: TaskTypeDraft,
+    ) -> Result<Result<(), valghalla::Error>, AppError> {
+        let actor = &me.0.actor;
+        Ok(match which {
+            Which::New => state.svc.create_task_type(actor, draft).await.map(drop),
+            Which::Existing(id) => state.svc.edit_task_type(actor, id, draft).await.map(drop),
+        })
+    }
+
+    /// Refused while a seat of it is taken; its vacant seats go with it.
+    async fn delete(state: &Tenant, me: &Me, id: TaskTypeId) -> Result<(), valghalla::Error> {
+        state.svc.delete_task_type(&me.0.actor, id).await
+    }
+
+    fn field_of(field: &str) -> &'static str {
+        match field {
+            "short name" => "opgavetype-kort",
+            "payment" => "opgavetype-honorar",
+            _ => "opgavetype-navn",
         }
     }
 }

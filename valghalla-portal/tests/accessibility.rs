@@ -276,7 +276,9 @@ fn expected(f: &Fixture, who: Role, path: &str) -> (i64, String) {
     match who {
         Role::Anonymous if path == "/findes-ikke" => here(404),
         Role::Anonymous if path == "/" => (200, "/login".to_owned()),
-        Role::Anonymous if path.starts_with("/reserve/") => (200, format!("/login?next={path}")),
+        Role::Anonymous if path == format!("/reserve/{e}/{}", f.ds.election.election_day()) => {
+            (200, format!("/login?next={path}"))
+        }
         Role::Reader if path == "/sekretariat/drift" => here(403),
         Role::PartySecretary if path == "/parti" => (200, format!("/parti/{party_a}")),
         Role::PartySecretary

@@ -53,7 +53,7 @@ const ACTIONS: [(AuditAction, &str, &str); 7] = [
 ];
 
 /// The kinds of subject, as the core names them, in Danish.
-const SUBJECTS: [(&str, &str); 18] = [
+const SUBJECTS: [(&str, &str); 23] = [
     ("area", "Område"),
     ("work_location", "Arbejdssted"),
     ("task_type", "Opgavetype"),
@@ -67,6 +67,11 @@ const SUBJECTS: [(&str, &str); 18] = [
     ("link", "Link"),
     ("municipality", "Kommunen"),
     ("communication", "Beskedindstillinger"),
+    ("thread", "Beskedtråd"),
+    ("attendance", "Fremmøde"),
+    ("reserve", "Reserve"),
+    ("seat_offer", "Tilbud om plads"),
+    ("note", "Note"),
     ("slot", "Pladser i en opgave"),
     ("template", "Beskedskabelon"),
     ("group_message", "Gruppebesked"),
@@ -153,4 +158,21 @@ pub async fn audit_log(
         errors,
     };
     render(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use valghalla::core::model::RecordKind;
+
+    #[test]
+    fn every_kind_of_record_has_a_danish_name_in_the_log() {
+        for kind in RecordKind::ALL {
+            assert!(
+                SUBJECTS.iter().any(|(k, _)| *k == kind.name()),
+                "{} has no Danish name",
+                kind.name()
+            );
+        }
+    }
 }

@@ -302,6 +302,16 @@ pub(crate) fn take_offer(
         Some(_) => return Err(Refused::one(Violation::OfferTaken)),
         None => {}
     }
+    // Held by someone other than the no-show: another reserve took it, even if the offer read
+    // alongside does not say so yet (a store may answer the two reads at different moments).
+    if seat
+        .seat
+        .state
+        .participant()
+        .is_some_and(|p| p != offer.no_show && p != me)
+    {
+        return Err(Refused::one(Violation::OfferTaken));
+    }
     let still_missing = attendance
         .and_then(|a| a.of(offer.no_show))
         .is_some_and(|e| e.status == AttendanceStatus::NotArrived);

@@ -221,6 +221,34 @@ fn take(
 }
 
 #[test]
+fn a_reserve_who_finds_the_seat_held_by_another_is_told_it_was_taken_first() {
+    let fx = Fx::new();
+    let holder = adult("0101801234", [fx.team]);
+    let (seat, attendance) = no_show_seat(&fx, &holder);
+    let a = adult("0202802345", []);
+    let b = adult("0303802345", []);
+    let (d, _) = offer_seat(
+        &morning(),
+        &seat,
+        Some(&attendance),
+        false,
+        &[a.id, b.id],
+        SkippedReserves::default(),
+    )
+    .expect("offered");
+    let Some(Op::Put(Record::SeatOffer(offer))) = d.ops.first() else {
+        panic!("offer written");
+    };
+    let token_a = offer.recipients[0].token.as_str().to_owned();
+    let token_b = offer.recipients[1].token.as_str().to_owned();
+    let taken = take(&fx, offer, &token_b, &attendance, &seat, &b, &[]).expect("b takes it");
+    let held_by_b = crate::rules::lifecycle_tests::put_seat(&taken, seat.id).clone();
+    // a reads the offer from before b's take, and the seat from after it.
+    let late = take(&fx, offer, &token_a, &attendance, &held_by_b, &a, &[]).expect_err("filled");
+    assert_eq!(codes(&late), [RefusalCode::OfferTaken]);
+}
+
+#[test]
 fn the_taker_gets_the_seat_joins_its_team_and_the_others_are_told_it_is_filled() {
     let fx = Fx::new();
     let holder = adult("0101801234", [fx.team]);
